@@ -1,0 +1,43 @@
+package checks
+
+import (
+	"time"
+
+	"github.com/kubeposture/kubeposture/snapshot"
+)
+
+// ReportSchemaVersion versions the JSON form of Report (docs/report-json.md). It changes
+// when a field is renamed or removed, not when one is added.
+const ReportSchemaVersion = "kubeposture.io/report/v1alpha1"
+
+// Report is the outcome of a run: every selected control with its results, and summaries.
+// Reporters render it; they never re-derive a verdict.
+type Report struct {
+	SchemaVersion string           `json:"schemaVersion"`
+	Cluster       snapshot.Cluster `json:"cluster"`
+	CollectedAt   time.Time        `json:"collectedAt"`
+	GeneratedAt   time.Time        `json:"generatedAt"`
+	ToolVersion   string           `json:"toolVersion"`
+	Selection     Selection        `json:"selection"`
+	Summary       Summary          `json:"summary"`
+	// NotCollected lists the resources the collector could not read, and why: the checks
+	// that needed them are NOT_EVALUATED.
+	NotCollected []NotCollected   `json:"notCollected,omitempty"`
+	Controls     []ControlReport `json:"controls"`
+}
+
+// NotCollected is a resource the collector could not read.
+type NotCollected struct {
+	Resource snapshot.Resource `json:"resource"`
+	State    snapshot.State    `json:"state"`
+	Message  string            `json:"message,omitempty"`
+}
+
+// ControlReport is one control's outcome.
+type ControlReport struct {
+	Control
+	// Status aggregates the results (see Aggregate).
+	Status  Status         `json:"status"`
+	Counts  map[Status]int `json:"counts"`
+	Results []Result       `json:"results"`
+}

@@ -1,0 +1,230 @@
+package checks
+
+import (
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/kubeposture/kubeposture/snapshot"
+)
+
+// Selection narrows a run. Empty fields select everything.
+type Selection struct {
+	Frameworks []Framework
+	Layers     []Layer
+	// Controls lists control ids (kubeposture's own, or a CIS id such as "1.2.1").
+	Controls []string
+	// Namespaces keeps only results about objects in these namespaces; cluster-scoped
+	// results are dropped when it is set.
+	Namespaces []string
+}
+
+// Select returns the registered checks that s selects, in catalog order. It fails on a
+// control id that matches nothing, so that a typo does not silently select nothing.
+func (s Selection) Select(all []Check) ([]Check, error) {
+	matched := map[string]bool{}
+	var out []Check
+	for _, c := range all {
+		if !s.frameworkMatch(&c.Control) || !s.layerMatch(c.Layer) {
+			continue
+		}
+		if len(s.Controls) > 0 {
+			hit := false
+			for _, id := range s.Controls {
+				if id == c.ID || contains(c.References.CIS, id) {
+					matched[id] = true
+					hit = true
+				}
+			}
+			if !hit {
+				continue
+			}
+		}
+		out = append(out, c)
+	}
+	for _, id := range s.Controls {
+		if !matched[id] {
+			return nil, fmt.Errorf("control %q: no such control in the selected frameworks and layers (see 'audit controls')", id)
+		}
+	}
+	return out, nil
+}
+
+func (s Selection) frameworkMatch(c *Control) bool {
+	if len(s.Frameworks) == 0 {
+		return true
+	}
+	for _, f := range s.Frameworks {
+		if c.In(f) {
+			return true
+		}
+	}
+	return false
+}
+
+func (s Selection) layerMatch(l Layer) bool {
+	if len(s.Layers) == 0 {
+		return true
+	}
+	for _, v := range s.Layers {
+		if v == l {
+			return true
+		}
+	}
+	return false
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+// ParseLayer accepts a layer name as given on the command line.
+func ParseLayer(s string) (Layer, error) {
+	for _, l := range Layers {
+		if string(l) == s {
+			return l, nil
+		}
+	}
+	return "", fmt.Errorf("unknown layer %q (want control-plane, node, workload or network)", s)
+}
+
+// Run evaluates checks over snap. It never fails: a check whose inputs are missing is
+// reported NOT_EVALUATED, and a check that panics is reported NOT_EVALUATED with the panic,
+// so that one broken check cannot hide the others' verdicts.
+func Run(snap *snapshot.Snapshot, checks []Check, sel Selection) *Report {
+	rep := &Report{
+		SchemaVersion: ReportSchemaVersion,
+		Cluster:       snap.Cluster,
+		CollectedAt:   snap.CollectedAt,
+		GeneratedAt:   time.Now().UTC(),
+		ToolVersion:   snap.ToolVersion,
+		Selection:     sel,
+		NotCollected:  notCollected(snap),
+	}
+	for _, c := range checks {
+		results := evaluate(snap, c)
+		results = filterNamespaces(results, sel.Namespaces)
+		if len(results) == 0 {
+			results = []Result{{Status: NotApplicable, Resource: Resource{Kind: "Cluster"},
+				Reason: emptyReason(sel)}}
+		}
+		for i := range results {
+			results[i].ControlID = c.ID
+		}
+		sortResults(results)
+		rep.Controls = append(rep.Controls, ControlReport{
+			Control: c.Control,
+			Status:  Aggregate(results),
+			Counts:  countStatuses(results),
+			Results: results,
+		})
+	}
+	rep.Summary = summarize(rep.Controls)
+	return rep
+}
+
+func emptyReason(sel Selection) string {
+	if len(sel.Namespaces) > 0 {
+		return "no resource in the selected namespaces is subject to this control"
+	}
+	return "no resource in the cluster is subject to this control"
+}
+
+func evaluate(snap *snapshot.Snapshot, c Check) (results []Result) {
+	for _, in := range c.Inputs {
+		col, ok := snap.Status(in)
+		if !ok {
+			return []Result{notEvaluated(fmt.Sprintf("%s was not collected", in))}
+		}
+		if col.State != snapshot.Collected && col.State != snapshot.Partial {
+			reason := fmt.Sprintf("%s: %s", in, col.State)
+			if col.Message != "" {
+				reason += ": " + col.Message
+			}
+			return []Result{notEvaluated(reason)}
+		}
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			results = []Result{notEvaluated(fmt.Sprintf("check failed: %v (a bug: please report it with the snapshot)", r))}
+		}
+	}()
+	return c.Evaluate(snap)
+}
+
+func notEvaluated(reason string) Result {
+	return Result{Status: NotEvaluated, Resource: Resource{Kind: "Cluster"}, Reason: reason}
+}
+
+func filterNamespaces(results []Result, namespaces []string) []Result {
+	if len(namespaces) == 0 {
+		return results
+	}
+	out := results[:0:0]
+	for _, r := range results {
+		if contains(namespaces, r.Resource.Namespace) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func sortResults(rs []Result) {
+	rank := map[Status]int{}
+	for i, s := range Statuses {
+		rank[s] = i
+	}
+	sort.SliceStable(rs, func(i, j int) bool {
+		if rank[rs[i].Status] != rank[rs[j].Status] {
+			return rank[rs[i].Status] < rank[rs[j].Status]
+		}
+		a, b := rs[i].Resource, rs[j].Resource
+		if a.Namespace != b.Namespace {
+			return a.Namespace < b.Namespace
+		}
+		if a.Kind != b.Kind {
+			return a.Kind < b.Kind
+		}
+		return a.Name < b.Name
+	})
+}
+
+// Aggregate is a control's overall status: FAIL if any resource fails, else WARN if any
+// warns, else NOT_EVALUATED if any could not be evaluated (a pass over part of the cluster is
+// not a pass), else MANUAL, PASS, NOT_APPLICABLE in that order.
+func Aggregate(results []Result) Status {
+	seen := map[Status]bool{}
+	for _, r := range results {
+		seen[r.Status] = true
+	}
+	for _, s := range Statuses {
+		if seen[s] {
+			return s
+		}
+	}
+	return NotApplicable
+}
+
+func countStatuses(results []Result) map[Status]int {
+	m := map[Status]int{}
+	for _, r := range results {
+		m[r.Status]++
+	}
+	return m
+}
+
+func notCollected(snap *snapshot.Snapshot) []NotCollected {
+	var out []NotCollected
+	for r, c := range snap.Resources {
+		if c.State != snapshot.Collected {
+			out = append(out, NotCollected{Resource: r, State: c.State, Message: c.Message})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Resource < out[j].Resource })
+	return out
+}
