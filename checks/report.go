@@ -22,7 +22,7 @@ type Report struct {
 	Summary       Summary          `json:"summary"`
 	// NotCollected lists the resources the collector could not read, and why: the checks
 	// that needed them are NOT_EVALUATED.
-	NotCollected []NotCollected   `json:"notCollected,omitempty"`
+	NotCollected []NotCollected  `json:"notCollected,omitempty"`
 	Controls     []ControlReport `json:"controls"`
 }
 
