@@ -1,0 +1,227 @@
+// Package collect snapshots a live cluster through client-go.
+//
+// It lists every resource the checks read, in pages, several kinds at once, with retries on
+// transient errors. A resource it may not read (forbidden) or that the server does not serve
+// (not found) does not fail the run: the outcome is recorded in the snapshot, so that the
+// checks that needed it report NOT_EVALUATED instead of passing. Secrets are read as metadata
+// and type only, through a server-side Table: no secret value is ever requested.
+package collect
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"sync"
+	"time"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/rest"
+
+	kubeposture "github.com/kubeposture/kubeposture"
+	"github.com/kubeposture/kubeposture/snapshot"
+)
+
+// Options tune a collection. The zero value is usable: Defaults fills it in.
+type Options struct {
+	// QPS and Burst raise client-go's client-side rate limit (5/10 by default), which a
+	// read-only audit of a large cluster would spend most of its time waiting on. The server's
+	// API Priority and Fairness still protects it.
+	QPS   float32
+	Burst int
+	// PageSize is the limit of each LIST request.
+	PageSize int64
+	// Concurrency is how many resource kinds are listed at once.
+	Concurrency int
+	// RequestTimeout bounds each request; Timeout bounds the whole collection.
+	RequestTimeout time.Duration
+	Timeout        time.Duration
+	// Retries is how many times a request that failed transiently is tried again, with
+	// exponential backoff from RetryBackoff.
+	Retries      int
+	RetryBackoff time.Duration
+	// SkipKubelet skips reading each node's kubelet configuration (nodes/proxy configz).
+	SkipKubelet bool
+	// Progress, when set, receives a one-line progress report, rewritten in place.
+	Progress io.Writer
+}
+
+// Defaults returns o with zero fields set to their defaults.
+func (o Options) Defaults() Options {
+	if o.QPS == 0 {
+		o.QPS = 100
+	}
+	if o.Burst == 0 {
+		o.Burst = 200
+	}
+	if o.PageSize == 0 {
+		o.PageSize = 500
+	}
+	if o.Concurrency == 0 {
+		o.Concurrency = 8
+	}
+	if o.RequestTimeout == 0 {
+		o.RequestTimeout = 60 * time.Second
+	}
+	if o.Timeout == 0 {
+		o.Timeout = 10 * time.Minute
+	}
+	if o.Retries == 0 {
+		o.Retries = 4
+	}
+	if o.RetryBackoff == 0 {
+		o.RetryBackoff = 500 * time.Millisecond
+	}
+	return o
+}
+
+// Collect reads the cluster that cfg points at into a snapshot. It fails only when the
+// cluster cannot be reached at all; any resource it could not read is recorded instead.
+func Collect(ctx context.Context, cfg *rest.Config, opts Options) (*snapshot.Snapshot, error) {
+	opts = opts.Defaults()
+	cfg = rest.CopyConfig(cfg)
+	cfg.QPS, cfg.Burst = opts.QPS, opts.Burst
+	cfg.Timeout = opts.RequestTimeout
+	if cfg.UserAgent == "" {
+		cfg.UserAgent = "kubeposture/" + kubeposture.Version()
+	}
+	// Protobuf halves the decoding cost of big lists; the Table request for secrets sets its
+	// own Accept header.
+	cfg.AcceptContentTypes = "application/vnd.kubernetes.protobuf,application/json"
+	cs, err := kubernetes.NewForConfig(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("build a client for %s: %w", cfg.Host, err)
+	}
+	ctx, cancel := context.WithTimeout(ctx, opts.Timeout)
+	defer cancel()
+
+	c := &collector{cs: cs, opts: opts, snap: snapshot.New()}
+	c.snap.CollectedAt = time.Now().UTC()
+	c.snap.ToolVersion = kubeposture.Version()
+	c.snap.Cluster.Server = cfg.Host
+
+	// One cheap request first: if the server cannot be reached or we are not authenticated,
+	// say so plainly instead of recording every kind as failed.
+	v, err := c.serverVersion(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("reach the API server at %s: %w (check --kubeconfig/--context, and that the cluster is up)", cfg.Host, err)
+	}
+	c.snap.Cluster.Version = v
+
+	c.progress = newProgress(opts.Progress, len(listers)+1)
+	defer c.progress.done()
+	c.run(ctx)
+	if err := ctx.Err(); err != nil && errors.Is(err, context.DeadlineExceeded) {
+		return nil, fmt.Errorf("collection did not finish within --timeout %s: raise it for a cluster this size", opts.Timeout)
+	}
+	c.derive(ctx)
+	return c.snap, nil
+}
+
+type collector struct {
+	cs       kubernetes.Interface
+	opts     Options
+	snap     *snapshot.Snapshot
+	mu       sync.Mutex // guards snap while kinds are collected concurrently
+	progress *progress
+}
+
+func (c *collector) serverVersion(ctx context.Context) (string, error) {
+	var v string
+	err := c.retry(ctx, func(ctx context.Context) error {
+		info, err := c.cs.Discovery().ServerVersion()
+		if err != nil {
+			return err
+		}
+		v = info.GitVersion
+		return nil
+	})
+	return v, err
+}
+
+// run lists every kind, Concurrency at a time, then the kubelet configurations (which need
+// the node list).
+func (c *collector) run(ctx context.Context) {
+	sem := make(chan struct{}, c.opts.Concurrency)
+	var wg sync.WaitGroup
+	for _, l := range listers {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			n, err := l.list(ctx, c)
+			c.record(l.resource, n, err)
+			c.progress.kindDone(n)
+		}()
+	}
+	wg.Wait()
+	if c.opts.SkipKubelet {
+		c.progress.kindDone(0)
+		return
+	}
+	c.collectKubelets(ctx)
+	c.progress.kindDone(len(c.snap.Kubelets))
+}
+
+// record stores a kind's outcome.
+func (c *collector) record(r snapshot.Resource, n int, err error) {
+	col := snapshot.Collection{State: snapshot.Collected, Count: n}
+	if err != nil {
+		col = outcome(err)
+	}
+	c.mu.Lock()
+	c.snap.Resources[r] = col
+	c.mu.Unlock()
+}
+
+// outcome classifies a failed request: forbidden and not-found are facts about the cluster
+// or our permissions, anything else is a failure.
+func outcome(err error) snapshot.Collection {
+	switch {
+	case apierrors.IsForbidden(err):
+		return snapshot.Collection{State: snapshot.Forbidden, Message: err.Error()}
+	case apierrors.IsNotFound(err):
+		return snapshot.Collection{State: snapshot.NotFound, Message: err.Error()}
+	default:
+		return snapshot.Collection{State: snapshot.Failed, Message: err.Error()}
+	}
+}
+
+// listPaged lists a kind page by page. page lists one page and returns its items and the
+// continue token. When a continue token expires (410 Gone, a large list under churn) the list
+// restarts from the beginning, as client-go's pager does.
+func listPaged[T any](ctx context.Context, c *collector, page func(context.Context, metav1.ListOptions) ([]T, string, error)) ([]T, error) {
+	for attempt := 0; ; attempt++ {
+		var all []T
+		opts := metav1.ListOptions{Limit: c.opts.PageSize}
+		expired := false
+		for {
+			var items []T
+			var cont string
+			err := c.retry(ctx, func(ctx context.Context) error {
+				var err error
+				items, cont, err = page(ctx, opts)
+				return err
+			})
+			if apierrors.IsResourceExpired(err) && attempt < 2 {
+				expired = true
+				break
+			}
+			if err != nil {
+				return nil, err
+			}
+			all = append(all, items...)
+			c.progress.objects(len(items))
+			if cont == "" {
+				return all, nil
+			}
+			opts.Continue = cont
+		}
+		if !expired {
+			return all, nil
+		}
+	}
+}
