@@ -3,7 +3,13 @@
 // Kubernetes components use spf13/pflag: "--name=value" and "--name value" both set a flag,
 // except that a boolean flag never takes the next word as its value ("--profiling false" sets
 // profiling to true and leaves "false" as an argument). Repeats are kept in order; the
-// snapshot's lookups apply last-wins.
+// snapshot's lookups apply last-wins. Kubernetes components normalise "_" to "-" in flag
+// names (component-base's WordSepNormalizeFunc), so "--anonymous_auth" is "--anonymous-auth";
+// names are stored normalised.
+//
+// Known limit: pflag gives a non-boolean flag the next word even when that word starts with
+// "-". Parse does not (it cannot tell every boolean flag of every version apart), so a flag
+// left without its value is recorded bare instead of swallowing the next flag.
 package cmdline
 
 import (
@@ -36,9 +42,10 @@ func Parse(command, args []string, isBool func(name string) bool) []snapshot.Fla
 			if eq == 0 {
 				continue // "--=x" is not a flag pflag accepts
 			}
-			flags = append(flags, snapshot.Flag{Name: name[:eq], Value: name[eq+1:]})
+			flags = append(flags, snapshot.Flag{Name: normalize(name[:eq]), Value: name[eq+1:]})
 			continue
 		}
+		name = normalize(name)
 		if (isBool == nil || !isBool(name)) && i+1 < len(words) && !strings.HasPrefix(words[i+1], "-") {
 			flags = append(flags, snapshot.Flag{Name: name, Value: words[i+1]})
 			i++
@@ -47,6 +54,11 @@ func Parse(command, args []string, isBool func(name string) bool) []snapshot.Fla
 		flags = append(flags, snapshot.Flag{Name: name, Bare: true})
 	}
 	return flags
+}
+
+// normalize applies component-base's WordSepNormalizeFunc: "_" and "-" are one separator.
+func normalize(name string) string {
+	return strings.ReplaceAll(name, "_", "-")
 }
 
 // flagName strips one or two leading dashes. "-" and "---x" are not flags.
