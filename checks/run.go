@@ -10,13 +10,13 @@ import (
 
 // Selection narrows a run. Empty fields select everything.
 type Selection struct {
-	Frameworks []Framework
-	Layers     []Layer
+	Frameworks []Framework `json:"frameworks,omitempty"`
+	Layers     []Layer     `json:"layers,omitempty"`
 	// Controls lists control ids (kubeposture's own, or a CIS id such as "1.2.1").
-	Controls []string
-	// Namespaces keeps only results about objects in these namespaces; cluster-scoped
-	// results are dropped when it is set.
-	Namespaces []string
+	Controls []string `json:"controls,omitempty"`
+	// Namespaces keeps only results about objects in these namespaces, and the namespaces'
+	// own results (Kind "Namespace"); other cluster-scoped results are dropped when it is set.
+	Namespaces []string `json:"namespaces,omitempty"`
 }
 
 // Select returns the registered checks that s selects, in catalog order. It fails on a
@@ -107,8 +107,12 @@ func Run(snap *snapshot.Snapshot, checks []Check, sel Selection) *Report {
 		NotCollected:  notCollected(snap),
 	}
 	for _, c := range checks {
-		results := evaluate(snap, c)
-		results = filterNamespaces(results, sel.Namespaces)
+		results, evaluated := evaluate(snap, c)
+		if evaluated {
+			// The engine's own NOT_EVALUATED (missing input, panic) is about the whole
+			// control, not a cluster-scoped object: the namespace filter must not drop it.
+			results = filterNamespaces(results, sel.Namespaces)
+		}
 		if len(results) == 0 {
 			results = []Result{{Status: NotApplicable, Resource: Resource{Kind: "Cluster"},
 				Reason: emptyReason(sel)}}
@@ -135,26 +139,29 @@ func emptyReason(sel Selection) string {
 	return "no resource in the cluster is subject to this control"
 }
 
-func evaluate(snap *snapshot.Snapshot, c Check) (results []Result) {
+// evaluate runs c over snap. evaluated is false when the engine itself judged the control
+// NOT_EVALUATED (an input missing, or the check panicked).
+func evaluate(snap *snapshot.Snapshot, c Check) (results []Result, evaluated bool) {
 	for _, in := range c.Inputs {
 		col, ok := snap.Status(in)
 		if !ok {
-			return []Result{notEvaluated(fmt.Sprintf("%s was not collected", in))}
+			return []Result{notEvaluated(fmt.Sprintf("%s was not collected", in))}, false
 		}
 		if col.State != snapshot.Collected && col.State != snapshot.Partial {
 			reason := fmt.Sprintf("%s: %s", in, col.State)
 			if col.Message != "" {
 				reason += ": " + col.Message
 			}
-			return []Result{notEvaluated(reason)}
+			return []Result{notEvaluated(reason)}, false
 		}
 	}
 	defer func() {
 		if r := recover(); r != nil {
 			results = []Result{notEvaluated(fmt.Sprintf("check failed: %v (a bug: please report it with the snapshot)", r))}
+			evaluated = false
 		}
 	}()
-	return c.Evaluate(snap)
+	return c.Evaluate(snap), true
 }
 
 func notEvaluated(reason string) Result {
@@ -167,7 +174,11 @@ func filterNamespaces(results []Result, namespaces []string) []Result {
 	}
 	out := results[:0:0]
 	for _, r := range results {
-		if contains(namespaces, r.Resource.Namespace) {
+		ns := r.Resource.Namespace
+		if r.Resource.Kind == "Namespace" {
+			ns = r.Resource.Name // a namespace's own verdict belongs to it
+		}
+		if contains(namespaces, ns) {
 			out = append(out, r)
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"reflect"
 	"strings"
 )
 
@@ -66,30 +67,22 @@ func ReadFile(path string) (*Snapshot, error) {
 
 // Read decodes and validates one snapshot document from r.
 func Read(r io.Reader) (*Snapshot, error) {
-	br := bufio.NewReaderSize(r, 1<<16)
-	head, _ := br.Peek(1 << 10)
-	if len(bytes.TrimSpace(head)) == 0 {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, err
+	}
+	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, errors.New("empty file: expected a JSON snapshot written by 'audit collect'")
 	}
-	dec := json.NewDecoder(br)
+	// json.Unmarshal decodes in place: a json.Decoder would hold a second copy of the document.
 	var s Snapshot
-	if err := dec.Decode(&s); err != nil {
-		return nil, describeJSONError(err)
-	}
-	if tok, err := dec.Token(); err != io.EOF {
-		return nil, fmt.Errorf("unexpected data after the snapshot document (%v)", tokOrErr(tok, err))
+	if err := json.Unmarshal(data, &s); err != nil {
+		return nil, describeJSONError(data, err)
 	}
 	if err := s.Validate(); err != nil {
 		return nil, err
 	}
 	return &s, nil
-}
-
-func tokOrErr(tok json.Token, err error) any {
-	if err != nil {
-		return err
-	}
-	return tok
 }
 
 // Validate checks the fields a reader relies on: the document type, and that every
@@ -127,27 +120,144 @@ func (s *Snapshot) Validate() error {
 	return nil
 }
 
-func describeJSONError(err error) error {
+func describeJSONError(data []byte, err error) error {
 	var typeErr *json.UnmarshalTypeError
 	var syntaxErr *json.SyntaxError
 	switch {
-	case errors.As(err, &typeErr):
-		field := typeErr.Field
-		if field == "" {
-			field = "(document)"
-		}
-		return fmt.Errorf("field %s: cannot use JSON %s as %s (at byte %d)", field, typeErr.Value, typeErr.Type, typeErr.Offset)
+	case errors.As(err, &syntaxErr) && strings.Contains(syntaxErr.Error(), "after top-level value"):
+		return fmt.Errorf("unexpected data after the snapshot document at byte %d (%v)", syntaxErr.Offset-1, syntaxErr)
+	case errors.As(err, &syntaxErr) && strings.Contains(syntaxErr.Error(), "unexpected end of JSON input"),
+		errors.Is(err, io.ErrUnexpectedEOF):
+		return errors.New("truncated JSON: the file ends inside the document (interrupted write?)")
 	case errors.As(err, &syntaxErr):
 		return fmt.Errorf("invalid JSON at byte %d: %v", syntaxErr.Offset, syntaxErr)
-	case errors.Is(err, io.ErrUnexpectedEOF):
-		return errors.New("truncated JSON: the file ends inside the document (interrupted write?)")
-	default:
-		msg := err.Error()
-		// Errors from the Kubernetes types' own unmarshallers (quantities, int-or-string)
-		// carry no field; say that the content is wrong rather than the syntax.
-		if !strings.Contains(msg, "json") {
-			msg = "invalid value: " + msg
+	}
+	// The decoder's field paths have no array index, and errors from the Kubernetes types'
+	// own unmarshallers (times, quantities, int-or-string) carry no field and a byte offset
+	// relative to the value: decode the document again field by field to say where.
+	if where, msg := locate(data); where != "" {
+		return fmt.Errorf("field %s: %s", where, msg)
+	}
+	if errors.As(err, &typeErr) {
+		if typeErr.Field == "" {
+			return fmt.Errorf("not a snapshot: the document is a JSON %s, not an object", typeErr.Value)
 		}
-		return errors.New(msg)
+		return fmt.Errorf("field %s: %s (at byte %d)", typeErr.Field, typeMismatch(typeErr), typeErr.Offset)
+	}
+	return errors.New(valueError(err))
+}
+
+func typeMismatch(e *json.UnmarshalTypeError) string {
+	return fmt.Sprintf("cannot use JSON %s as %s", e.Value, e.Type)
+}
+
+func valueError(err error) string {
+	msg := err.Error()
+	if !strings.Contains(msg, "json") {
+		msg = "invalid value: " + msg
+	}
+	return msg
+}
+
+// locate finds the first top-level field of a snapshot document that does not decode (and,
+// in a list or a map, the first element), and describes the error there. It returns "" when
+// the document is not an object or every field decodes on its own.
+func locate(data []byte) (where, msg string) {
+	fields := map[string]reflect.Type{}
+	t := reflect.TypeFor[Snapshot]()
+	for i := 0; i < t.NumField(); i++ {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+		if name != "" && name != "-" {
+			fields[name] = t.Field(i).Type
+		}
+	}
+	fieldType := func(key string) reflect.Type {
+		if ft, ok := fields[key]; ok {
+			return ft
+		}
+		for name, ft := range fields { // encoding/json matches names case-insensitively
+			if strings.EqualFold(name, key) {
+				return ft
+			}
+		}
+		return nil
+	}
+	var where2, msg2 string
+	eachMember(data, func(key string, raw json.RawMessage) bool {
+		ft := fieldType(key)
+		if ft == nil {
+			return true
+		}
+		where2, msg2 = locateValue(key, ft, raw)
+		return where2 == ""
+	})
+	return where2, msg2
+}
+
+// locateValue decodes raw as a value of type t found at path, element by element for a list or
+// a map, and describes the first error.
+func locateValue(path string, t reflect.Type, raw json.RawMessage) (where, msg string) {
+	trimmed := bytes.TrimSpace(raw)
+	switch {
+	case t.Kind() == reflect.Slice && len(trimmed) > 0 && trimmed[0] == '[':
+		i := 0
+		eachElement(raw, func(el json.RawMessage) bool {
+			where, msg = locateValue(fmt.Sprintf("%s[%d]", path, i), t.Elem(), el)
+			i++
+			return where == ""
+		})
+		return where, msg
+	case t.Kind() == reflect.Map && t.Key().Kind() == reflect.String && len(trimmed) > 0 && trimmed[0] == '{':
+		eachMember(raw, func(key string, el json.RawMessage) bool {
+			where, msg = locateValue(fmt.Sprintf("%s[%q]", path, key), t.Elem(), el)
+			return where == ""
+		})
+		return where, msg
+	}
+	err := json.Unmarshal(raw, reflect.New(t).Interface())
+	if err == nil {
+		return "", ""
+	}
+	var typeErr *json.UnmarshalTypeError
+	if errors.As(err, &typeErr) {
+		if typeErr.Field != "" {
+			path += "." + typeErr.Field
+		}
+		return path, typeMismatch(typeErr)
+	}
+	return path, valueError(err)
+}
+
+// eachMember calls fn with each member of the JSON object data, in document order, until fn
+// returns false.
+func eachMember(data []byte, fn func(key string, raw json.RawMessage) bool) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return
+	}
+	for dec.More() {
+		tok, err := dec.Token()
+		key, ok := tok.(string)
+		if err != nil || !ok {
+			return
+		}
+		var raw json.RawMessage
+		if dec.Decode(&raw) != nil || !fn(key, raw) {
+			return
+		}
+	}
+}
+
+// eachElement calls fn with each element of the JSON array data until fn returns false.
+func eachElement(data []byte, fn func(raw json.RawMessage) bool) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('[') {
+		return
+	}
+	for dec.More() {
+		var raw json.RawMessage
+		if dec.Decode(&raw) != nil || !fn(raw) {
+			return
+		}
 	}
 }

@@ -1,0 +1,8 @@
+// Package network holds the checks of the network layer: network policies, and how Services
+// and Ingresses expose workloads outside the cluster.
+//
+// One control per file, each with a doc comment giving the rule, its source, the fields it
+// reads and the values it allows, and registering itself with checks.Register in init. The
+// checks index the snapshot with maps once per Evaluate call, so that they stay linear in
+// the number of objects.
+package network

@@ -1,0 +1,13 @@
+// Package workload holds the checks of the workload layer: Pod Security Standards and the
+// way pods consume secrets.
+//
+// The unit of judgement is the top-level workload, not the pod: a Deployment with 300
+// replicas is one result, not 300. workloads.go builds that index once per Evaluate call
+// (pods folded into their Deployment, StatefulSet, DaemonSet or CronJob by controller owner
+// UID), and every check judges each unit's pod template and each of its running pods, because
+// a mutating webhook can make the admitted pods differ from the template, and the pods are
+// what admission actually judged.
+//
+// Each control lives in its own file with a doc comment giving the rule, its source, the
+// fields it reads and the values it allows, and registers itself in init.
+package workload

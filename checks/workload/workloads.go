@@ -1,0 +1,288 @@
+package workload
+
+import (
+	"strconv"
+	"strings"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+
+	"github.com/kubeposture/kubeposture/checks"
+	"github.com/kubeposture/kubeposture/snapshot"
+)
+
+// inputs are the resources the workload index reads: a check built on it must list them all,
+// or a pod whose owner was not collected would be judged as a bare pod.
+var inputs = []snapshot.Resource{
+	snapshot.ResPods,
+	snapshot.ResDeployments,
+	snapshot.ResStatefulSets,
+	snapshot.ResDaemonSets,
+	snapshot.ResReplicaSets,
+	snapshot.ResJobs,
+	snapshot.ResCronJobs,
+}
+
+// unit is one top-level workload: what a person deploys and fixes, and what a result is about.
+type unit struct {
+	res checks.Resource
+	// template is the pod template the controller creates pods from; nil for a bare pod.
+	template *corev1.PodTemplateSpec
+	// where is the field path of the pod spec in the object ("spec" for a bare pod).
+	where string
+	// pods are the unit's pods in the snapshot; a bare pod is its own only pod.
+	pods []*corev1.Pod
+}
+
+// owner is a UID the index knows: the unit it belongs to, and the kind of the object that
+// carries the UID (a ReplicaSet's UID maps to its Deployment's unit).
+type owner struct {
+	unit int
+	kind string
+}
+
+// units indexes the snapshot's workloads. Ownership follows controller ownerReferences by
+// UID, as the garbage collector does: Pod→ReplicaSet→Deployment, Pod→Job→CronJob,
+// Pod→StatefulSet and Pod→DaemonSet. A ReplicaSet or Job whose controller is not in the
+// snapshot is a unit itself; a pod whose controller is not in the snapshot (a mirror pod owned
+// by its Node, a pod of a custom controller) is a bare pod. Cost is linear in the number of
+// objects.
+func units(s *snapshot.Snapshot) []unit {
+	n := len(s.Deployments) + len(s.StatefulSets) + len(s.DaemonSets) + len(s.CronJobs) +
+		len(s.ReplicaSets) + len(s.Jobs)
+	us := make([]unit, 0, n) // bare pods, usually few, are appended as found
+	byUID := make(map[types.UID]owner, n)
+
+	add := func(kind string, m *metav1.ObjectMeta, t *corev1.PodTemplateSpec, where string) {
+		if m.UID != "" { // an object without UID (hand-made snapshot) can own nothing
+			byUID[m.UID] = owner{unit: len(us), kind: kind}
+		}
+		us = append(us, unit{
+			res:      checks.Resource{Kind: kind, Namespace: m.Namespace, Name: m.Name},
+			template: t,
+			where:    where,
+		})
+	}
+	// alias folds an intermediate object into its controller's unit when that controller is
+	// in the snapshot, and reports whether it did.
+	alias := func(kind string, m *metav1.ObjectMeta, ownerKind string) bool {
+		ref := controllerOf(m)
+		if ref == nil || ref.Kind != ownerKind {
+			return false
+		}
+		o, ok := byUID[ref.UID]
+		if !ok || o.kind != ownerKind {
+			return false
+		}
+		if m.UID != "" {
+			byUID[m.UID] = owner{unit: o.unit, kind: kind}
+		}
+		return true
+	}
+
+	const tmpl = "spec.template.spec"
+	for i := range s.Deployments {
+		d := &s.Deployments[i]
+		add("Deployment", &d.ObjectMeta, &d.Spec.Template, tmpl)
+	}
+	for i := range s.StatefulSets {
+		o := &s.StatefulSets[i]
+		add("StatefulSet", &o.ObjectMeta, &o.Spec.Template, tmpl)
+	}
+	for i := range s.DaemonSets {
+		o := &s.DaemonSets[i]
+		add("DaemonSet", &o.ObjectMeta, &o.Spec.Template, tmpl)
+	}
+	for i := range s.CronJobs {
+		o := &s.CronJobs[i]
+		add("CronJob", &o.ObjectMeta, &o.Spec.JobTemplate.Spec.Template, "spec.jobTemplate.spec.template.spec")
+	}
+	// ReplicaSets and Jobs after their possible owners, so that alias can find them.
+	for i := range s.ReplicaSets {
+		o := &s.ReplicaSets[i]
+		if !alias("ReplicaSet", &o.ObjectMeta, "Deployment") {
+			add("ReplicaSet", &o.ObjectMeta, &o.Spec.Template, tmpl)
+		}
+	}
+	for i := range s.Jobs {
+		o := &s.Jobs[i]
+		if !alias("Job", &o.ObjectMeta, "CronJob") {
+			add("Job", &o.ObjectMeta, &o.Spec.Template, tmpl)
+		}
+	}
+
+	for i := range s.Pods {
+		p := &s.Pods[i]
+		if ref := controllerOf(&p.ObjectMeta); ref != nil {
+			if o, ok := byUID[ref.UID]; ok && o.kind == ref.Kind {
+				us[o.unit].pods = append(us[o.unit].pods, p)
+				continue
+			}
+		}
+		us = append(us, unit{
+			res:   checks.Resource{Kind: "Pod", Namespace: p.Namespace, Name: p.Name},
+			where: "spec",
+			pods:  []*corev1.Pod{p},
+		})
+	}
+	return us
+}
+
+// controllerOf returns the ownerReference with controller=true, or nil (as
+// metav1.GetControllerOf, without the interface conversion and copy).
+func controllerOf(m *metav1.ObjectMeta) *metav1.OwnerReference {
+	for i := range m.OwnerReferences {
+		r := &m.OwnerReferences[i]
+		if r.Controller != nil && *r.Controller && r.UID != "" {
+			return r
+		}
+	}
+	return nil
+}
+
+// judge says why a pod spec breaks a control, or returns "" when it complies. meta is the
+// pod's (or template's) metadata: some rules read annotations.
+type judge func(meta *metav1.ObjectMeta, spec *corev1.PodSpec) string
+
+// evaluateUnits judges every unit of s with j and returns one result per unit. ok describes a
+// compliant object ("allowed"); expected goes to Evidence.Expected.
+func evaluateUnits(s *snapshot.Snapshot, j judge, ok, expected string) []checks.Result {
+	us := units(s)
+	out := make([]checks.Result, 0, len(us))
+	for i := range us {
+		out = append(out, us[i].verdict(j, ok, expected))
+	}
+	return out
+}
+
+// failure is one distinct failure message and the objects of a unit that share it.
+type failure struct {
+	msg      string
+	template bool
+	pods     []string
+}
+
+// maxNames bounds the pod names listed per failure: enough to find the odd pods, short
+// enough for a report line.
+const maxNames = 3
+
+// verdict judges the unit's template and each of its pods, and folds them into one result:
+// FAIL if any object fails, the evidence grouping objects by identical message so that 300
+// replicas with the same problem read as one line.
+func (u *unit) verdict(j judge, ok, expected string) checks.Result {
+	r := checks.Result{Resource: u.res, Evidence: checks.Evidence{Expected: expected, Where: u.where}}
+	if u.template == nil { // a bare pod: the pod is the unit
+		p := u.pods[0]
+		if msg := j(&p.ObjectMeta, &p.Spec); msg != "" {
+			r.Status, r.Evidence.Observed = checks.Fail, msg
+		} else {
+			r.Status, r.Evidence.Observed = checks.Pass, ok
+		}
+		return r
+	}
+
+	var fails []failure
+	var index map[string]int // message → position in fails; only built when something fails
+	record := func(msg string) *failure {
+		if index == nil {
+			index = map[string]int{}
+		}
+		i, seen := index[msg]
+		if !seen {
+			i = len(fails)
+			index[msg] = i
+			fails = append(fails, failure{msg: msg})
+		}
+		return &fails[i]
+	}
+	templateFailed := false
+	if msg := j(&u.template.ObjectMeta, &u.template.Spec); msg != "" {
+		record(msg).template = true
+		templateFailed = true
+	}
+	failedPods := 0
+	for _, p := range u.pods {
+		if msg := j(&p.ObjectMeta, &p.Spec); msg != "" {
+			f := record(msg)
+			f.pods = append(f.pods, p.Name)
+			failedPods++
+		}
+	}
+
+	total := len(u.pods)
+	if len(fails) == 0 {
+		r.Status = checks.Pass
+		r.Evidence.Observed = subject(true, total, total, nil) + ": " + ok
+		if total == 0 {
+			r.Evidence.Observed += "; no pods running"
+		}
+		return r
+	}
+
+	r.Status = checks.Fail
+	var b strings.Builder
+	for i, f := range fails {
+		if i > 0 {
+			b.WriteString(" | ")
+		}
+		b.WriteString(subject(f.template, len(f.pods), total, f.pods))
+		b.WriteString(": ")
+		b.WriteString(f.msg)
+	}
+	// Account for the objects that passed too, so the evidence always says what was checked.
+	if passed := total - failedPods; !templateFailed || passed > 0 {
+		b.WriteString(" | ")
+		b.WriteString(subject(!templateFailed, passed, total, nil))
+		b.WriteString(": ")
+		b.WriteString(ok)
+	}
+	if total == 0 {
+		b.WriteString(" | no pods running")
+	}
+	r.Evidence.Observed = b.String()
+	if !templateFailed {
+		// The template is clean: the pods were changed after it, typically by a mutating
+		// webhook, and fixing the template will not fix them.
+		r.Evidence.Where = "pod spec (the pods differ from " + u.where + ")"
+	}
+	return r
+}
+
+// subject names a set of objects of a unit: "template", "2 of 3 pods (a, b)", "template and
+// 3 of 3 pods". Pod names are listed when they are a strict subset, to point at the odd ones.
+func subject(template bool, n, total int, names []string) string {
+	var b strings.Builder
+	if template {
+		b.WriteString("template")
+		if n == 0 {
+			return b.String()
+		}
+		b.WriteString(" and ")
+	}
+	b.WriteString(strconv.Itoa(n))
+	b.WriteString(" of ")
+	b.WriteString(strconv.Itoa(total))
+	if total == 1 {
+		b.WriteString(" pod")
+	} else {
+		b.WriteString(" pods")
+	}
+	if len(names) > 0 && n < total {
+		b.WriteString(" (")
+		for i, name := range names {
+			if i == maxNames {
+				b.WriteString(", +")
+				b.WriteString(strconv.Itoa(len(names) - maxNames))
+				b.WriteString(" more")
+				break
+			}
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(name)
+		}
+		b.WriteString(")")
+	}
+	return b.String()
+}
