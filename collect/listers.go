@@ -3,8 +3,8 @@ package collect
 import (
 	"context"
 
-	appsv1 "k8s.io/api/apps/v1"
 	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
+	appsv1 "k8s.io/api/apps/v1"
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
@@ -161,14 +161,18 @@ var listers = []kind{
 		func(c *collector) func(context.Context, metav1.ListOptions) (*rbacv1.ClusterRoleBindingList, error) {
 			return c.cs.RbacV1().ClusterRoleBindings().List
 		},
-		func(l *rbacv1.ClusterRoleBindingList) ([]rbacv1.ClusterRoleBinding, string) { return l.Items, l.Continue },
+		func(l *rbacv1.ClusterRoleBindingList) ([]rbacv1.ClusterRoleBinding, string) {
+			return l.Items, l.Continue
+		},
 		func(o *rbacv1.ClusterRoleBinding) *metav1.ObjectMeta { return &o.ObjectMeta },
 		func(s *snapshot.Snapshot, v []rbacv1.ClusterRoleBinding) { s.ClusterRoleBindings = v }),
 	typed(snapshot.ResNetworkPolicies,
 		func(c *collector) func(context.Context, metav1.ListOptions) (*networkingv1.NetworkPolicyList, error) {
 			return c.cs.NetworkingV1().NetworkPolicies("").List
 		},
-		func(l *networkingv1.NetworkPolicyList) ([]networkingv1.NetworkPolicy, string) { return l.Items, l.Continue },
+		func(l *networkingv1.NetworkPolicyList) ([]networkingv1.NetworkPolicy, string) {
+			return l.Items, l.Continue
+		},
 		func(o *networkingv1.NetworkPolicy) *metav1.ObjectMeta { return &o.ObjectMeta },
 		func(s *snapshot.Snapshot, v []networkingv1.NetworkPolicy) { s.NetworkPolicies = v }),
 	typed(snapshot.ResServices,
@@ -192,7 +196,9 @@ var listers = []kind{
 		func(l *admissionregistrationv1.ValidatingWebhookConfigurationList) ([]admissionregistrationv1.ValidatingWebhookConfiguration, string) {
 			return l.Items, l.Continue
 		},
-		func(o *admissionregistrationv1.ValidatingWebhookConfiguration) *metav1.ObjectMeta { return &o.ObjectMeta },
+		func(o *admissionregistrationv1.ValidatingWebhookConfiguration) *metav1.ObjectMeta {
+			return &o.ObjectMeta
+		},
 		func(s *snapshot.Snapshot, v []admissionregistrationv1.ValidatingWebhookConfiguration) {
 			s.ValidatingWebhookConfigurations = v
 		}),

@@ -10,12 +10,12 @@ import (
 // progress writes one line, rewritten in place, while the collection runs: a person waiting
 // on a big cluster sees that it moves.
 type progress struct {
-	w        io.Writer
-	mu       sync.Mutex
-	kinds    int
-	kindsDone    int
-	objs     int
-	last     time.Time
+	w         io.Writer
+	mu        sync.Mutex
+	kinds     int
+	kindsDone int
+	objs      int
+	last      time.Time
 }
 
 func newProgress(w io.Writer, kinds int) *progress {

@@ -1,0 +1,98 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"time"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+	"k8s.io/cli-runtime/pkg/genericclioptions"
+
+	"github.com/kubeposture/kubeposture/collect"
+	"github.com/kubeposture/kubeposture/snapshot"
+)
+
+// collectFlags are the collector's tuning flags, shared by scan and collect.
+type collectFlags struct {
+	qps         float32
+	burst       int
+	pageSize    int64
+	timeout     time.Duration
+	skipKubelet bool
+}
+
+func (f *collectFlags) add(cmd *cobra.Command) {
+	fl := cmd.Flags()
+	fl.Float32Var(&f.qps, "qps", 100, "client-side request rate limit (requests per second)")
+	fl.IntVar(&f.burst, "burst", 200, "client-side request burst")
+	fl.Int64Var(&f.pageSize, "page-size", 500, "objects per LIST page")
+	fl.DurationVar(&f.timeout, "timeout", 10*time.Minute, "time limit for the whole collection")
+	fl.BoolVar(&f.skipKubelet, "skip-kubelet", false, "do not read kubelet configuration through nodes/proxy (node checks report NOT_EVALUATED)")
+}
+
+func (f *collectFlags) validate() error {
+	switch {
+	case f.qps <= 0:
+		return fmt.Errorf("--qps must be positive, got %v", f.qps)
+	case f.burst <= 0:
+		return fmt.Errorf("--burst must be positive, got %d", f.burst)
+	case f.pageSize <= 0:
+		return fmt.Errorf("--page-size must be positive, got %d", f.pageSize)
+	case f.timeout <= 0:
+		return fmt.Errorf("--timeout must be positive, got %s", f.timeout)
+	}
+	return nil
+}
+
+// collectLive snapshots the cluster the kubeconfig flags point at.
+func collectLive(kube *genericclioptions.ConfigFlags, f *collectFlags) (*snapshot.Snapshot, error) {
+	if err := f.validate(); err != nil {
+		return nil, err
+	}
+	cfg, err := kube.ToRESTConfig()
+	if err != nil {
+		return nil, fmt.Errorf("load the cluster configuration: %w (use --kubeconfig and --context, or run in a pod with a service account)", err)
+	}
+	opts := collect.Options{QPS: f.qps, Burst: f.burst, PageSize: f.pageSize, Timeout: f.timeout, SkipKubelet: f.skipKubelet}
+	if cfg.Timeout > 0 {
+		opts.RequestTimeout = cfg.Timeout
+	}
+	if term.IsTerminal(int(os.Stderr.Fd())) {
+		opts.Progress = os.Stderr
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	return collect.Collect(ctx, cfg, opts)
+}
+
+func newCollectCommand(kube *genericclioptions.ConfigFlags) *cobra.Command {
+	var cf collectFlags
+	var out string
+	cmd := &cobra.Command{
+		Use:   "collect -o FILE",
+		Short: "Snapshot the cluster into a file, for an offline scan and as evidence",
+		Long: `collect reads the cluster (read-only) and writes a snapshot: every object the checks read,
+and for each kind whether it was collected, forbidden or failed. Secrets are recorded as
+metadata and type only. Scan it later with 'audit scan --snapshot FILE'.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if out == "" {
+				return fmt.Errorf("--output/-o is required: the file to write the snapshot to")
+			}
+			snap, err := collectLive(kube, &cf)
+			if err != nil {
+				return err
+			}
+			if out == "-" {
+				return snapshot.Write(cmd.OutOrStdout(), snap)
+			}
+			return snapshot.WriteFile(out, snap)
+		},
+	}
+	cf.add(cmd)
+	cmd.Flags().StringVarP(&out, "output", "o", "", "file to write the snapshot to (- for standard output)")
+	return cmd
+}

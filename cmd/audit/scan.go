@@ -1,0 +1,174 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"k8s.io/cli-runtime/pkg/genericclioptions"
+
+	"github.com/kubeposture/kubeposture/checks"
+	_ "github.com/kubeposture/kubeposture/checks/builtin"
+	"github.com/kubeposture/kubeposture/report"
+	"github.com/kubeposture/kubeposture/snapshot"
+)
+
+type scanFlags struct {
+	snapshot   string
+	frameworks []string
+	layers     []string
+	controls   []string
+	output     string
+	outputFile string
+	failOn     string
+}
+
+func newScanCommand(kube *genericclioptions.ConfigFlags) *cobra.Command {
+	var sf scanFlags
+	var cf collectFlags
+	cmd := &cobra.Command{
+		Use:   "scan",
+		Short: "Audit the cluster (or a snapshot) and report each control's verdict",
+		Long: `scan collects the cluster the kubeconfig points at (or reads --snapshot), runs the selected
+controls and prints a report. Controls whose input could not be read are NOT_EVALUATED,
+never PASS. Exit code 0: no FAIL at or above --fail-on; 1: failures; 2: error.`,
+		Example: `  audit scan
+  audit scan --snapshot examples/snapshots/demo.json
+  audit scan --framework cis-1.12 --layer control-plane --output json --output-file report.json
+  audit scan -n payments --fail-on high`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runScan(cmd, kube, &sf, &cf)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&sf.snapshot, "snapshot", "", "scan this snapshot file (from 'audit collect') instead of the live cluster")
+	fl.StringSliceVar(&sf.frameworks, "framework", nil, "frameworks to check: cis-1.12, pss-baseline, pss-restricted, nsa, all (default all; repeat or comma-separate)")
+	fl.StringSliceVar(&sf.layers, "layer", nil, "layers to check: control-plane, node, workload, network (default all)")
+	fl.StringSliceVar(&sf.controls, "control", nil, "controls to check, by id (KP-CP-001) or CIS id (1.2.1)")
+	fl.StringVar(&sf.output, "output", "table", "report format: table or json")
+	fl.StringVar(&sf.outputFile, "output-file", "", "write the report to this file instead of standard output")
+	fl.StringVar(&sf.failOn, "fail-on", "info", "exit 1 when a control of this severity or higher fails: critical, high, medium, low, info (any FAIL); none never fails")
+	cf.add(cmd)
+	return cmd
+}
+
+func runScan(cmd *cobra.Command, kube *genericclioptions.ConfigFlags, sf *scanFlags, cf *collectFlags) error {
+	// Validate every flag before the (possibly long) collection.
+	sel, err := selection(sf, kube)
+	if err != nil {
+		return err
+	}
+	format, err := report.ParseFormat(sf.output)
+	if err != nil {
+		return fmt.Errorf("--output: %w", err)
+	}
+	threshold, err := parseFailOn(sf.failOn)
+	if err != nil {
+		return err
+	}
+	selected, err := sel.Select(checks.Registered())
+	if err != nil {
+		return fmt.Errorf("--control: %w", err)
+	}
+
+	var snap *snapshot.Snapshot
+	if sf.snapshot != "" {
+		snap, err = snapshot.ReadFile(sf.snapshot)
+	} else {
+		snap, err = collectLive(kube, cf)
+	}
+	if err != nil {
+		return err
+	}
+	rep := checks.Run(snap, selected, sel)
+
+	if err := writeReport(cmd.OutOrStdout(), sf.outputFile, rep, format); err != nil {
+		return err
+	}
+	if n := failuresAtOrAbove(rep, threshold); n > 0 {
+		return &failuresError{count: n, threshold: sf.failOn}
+	}
+	return nil
+}
+
+func writeReport(stdout io.Writer, path string, rep *checks.Report, format report.Format) error {
+	if path == "" {
+		return report.Write(stdout, rep, format, report.Options{})
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("--output-file: %w", err)
+	}
+	if err := report.Write(f, rep, format, report.Options{}); err != nil {
+		f.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}
+
+func selection(sf *scanFlags, kube *genericclioptions.ConfigFlags) (checks.Selection, error) {
+	var sel checks.Selection
+	for _, s := range sf.frameworks {
+		f, err := checks.ParseFramework(s)
+		if err != nil {
+			return sel, fmt.Errorf("--framework: %w", err)
+		}
+		if f == checks.All {
+			sel.Frameworks = nil
+			break
+		}
+		sel.Frameworks = append(sel.Frameworks, f)
+	}
+	for _, s := range sf.layers {
+		l, err := checks.ParseLayer(strings.TrimSpace(s))
+		if err != nil {
+			return sel, fmt.Errorf("--layer: %w", err)
+		}
+		sel.Layers = append(sel.Layers, l)
+	}
+	for _, c := range sf.controls {
+		if c = strings.TrimSpace(c); c != "" {
+			sel.Controls = append(sel.Controls, c)
+		}
+	}
+	// -n/--namespace narrows the results, as kubectl's does its listing. An empty value (the
+	// kubeconfig's default namespace is not applied) means all namespaces.
+	if kube.Namespace != nil && *kube.Namespace != "" {
+		sel.Namespaces = []string{*kube.Namespace}
+	}
+	return sel, nil
+}
+
+// parseFailOn returns the lowest severity rank that fails the run, or -1 for "none".
+func parseFailOn(s string) (int, error) {
+	switch strings.ToLower(s) {
+	case "none":
+		return -1, nil
+	case "any":
+		return 0, nil
+	}
+	sev, err := checks.ParseSeverity(s)
+	if err != nil {
+		return 0, fmt.Errorf("--fail-on: %w, or none", err)
+	}
+	return sev.Rank(), nil
+}
+
+func failuresAtOrAbove(rep *checks.Report, rank int) int {
+	if rank < 0 {
+		return 0
+	}
+	n := 0
+	for _, c := range rep.Controls {
+		if c.Severity.Rank() >= rank {
+			n += c.Counts[checks.Fail]
+		}
+	}
+	return n
+}

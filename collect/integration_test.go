@@ -1,0 +1,369 @@
+package collect_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	rbacv1 "k8s.io/api/rbac/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/kubernetes"
+
+	"github.com/kubeposture/kubeposture/checks"
+	_ "github.com/kubeposture/kubeposture/checks/builtin"
+	"github.com/kubeposture/kubeposture/collect"
+	"github.com/kubeposture/kubeposture/internal/estate"
+	"github.com/kubeposture/kubeposture/internal/testcluster"
+	"github.com/kubeposture/kubeposture/snapshot"
+)
+
+// One real API server, seeded with the example estate, serves every test in this file.
+var cluster *testcluster.Cluster
+
+func TestMain(m *testing.M) {
+	os.Exit(runMain(m))
+}
+
+func runMain(m *testing.M) int {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
+	defer cancel()
+	var err error
+	cluster, err = testcluster.Start(ctx, testcluster.Options{Log: os.Stderr})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer cluster.Stop()
+	cs, err := cluster.Client()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	// The kube-apiserver static pod records the flags this server really runs with, so the
+	// control-plane checks judge a real configuration.
+	if err := estate.Seed(ctx, cs, cluster.APIServerArgs); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	return m.Run()
+}
+
+func collectAs(t *testing.T, cfgUser string, opts collect.Options) *snapshot.Snapshot {
+	t.Helper()
+	cfg := cluster.Admin
+	if cfgUser != "" {
+		var err error
+		if cfg, err = cluster.UserConfig(cfgUser); err != nil {
+			t.Fatal(err)
+		}
+	}
+	snap, err := collect.Collect(context.Background(), cfg, opts)
+	if err != nil {
+		t.Fatalf("collect: %v", err)
+	}
+	return snap
+}
+
+// verdicts flattens a report into "control resource" -> status, for exact comparison.
+func verdicts(rep *checks.Report, controls ...string) map[string]checks.Status {
+	want := map[string]bool{}
+	for _, c := range controls {
+		want[c] = true
+	}
+	out := map[string]checks.Status{}
+	for _, c := range rep.Controls {
+		if len(controls) > 0 && !want[c.ID] {
+			continue
+		}
+		for _, r := range c.Results {
+			out[c.ID+" "+r.Resource.String()] = r.Status
+		}
+	}
+	return out
+}
+
+func diffVerdicts(t *testing.T, got, want map[string]checks.Status) {
+	t.Helper()
+	var keys []string
+	for k := range want {
+		keys = append(keys, k)
+	}
+	for k := range got {
+		if _, ok := want[k]; !ok {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if got[k] != want[k] {
+			t.Errorf("%s: got %q, want %q", k, got[k], want[k])
+		}
+	}
+}
+
+func TestCollectEstate(t *testing.T) {
+	snap := collectAs(t, "", collect.Options{})
+
+	if snap.Cluster.Version != cluster.Version {
+		t.Errorf("cluster version %q, want %q", snap.Cluster.Version, cluster.Version)
+	}
+	cs, _ := cluster.Client()
+	ks, err := cs.CoreV1().Namespaces().Get(context.Background(), "kube-system", metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if snap.Cluster.UID != string(ks.UID) {
+		t.Errorf("cluster uid %q, want kube-system's %q", snap.Cluster.UID, ks.UID)
+	}
+	if snap.Cluster.Provider != snapshot.ProviderKubeadm {
+		t.Errorf("provider %q, want kubeadm (from the static pods' annotations)", snap.Cluster.Provider)
+	}
+
+	// Exactly the seeded objects (the server creates none of these kinds by itself, except
+	// its own default/kubernetes service and bootstrap RBAC, checked separately).
+	wantCounts := map[snapshot.Resource]int{
+		snapshot.ResNodes: 2, snapshot.ResPods: 4 + 3 + 2 + 1, snapshot.ResDeployments: 2,
+		snapshot.ResReplicaSets: 2, snapshot.ResJobs: 1, snapshot.ResCronJobs: 1,
+		snapshot.ResSecrets: 1, snapshot.ResNetworkPolicies: 1, snapshot.ResIngresses: 2,
+		snapshot.ResServices: 4, snapshot.ResControlPlane: 4, snapshot.ResServiceAccounts: 6,
+		snapshot.ResNamespaces: 8, snapshot.ResStatefulSets: 0, snapshot.ResDaemonSets: 0,
+	}
+	for r, n := range wantCounts {
+		got := snap.Resources[r]
+		if got.State != snapshot.Collected || got.Count != n {
+			t.Errorf("resources[%s] = %+v, want collected with count %d", r, got, n)
+		}
+	}
+	for _, r := range []snapshot.Resource{snapshot.ResClusterRoles, snapshot.ResClusterRoleBindings} {
+		if got := snap.Resources[r]; got.State != snapshot.Collected || got.Count < 10 {
+			t.Errorf("resources[%s] = %+v, want the bootstrap RBAC objects", r, got)
+		}
+	}
+	// There is no kubelet behind the node objects: configz fails per node, and that is
+	// recorded, not hidden.
+	if got := snap.Resources[snapshot.ResKubeletConfigs]; got.State == snapshot.Collected {
+		t.Errorf("nodes/proxy: %+v, want a failure (no kubelet runs in the test cluster)", got)
+	}
+	if len(snap.Kubelets) != 2 {
+		t.Errorf("kubelets: %d entries, want one per node", len(snap.Kubelets))
+	}
+
+	api := snap.Component("kube-apiserver")
+	if api == nil {
+		t.Fatal("kube-apiserver component not found among kube-system pods")
+	}
+	if v, ok := api.Flag("authorization-mode"); !ok || v != "Node,RBAC" {
+		t.Errorf("kube-apiserver --authorization-mode = %q (set %v), want Node,RBAC", v, ok)
+	}
+	if !api.Mirror || api.Node != "cp-1" {
+		t.Errorf("kube-apiserver component: mirror %v node %q, want a mirror pod on cp-1", api.Mirror, api.Node)
+	}
+
+	// Secrets: type and metadata only; the value, and kubectl's last-applied copy of it,
+	// must not be anywhere in the snapshot.
+	var buf bytes.Buffer
+	if err := snapshot.Write(&buf, snap); err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(buf.Bytes(), []byte(estate.LeakCanary)) {
+		t.Fatal("the snapshot contains a secret's value")
+	}
+	if len(snap.Secrets) != 1 || snap.Secrets[0].Name != "db" || snap.Secrets[0].Type != "Opaque" {
+		t.Errorf("secrets = %+v, want legacy/db of type Opaque", snap.Secrets)
+	}
+	for _, p := range snap.Pods {
+		if len(p.ManagedFields) > 0 {
+			t.Fatalf("pod %s/%s kept managedFields", p.Namespace, p.Name)
+		}
+	}
+
+	// The exact findings on the estate.
+	rep := checks.Run(snap, checks.Registered(), checks.Selection{})
+	diffVerdicts(t, verdicts(rep), estateVerdicts(checks.NotEvaluated))
+}
+
+// estateVerdicts is every result the built-in controls give on the estate collected by the
+// admin. nodeStatus is what the kubelet checks say: NOT_EVALUATED, as no kubelet runs.
+func estateVerdicts(nodeStatus checks.Status) map[string]checks.Status {
+	const (
+		pass = checks.Pass
+		fail = checks.Fail
+		warn = checks.Warn
+		na   = checks.NotApplicable
+	)
+	apiserver := "Component/kube-system/kube-apiserver-cp-1"
+	v := map[string]checks.Status{
+		"KP-CP-001 " + apiserver: pass,
+		"KP-CP-002 " + apiserver: pass,
+		"KP-CP-003 " + apiserver: pass,
+		"KP-CP-004 " + apiserver: pass,
+		"KP-CP-005 " + apiserver: pass,
+	}
+	for _, id := range []string{"KP-NODE-001", "KP-NODE-002", "KP-NODE-003"} {
+		v[id+" Node/cp-1"] = nodeStatus
+		v[id+" Node/worker-1"] = nodeStatus
+	}
+	controlPlanePods := []string{"etcd-cp-1", "kube-apiserver-cp-1", "kube-controller-manager-cp-1", "kube-scheduler-cp-1"}
+	for _, p := range controlPlanePods {
+		// hostNetwork and hostPath: as kubeadm's static pods really are.
+		v["KP-WL-001 Pod/kube-system/"+p] = fail
+		v["KP-WL-002 Pod/kube-system/"+p] = fail
+		v["KP-WL-003 Pod/kube-system/"+p] = pass
+	}
+	for id, st := range map[string][3]checks.Status{
+		"KP-WL-001": {pass, fail, pass}, // baseline: web, admin-tool, nightly-report
+		"KP-WL-002": {pass, fail, fail}, // restricted: the report runs as root
+		"KP-WL-003": {pass, fail, pass}, // secrets in env: admin-tool's DB_PASSWORD
+	} {
+		v[id+" Deployment/shop/web"] = st[0]
+		v[id+" Deployment/legacy/admin-tool"] = st[1]
+		v[id+" CronJob/batch/nightly-report"] = st[2]
+	}
+	for ns, st := range map[string]checks.Status{
+		"default": na, "kube-public": na, "kube-node-lease": na, "empty": na,
+		"kube-system": fail, "shop": pass, "legacy": fail, "batch": fail,
+	} {
+		v["KP-NET-001 Namespace/"+ns] = st
+	}
+	v["KP-NET-002 Service/default/kubernetes"] = pass
+	v["KP-NET-002 Service/shop/web"] = pass
+	v["KP-NET-002 Service/legacy/admin-lb"] = fail
+	v["KP-NET-002 Service/legacy/admin-nodeport"] = warn
+	v["KP-NET-003 Ingress/shop/web"] = pass
+	v["KP-NET-003 Ingress/legacy/admin"] = fail
+	return v
+}
+
+// TestPaging collects with pages of two objects: the continue tokens of a real server must
+// bring back exactly what one big page does.
+func TestPaging(t *testing.T) {
+	full := collectAs(t, "", collect.Options{SkipKubelet: true})
+	paged := collectAs(t, "", collect.Options{PageSize: 2, SkipKubelet: true})
+	for r, c := range full.Resources {
+		if paged.Resources[r] != c {
+			t.Errorf("resources[%s]: paged %+v, unpaged %+v", r, paged.Resources[r], c)
+		}
+	}
+	if len(paged.Pods) != len(full.Pods) || len(paged.ClusterRoles) != len(full.ClusterRoles) {
+		t.Errorf("paged list lost objects: pods %d/%d, clusterroles %d/%d", len(paged.Pods), len(full.Pods), len(paged.ClusterRoles), len(full.ClusterRoles))
+	}
+}
+
+// TestForbiddenKinds collects as a user who may read everything but secrets, network
+// policies and the node proxy. Those are recorded as forbidden, the checks that need them
+// are NOT_EVALUATED (never PASS), and every other verdict is the admin's.
+func TestForbiddenKinds(t *testing.T) {
+	cs, _ := cluster.Client()
+	ctx := context.Background()
+	const user = "limited-auditor"
+	role := &rbacv1.ClusterRole{
+		ObjectMeta: metav1.ObjectMeta{Name: "limited-auditor"},
+		Rules: []rbacv1.PolicyRule{
+			{APIGroups: []string{""}, Resources: []string{"pods", "nodes", "namespaces", "serviceaccounts", "configmaps", "services"}, Verbs: []string{"get", "list"}},
+			{APIGroups: []string{"apps"}, Resources: []string{"deployments", "statefulsets", "daemonsets", "replicasets"}, Verbs: []string{"get", "list"}},
+			{APIGroups: []string{"batch"}, Resources: []string{"jobs", "cronjobs"}, Verbs: []string{"get", "list"}},
+			{APIGroups: []string{"rbac.authorization.k8s.io"}, Resources: []string{"roles", "clusterroles", "rolebindings", "clusterrolebindings"}, Verbs: []string{"get", "list"}},
+			{APIGroups: []string{"networking.k8s.io"}, Resources: []string{"ingresses"}, Verbs: []string{"get", "list"}},
+			{APIGroups: []string{"admissionregistration.k8s.io"}, Resources: []string{"validatingwebhookconfigurations", "mutatingwebhookconfigurations"}, Verbs: []string{"get", "list"}},
+		},
+	}
+	if _, err := cs.RbacV1().ClusterRoles().Create(ctx, role, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cs.RbacV1().ClusterRoleBindings().Create(ctx, &rbacv1.ClusterRoleBinding{
+		ObjectMeta: metav1.ObjectMeta{Name: "limited-auditor"},
+		RoleRef:    rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "ClusterRole", Name: role.Name},
+		Subjects:   []rbacv1.Subject{{APIGroup: rbacv1.GroupName, Kind: "User", Name: user}},
+	}, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	waitAllowed(t, user)
+
+	snap := collectAs(t, user, collect.Options{})
+	for _, r := range []snapshot.Resource{snapshot.ResSecrets, snapshot.ResNetworkPolicies, snapshot.ResKubeletConfigs} {
+		if got := snap.Resources[r].State; got != snapshot.Forbidden {
+			t.Errorf("resources[%s].state = %q, want forbidden", r, got)
+		}
+	}
+	rep := checks.Run(snap, checks.Registered(), checks.Selection{})
+	got := verdicts(rep)
+	want := estateVerdicts(checks.NotEvaluated)
+	// Without network policies, 5.3.2 cannot say anything about any namespace.
+	for k := range want {
+		if strings.HasPrefix(k, "KP-NET-001 ") {
+			delete(want, k)
+		}
+	}
+	want["KP-NET-001 Cluster"] = checks.NotEvaluated
+	diffVerdicts(t, got, want)
+	for _, c := range rep.Controls {
+		if c.ID == "KP-NET-001" && !strings.Contains(c.Results[0].Reason, "forbidden") {
+			t.Errorf("KP-NET-001 reason %q does not say the input was forbidden", c.Results[0].Reason)
+		}
+	}
+}
+
+// waitAllowed waits for the RBAC authorizer's cache to see a new binding.
+func waitAllowed(t *testing.T, user string) {
+	t.Helper()
+	cfg, err := cluster.UserConfig(user)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs := kubernetes.NewForConfigOrDie(cfg)
+	for i := 0; i < 100; i++ {
+		if _, err := cs.CoreV1().Pods("").List(context.Background(), metav1.ListOptions{Limit: 1}); err == nil {
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatalf("user %s still cannot list pods", user)
+}
+
+// TestInsecureAPIServer starts a second, deliberately insecure API server and audits the
+// flags it really runs with. The server is shown to be insecure (an anonymous request is
+// served) before the checks are asked about it.
+func TestInsecureAPIServer(t *testing.T) {
+	ctx := context.Background()
+	insecure, err := testcluster.Start(ctx, testcluster.Options{APIServerFlags: []string{
+		"--anonymous-auth=true", "--authorization-mode=AlwaysAllow", "--profiling=true"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer insecure.Stop()
+	anon := *insecure.Admin
+	anon.BearerToken = ""
+	if _, err := kubernetes.NewForConfigOrDie(&anon).CoreV1().Namespaces().List(ctx, metav1.ListOptions{}); err != nil {
+		t.Fatalf("anonymous list on the insecure server failed (%v): the flags did not take effect", err)
+	}
+	cs, err := insecure.Client()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := estate.Seed(ctx, cs, insecure.APIServerArgs); err != nil {
+		t.Fatal(err)
+	}
+	snap, err := collect.Collect(ctx, insecure.Admin, collect.Options{SkipKubelet: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sel := checks.Selection{Layers: []checks.Layer{checks.ControlPlane}}
+	selected, err := sel.Select(checks.Registered())
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep := checks.Run(snap, selected, sel)
+	apiserver := "Component/kube-system/kube-apiserver-cp-1"
+	diffVerdicts(t, verdicts(rep), map[string]checks.Status{
+		"KP-CP-001 " + apiserver: checks.Fail, // anonymous auth on
+		"KP-CP-002 " + apiserver: checks.Fail, // AlwaysAllow
+		"KP-CP-003 " + apiserver: checks.Fail, // no Node authorizer
+		"KP-CP-004 " + apiserver: checks.Fail, // no RBAC
+		"KP-CP-005 " + apiserver: checks.Fail, // profiling on
+	})
+}
