@@ -13,6 +13,7 @@ import (
 	rbacv1 "k8s.io/api/rbac/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/rest"
 
 	"github.com/kubeposture/kubeposture/checks"
 	_ "github.com/kubeposture/kubeposture/checks/builtin"
@@ -185,6 +186,17 @@ func TestCollectEstate(t *testing.T) {
 	// The exact findings on the estate.
 	rep := checks.Run(snap, checks.Registered(), checks.Selection{})
 	diffVerdicts(t, verdicts(rep), estateVerdicts(checks.NotEvaluated))
+	// Each node says why it was not evaluated: the API server's answer to the proxy request.
+	for _, c := range rep.Controls {
+		if c.Layer != checks.Node {
+			continue
+		}
+		for _, r := range c.Results {
+			if r.Reason == "" {
+				t.Errorf("%s %s: NOT_EVALUATED without a reason", c.ID, r.Resource)
+			}
+		}
+	}
 }
 
 // estateVerdicts is every result the built-in controls give on the estate collected by the
@@ -325,27 +337,32 @@ func waitAllowed(t *testing.T, user string) {
 	t.Fatalf("user %s still cannot list pods", user)
 }
 
-// TestInsecureAPIServer starts a second, deliberately insecure API server and audits the
-// flags it really runs with. The server is shown to be insecure (an anonymous request is
-// served) before the checks are asked about it.
+// TestInsecureAPIServer starts a second, deliberately insecure API server (anonymous
+// requests served, profiling on, no Node authorizer) and audits the flags it really runs
+// with. Each weakness is first shown to be live on the server, so that the checks are judged
+// against the truth and not against the flags alone.
 func TestInsecureAPIServer(t *testing.T) {
 	ctx := context.Background()
 	insecure, err := testcluster.Start(ctx, testcluster.Options{APIServerFlags: []string{
-		"--anonymous-auth=true", "--authorization-mode=AlwaysAllow", "--profiling=true"}})
+		"--anonymous-auth=true", "--authorization-mode=RBAC", "--profiling=true"}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer insecure.Stop()
-	anon := *insecure.Admin
+
+	// Anonymous: a request without credentials is authenticated as system:anonymous and
+	// served (/version is open to system:unauthenticated through system:public-info-viewer).
+	anon := rest.CopyConfig(insecure.Admin)
 	anon.BearerToken = ""
-	if _, err := kubernetes.NewForConfigOrDie(&anon).CoreV1().Namespaces().List(ctx, metav1.ListOptions{}); err != nil {
-		t.Fatalf("anonymous list on the insecure server failed (%v): the flags did not take effect", err)
+	if _, err := kubernetes.NewForConfigOrDie(anon).Discovery().ServerVersion(); err != nil {
+		t.Fatalf("anonymous /version on the insecure server: %v (want it served)", err)
 	}
-	cs, err := insecure.Client()
-	if err != nil {
-		t.Fatal(err)
+	// Profiling: the pprof handlers are mounted only with --profiling.
+	admin := kubernetes.NewForConfigOrDie(insecure.Admin)
+	if _, err := admin.CoreV1().RESTClient().Get().AbsPath("/debug/pprof/").DoRaw(ctx); err != nil {
+		t.Fatalf("/debug/pprof/ on the insecure server: %v (want it served)", err)
 	}
-	if err := estate.Seed(ctx, cs, insecure.APIServerArgs); err != nil {
+	if err := estate.Seed(ctx, admin, insecure.APIServerArgs); err != nil {
 		t.Fatal(err)
 	}
 	snap, err := collect.Collect(ctx, insecure.Admin, collect.Options{SkipKubelet: true})
@@ -361,9 +378,9 @@ func TestInsecureAPIServer(t *testing.T) {
 	apiserver := "Component/kube-system/kube-apiserver-cp-1"
 	diffVerdicts(t, verdicts(rep), map[string]checks.Status{
 		"KP-CP-001 " + apiserver: checks.Fail, // anonymous auth on
-		"KP-CP-002 " + apiserver: checks.Fail, // AlwaysAllow
+		"KP-CP-002 " + apiserver: checks.Pass, // RBAC only: no AlwaysAllow
 		"KP-CP-003 " + apiserver: checks.Fail, // no Node authorizer
-		"KP-CP-004 " + apiserver: checks.Fail, // no RBAC
+		"KP-CP-004 " + apiserver: checks.Pass,
 		"KP-CP-005 " + apiserver: checks.Fail, // profiling on
 	})
 }

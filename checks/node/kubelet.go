@@ -8,17 +8,23 @@ import (
 	kubeletv1beta1 "k8s.io/kubelet/config/v1beta1"
 )
 
-// inputs is what every kubelet check reads: the nodes' configz, fetched through nodes/proxy.
-var inputs = []snapshot.Resource{snapshot.ResKubeletConfigs}
+// inputs gates the kubelet checks on the node list only. The configz outcome is judged per
+// node by eachKubelet, so that a report says for each node why it was not evaluated (the
+// kubelet was unreachable, nodes/proxy was forbidden) instead of one line for the cluster.
+var inputs = []snapshot.Resource{snapshot.ResNodes}
 
 // eachKubelet judges the configuration of every node's kubelet, one result per node. field
 // is the configz path the check reads, for Evidence.Where. A node whose configz was not
 // collected gets NOT_EVALUATED with the collector's message; with no kubelet at all, one
 // NOT_EVALUATED result says so.
 func eachKubelet(snap *snapshot.Snapshot, field string, judge func(cfg *kubeletv1beta1.KubeletConfiguration, ev checks.Evidence) checks.Result) []checks.Result {
-	if len(snap.Kubelets) == 0 {
-		return []checks.Result{{Status: checks.NotEvaluated, Resource: checks.Resource{Kind: "Cluster"},
-			Reason: "no kubelet configuration collected"}}
+	col, attempted := snap.Status(snapshot.ResKubeletConfigs)
+	if !attempted || len(snap.Kubelets) == 0 {
+		reason := "no kubelet configuration collected (nodes/proxy configz was not read: --skip-kubelet, or no node)"
+		if attempted && col.State != snapshot.Collected {
+			reason = notCollectedReason(col)
+		}
+		return []checks.Result{{Status: checks.NotEvaluated, Resource: checks.Resource{Kind: "Cluster"}, Reason: reason}}
 	}
 	out := make([]checks.Result, 0, len(snap.Kubelets))
 	for i := range snap.Kubelets {

@@ -27,6 +27,7 @@ func kubeletSnap(ks ...snapshot.Kubelet) *snapshot.Snapshot {
 	s := snapshot.New()
 	s.Cluster.Provider = snapshot.ProviderKubeadm
 	s.Resources[snapshot.ResKubeletConfigs] = snapshot.Collection{State: snapshot.Collected, Count: len(ks)}
+	s.Resources[snapshot.ResNodes] = snapshot.Collection{State: snapshot.Collected, Count: len(ks)}
 	s.Kubelets = ks
 	return s
 }
@@ -109,8 +110,8 @@ func TestRegistered(t *testing.T) {
 		if c.Layer != checks.Node {
 			t.Errorf("%s: layer %s, want %s", c.ID, c.Layer, checks.Node)
 		}
-		if len(c.Inputs) != 1 || c.Inputs[0] != snapshot.ResKubeletConfigs {
-			t.Errorf("%s: inputs %v, want [%s]", c.ID, c.Inputs, snapshot.ResKubeletConfigs)
+		if len(c.Inputs) != 1 || c.Inputs[0] != snapshot.ResNodes {
+			t.Errorf("%s: inputs %v, want [%s]", c.ID, c.Inputs, snapshot.ResNodes)
 		}
 	}
 	for id := range ids {
@@ -120,10 +121,27 @@ func TestRegistered(t *testing.T) {
 	}
 }
 
+// TestKubeletsNotCollected: when configz was skipped or the whole resource failed, the one
+// result says why.
+func TestKubeletsNotCollected(t *testing.T) {
+	skipped := kubeletSnap()
+	delete(skipped.Resources, snapshot.ResKubeletConfigs)
+	forbidden := kubeletSnap()
+	forbidden.Resources[snapshot.ResKubeletConfigs] = snapshot.Collection{State: snapshot.Forbidden, Message: "nodes/proxy is forbidden"}
+	for id, eval := range evaluators {
+		if rs := eval(skipped); len(rs) != 1 || rs[0].Status != checks.NotEvaluated || !strings.Contains(rs[0].Reason, "skip-kubelet") {
+			t.Errorf("%s skipped: got %+v", id, rs)
+		}
+		if rs := eval(forbidden); len(rs) != 1 || rs[0].Status != checks.NotEvaluated || rs[0].Reason != "nodes/proxy is forbidden" {
+			t.Errorf("%s forbidden: got %+v", id, rs)
+		}
+	}
+}
+
 func TestNoKubelets(t *testing.T) {
 	for id, eval := range evaluators {
 		rs := eval(kubeletSnap())
-		if len(rs) != 1 || rs[0].Status != checks.NotEvaluated || rs[0].Reason != "no kubelet configuration collected" {
+		if len(rs) != 1 || rs[0].Status != checks.NotEvaluated || !strings.HasPrefix(rs[0].Reason, "no kubelet configuration collected") {
 			t.Errorf("%s: got %+v, want one NOT_EVALUATED \"no kubelet configuration collected\"", id, rs)
 		}
 	}
@@ -166,7 +184,7 @@ func TestPerNode(t *testing.T) {
 // TestThroughEngine runs every control through checks.Run, so that selection and the
 // engine's Inputs gating are exercised, not only the pure functions.
 func TestThroughEngine(t *testing.T) {
-	forbidden := kubeletSnap(collected("worker-1", secure()))
+	forbidden := kubeletSnap(snapshot.Kubelet{Node: "worker-1", Collection: snapshot.Collection{State: snapshot.Forbidden, Message: "cannot get nodes/proxy"}})
 	forbidden.Resources[snapshot.ResKubeletConfigs] = snapshot.Collection{State: snapshot.Forbidden, Message: "cannot get nodes/proxy"}
 	missing := kubeletSnap(collected("worker-1", secure()))
 	delete(missing.Resources, snapshot.ResKubeletConfigs)

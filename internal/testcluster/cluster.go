@@ -26,8 +26,9 @@ import (
 
 // Options configure a cluster.
 type Options struct {
-	// APIServerFlags are appended to the defaults; pflag is last-wins, so a flag given here
-	// overrides the default (e.g. "--authorization-mode=AlwaysAllow" for an insecure server).
+	// APIServerFlags are added to the defaults; a flag given here replaces the default of the
+	// same name (e.g. "--authorization-mode=AlwaysAllow" for an insecure server). Appending
+	// would not do: list flags such as --authorization-mode accumulate across repeats.
 	APIServerFlags []string
 	// Dir holds the cluster's files (keys, logs, etcd data). Empty: a new temporary directory,
 	// removed by Stop.
@@ -116,11 +117,11 @@ func (c *Cluster) start(ctx context.Context, bins *Binaries, extra []string) err
 	if err := c.spawn(etcd, p("etcd.log")); err != nil {
 		return err
 	}
-	if err := waitHTTP(ctx, etcdClient+"/health", nil, 60*time.Second, p("etcd.log")); err != nil {
+	if err := waitHTTP(ctx, etcdClient+"/health", nil, 60*time.Second, p("etcd.log"), c.procs[0].exited); err != nil {
 		return err
 	}
 
-	c.APIServerArgs = append([]string{
+	c.APIServerArgs = mergeFlags([]string{
 		"--etcd-servers=" + etcdClient,
 		"--bind-address=127.0.0.1",
 		"--advertise-address=127.0.0.1",
@@ -135,12 +136,13 @@ func (c *Cluster) start(ctx context.Context, bins *Binaries, extra []string) err
 		"--service-account-signing-key-file=" + p("sa.key"),
 		"--authorization-mode=Node,RBAC",
 		"--service-cluster-ip-range=10.96.0.0/16",
+		"--allow-privileged=true", // as kubeadm and most distributions run it
 		"--anonymous-auth=false",
 		"--profiling=false",
 		"--enable-admission-plugins=NodeRestriction",
 		// The test machine has no cloud and no other members: keep the server lean.
 		"--endpoint-reconciler-type=none",
-	}, extra...)
+	}, extra)
 	api := exec.Command(bins.APIServer, c.APIServerArgs...)
 	if err := c.spawn(api, p("apiserver.log")); err != nil {
 		return err
@@ -194,10 +196,11 @@ func (c *Cluster) waitReady(ctx context.Context, logPath string) error {
 	if err != nil {
 		return fmt.Errorf("testcluster: %w", err)
 	}
-	return waitHTTP(ctx, c.host+"/readyz", &http.Client{Transport: rt, Timeout: 5 * time.Second}, 120*time.Second, logPath)
+	return waitHTTP(ctx, c.host+"/readyz", &http.Client{Transport: rt, Timeout: 5 * time.Second}, 120*time.Second, logPath, c.procs[len(c.procs)-1].exited)
 }
 
-func waitHTTP(ctx context.Context, url string, client *http.Client, timeout time.Duration, logPath string) error {
+// waitHTTP polls url until it answers 200, the process exits, or timeout passes.
+func waitHTTP(ctx context.Context, url string, client *http.Client, timeout time.Duration, logPath string, exited <-chan struct{}) error {
 	if client == nil {
 		client = &http.Client{Timeout: 5 * time.Second}
 	}
@@ -206,6 +209,11 @@ func waitHTTP(ctx context.Context, url string, client *http.Client, timeout time
 	for time.Now().Before(deadline) {
 		if ctx.Err() != nil {
 			return ctx.Err()
+		}
+		select {
+		case <-exited:
+			return fmt.Errorf("testcluster: the server exited before %s was ready; log tail:\n%s", url, tail(logPath, 40))
+		default:
 		}
 		resp, err := client.Get(url)
 		if err == nil {
@@ -294,6 +302,27 @@ func stopProcess(p *process) {
 		syscall.Kill(pgid, syscall.SIGKILL)
 		<-p.exited
 	}
+}
+
+// mergeFlags returns defaults with each flag that extra names replaced by extra's, then the
+// rest of extra, in order.
+func mergeFlags(defaults, extra []string) []string {
+	named := map[string]bool{}
+	for _, f := range extra {
+		named[flagName(f)] = true
+	}
+	var out []string
+	for _, f := range defaults {
+		if !named[flagName(f)] {
+			out = append(out, f)
+		}
+	}
+	return append(out, extra...)
+}
+
+func flagName(f string) string {
+	name, _, _ := strings.Cut(strings.TrimLeft(f, "-"), "=")
+	return name
 }
 
 func freePorts(n int) ([]int, error) {
