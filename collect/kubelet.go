@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	kubeletv1beta1 "k8s.io/kubelet/config/v1beta1"
 
 	"github.com/kubeposture/kubeposture/snapshot"
@@ -57,6 +58,11 @@ func (c *collector) kubelet(ctx context.Context, node string) snapshot.Kubelet {
 		DoRaw(ctx)
 	if err != nil {
 		k.Collection = outcome(err)
+		// The proxy answers with a Status whose message client-go does not always surface
+		// ("an error on the server (\"unknown\")"): the body says what went wrong.
+		if msg := statusMessage(raw); msg != "" {
+			k.Collection.Message = msg
+		}
 		return k
 	}
 	cfg, err := parseConfigz(raw)
@@ -67,6 +73,15 @@ func (c *collector) kubelet(ctx context.Context, node string) snapshot.Kubelet {
 	k.Config = cfg
 	k.Collection = snapshot.Collection{State: snapshot.Collected, Count: 1}
 	return k
+}
+
+// statusMessage returns the message of a Status body, or "".
+func statusMessage(raw []byte) string {
+	var st metav1.Status
+	if json.Unmarshal(raw, &st) != nil || st.Kind != "Status" {
+		return ""
+	}
+	return st.Message
 }
 
 // parseConfigz decodes the kubelet's configz answer: {"kubeletconfig": {...}}.

@@ -343,3 +343,15 @@ func TestWriteErrors(t *testing.T) {
 		check("catalog "+string(f), func(w *failingWriter) error { return report.WriteCatalog(w, catalog(), f) })
 	}
 }
+
+// TestTableEndsWithNewline: the report is followed on the terminal by the exit message and
+// the prompt, which must start on a line of their own.
+func TestTableEndsWithNewline(t *testing.T) {
+	var buf bytes.Buffer
+	if err := report.Write(&buf, checks.Run(snapshot.New(), nil, checks.Selection{}), report.Table, report.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if out := buf.String(); !strings.HasSuffix(out, "┘\n") || strings.HasSuffix(out, "\n\n") {
+		t.Fatalf("table report ends with %q, want the summary table's last line and a newline", out[max(0, len(out)-20):])
+	}
+}
