@@ -2,6 +2,7 @@ package collect
 
 import (
 	"context"
+	"reflect"
 
 	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
 	appsv1 "k8s.io/api/apps/v1"
@@ -20,25 +21,26 @@ type kind struct {
 	list     func(context.Context, *collector) (int, error)
 }
 
-// typed builds a kind from a typed client's List call. items takes a page apart; store
-// appends the (compacted) objects to the snapshot.
-func typed[L any, T any](r snapshot.Resource,
-	call func(c *collector) func(context.Context, metav1.ListOptions) (*L, error),
-	items func(*L) ([]T, string),
-	meta func(*T) *metav1.ObjectMeta,
+// typed builds a kind from a typed client's List call; store puts the (compacted) objects in
+// the snapshot. The page's items, continue token and object metadata are read through the
+// list's own interfaces, so that each kind below is one line of what it lists and where.
+func typed[T any, L any](r snapshot.Resource,
+	list func(c *collector) func(context.Context, metav1.ListOptions) (*L, error),
 	store func(*snapshot.Snapshot, []T)) kind {
 	return kind{resource: r, list: func(ctx context.Context, c *collector) (int, error) {
-		list := call(c)
+		call := list(c)
 		all, err := listPaged(ctx, c, func(ctx context.Context, o metav1.ListOptions) ([]T, string, error) {
-			l, err := list(ctx, o)
+			l, err := call(ctx, o)
 			if err != nil {
 				return nil, "", err
 			}
-			page, cont := items(l)
-			for i := range page {
-				compactMeta(meta(&page[i]))
+			// Every typed list has Items []T and embeds ListMeta: a mismatch is a
+			// programming error that the integration tests catch on the first page.
+			items := reflect.ValueOf(l).Elem().FieldByName("Items").Interface().([]T)
+			for i := range items {
+				compactMeta(any(&items[i]).(metav1.Object))
 			}
-			return page, cont, nil
+			return items, any(l).(metav1.ListInterface).GetContinue(), nil
 		})
 		if err != nil {
 			return 0, err
@@ -50,169 +52,79 @@ func typed[L any, T any](r snapshot.Resource,
 	}}
 }
 
-// listers are the kinds collected, in no particular order (they run concurrently). Pods come
-// first because they are the largest list.
+// listers are the kinds collected, concurrently. Pods come first because they are the
+// largest list.
 var listers = []kind{
-	typed(snapshot.ResPods,
-		func(c *collector) func(context.Context, metav1.ListOptions) (*corev1.PodList, error) {
-			return c.cs.CoreV1().Pods("").List
-		},
-		func(l *corev1.PodList) ([]corev1.Pod, string) { return l.Items, l.Continue },
-		func(o *corev1.Pod) *metav1.ObjectMeta { return &o.ObjectMeta },
-		func(s *snapshot.Snapshot, v []corev1.Pod) { s.Pods = v }),
-	typed(snapshot.ResNodes,
-		func(c *collector) func(context.Context, metav1.ListOptions) (*corev1.NodeList, error) {
-			return c.cs.CoreV1().Nodes().List
-		},
-		func(l *corev1.NodeList) ([]corev1.Node, string) {
-			for i := range l.Items {
-				// The image list of a node can run to hundreds of entries; no check reads it.
-				l.Items[i].Status.Images = nil
-			}
-			return l.Items, l.Continue
-		},
-		func(o *corev1.Node) *metav1.ObjectMeta { return &o.ObjectMeta },
-		func(s *snapshot.Snapshot, v []corev1.Node) { s.Nodes = v }),
-	typed(snapshot.ResNamespaces,
-		func(c *collector) func(context.Context, metav1.ListOptions) (*corev1.NamespaceList, error) {
-			return c.cs.CoreV1().Namespaces().List
-		},
-		func(l *corev1.NamespaceList) ([]corev1.Namespace, string) { return l.Items, l.Continue },
-		func(o *corev1.Namespace) *metav1.ObjectMeta { return &o.ObjectMeta },
-		func(s *snapshot.Snapshot, v []corev1.Namespace) { s.Namespaces = v }),
-	typed(snapshot.ResDeployments,
-		func(c *collector) func(context.Context, metav1.ListOptions) (*appsv1.DeploymentList, error) {
-			return c.cs.AppsV1().Deployments("").List
-		},
-		func(l *appsv1.DeploymentList) ([]appsv1.Deployment, string) { return l.Items, l.Continue },
-		func(o *appsv1.Deployment) *metav1.ObjectMeta { return &o.ObjectMeta },
-		func(s *snapshot.Snapshot, v []appsv1.Deployment) { s.Deployments = v }),
-	typed(snapshot.ResStatefulSets,
-		func(c *collector) func(context.Context, metav1.ListOptions) (*appsv1.StatefulSetList, error) {
-			return c.cs.AppsV1().StatefulSets("").List
-		},
-		func(l *appsv1.StatefulSetList) ([]appsv1.StatefulSet, string) { return l.Items, l.Continue },
-		func(o *appsv1.StatefulSet) *metav1.ObjectMeta { return &o.ObjectMeta },
-		func(s *snapshot.Snapshot, v []appsv1.StatefulSet) { s.StatefulSets = v }),
-	typed(snapshot.ResDaemonSets,
-		func(c *collector) func(context.Context, metav1.ListOptions) (*appsv1.DaemonSetList, error) {
-			return c.cs.AppsV1().DaemonSets("").List
-		},
-		func(l *appsv1.DaemonSetList) ([]appsv1.DaemonSet, string) { return l.Items, l.Continue },
-		func(o *appsv1.DaemonSet) *metav1.ObjectMeta { return &o.ObjectMeta },
-		func(s *snapshot.Snapshot, v []appsv1.DaemonSet) { s.DaemonSets = v }),
-	typed(snapshot.ResReplicaSets,
-		func(c *collector) func(context.Context, metav1.ListOptions) (*appsv1.ReplicaSetList, error) {
-			return c.cs.AppsV1().ReplicaSets("").List
-		},
-		func(l *appsv1.ReplicaSetList) ([]appsv1.ReplicaSet, string) { return l.Items, l.Continue },
-		func(o *appsv1.ReplicaSet) *metav1.ObjectMeta { return &o.ObjectMeta },
-		func(s *snapshot.Snapshot, v []appsv1.ReplicaSet) { s.ReplicaSets = v }),
-	typed(snapshot.ResJobs,
-		func(c *collector) func(context.Context, metav1.ListOptions) (*batchv1.JobList, error) {
-			return c.cs.BatchV1().Jobs("").List
-		},
-		func(l *batchv1.JobList) ([]batchv1.Job, string) { return l.Items, l.Continue },
-		func(o *batchv1.Job) *metav1.ObjectMeta { return &o.ObjectMeta },
-		func(s *snapshot.Snapshot, v []batchv1.Job) { s.Jobs = v }),
-	typed(snapshot.ResCronJobs,
-		func(c *collector) func(context.Context, metav1.ListOptions) (*batchv1.CronJobList, error) {
-			return c.cs.BatchV1().CronJobs("").List
-		},
-		func(l *batchv1.CronJobList) ([]batchv1.CronJob, string) { return l.Items, l.Continue },
-		func(o *batchv1.CronJob) *metav1.ObjectMeta { return &o.ObjectMeta },
-		func(s *snapshot.Snapshot, v []batchv1.CronJob) { s.CronJobs = v }),
-	typed(snapshot.ResServiceAccounts,
-		func(c *collector) func(context.Context, metav1.ListOptions) (*corev1.ServiceAccountList, error) {
-			return c.cs.CoreV1().ServiceAccounts("").List
-		},
-		func(l *corev1.ServiceAccountList) ([]corev1.ServiceAccount, string) { return l.Items, l.Continue },
-		func(o *corev1.ServiceAccount) *metav1.ObjectMeta { return &o.ObjectMeta },
-		func(s *snapshot.Snapshot, v []corev1.ServiceAccount) { s.ServiceAccounts = v }),
-	typed(snapshot.ResConfigMaps,
-		func(c *collector) func(context.Context, metav1.ListOptions) (*corev1.ConfigMapList, error) {
-			return c.cs.CoreV1().ConfigMaps("").List
-		},
-		func(l *corev1.ConfigMapList) ([]corev1.ConfigMap, string) { return l.Items, l.Continue },
-		func(o *corev1.ConfigMap) *metav1.ObjectMeta { return &o.ObjectMeta },
-		func(s *snapshot.Snapshot, v []corev1.ConfigMap) { s.ConfigMaps = v }),
-	typed(snapshot.ResRoles,
-		func(c *collector) func(context.Context, metav1.ListOptions) (*rbacv1.RoleList, error) {
-			return c.cs.RbacV1().Roles("").List
-		},
-		func(l *rbacv1.RoleList) ([]rbacv1.Role, string) { return l.Items, l.Continue },
-		func(o *rbacv1.Role) *metav1.ObjectMeta { return &o.ObjectMeta },
-		func(s *snapshot.Snapshot, v []rbacv1.Role) { s.Roles = v }),
-	typed(snapshot.ResClusterRoles,
-		func(c *collector) func(context.Context, metav1.ListOptions) (*rbacv1.ClusterRoleList, error) {
-			return c.cs.RbacV1().ClusterRoles().List
-		},
-		func(l *rbacv1.ClusterRoleList) ([]rbacv1.ClusterRole, string) { return l.Items, l.Continue },
-		func(o *rbacv1.ClusterRole) *metav1.ObjectMeta { return &o.ObjectMeta },
-		func(s *snapshot.Snapshot, v []rbacv1.ClusterRole) { s.ClusterRoles = v }),
-	typed(snapshot.ResRoleBindings,
-		func(c *collector) func(context.Context, metav1.ListOptions) (*rbacv1.RoleBindingList, error) {
-			return c.cs.RbacV1().RoleBindings("").List
-		},
-		func(l *rbacv1.RoleBindingList) ([]rbacv1.RoleBinding, string) { return l.Items, l.Continue },
-		func(o *rbacv1.RoleBinding) *metav1.ObjectMeta { return &o.ObjectMeta },
-		func(s *snapshot.Snapshot, v []rbacv1.RoleBinding) { s.RoleBindings = v }),
-	typed(snapshot.ResClusterRoleBindings,
-		func(c *collector) func(context.Context, metav1.ListOptions) (*rbacv1.ClusterRoleBindingList, error) {
-			return c.cs.RbacV1().ClusterRoleBindings().List
-		},
-		func(l *rbacv1.ClusterRoleBindingList) ([]rbacv1.ClusterRoleBinding, string) {
-			return l.Items, l.Continue
-		},
-		func(o *rbacv1.ClusterRoleBinding) *metav1.ObjectMeta { return &o.ObjectMeta },
-		func(s *snapshot.Snapshot, v []rbacv1.ClusterRoleBinding) { s.ClusterRoleBindings = v }),
-	typed(snapshot.ResNetworkPolicies,
-		func(c *collector) func(context.Context, metav1.ListOptions) (*networkingv1.NetworkPolicyList, error) {
-			return c.cs.NetworkingV1().NetworkPolicies("").List
-		},
-		func(l *networkingv1.NetworkPolicyList) ([]networkingv1.NetworkPolicy, string) {
-			return l.Items, l.Continue
-		},
-		func(o *networkingv1.NetworkPolicy) *metav1.ObjectMeta { return &o.ObjectMeta },
-		func(s *snapshot.Snapshot, v []networkingv1.NetworkPolicy) { s.NetworkPolicies = v }),
-	typed(snapshot.ResServices,
-		func(c *collector) func(context.Context, metav1.ListOptions) (*corev1.ServiceList, error) {
-			return c.cs.CoreV1().Services("").List
-		},
-		func(l *corev1.ServiceList) ([]corev1.Service, string) { return l.Items, l.Continue },
-		func(o *corev1.Service) *metav1.ObjectMeta { return &o.ObjectMeta },
-		func(s *snapshot.Snapshot, v []corev1.Service) { s.Services = v }),
-	typed(snapshot.ResIngresses,
-		func(c *collector) func(context.Context, metav1.ListOptions) (*networkingv1.IngressList, error) {
-			return c.cs.NetworkingV1().Ingresses("").List
-		},
-		func(l *networkingv1.IngressList) ([]networkingv1.Ingress, string) { return l.Items, l.Continue },
-		func(o *networkingv1.Ingress) *metav1.ObjectMeta { return &o.ObjectMeta },
-		func(s *snapshot.Snapshot, v []networkingv1.Ingress) { s.Ingresses = v }),
-	typed(snapshot.ResValidatingWebhookConfigurations,
-		func(c *collector) func(context.Context, metav1.ListOptions) (*admissionregistrationv1.ValidatingWebhookConfigurationList, error) {
-			return c.cs.AdmissionregistrationV1().ValidatingWebhookConfigurations().List
-		},
-		func(l *admissionregistrationv1.ValidatingWebhookConfigurationList) ([]admissionregistrationv1.ValidatingWebhookConfiguration, string) {
-			return l.Items, l.Continue
-		},
-		func(o *admissionregistrationv1.ValidatingWebhookConfiguration) *metav1.ObjectMeta {
-			return &o.ObjectMeta
-		},
-		func(s *snapshot.Snapshot, v []admissionregistrationv1.ValidatingWebhookConfiguration) {
-			s.ValidatingWebhookConfigurations = v
-		}),
-	typed(snapshot.ResMutatingWebhookConfigurations,
-		func(c *collector) func(context.Context, metav1.ListOptions) (*admissionregistrationv1.MutatingWebhookConfigurationList, error) {
-			return c.cs.AdmissionregistrationV1().MutatingWebhookConfigurations().List
-		},
-		func(l *admissionregistrationv1.MutatingWebhookConfigurationList) ([]admissionregistrationv1.MutatingWebhookConfiguration, string) {
-			return l.Items, l.Continue
-		},
-		func(o *admissionregistrationv1.MutatingWebhookConfiguration) *metav1.ObjectMeta { return &o.ObjectMeta },
-		func(s *snapshot.Snapshot, v []admissionregistrationv1.MutatingWebhookConfiguration) {
-			s.MutatingWebhookConfigurations = v
-		}),
+	typed(snapshot.ResPods, func(c *collector) func(context.Context, metav1.ListOptions) (*corev1.PodList, error) {
+		return c.cs.CoreV1().Pods("").List
+	}, func(s *snapshot.Snapshot, v []corev1.Pod) { s.Pods = v }),
+	typed(snapshot.ResNodes, func(c *collector) func(context.Context, metav1.ListOptions) (*corev1.NodeList, error) {
+		return c.cs.CoreV1().Nodes().List
+	}, func(s *snapshot.Snapshot, v []corev1.Node) {
+		for i := range v {
+			// The image list of a node can run to hundreds of entries; no check reads it.
+			v[i].Status.Images = nil
+		}
+		s.Nodes = v
+	}),
+	typed(snapshot.ResNamespaces, func(c *collector) func(context.Context, metav1.ListOptions) (*corev1.NamespaceList, error) {
+		return c.cs.CoreV1().Namespaces().List
+	}, func(s *snapshot.Snapshot, v []corev1.Namespace) { s.Namespaces = v }),
+	typed(snapshot.ResDeployments, func(c *collector) func(context.Context, metav1.ListOptions) (*appsv1.DeploymentList, error) {
+		return c.cs.AppsV1().Deployments("").List
+	}, func(s *snapshot.Snapshot, v []appsv1.Deployment) { s.Deployments = v }),
+	typed(snapshot.ResStatefulSets, func(c *collector) func(context.Context, metav1.ListOptions) (*appsv1.StatefulSetList, error) {
+		return c.cs.AppsV1().StatefulSets("").List
+	}, func(s *snapshot.Snapshot, v []appsv1.StatefulSet) { s.StatefulSets = v }),
+	typed(snapshot.ResDaemonSets, func(c *collector) func(context.Context, metav1.ListOptions) (*appsv1.DaemonSetList, error) {
+		return c.cs.AppsV1().DaemonSets("").List
+	}, func(s *snapshot.Snapshot, v []appsv1.DaemonSet) { s.DaemonSets = v }),
+	typed(snapshot.ResReplicaSets, func(c *collector) func(context.Context, metav1.ListOptions) (*appsv1.ReplicaSetList, error) {
+		return c.cs.AppsV1().ReplicaSets("").List
+	}, func(s *snapshot.Snapshot, v []appsv1.ReplicaSet) { s.ReplicaSets = v }),
+	typed(snapshot.ResJobs, func(c *collector) func(context.Context, metav1.ListOptions) (*batchv1.JobList, error) {
+		return c.cs.BatchV1().Jobs("").List
+	}, func(s *snapshot.Snapshot, v []batchv1.Job) { s.Jobs = v }),
+	typed(snapshot.ResCronJobs, func(c *collector) func(context.Context, metav1.ListOptions) (*batchv1.CronJobList, error) {
+		return c.cs.BatchV1().CronJobs("").List
+	}, func(s *snapshot.Snapshot, v []batchv1.CronJob) { s.CronJobs = v }),
+	typed(snapshot.ResServiceAccounts, func(c *collector) func(context.Context, metav1.ListOptions) (*corev1.ServiceAccountList, error) {
+		return c.cs.CoreV1().ServiceAccounts("").List
+	}, func(s *snapshot.Snapshot, v []corev1.ServiceAccount) { s.ServiceAccounts = v }),
+	typed(snapshot.ResConfigMaps, func(c *collector) func(context.Context, metav1.ListOptions) (*corev1.ConfigMapList, error) {
+		return c.cs.CoreV1().ConfigMaps("").List
+	}, func(s *snapshot.Snapshot, v []corev1.ConfigMap) { s.ConfigMaps = v }),
+	typed(snapshot.ResRoles, func(c *collector) func(context.Context, metav1.ListOptions) (*rbacv1.RoleList, error) {
+		return c.cs.RbacV1().Roles("").List
+	}, func(s *snapshot.Snapshot, v []rbacv1.Role) { s.Roles = v }),
+	typed(snapshot.ResClusterRoles, func(c *collector) func(context.Context, metav1.ListOptions) (*rbacv1.ClusterRoleList, error) {
+		return c.cs.RbacV1().ClusterRoles().List
+	}, func(s *snapshot.Snapshot, v []rbacv1.ClusterRole) { s.ClusterRoles = v }),
+	typed(snapshot.ResRoleBindings, func(c *collector) func(context.Context, metav1.ListOptions) (*rbacv1.RoleBindingList, error) {
+		return c.cs.RbacV1().RoleBindings("").List
+	}, func(s *snapshot.Snapshot, v []rbacv1.RoleBinding) { s.RoleBindings = v }),
+	typed(snapshot.ResClusterRoleBindings, func(c *collector) func(context.Context, metav1.ListOptions) (*rbacv1.ClusterRoleBindingList, error) {
+		return c.cs.RbacV1().ClusterRoleBindings().List
+	}, func(s *snapshot.Snapshot, v []rbacv1.ClusterRoleBinding) { s.ClusterRoleBindings = v }),
+	typed(snapshot.ResNetworkPolicies, func(c *collector) func(context.Context, metav1.ListOptions) (*networkingv1.NetworkPolicyList, error) {
+		return c.cs.NetworkingV1().NetworkPolicies("").List
+	}, func(s *snapshot.Snapshot, v []networkingv1.NetworkPolicy) { s.NetworkPolicies = v }),
+	typed(snapshot.ResServices, func(c *collector) func(context.Context, metav1.ListOptions) (*corev1.ServiceList, error) {
+		return c.cs.CoreV1().Services("").List
+	}, func(s *snapshot.Snapshot, v []corev1.Service) { s.Services = v }),
+	typed(snapshot.ResIngresses, func(c *collector) func(context.Context, metav1.ListOptions) (*networkingv1.IngressList, error) {
+		return c.cs.NetworkingV1().Ingresses("").List
+	}, func(s *snapshot.Snapshot, v []networkingv1.Ingress) { s.Ingresses = v }),
+	typed(snapshot.ResValidatingWebhookConfigurations, func(c *collector) func(context.Context, metav1.ListOptions) (*admissionregistrationv1.ValidatingWebhookConfigurationList, error) {
+		return c.cs.AdmissionregistrationV1().ValidatingWebhookConfigurations().List
+	}, func(s *snapshot.Snapshot, v []admissionregistrationv1.ValidatingWebhookConfiguration) {
+		s.ValidatingWebhookConfigurations = v
+	}),
+	typed(snapshot.ResMutatingWebhookConfigurations, func(c *collector) func(context.Context, metav1.ListOptions) (*admissionregistrationv1.MutatingWebhookConfigurationList, error) {
+		return c.cs.AdmissionregistrationV1().MutatingWebhookConfigurations().List
+	}, func(s *snapshot.Snapshot, v []admissionregistrationv1.MutatingWebhookConfiguration) {
+		s.MutatingWebhookConfigurations = v
+	}),
 	{resource: snapshot.ResSecrets, list: listSecretMetadata},
 }
 
@@ -222,7 +134,9 @@ var listers = []kind{
 const lastApplied = "kubectl.kubernetes.io/last-applied-configuration"
 
 // compactMeta drops what no check reads and what must not be kept.
-func compactMeta(m *metav1.ObjectMeta) {
-	m.ManagedFields = nil
-	delete(m.Annotations, lastApplied)
+func compactMeta(m metav1.Object) {
+	m.SetManagedFields(nil)
+	if a := m.GetAnnotations(); a != nil {
+		delete(a, lastApplied)
+	}
 }
