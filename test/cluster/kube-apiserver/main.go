@@ -2,9 +2,9 @@
 // for kubeposture's integration tests. It is the real server, not a fake: the tests' RBAC,
 // paging and discovery behave as they do in a cluster.
 //
-// Build it with the version stamped in, so that /version reports the real release:
-//
-//	go build -ldflags "$(go run ./ldflags)" ./kube-apiserver
+// internal/testcluster builds it with the release stamped in through -ldflags (-X
+// k8s.io/component-base/version.gitVersion=...), so that /version reports v1.37.2 and not
+// v0.0.0-master.
 package main
 
 import (
