@@ -177,8 +177,8 @@ func (s *seeder) legacy() {
 			// kubectl apply leaves the whole manifest here, values included: the collector
 			// must drop it.
 			"kubectl.kubernetes.io/last-applied-configuration": `{"apiVersion":"v1","kind":"Secret","stringData":{"password":"` + LeakCanary + `"}}`}},
-		Type:       corev1.SecretTypeOpaque,
-		StringData: map[string]string{"password": LeakCanary},
+		Type: corev1.SecretTypeOpaque,
+		Data: map[string][]byte{"password": []byte(LeakCanary)},
 	}, metav1.CreateOptions{})
 	s.check("secret legacy/db", err)
 	s.service("legacy", "admin-lb", corev1.ServiceTypeLoadBalancer, nil)
