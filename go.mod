@@ -3,6 +3,7 @@ module github.com/kubeposture/kubeposture
 go 1.26.0
 
 require (
+	go4.org/netipx v0.0.0-20260823151212-3075585bcbeb
 	k8s.io/api v0.37.2
 	k8s.io/apimachinery v0.37.2
 	k8s.io/client-go v0.37.2
