@@ -83,7 +83,8 @@ func flagName(w string) (string, bool) {
 var boolFlags = map[string]map[string]bool{
 	"kube-apiserver": set("anonymous-auth", "profiling", "contention-profiling", "enable-bootstrap-token-auth",
 		"kubelet-https", "service-account-lookup", "audit-log-compress", "enable-priority-and-fairness",
-		"allow-privileged", "enable-aggregator-routing", "enable-garbage-collector"),
+		"allow-privileged", "enable-aggregator-routing", "enable-garbage-collector",
+		"service-account-extend-token-expiration", "enable-logs-handler"),
 	"kube-controller-manager": set("profiling", "contention-profiling", "use-service-account-credentials",
 		"leader-elect", "enable-garbage-collector", "allocate-node-cidrs"),
 	"kube-scheduler": set("profiling", "contention-profiling", "leader-elect"),

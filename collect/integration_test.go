@@ -216,6 +216,7 @@ func estateVerdicts(nodeStatus checks.Status) map[string]checks.Status {
 		"KP-CP-004 " + apiserver: pass,
 		"KP-CP-005 " + apiserver: pass,
 	}
+	addControlPlaneVerdicts(v)
 	for _, id := range []string{"KP-NODE-001", "KP-NODE-002", "KP-NODE-003"} {
 		v[id+" Node/cp-1"] = nodeStatus
 		v[id+" Node/worker-1"] = nodeStatus
@@ -376,11 +377,70 @@ func TestInsecureAPIServer(t *testing.T) {
 	}
 	rep := checks.Run(snap, selected, sel)
 	apiserver := "Component/kube-system/kube-apiserver-cp-1"
-	diffVerdicts(t, verdicts(rep), map[string]checks.Status{
+	want := map[string]checks.Status{
 		"KP-CP-001 " + apiserver: checks.Fail, // anonymous auth on
 		"KP-CP-002 " + apiserver: checks.Pass, // RBAC only: no AlwaysAllow
 		"KP-CP-003 " + apiserver: checks.Fail, // no Node authorizer
 		"KP-CP-004 " + apiserver: checks.Pass,
 		"KP-CP-005 " + apiserver: checks.Fail, // profiling on
-	})
+	}
+	addControlPlaneVerdicts(want) // the other flags are the test cluster's defaults
+	diffVerdicts(t, verdicts(rep), want)
+}
+
+// addControlPlaneVerdicts adds the verdicts of KP-CP-006 onward on the estate's control plane:
+// the test cluster's kube-apiserver flags (internal/testcluster) and the seeded controller
+// manager, scheduler and etcd command lines (internal/estate).
+func addControlPlaneVerdicts(v map[string]checks.Status) {
+	const (
+		apiserver = "Component/kube-system/kube-apiserver-cp-1"
+		kcm       = "Component/kube-system/kube-controller-manager-cp-1"
+		sched     = "Component/kube-system/kube-scheduler-cp-1"
+		etcd      = "Component/kube-system/etcd-cp-1"
+	)
+	for id, st := range map[string]checks.Status{
+		"KP-CP-006": checks.Fail,          // --token-auth-file: the harness's admin token
+		"KP-CP-007": checks.Fail,          // DenyServiceExternalIPs is default-off
+		"KP-CP-008": checks.Fail,          // no kubelet client certificate
+		"KP-CP-009": checks.Fail,          // no kubelet CA
+		"KP-CP-010": checks.Fail,          // EventRateLimit is default-off
+		"KP-CP-011": checks.Pass,          // AlwaysAdmit is default-off
+		"KP-CP-012": checks.Fail,          // AlwaysPullImages is default-off
+		"KP-CP-013": checks.Pass,          // ServiceAccount is default-on
+		"KP-CP-014": checks.Pass,          // NamespaceLifecycle is default-on
+		"KP-CP-015": checks.Pass,          // NodeRestriction enabled
+		"KP-CP-016": checks.Fail,          // no audit log
+		"KP-CP-017": checks.NotApplicable, // rotation: no audit log file
+		"KP-CP-018": checks.NotApplicable,
+		"KP-CP-019": checks.NotApplicable,
+		"KP-CP-020": checks.Pass, // service-account-lookup defaults to true
+		"KP-CP-021": checks.Pass,
+		"KP-CP-022": checks.Fail, // etcd over plain HTTP
+		"KP-CP-023": checks.Pass,
+		"KP-CP-024": checks.Pass,
+		"KP-CP-025": checks.Fail,
+		"KP-CP-026": checks.Fail, // no encryption config
+		"KP-CP-027": checks.Fail, // Go default cipher suites
+		"KP-CP-028": checks.Fail, // token expiration extension defaults to true
+		"KP-CP-044": checks.Fail, // no audit policy
+	} {
+		v[id+" "+apiserver] = st
+	}
+	for id, st := range map[string]checks.Status{
+		"KP-CP-029": checks.Pass, "KP-CP-030": checks.Pass,
+		"KP-CP-031": checks.Fail, "KP-CP-032": checks.Fail, // key and root CA files not in the seeded command line
+		"KP-CP-033": checks.Pass, // RotateKubeletServerCertificate defaults to true
+		"KP-CP-034": checks.Pass,
+	} {
+		v[id+" "+kcm] = st
+	}
+	v["KP-CP-035 "+sched] = checks.Pass
+	v["KP-CP-036 "+sched] = checks.Pass
+	for id, st := range map[string]checks.Status{
+		"KP-CP-037": checks.Fail, "KP-CP-038": checks.Pass, "KP-CP-039": checks.Pass,
+		"KP-CP-040": checks.Fail, "KP-CP-041": checks.Fail, // peer-client-cert-auth defaults to false
+		"KP-CP-042": checks.Pass, "KP-CP-043": checks.Fail, // no --trusted-ca-file
+	} {
+		v[id+" "+etcd] = st
+	}
 }

@@ -1,0 +1,119 @@
+package controlplane
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	corev1 "k8s.io/api/core/v1"
+
+	"github.com/kubeposture/kubeposture/checks"
+	"github.com/kubeposture/kubeposture/cmdline"
+	"github.com/kubeposture/kubeposture/snapshot"
+)
+
+// componentSnap returns a kubeadm snapshot with one instance of the named component on cp-1,
+// its flags parsed as the collector parses them, and env as its container's environment.
+func componentSnap(name string, args []string, env []corev1.EnvVar) *snapshot.Snapshot {
+	s := snapshot.New()
+	s.Cluster.Provider = snapshot.ProviderKubeadm
+	s.Resources[snapshot.ResControlPlane] = snapshot.Collection{State: snapshot.Collected, Count: 1}
+	command := []string{name}
+	s.ControlPlane = append(s.ControlPlane, snapshot.Component{
+		Name: name, Namespace: "kube-system", Pod: name + "-cp-1", Node: "cp-1", Mirror: true,
+		Command: command, Args: args, Env: env,
+		Flags: cmdline.Parse(command, args, cmdline.BoolFlags(name)),
+	})
+	return s
+}
+
+// cpCase is one row of a table test of a control on one component instance.
+type cpCase struct {
+	name string
+	args []string
+	env  []corev1.EnvVar
+	want checks.Status
+	// observed, when set, must appear in Evidence.Observed.
+	observed string
+}
+
+// runComponentCases evaluates each case on one instance of component and checks the result.
+func runComponentCases(t *testing.T, component string, eval func(*snapshot.Snapshot) []checks.Result, cases []cpCase) {
+	t.Helper()
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			rs := eval(componentSnap(component, tc.args, tc.env))
+			if len(rs) != 1 {
+				t.Fatalf("got %d results, want 1: %+v", len(rs), rs)
+			}
+			r := rs[0]
+			if r.Status != tc.want {
+				t.Errorf("status = %s, want %s (evidence %+v, reason %q)", r.Status, tc.want, r.Evidence, r.Reason)
+			}
+			if want := (checks.Resource{Kind: "Component", Namespace: "kube-system", Name: component + "-cp-1"}); r.Resource != want {
+				t.Errorf("resource = %+v, want %+v", r.Resource, want)
+			}
+			if !strings.Contains(r.Evidence.Observed, tc.observed) {
+				t.Errorf("observed = %q, want it to contain %q", r.Evidence.Observed, tc.observed)
+			}
+			if r.Evidence.Where == "" || r.Evidence.Expected == "" {
+				t.Errorf("evidence lacks where or expected: %+v", r.Evidence)
+			}
+			if (r.Status == checks.NotEvaluated || r.Status == checks.NotApplicable || r.Status == checks.Manual) != (r.Reason != "") {
+				t.Errorf("reason %q with status %s", r.Reason, r.Status)
+			}
+		})
+	}
+}
+
+// TestComponentMissing: every control of a component that is not in the snapshot is
+// NOT_APPLICABLE on a managed control plane and NOT_EVALUATED elsewhere, never PASS.
+func TestComponentMissing(t *testing.T) {
+	for id, ctl := range componentControls {
+		for _, tc := range []struct {
+			provider snapshot.Provider
+			want     checks.Status
+		}{{snapshot.ProviderAKS, checks.NotApplicable}, {snapshot.ProviderEKS, checks.NotApplicable}, {snapshot.ProviderKubeadm, checks.NotEvaluated}} {
+			t.Run(fmt.Sprintf("%s/%s", id, tc.provider), func(t *testing.T) {
+				s := snapshot.New()
+				s.Cluster.Provider = tc.provider
+				s.Resources[snapshot.ResControlPlane] = snapshot.Collection{State: snapshot.Collected}
+				rs := ctl.eval(s)
+				if len(rs) != 1 || rs[0].Status != tc.want || rs[0].Reason == "" || !strings.Contains(rs[0].Reason, ctl.component) {
+					t.Fatalf("got %+v, want one %s naming %s", rs, tc.want, ctl.component)
+				}
+			})
+		}
+	}
+}
+
+// TestComponentRegistered: each control is registered with its CIS id, on the control-plane
+// layer, reading the control-plane pods.
+func TestComponentRegistered(t *testing.T) {
+	reg := map[string]checks.Check{}
+	for _, c := range checks.Registered() {
+		reg[c.ID] = c
+	}
+	for id, ctl := range componentControls {
+		c, ok := reg[id]
+		if !ok {
+			t.Errorf("%s is not registered", id)
+			continue
+		}
+		if len(c.References.CIS) != 1 || c.References.CIS[0] != ctl.cis || c.Layer != checks.ControlPlane {
+			t.Errorf("%s: CIS %v layer %s, want [%s] %s", id, c.References.CIS, c.Layer, ctl.cis, checks.ControlPlane)
+		}
+		if len(c.Inputs) != 1 || c.Inputs[0] != snapshot.ResControlPlane {
+			t.Errorf("%s: inputs %v", id, c.Inputs)
+		}
+	}
+}
+
+type componentControl struct {
+	component string
+	cis       string
+	eval      func(*snapshot.Snapshot) []checks.Result
+}
+
+// componentControls is filled by each control's test file.
+var componentControls = map[string]componentControl{}
