@@ -116,6 +116,7 @@ func Collect(ctx context.Context, cfg *rest.Config, opts Options) (*snapshot.Sna
 	if err := ctx.Err(); err != nil && errors.Is(err, context.DeadlineExceeded) {
 		return nil, fmt.Errorf("collection did not finish within --timeout %s: raise it for a cluster this size", opts.Timeout)
 	}
+	c.collectCNI(ctx, cfg)
 	c.derive(ctx)
 	return c.snap, nil
 }

@@ -130,7 +130,7 @@ func TestCollectEstate(t *testing.T) {
 	wantCounts := map[snapshot.Resource]int{
 		snapshot.ResNodes: 2, snapshot.ResPods: 4 + 3 + 2 + 1, snapshot.ResDeployments: 2,
 		snapshot.ResReplicaSets: 2, snapshot.ResJobs: 1, snapshot.ResCronJobs: 1,
-		snapshot.ResSecrets: 1, snapshot.ResNetworkPolicies: 1, snapshot.ResIngresses: 2,
+		snapshot.ResSecrets: 1, snapshot.ResNetworkPolicies: 2, snapshot.ResIngresses: 2,
 		snapshot.ResServices: 4, snapshot.ResControlPlane: 4, snapshot.ResServiceAccounts: 6,
 		snapshot.ResNamespaces: 8, snapshot.ResStatefulSets: 0, snapshot.ResDaemonSets: 0,
 	}
@@ -249,6 +249,7 @@ func estateVerdicts(nodeStatus checks.Status) map[string]checks.Status {
 	v["KP-NET-002 Service/legacy/admin-nodeport"] = warn
 	v["KP-NET-003 Ingress/shop/web"] = pass
 	v["KP-NET-003 Ingress/legacy/admin"] = fail
+	addNetworkVerdicts(v)
 	return v
 }
 
@@ -306,13 +307,17 @@ func TestForbiddenKinds(t *testing.T) {
 	rep := checks.Run(snap, checks.Registered(), checks.Selection{})
 	got := verdicts(rep)
 	want := estateVerdicts(checks.NotEvaluated)
-	// Without network policies, 5.3.2 cannot say anything about any namespace.
-	for k := range want {
-		if strings.HasPrefix(k, "KP-NET-001 ") {
-			delete(want, k)
+	// Without network policies, 5.3.2 cannot say anything about any namespace, nor can any
+	// control built on the NetworkPolicy engine about any workload.
+	for _, id := range []string{"KP-NET-001", "KP-NET-004", "KP-NET-005", "KP-NET-006", "KP-NET-007",
+		"KP-NET-008", "KP-NET-009", "KP-NET-010", "KP-NET-011"} {
+		for k := range want {
+			if strings.HasPrefix(k, id+" ") {
+				delete(want, k)
+			}
 		}
+		want[id+" Cluster"] = checks.NotEvaluated
 	}
-	want["KP-NET-001 Cluster"] = checks.NotEvaluated
 	diffVerdicts(t, got, want)
 	for _, c := range rep.Controls {
 		if c.ID == "KP-NET-001" && !strings.Contains(c.Results[0].Reason, "forbidden") {
@@ -443,4 +448,54 @@ func addControlPlaneVerdicts(v map[string]checks.Status) {
 	} {
 		v[id+" "+etcd] = st
 	}
+}
+
+// addNetworkVerdicts adds the verdicts of KP-NET-004 onward on the estate: shop denies both
+// ways by default and lets web talk to the ingress controller and DNS only; legacy and batch
+// have no policy; kube-system's control plane runs on the host network; legacy's node port
+// has an external IP while DenyServiceExternalIPs is off; legacy's ingress has a wildcard host.
+func addNetworkVerdicts(v map[string]checks.Status) {
+	const (
+		pass = checks.Pass
+		fail = checks.Fail
+		warn = checks.Warn
+		na   = checks.NotApplicable
+	)
+	for ns, st := range map[string]checks.Status{
+		"default": na, "kube-public": na, "kube-node-lease": na, "empty": na,
+		"kube-system": fail, "shop": pass, "legacy": fail, "batch": fail,
+	} {
+		v["KP-NET-004 Namespace/"+ns] = st
+	}
+	for _, p := range []string{"default-deny", "web"} {
+		v["KP-NET-005 NetworkPolicy/shop/"+p] = pass
+		v["KP-NET-006 NetworkPolicy/shop/"+p] = pass
+	}
+	workloads := []string{"Deployment/shop/web", "Deployment/legacy/admin-tool", "CronJob/batch/nightly-report"}
+	for id, st := range map[string][3]checks.Status{
+		"KP-NET-007": {pass, fail, fail}, // metadata: shop denies egress
+		"KP-NET-008": {pass, na, na},     // isolated like the rest of shop; no policy elsewhere
+		"KP-NET-009": {pass, fail, fail}, // web only from the ingress controller
+		"KP-NET-010": {pass, warn, warn}, // internet
+		"KP-NET-011": {pass, warn, warn}, // API server
+		"KP-NET-012": {pass, fail, pass}, // admin-tool runs on the host network
+	} {
+		for i, w := range workloads {
+			v[id+" "+w] = st[i]
+		}
+	}
+	for _, p := range []string{"etcd-cp-1", "kube-apiserver-cp-1", "kube-controller-manager-cp-1", "kube-scheduler-cp-1"} {
+		// hostNetwork static pods: no policy applies to them.
+		for id, st := range map[string]checks.Status{"KP-NET-007": fail, "KP-NET-008": na, "KP-NET-009": fail,
+			"KP-NET-010": warn, "KP-NET-011": warn, "KP-NET-012": fail} {
+			v[id+" Pod/kube-system/"+p] = st
+		}
+	}
+	for _, svc := range []string{"default/kubernetes", "shop/web", "legacy/admin-lb"} {
+		v["KP-NET-013 Service/"+svc] = pass
+	}
+	v["KP-NET-013 Service/legacy/admin-nodeport"] = fail
+	v["KP-NET-014 Ingress/shop/web"] = pass
+	v["KP-NET-014 Ingress/legacy/admin"] = warn
+	v["KP-NET-015 Cluster"] = na
 }

@@ -69,6 +69,9 @@ type Snapshot struct {
 	NetworkPolicies []networkingv1.NetworkPolicy `json:"networkPolicies,omitempty"`
 	Services        []corev1.Service             `json:"services,omitempty"`
 	Ingresses       []networkingv1.Ingress       `json:"ingresses,omitempty"`
+	// CNIPolicies are the network plugins' own policies (Cilium, Calico), when their CRDs
+	// are installed; Resources records each kind's outcome (see snapshot/cni.go).
+	CNIPolicies []CNIPolicy `json:"cniPolicies,omitempty"`
 
 	ValidatingWebhookConfigurations []admissionregistrationv1.ValidatingWebhookConfiguration `json:"validatingWebhookConfigurations,omitempty"`
 	MutatingWebhookConfigurations   []admissionregistrationv1.MutatingWebhookConfiguration   `json:"mutatingWebhookConfigurations,omitempty"`

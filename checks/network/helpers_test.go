@@ -1,8 +1,18 @@
 package network
 
 import (
+	"strconv"
 	"strings"
 	"testing"
+
+	appsv1 "k8s.io/api/apps/v1"
+	batchv1 "k8s.io/api/batch/v1"
+	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/utils/ptr"
+	"sigs.k8s.io/yaml"
 
 	"github.com/kubeposture/kubeposture/checks"
 	"github.com/kubeposture/kubeposture/snapshot"
@@ -30,4 +40,112 @@ func check(t *testing.T, r checks.Result, status checks.Status, observed ...stri
 	if r.Evidence.Expected == "" || r.Evidence.Where == "" {
 		t.Errorf("%s: incomplete evidence %+v", r.Resource, r.Evidence)
 	}
+}
+
+// estateLike builds a snapshot with pods, namespaces and policies (YAML, as the docs write
+// them), every input collected. Pods are "ns/name" with labels "k=v"; "hostNetwork",
+// "hostPort=N", "owner=Kind/name" set those fields.
+type estateLike struct {
+	t *testing.T
+	s *snapshot.Snapshot
+}
+
+func newEstate(t *testing.T, namespaces ...string) *estateLike {
+	s := collected(snapshot.ResNamespaces, snapshot.ResPods, snapshot.ResNetworkPolicies, snapshot.ResServices,
+		snapshot.ResIngresses, snapshot.ResControlPlane)
+	for _, ns := range namespaces {
+		s.Namespaces = append(s.Namespaces, corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns,
+			Labels: map[string]string{"kubernetes.io/metadata.name": ns}}})
+	}
+	return &estateLike{t: t, s: s}
+}
+
+func (e *estateLike) pod(nsName string, kv ...string) *estateLike {
+	ns, name, _ := strings.Cut(nsName, "/")
+	p := corev1.Pod{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name, Labels: map[string]string{}},
+		Spec: corev1.PodSpec{Containers: []corev1.Container{{Name: "app"}}}}
+	for _, s := range kv {
+		switch {
+		case s == "hostNetwork":
+			p.Spec.HostNetwork = true
+		case strings.HasPrefix(s, "hostPort="):
+			n, _ := strconv.Atoi(strings.TrimPrefix(s, "hostPort="))
+			p.Spec.Containers[0].Ports = append(p.Spec.Containers[0].Ports, corev1.ContainerPort{ContainerPort: int32(n), HostPort: int32(n)})
+		case strings.HasPrefix(s, "owner="):
+			kind, oname, _ := strings.Cut(strings.TrimPrefix(s, "owner="), "/")
+			p.OwnerReferences = []metav1.OwnerReference{{Kind: kind, Name: oname, UID: types.UID(kind + oname), Controller: ptr.To(true)}}
+		default:
+			k, v, _ := strings.Cut(s, "=")
+			p.Labels[k] = v
+		}
+	}
+	e.s.Pods = append(e.s.Pods, p)
+	return e
+}
+
+func (e *estateLike) policy(doc string) *estateLike {
+	e.t.Helper()
+	var np networkingv1.NetworkPolicy
+	if err := yaml.UnmarshalStrict([]byte(strings.ReplaceAll(doc, "\t", "  ")), &np); err != nil {
+		e.t.Fatalf("policy YAML: %v\n%s", err, doc)
+	}
+	e.s.NetworkPolicies = append(e.s.NetworkPolicies, np)
+	return e
+}
+
+// byResource indexes results by resource string, failing on duplicates.
+func byResource(t *testing.T, rs []checks.Result) map[string]checks.Result {
+	t.Helper()
+	m := map[string]checks.Result{}
+	for _, r := range rs {
+		k := r.Resource.String()
+		if _, dup := m[k]; dup {
+			t.Fatalf("two results for %s", k)
+		}
+		m[k] = r
+	}
+	return m
+}
+
+// expectAll compares every result with want (resource -> status and an evidence substring)
+// and fails on results not wanted.
+func expectAll(t *testing.T, rs []checks.Result, want map[string]wantResult) {
+	t.Helper()
+	got := byResource(t, rs)
+	for k, w := range want {
+		r, ok := got[k]
+		if !ok {
+			t.Errorf("%s: no result", k)
+			continue
+		}
+		if r.Status != w.status {
+			t.Errorf("%s: status %s, want %s (observed %q, reason %q)", k, r.Status, w.status, r.Evidence.Observed, r.Reason)
+		}
+		if !strings.Contains(r.Evidence.Observed+" "+r.Reason, w.text) {
+			t.Errorf("%s: observed %q / reason %q lacks %q", k, r.Evidence.Observed, r.Reason, w.text)
+		}
+		if r.Status != checks.NotEvaluated && (r.Evidence.Expected == "" || r.Evidence.Where == "") {
+			t.Errorf("%s: incomplete evidence %+v", k, r.Evidence)
+		}
+	}
+	for k := range got {
+		if _, ok := want[k]; !ok {
+			t.Errorf("unexpected result for %s: %+v", k, got[k])
+		}
+	}
+}
+
+type wantResult struct {
+	status checks.Status
+	text   string
+}
+
+func rsOwned(ns, name, kind, owner string) appsv1.ReplicaSet {
+	return appsv1.ReplicaSet{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name, UID: types.UID("ReplicaSet" + name),
+		OwnerReferences: []metav1.OwnerReference{{Kind: kind, Name: owner, UID: types.UID(kind + owner), Controller: ptr.To(true)}}}}
+}
+
+func jobOwned(ns, name, kind, owner string) batchv1.Job {
+	return batchv1.Job{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name, UID: types.UID("Job" + name),
+		OwnerReferences: []metav1.OwnerReference{{Kind: kind, Name: owner, UID: types.UID(kind + owner), Controller: ptr.To(true)}}}}
 }

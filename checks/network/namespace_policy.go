@@ -1,25 +1,35 @@
 /*
-KP-NET-001: every namespace that runs pods has at least one NetworkPolicy.
+KP-NET-001: every namespace that runs pods denies ingress by default.
 
 Source: CIS Kubernetes Benchmark 1.12, 5.3.2 "Ensure that all Namespaces have NetworkPolicies
 defined" (manual in CIS; the snapshot answers it); NSA/CISA hardening guide, network
-policies (kubescape C-0054 "Cluster internal networking"). Without a policy selecting them,
-pods accept traffic from every pod in the cluster and may send traffic anywhere.
+policies (kubescape C-0030 "Ingress and Egress blocked", C-0054 "Cluster internal
+networking"). A policy that selects some pods leaves the others, and every pod created later,
+open to all traffic: only a default deny makes every allowed flow explicit. The rule, from the
+NetworkPolicy API reference (k8s.io/api networking/v1 NetworkPolicySpec, v0.37.2) and the
+Kubernetes documentation's "Default policies": a policy with an empty podSelector selects
+every pod of its namespace, and with Ingress among its effective policyTypes (policyTypes
+omitted means [Ingress], plus Egress when it has egress rules) isolates them all for ingress;
+whatever no policy allows is then denied. Computed by the netpol engine.
 
-Reads: namespaces, pods[].metadata.namespace, networkPolicies[].metadata.namespace.
+Reads: namespaces, pods[].metadata.namespace, networkPolicies[].spec.podSelector,
+.policyTypes, .egress; cniPolicies (Cilium, Calico).
 
-Verdict per namespace: PASS with at least one NetworkPolicy; FAIL with pods and no
-NetworkPolicy; NOT_APPLICABLE with neither (a policy would select nothing). This is an
-existence check: what the policies allow is not judged here, nor whether the CNI enforces
-them (CIS 5.3.1), nor hostNetwork pods, which policies do not isolate.
+Verdict per namespace: PASS when a NetworkPolicy with an empty podSelector governs Ingress;
+FAIL when pods run and none does; NOT_APPLICABLE without pods; NOT_EVALUATED instead of FAIL
+or PASS where Cilium or Calico policies may apply (they are not evaluated yet). Egress is
+KP-NET-004; rules that reopen everything are KP-NET-005; hostNetwork pods, which no policy
+isolates, are KP-NET-012.
 */
 
 package network
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/kubeposture/kubeposture/checks"
+	"github.com/kubeposture/kubeposture/netpol"
 	"github.com/kubeposture/kubeposture/snapshot"
 )
 
@@ -27,41 +37,47 @@ func init() {
 	checks.Register(checks.Check{
 		Control: checks.Control{
 			ID:       "KP-NET-001",
-			Title:    "Namespaces have a NetworkPolicy",
+			Title:    "Namespaces deny ingress by default",
 			Layer:    checks.Network,
 			Severity: checks.Medium,
-			Description: "Pods that no NetworkPolicy selects accept connections from every pod in the " +
-				"cluster and can reach any address, so one compromised pod can reach all the others. " +
-				"A default-deny policy in each namespace makes every allowed flow explicit.",
+			Description: "Pods that no NetworkPolicy isolates for ingress accept connections from every pod in the " +
+				"cluster, so one compromised pod can reach all the others. A policy with an empty podSelector " +
+				"that governs Ingress isolates every pod of the namespace, including pods created later, and " +
+				"makes every allowed flow explicit.",
 			Remediation: "Add a default-deny policy to each listed namespace, then policies that allow " +
-				"the flows its pods need (and DNS egress):\n" +
+				"the flows its pods need:\n" +
 				"apiVersion: networking.k8s.io/v1\n" +
 				"kind: NetworkPolicy\n" +
 				"metadata:\n" +
-				"  name: default-deny-all\n" +
+				"  name: default-deny-ingress\n" +
 				"  namespace: NAME\n" +
 				"spec:\n" +
 				"  podSelector: {}\n" +
-				"  policyTypes: [Ingress, Egress]",
-			References: checks.References{CIS: []string{"5.3.2"}, NSA: []string{"C-0054"}},
+				"  policyTypes: [Ingress]",
+			References: checks.References{CIS: []string{"5.3.2"}, NSA: []string{"C-0030", "C-0054"}},
 		},
-		Inputs:   []snapshot.Resource{snapshot.ResNamespaces, snapshot.ResPods, snapshot.ResNetworkPolicies},
-		Evaluate: namespacePolicy,
+		Inputs: policyInputs,
+		Evaluate: func(s *snapshot.Snapshot) []checks.Result {
+			return defaultDeny(s, netpol.Ingress)
+		},
 	})
 }
 
-func namespacePolicy(s *snapshot.Snapshot) []checks.Result {
+// defaultDeny judges every namespace (and the namespace of every pod, in case the namespace
+// list is partial) for a default deny in direction d.
+func defaultDeny(s *snapshot.Snapshot, d netpol.Direction) []checks.Result {
+	v := newView(s)
 	pods := make(map[string]int, len(s.Namespaces))
 	for i := range s.Pods {
 		pods[s.Pods[i].Namespace]++
 	}
-	policies := make(map[string]int, len(s.Namespaces))
+	partial := make(map[string]int, len(s.Namespaces)) // policies governing d for some pods only
 	for i := range s.NetworkPolicies {
-		policies[s.NetworkPolicies[i].Namespace]++
+		np := &s.NetworkPolicies[i]
+		if netpol.EffectiveTypes(&np.Spec)[d] {
+			partial[np.Namespace]++
+		}
 	}
-
-	// The namespaces of pods are included too, in case the namespace list is partial: a pod
-	// is never left out because its namespace object was not seen.
 	names := make([]string, 0, len(s.Namespaces))
 	seen := make(map[string]bool, len(s.Namespaces))
 	for i := range s.Namespaces {
@@ -77,29 +93,48 @@ func namespacePolicy(s *snapshot.Snapshot) []checks.Result {
 		}
 	}
 
+	dir := strings.ToLower(string(d))
 	out := make([]checks.Result, 0, len(names))
 	for _, ns := range names {
-		np, p := policies[ns], pods[ns]
+		deny := v.e.DefaultDeny(ns, d)
+		p := pods[ns]
 		r := checks.Result{
 			Resource: checks.Resource{Kind: "Namespace", Name: ns},
 			Evidence: checks.Evidence{
-				Observed: fmt.Sprintf("%d %s, %d %s", np, plural(np, "NetworkPolicy", "NetworkPolicies"), p, plural(p, "pod", "pods")),
-				Expected: "at least one NetworkPolicy in every namespace that runs pods",
-				Where:    "namespace/" + ns,
+				Expected: fmt.Sprintf("a NetworkPolicy with podSelector {} and %s in policyTypes", d),
+				Where:    "namespace/" + ns + ": networkpolicies spec.podSelector, spec.policyTypes",
 			},
 		}
+		podsText := fmt.Sprintf("%d %s", p, plural(p, "pod", "pods"))
 		switch {
-		case np > 0:
+		case len(deny) > 0:
 			r.Status = checks.Pass
+			r.Evidence.Observed = fmt.Sprintf("%s isolates every pod for %s; %s", joinRefs(deny), dir, podsText)
 		case p > 0:
 			r.Status = checks.Fail
+			n := partial[ns] - len(deny)
+			if n > 0 {
+				r.Evidence.Observed = fmt.Sprintf("no default deny for %s: %d %s %s for selected pods only; %s",
+					dir, n, plural(n, "NetworkPolicy governs", "NetworkPolicies govern"), dir, podsText)
+			} else {
+				r.Evidence.Observed = fmt.Sprintf("no NetworkPolicy governs %s; %s", dir, podsText)
+			}
 		default:
 			r.Status = checks.NotApplicable
+			r.Evidence.Observed = "no default deny for " + dir + "; 0 pods"
 			r.Reason = "no pods run in this namespace; a policy would select nothing"
 		}
-		out = append(out, r)
+		out = append(out, v.unsure(r, ns))
 	}
 	return out
+}
+
+func joinRefs(refs []netpol.PolicyRef) string {
+	names := make([]string, len(refs))
+	for i, r := range refs {
+		names[i] = "NetworkPolicy " + r.Name
+	}
+	return strings.Join(names, ", ")
 }
 
 func plural(n int, one, many string) string {

@@ -3,94 +3,103 @@ package network
 import (
 	"testing"
 
-	corev1 "k8s.io/api/core/v1"
-	networkingv1 "k8s.io/api/networking/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-
 	"github.com/kubeposture/kubeposture/checks"
+	"github.com/kubeposture/kubeposture/netpol"
 	"github.com/kubeposture/kubeposture/snapshot"
 )
 
-func TestNamespacePolicy(t *testing.T) {
-	ns := func(name string) corev1.Namespace { return corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: name}} }
-	pod := func(ns, name string) corev1.Pod {
-		return corev1.Pod{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name}}
-	}
-	policy := func(ns string) networkingv1.NetworkPolicy {
-		return networkingv1.NetworkPolicy{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "deny"}}
-	}
-	type verdict struct {
-		status   checks.Status
-		observed string
-	}
+// TestDefaultDeny covers KP-NET-001 (ingress) and KP-NET-004 (egress): the same rule, one
+// direction each.
+func TestDefaultDeny(t *testing.T) {
+	const (
+		denyIngress = `
+metadata: {name: deny-in, namespace: shop}
+spec: {podSelector: {}, policyTypes: [Ingress]}`
+		denyBoth = `
+metadata: {name: deny-all, namespace: shop}
+spec: {podSelector: {}, policyTypes: [Ingress, Egress]}`
+		defaulted = `
+metadata: {name: defaulted, namespace: shop}
+spec: {podSelector: {}}`
+		defaultedEgress = `
+metadata: {name: defaulted, namespace: shop}
+spec:
+	podSelector: {}
+	egress: [{to: [{namespaceSelector: {}}]}]`
+		someEgress = `
+metadata: {name: web-only, namespace: shop}
+spec: {podSelector: {matchLabels: {app: web}}, policyTypes: [Ingress, Egress]}`
+	)
 	tests := []struct {
-		name       string
-		namespaces []corev1.Namespace
-		pods       []corev1.Pod
-		policies   []networkingv1.NetworkPolicy
-		want       map[string]verdict
+		name            string
+		policies        []string
+		ingress, egress wantResult
 	}{
-		{
-			name:       "pods and no policy fail",
-			namespaces: []corev1.Namespace{ns("shop")},
-			pods:       []corev1.Pod{pod("shop", "a"), pod("shop", "b")},
-			want:       map[string]verdict{"shop": {checks.Fail, "0 NetworkPolicies, 2 pods"}},
-		},
-		{
-			name:       "a policy passes",
-			namespaces: []corev1.Namespace{ns("shop")},
-			pods:       []corev1.Pod{pod("shop", "a")},
-			policies:   []networkingv1.NetworkPolicy{policy("shop")},
-			want:       map[string]verdict{"shop": {checks.Pass, "1 NetworkPolicy, 1 pod"}},
-		},
-		{
-			name:       "a policy passes even without pods",
-			namespaces: []corev1.Namespace{ns("shop")},
-			policies:   []networkingv1.NetworkPolicy{policy("shop")},
-			want:       map[string]verdict{"shop": {checks.Pass, "1 NetworkPolicy, 0 pods"}},
-		},
-		{
-			name:       "empty namespace is not applicable",
-			namespaces: []corev1.Namespace{ns("empty")},
-			want:       map[string]verdict{"empty": {checks.NotApplicable, "0 NetworkPolicies, 0 pods"}},
-		},
-		{
-			name:       "a policy in another namespace does not count",
-			namespaces: []corev1.Namespace{ns("shop"), ns("secure")},
-			pods:       []corev1.Pod{pod("shop", "a"), pod("secure", "b")},
-			policies:   []networkingv1.NetworkPolicy{policy("secure")},
-			want: map[string]verdict{"shop": {checks.Fail, "0 NetworkPolicies"},
-				"secure": {checks.Pass, "1 NetworkPolicy"}},
-		},
-		{
-			name:       "pods in a namespace missing from the list are still judged",
-			namespaces: []corev1.Namespace{ns("shop")},
-			pods:       []corev1.Pod{pod("unlisted", "a")},
-			want: map[string]verdict{"shop": {checks.NotApplicable, "0 pods"},
-				"unlisted": {checks.Fail, "0 NetworkPolicies, 1 pod"}},
-		},
+		{"no policy fails both", nil,
+			wantResult{checks.Fail, "no NetworkPolicy governs ingress; 2 pods"},
+			wantResult{checks.Fail, "no NetworkPolicy governs egress; 2 pods"}},
+		{"ingress default deny only", []string{denyIngress},
+			wantResult{checks.Pass, "NetworkPolicy deny-in isolates every pod for ingress; 2 pods"},
+			wantResult{checks.Fail, "no NetworkPolicy governs egress"}},
+		{"both", []string{denyBoth},
+			wantResult{checks.Pass, "deny-all"}, wantResult{checks.Pass, "deny-all isolates every pod for egress"}},
+		{"policyTypes omitted without egress rules: ingress only", []string{defaulted},
+			wantResult{checks.Pass, "defaulted"}, wantResult{checks.Fail, "no NetworkPolicy governs egress"}},
+		{"policyTypes omitted with egress rules: both", []string{defaultedEgress},
+			wantResult{checks.Pass, "defaulted"}, wantResult{checks.Pass, "defaulted"}},
+		{"a policy selecting some pods is no default deny", []string{someEgress},
+			wantResult{checks.Fail, "no default deny for ingress: 1 NetworkPolicy governs ingress for selected pods only"},
+			wantResult{checks.Fail, "for selected pods only"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := collected(snapshot.ResNamespaces, snapshot.ResPods, snapshot.ResNetworkPolicies)
-			s.Namespaces, s.Pods, s.NetworkPolicies = tt.namespaces, tt.pods, tt.policies
-			got := namespacePolicy(s)
-			if len(got) != len(tt.want) {
-				t.Fatalf("got %d results, want %d: %+v", len(got), len(tt.want), got)
+			e := newEstate(t, "shop", "empty").pod("shop/web-1", "app=web").pod("shop/db-1", "app=db").pod("unlisted/x")
+			for _, p := range tt.policies {
+				e.policy(p)
 			}
-			for _, r := range got {
-				w, ok := tt.want[r.Resource.Name]
-				if !ok {
-					t.Errorf("unexpected result for %s", r.Resource)
-					continue
-				}
-				check(t, r, w.status, w.observed)
-				if r.Resource.Kind != "Namespace" || r.Evidence.Where != "namespace/"+r.Resource.Name {
-					t.Errorf("resource %+v, where %q", r.Resource, r.Evidence.Where)
-				}
-				if w.status == checks.NotApplicable && r.Reason == "" {
-					t.Errorf("%s: NOT_APPLICABLE without reason", r.Resource)
-				}
+			for d, want := range map[netpol.Direction]wantResult{netpol.Ingress: tt.ingress, netpol.Egress: tt.egress} {
+				expectAll(t, defaultDeny(e.s, d), map[string]wantResult{
+					"Namespace/shop":  want,
+					"Namespace/empty": {checks.NotApplicable, "0 pods"},
+					// A pod whose namespace object was not seen is still judged.
+					"Namespace/unlisted": {checks.Fail, "1 pod"},
+				})
+			}
+		})
+	}
+}
+
+// TestDefaultDenyCNI: plugin policies make the verdict NOT_EVALUATED in their namespace (or
+// everywhere, for cluster-wide kinds and kinds that could not be listed), never FAIL.
+func TestDefaultDenyCNI(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		add  func(s *snapshot.Snapshot)
+		shop checks.Status
+		bank checks.Status
+	}{
+		{"namespaced", func(s *snapshot.Snapshot) {
+			s.CNIPolicies = []snapshot.CNIPolicy{{Resource: snapshot.ResCiliumNetworkPolicies, Kind: "CiliumNetworkPolicy", Namespace: "shop", Name: "l7"}}
+		}, checks.NotEvaluated, checks.Fail},
+		{"cluster-wide", func(s *snapshot.Snapshot) {
+			s.CNIPolicies = []snapshot.CNIPolicy{{Resource: snapshot.ResCalicoGlobalNetworkPolicies, Kind: "GlobalNetworkPolicy", Name: "deny"}}
+		}, checks.NotEvaluated, checks.NotEvaluated},
+		{"kind forbidden", func(s *snapshot.Snapshot) {
+			s.Resources[snapshot.ResCalicoNetworkPolicies] = snapshot.Collection{State: snapshot.Forbidden}
+		}, checks.NotEvaluated, checks.NotEvaluated},
+		{"kinds absent", func(s *snapshot.Snapshot) {
+			for _, r := range snapshot.CNIPolicyResources {
+				s.Resources[r] = snapshot.Collection{State: snapshot.Collected}
+			}
+		}, checks.Fail, checks.Fail},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEstate(t, "shop", "bank").pod("shop/web").pod("bank/core")
+			tt.add(e.s)
+			got := byResource(t, defaultDeny(e.s, netpol.Ingress))
+			if got["Namespace/shop"].Status != tt.shop || got["Namespace/bank"].Status != tt.bank {
+				t.Errorf("shop %s (%s), bank %s; want %s, %s", got["Namespace/shop"].Status, got["Namespace/shop"].Reason,
+					got["Namespace/bank"].Status, tt.shop, tt.bank)
 			}
 		})
 	}

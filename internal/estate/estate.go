@@ -20,6 +20,7 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/apimachinery/pkg/util/intstr"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/utils/ptr"
 )
@@ -153,6 +154,19 @@ func (s *seeder) shop() {
 	s.service("shop", "web", corev1.ServiceTypeClusterIP, nil)
 	s.policy("shop", "default-deny", networkingv1.NetworkPolicySpec{
 		PolicyTypes: []networkingv1.PolicyType{networkingv1.PolicyTypeIngress, networkingv1.PolicyTypeEgress}})
+	// web takes traffic from the ingress controller's pods only, and sends DNS only.
+	s.policy("shop", "web", networkingv1.NetworkPolicySpec{
+		PodSelector: metav1.LabelSelector{MatchLabels: map[string]string{"app": "web"}},
+		PolicyTypes: []networkingv1.PolicyType{networkingv1.PolicyTypeIngress, networkingv1.PolicyTypeEgress},
+		Ingress: []networkingv1.NetworkPolicyIngressRule{{
+			From: []networkingv1.NetworkPolicyPeer{{NamespaceSelector: &metav1.LabelSelector{},
+				PodSelector: &metav1.LabelSelector{MatchLabels: map[string]string{"app.kubernetes.io/name": "ingress-nginx"}}}},
+			Ports: []networkingv1.NetworkPolicyPort{{Port: ptr.To(intstr.FromInt32(8080))}}}},
+		Egress: []networkingv1.NetworkPolicyEgressRule{{
+			To: []networkingv1.NetworkPolicyPeer{{NamespaceSelector: &metav1.LabelSelector{MatchLabels: map[string]string{"kubernetes.io/metadata.name": "kube-system"}},
+				PodSelector: &metav1.LabelSelector{MatchLabels: map[string]string{"k8s-app": "kube-dns"}}}},
+			Ports: []networkingv1.NetworkPolicyPort{{Protocol: ptr.To(corev1.ProtocolUDP), Port: ptr.To(intstr.FromInt32(53))}}}},
+	})
 	s.ingress("shop", "web", "shop.example.com", true)
 }
 
@@ -182,8 +196,8 @@ func (s *seeder) legacy() {
 	}, metav1.CreateOptions{})
 	s.check("secret legacy/db", err)
 	s.service("legacy", "admin-lb", corev1.ServiceTypeLoadBalancer, nil)
-	s.service("legacy", "admin-nodeport", corev1.ServiceTypeNodePort, nil)
-	s.ingress("legacy", "admin", "admin.example.com", false)
+	s.service("legacy", "admin-nodeport", corev1.ServiceTypeNodePort, nil, "198.51.100.20") // CVE-2020-8554 exposure
+	s.ingress("legacy", "admin", "*.legacy.example.com", false)
 	_, err = s.cs.RbacV1().RoleBindings("legacy").Create(s.ctx, &rbacv1.RoleBinding{
 		ObjectMeta: metav1.ObjectMeta{Name: "admin-tool-edit"},
 		RoleRef:    rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "ClusterRole", Name: "edit"},
@@ -268,12 +282,12 @@ func owner(apiVersion, kind, name string, uid types.UID) []metav1.OwnerReference
 		Controller: ptr.To(true), BlockOwnerDeletion: ptr.To(true)}}
 }
 
-func (s *seeder) service(ns, name string, typ corev1.ServiceType, sourceRanges []string) {
+func (s *seeder) service(ns, name string, typ corev1.ServiceType, sourceRanges []string, externalIPs ...string) {
 	_, err := s.cs.CoreV1().Services(ns).Create(s.ctx, &corev1.Service{
 		ObjectMeta: metav1.ObjectMeta{Name: name},
 		Spec: corev1.ServiceSpec{Type: typ, Selector: map[string]string{"app": name},
-			LoadBalancerSourceRanges: sourceRanges,
-			Ports:                    []corev1.ServicePort{{Name: "http", Port: 80, Protocol: corev1.ProtocolTCP}}},
+			LoadBalancerSourceRanges: sourceRanges, ExternalIPs: externalIPs,
+			Ports: []corev1.ServicePort{{Name: "http", Port: 80, Protocol: corev1.ProtocolTCP}}},
 	}, metav1.CreateOptions{})
 	s.check("service "+ns+"/"+name, err)
 }

@@ -1,0 +1,62 @@
+/*
+KP-NET-010: workloads cannot reach the internet unless they need to.
+
+Source: NSA/CISA Kubernetes Hardening Guide, network policies (kubescape C-0030 "Ingress and
+Egress blocked"): egress to the internet is how a compromised pod fetches tools and sends data
+out. The answer is the netpol engine's (NetworkPolicySpec.Egress, IPBlock in k8s.io/api
+networking/v1 v0.37.2): a pod not isolated for egress may connect anywhere; an isolated pod
+may reach the internet when an egress rule has no to, or an ipBlock (minus its excepts)
+covers an address outside the private, shared, loopback, link-local, documentation,
+multicast and reserved ranges (RFC 6890 and the IPv6 equivalents). Rules whose ports are all
+named cannot match an address outside the pod network.
+
+Reads: pods, namespaces, networkPolicies (spec.podSelector, .policyTypes, .egress),
+replicaSets and jobs (workload names), cniPolicies.
+
+Verdict per workload: WARN when a pod may reach a public address (often needed: the
+evidence says why, so that it can be confirmed or closed); PASS otherwise; NOT_EVALUATED where
+Cilium or Calico policies may apply. An egress proxy or NAT rules outside the cluster are not
+visible in the snapshot.
+*/
+
+package network
+
+import (
+	"github.com/kubeposture/kubeposture/checks"
+	"github.com/kubeposture/kubeposture/snapshot"
+)
+
+func init() {
+	checks.Register(checks.Check{
+		Control: checks.Control{
+			ID:       "KP-NET-010",
+			Title:    "Workloads cannot reach the internet unless they need to",
+			Layer:    checks.Network,
+			Severity: checks.Low,
+			Description: "Pods that may connect to any public address can download tooling and exfiltrate data when " +
+				"compromised. Workloads that need the internet should reach it through named ranges or an " +
+				"egress proxy.",
+			Remediation: "Deny egress by default (KP-NET-004), then allow the destinations each workload needs: " +
+				"DNS, in-cluster peers, and ipBlocks for the external services it calls (or an egress gateway).",
+			References: checks.References{NSA: []string{"C-0030"}},
+		},
+		Inputs: policyInputs,
+		Evaluate: func(s *snapshot.Snapshot) []checks.Result {
+			v := newView(s)
+			return v.judgeWorkloads(v.e.Internet, func(w *workload, yes, no *podAnswer) checks.Result {
+				r := checks.Result{Evidence: checks.Evidence{
+					Expected: "egress to public addresses denied, or limited to named ranges",
+					Where:    "networkpolicies selecting the pods: spec.egress[].to[].ipBlock",
+				}}
+				if yes != nil {
+					r.Status = checks.Warn
+					r.Evidence.Observed = podsPhrase(w, yes) + " may reach the internet: " + yes.Because
+				} else {
+					r.Status = checks.Pass
+					r.Evidence.Observed = no.Because
+				}
+				return r
+			})
+		},
+	})
+}
