@@ -6,5 +6,6 @@ import (
 	_ "github.com/kubeposture/kubeposture/checks/controlplane"
 	_ "github.com/kubeposture/kubeposture/checks/network"
 	_ "github.com/kubeposture/kubeposture/checks/node"
+	_ "github.com/kubeposture/kubeposture/checks/rbac"
 	_ "github.com/kubeposture/kubeposture/checks/workload"
 )

@@ -1,0 +1,35 @@
+// Few subjects may create persistent volumes.
+//
+// Source: CIS Kubernetes Benchmark 1.12, 5.1.9 (manual there: "minimize"; the cluster's RBAC answers it).
+// Matching is the API server's (package rbac: component-helpers validation.Covers, aggregated
+// ClusterRoles resolved).
+//
+// Reads: Roles, ClusterRoles, RoleBindings, ClusterRoleBindings. Asks create on persistentvolumes (core group, cluster-scoped: only ClusterRoleBindings grant it).
+//
+// Allowed values: no binding grants it. Each binding that grants it (Kubernetes' own bootstrap bindings
+// excepted) is a WARN, to be justified or removed; a FAIL when a subject is everyone of some kind
+// (system:authenticated, system:unauthenticated, system:serviceaccounts, system:anonymous). No
+// such binding is one PASS for the cluster.
+
+package rbac
+
+import (
+	"github.com/kubeposture/kubeposture/checks"
+	"github.com/kubeposture/kubeposture/snapshot"
+)
+
+func init() {
+	register("KP-RBAC-009", "5.1.9", "Persistent volume creation is minimised", checks.Medium,
+		"A persistent volume can point at any hostPath, which gives a pod that claims it the node's file system.",
+		"Grant create on persistentvolumes only to provisioners and administrators.",
+		inputs, createPersistentVolumes)
+}
+
+// createPersistentVolumesAsks are the permissions the control looks for.
+var createPersistentVolumesAsks = []ask{
+	req("create", "", "persistentvolumes", "", true),
+}
+
+func createPersistentVolumes(snap *snapshot.Snapshot) []checks.Result {
+	return judgeGrants(snap, createPersistentVolumesAsks, "no create on persistentvolumes")
+}

@@ -1,0 +1,252 @@
+// No subject may reach a cluster-wide power in one or two steps through another identity.
+//
+// Source: kubeposture (issue 3), after the escalation paths the Kubernetes RBAC good
+// practices document lists (https://kubernetes.io/docs/concepts/security/rbac-good-practices/:
+// workload creation, exec, token creation and secret read give a subject the rights of the
+// service accounts it can reach).
+//
+// Reads: Roles, ClusterRoles, bindings (package rbac matching), ServiceAccounts, Pods (which
+// service account each runs as, and whether its token is mounted), Namespaces, and secrets'
+// metadata (type kubernetes.io/service-account-token and the service-account.name annotation;
+// never their values).
+//
+// A step from identity U to service account S is one of:
+//   - U can create pods in S's namespace: a pod can run as S;
+//   - U can create serviceaccounts/token in that namespace: U can mint S's token;
+//   - U can create pods/exec in that namespace and a pod there mounts S's token;
+//   - U can get secrets there and a legacy token secret of S exists.
+//
+// The power at the end is KP-RBAC-016's: cluster-wide get/list/watch on secrets, impersonate,
+// escalate/bind ClusterRoles, or token creation for any service account.
+//
+// Allowed values: no subject of a binding (Kubernetes' own bindings excepted) that lacks the
+// power reaches it in one or two steps. Each one that does is a FAIL, with the shortest chain
+// in Evidence.Observed ("User alice -> can create pods in ns (RoleBinding/...) -> runs as
+// ServiceAccount ns/sa -> can list secrets cluster-wide (ClusterRoleBinding/... -> ...)").
+// None: one PASS, saying how many subjects were analysed.
+
+package rbac
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	corev1 "k8s.io/api/core/v1"
+
+	"github.com/kubeposture/kubeposture/checks"
+	"github.com/kubeposture/kubeposture/rbac"
+	"github.com/kubeposture/kubeposture/snapshot"
+)
+
+func init() {
+	register("KP-RBAC-015", "", "No escalation path to cluster-wide power", checks.High,
+		"A subject that can create pods, exec into pods, mint tokens or read token secrets in a namespace holds the rights of the service accounts there: if one of them can read every secret, so can the subject.",
+		"Break the chain at its weakest link: move the powerful service account to a namespace the subject cannot create pods or exec in, remove the subject's pod, exec, token or secret rights there, or reduce the service account's rights.",
+		append([]snapshot.Resource{snapshot.ResServiceAccounts, snapshot.ResPods, snapshot.ResNamespaces, snapshot.ResSecrets}, inputs...), escalation)
+}
+
+// escalationGraph holds what the steps need, indexed by namespace.
+type escalationGraph struct {
+	e          *rbac.Evaluator
+	namespaces []string
+	sas        map[string][]string          // namespace -> service account names
+	execTarget map[string]map[string]string // namespace -> service account -> a pod mounting its token
+	secretOf   map[string]map[string]string // namespace -> service account -> a legacy token secret
+	power      map[string]powerOf           // user name -> its power (memo)
+}
+
+func newEscalationGraph(snap *snapshot.Snapshot) *escalationGraph {
+	g := &escalationGraph{e: evaluator(snap), sas: map[string][]string{}, execTarget: map[string]map[string]string{},
+		secretOf: map[string]map[string]string{}, power: map[string]powerOf{}}
+	nsSet := map[string]bool{}
+	for i := range snap.Namespaces {
+		nsSet[snap.Namespaces[i].Name] = true
+	}
+	for i := range snap.ServiceAccounts {
+		sa := &snap.ServiceAccounts[i]
+		nsSet[sa.Namespace] = true
+		g.sas[sa.Namespace] = append(g.sas[sa.Namespace], sa.Name)
+	}
+	for ns := range nsSet {
+		g.namespaces = append(g.namespaces, ns)
+	}
+	sort.Strings(g.namespaces)
+	sas := serviceAccounts(snap)
+	for i := range snap.Pods {
+		p := &snap.Pods[i]
+		sa := podServiceAccount(p)
+		if !tokenMounted(p, sas[p.Namespace+"/"+sa]) {
+			continue
+		}
+		if g.execTarget[p.Namespace] == nil {
+			g.execTarget[p.Namespace] = map[string]string{}
+		}
+		if _, ok := g.execTarget[p.Namespace][sa]; !ok {
+			g.execTarget[p.Namespace][sa] = p.Name
+		}
+	}
+	for i := range snap.Secrets {
+		s := &snap.Secrets[i]
+		if s.Type != corev1.SecretTypeServiceAccountToken {
+			continue
+		}
+		sa := s.Annotations[corev1.ServiceAccountNameKey]
+		if sa == "" {
+			continue
+		}
+		if g.secretOf[s.Namespace] == nil {
+			g.secretOf[s.Namespace] = map[string]string{}
+		}
+		g.secretOf[s.Namespace][sa] = s.Name
+	}
+	return g
+}
+
+func (g *escalationGraph) powerOf(u rbac.User) powerOf {
+	if p, ok := g.power[u.Name]; ok {
+		return p
+	}
+	var p powerOf
+	p.what, p.via = power(g.e, u)
+	g.power[u.Name] = p
+	return p
+}
+
+// move is one step to a service account.
+type move struct {
+	desc string
+	ns   string
+	sa   string
+}
+
+// moves lists u's steps, in namespace order, each target once.
+func (g *escalationGraph) moves(u rbac.User) []move {
+	var out []move
+	seen := map[string]bool{}
+	add := func(m move) {
+		if k := m.ns + "/" + m.sa; !seen[k] {
+			seen[k] = true
+			out = append(out, m)
+		}
+	}
+	can := func(verb, resource, sub, ns string) (bool, string) {
+		ok, b := g.e.Can(u, rbac.Request{Verb: verb, Resource: resource, Subresource: sub, Namespace: ns})
+		return ok, grantedBy(b)
+	}
+	for _, ns := range g.namespaces {
+		if ok, via := can("create", "pods", "", ns); ok {
+			for _, sa := range g.sas[ns] {
+				add(move{fmt.Sprintf("can create pods in %s (%s) -> a pod runs as ServiceAccount %s/%s", ns, via, ns, sa), ns, sa})
+			}
+		}
+		if ok, via := can("create", "serviceaccounts", "token", ns); ok {
+			for _, sa := range g.sas[ns] {
+				add(move{fmt.Sprintf("can create a token for ServiceAccount %s/%s (%s)", ns, sa, via), ns, sa})
+			}
+		}
+		if targets := g.execTarget[ns]; len(targets) > 0 {
+			if ok, via := can("create", "pods", "exec", ns); ok {
+				for _, sa := range sortedKeys(targets) {
+					add(move{fmt.Sprintf("can exec into pod %s/%s (%s), which mounts the token of ServiceAccount %s/%s", ns, targets[sa], via, ns, sa), ns, sa})
+				}
+			}
+		}
+		if secrets := g.secretOf[ns]; len(secrets) > 0 {
+			if ok, via := can("get", "secrets", "", ns); ok {
+				for _, sa := range sortedKeys(secrets) {
+					add(move{fmt.Sprintf("can read secret %s/%s (%s), a token of ServiceAccount %s/%s", ns, secrets[sa], via, ns, sa), ns, sa})
+				}
+			}
+		}
+	}
+	return out
+}
+
+func sortedKeys(m map[string]string) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// chain returns the shortest chain (one or two steps) from u to a powerful identity, or "".
+func (g *escalationGraph) chain(u rbac.User) string {
+	first := g.moves(u)
+	end := func(m move) (string, bool) {
+		p := g.powerOf(rbac.ServiceAccountUser(m.ns, m.sa))
+		if p.what == "" {
+			return "", false
+		}
+		return fmt.Sprintf("ServiceAccount %s/%s can %s (%s)", m.ns, m.sa, p.what, grantedBy(p.via)), true
+	}
+	for _, m := range first {
+		if tail, ok := end(m); ok {
+			return m.desc + " -> " + tail
+		}
+	}
+	for _, m := range first {
+		for _, m2 := range g.moves(rbac.ServiceAccountUser(m.ns, m.sa)) {
+			if m2.ns == m.ns && m2.sa == m.sa {
+				continue
+			}
+			if tail, ok := end(m2); ok {
+				return m.desc + " -> as ServiceAccount " + m.ns + "/" + m.sa + " " + m2.desc + " -> " + tail
+			}
+		}
+	}
+	return ""
+}
+
+func escalation(snap *snapshot.Snapshot) []checks.Result {
+	g := newEscalationGraph(snap)
+	type subj struct {
+		key string
+		res checks.Resource
+		u   rbac.User
+	}
+	var subjects []subj
+	seen := map[string]bool{}
+	for _, b := range g.e.Bindings {
+		if b.Default {
+			continue
+		}
+		for _, s := range b.Subjects {
+			k := subjectKey(b, s)
+			if seen[k] || (s.Kind == "Group" && s.Name == rbac.Masters) {
+				continue
+			}
+			seen[k] = true
+			u := userOf(b, s)
+			res := checks.Resource{Kind: s.Kind, Name: s.Name}
+			if s.Kind == "ServiceAccount" {
+				res.Namespace = strings.TrimPrefix(strings.Split(k, "/")[0], "ServiceAccount ")
+			}
+			subjects = append(subjects, subj{k, res, u})
+		}
+	}
+	sort.Slice(subjects, func(i, j int) bool { return subjects[i].key < subjects[j].key })
+	var out []checks.Result
+	for _, s := range subjects {
+		if g.powerOf(s.u).what != "" {
+			continue // already powerful: the other controls report its bindings
+		}
+		c := g.chain(s.u)
+		if c == "" {
+			continue
+		}
+		out = append(out, checks.Result{Status: checks.Fail, Resource: s.res, Evidence: checks.Evidence{
+			Where:    "RBAC bindings of " + s.key,
+			Observed: s.key + " " + c,
+			Expected: "no path, in one or two steps, to cluster-wide secret read, impersonation, bind/escalate or token creation",
+		}})
+	}
+	if len(out) == 0 {
+		return []checks.Result{{Status: checks.Pass, Resource: checks.Resource{Kind: "Cluster"}, Evidence: checks.Evidence{
+			Where:    fmt.Sprintf("%d subjects of bindings (Kubernetes' own excepted)", len(subjects)),
+			Observed: "no escalation path in one or two steps", Expected: "no escalation path"}}}
+	}
+	return out
+}

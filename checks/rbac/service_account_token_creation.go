@@ -1,0 +1,35 @@
+// Few subjects may create service-account tokens.
+//
+// Source: CIS Kubernetes Benchmark 1.12, 5.1.13 (manual there: "minimize"; the cluster's RBAC answers it).
+// Matching is the API server's (package rbac: component-helpers validation.Covers, aggregated
+// ClusterRoles resolved).
+//
+// Reads: Roles, ClusterRoles, RoleBindings, ClusterRoleBindings. Asks create on serviceaccounts/token (core group).
+//
+// Allowed values: no binding grants it. Each binding that grants it (Kubernetes' own bootstrap bindings
+// excepted) is a WARN, to be justified or removed; a FAIL when a subject is everyone of some kind
+// (system:authenticated, system:unauthenticated, system:serviceaccounts, system:anonymous). No
+// such binding is one PASS for the cluster.
+
+package rbac
+
+import (
+	"github.com/kubeposture/kubeposture/checks"
+	"github.com/kubeposture/kubeposture/snapshot"
+)
+
+func init() {
+	register("KP-RBAC-013", "5.1.13", "Service-account token creation is minimised", checks.High,
+		"Creating a token for a service account lets a subject act with that account's permissions.",
+		"Limit create on serviceaccounts/token to the components that need it, by resourceNames where possible.",
+		inputs, serviceAccountTokenCreation)
+}
+
+// serviceAccountTokenCreationAsks are the permissions the control looks for.
+var serviceAccountTokenCreationAsks = []ask{
+	req("create", "", "serviceaccounts", "token", false),
+}
+
+func serviceAccountTokenCreation(snap *snapshot.Snapshot) []checks.Result {
+	return judgeGrants(snap, serviceAccountTokenCreationAsks, "no create on serviceaccounts/token")
+}
