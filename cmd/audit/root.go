@@ -23,5 +23,6 @@ and reports every control's verdict with its evidence and remediation.`,
 	kube.AddFlags(root.PersistentFlags())
 
 	root.AddCommand(newScanCommand(kube), newCollectCommand(kube), newControlsCommand(), newVersionCommand())
+	root.AddCommand(newNetpolCommand(kube))
 	return root
 }

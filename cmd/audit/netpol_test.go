@@ -1,0 +1,93 @@
+package main
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+// TestNetpolDemo asks the demo snapshot about connections whose verdicts follow from the
+// estate: shop denies both ways except web's ingress from the ingress controller and DNS
+// egress; batch and legacy have no policy.
+func TestNetpolDemo(t *testing.T) {
+	const (
+		web    = "shop/web-5d8f7c9b4-akq"
+		web2   = "shop/web-5d8f7c9b4-blr"
+		admin  = "legacy/admin-tool-5d8f7c9b4-akq"
+		report = "batch/nightly-report-29000000-x7k2p"
+	)
+	for _, tc := range []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"--from", admin, "--to", web, "--port", "8080"},
+			[]string{"DENIED", "isolated for Ingress by shop/default-deny, shop/web and no rule allows it"}},
+		{[]string{"--from", web2, "--to", web, "--port", "8080"},
+			[]string{"DENIED", "egress   denies: isolated for Egress by shop/default-deny, shop/web"}},
+		{[]string{"--from", report, "--to", admin, "--port", "22"},
+			[]string{"ALLOWED", "no NetworkPolicy selects the pod for Egress", "hostNetwork pod: NetworkPolicy does not apply"}},
+		{[]string{"--from", web, "--to", "169.254.169.254", "--port", "80"},
+			[]string{"DENIED", "isolated for Egress"}},
+		{[]string{"--from", "203.0.113.7", "--to", web, "--port", "8080", "--protocol", "tcp"},
+			[]string{"203.0.113.7 -> " + web + " 8080/TCP: DENIED", "outside the pod network"}},
+		{[]string{"--from", report, "--to", "8.8.8.8", "--port", "53", "--protocol", "UDP"},
+			[]string{"ALLOWED"}},
+	} {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			out, errOut, code := runCLI(t, append([]string{"netpol", "--snapshot", demo}, tc.args...)...)
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, errOut)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(out, w) {
+					t.Errorf("output lacks %q:\n%s", w, out)
+				}
+			}
+		})
+	}
+}
+
+func TestNetpolJSON(t *testing.T) {
+	out, errOut, code := runCLI(t, "netpol", "--snapshot", demo, "--from", "legacy/admin-tool-5d8f7c9b4-akq",
+		"--to", "shop/web-5d8f7c9b4-akq", "--port", "8080", "-o", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var a netpolAnswer
+	if err := json.Unmarshal([]byte(out), &a); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, out)
+	}
+	if a.Verdict.Allowed || !a.Verdict.Egress.Allowed || a.Verdict.Ingress.Allowed || len(a.Verdict.Ingress.Isolating) != 2 {
+		t.Errorf("verdict %+v: want denied by shop's ingress isolation (2 policies)", a.Verdict)
+	}
+}
+
+func TestNetpolBadInput(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"--to", "shop/x", "--port", "80"}, []string{"--from"}},
+		{[]string{"--from", "shop/x", "--port", "80"}, []string{"--to"}},
+		{[]string{"--from", "shop/x", "--to", "shop/y"}, []string{"--port", "1-65535"}},
+		{[]string{"--from", "shop", "--to", "shop/y", "--port", "80"}, []string{"--from", `"shop"`, "NAMESPACE/POD"}},
+		{[]string{"--from", "shop/x", "--to", "shop/y", "--port", "80", "--protocol", "ICMP"}, []string{"--protocol", "ICMP"}},
+		{[]string{"--from", "shop/nope", "--to", "shop/web-5d8f7c9b4-akq", "--port", "80"}, []string{"--from shop/nope", "no such pod"}},
+		{[]string{"--from", "shop/x", "--to", "shop/y", "--port", "80", "-o", "yaml"}, []string{"--output", "yaml"}},
+	} {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			_, errOut, code := runCLI(t, append([]string{"netpol", "--snapshot", demo}, tc.args...)...)
+			if code != 2 {
+				t.Errorf("exit code %d, want 2", code)
+			}
+			if lines := strings.Count(strings.TrimRight(errOut, "\n"), "\n"); lines != 0 {
+				t.Errorf("error takes %d lines, want one: %q", lines+1, errOut)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(errOut, w) {
+					t.Errorf("error %q does not mention %q", errOut, w)
+				}
+			}
+		})
+	}
+}
