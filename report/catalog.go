@@ -1,6 +1,8 @@
 package report
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"sort"
@@ -177,4 +179,15 @@ func mdCell(s string) string {
 // mdBlock trims a free-text paragraph; the text is written as Markdown.
 func mdBlock(s string) string {
 	return strings.TrimSpace(s)
+}
+
+// CatalogVersion identifies a control catalog: "sha256:" and the digest of the catalog as
+// WriteCatalog writes it in JSON. Any change of a control (its text, severity or references)
+// changes it, so evidence records exactly which rules were applied.
+func CatalogVersion(controls []checks.Control) string {
+	h := sha256.New()
+	if err := WriteCatalog(h, controls, CatalogJSON); err != nil {
+		return "unknown"
+	}
+	return "sha256:" + hex.EncodeToString(h.Sum(nil))
 }

@@ -199,20 +199,7 @@ func findingCounts(counts map[checks.Status]int) string {
 var findingStatuses = []checks.Status{checks.Fail, checks.Warn, checks.NotEvaluated}
 
 func writeFindings(w *errWriter, rep *checks.Report, max int) {
-	var listed []checks.ControlReport
-	for _, s := range findingStatuses {
-		var group []checks.ControlReport
-		for _, g := range byLayer(rep.Controls) {
-			for _, c := range g.controls {
-				if c.Status == s {
-					group = append(group, c)
-				}
-			}
-		}
-		// Most severe first; layer and catalog order otherwise.
-		sort.SliceStable(group, func(i, j int) bool { return group[i].Severity.Rank() > group[j].Severity.Rank() })
-		listed = append(listed, group...)
-	}
+	listed := findingControls(rep)
 	w.printf("\nFindings\n")
 	if len(listed) == 0 {
 		w.printf("\n  No control failed, warned or went unevaluated.\n")
@@ -241,6 +228,11 @@ func writeFindings(w *errWriter, rep *checks.Report, max int) {
 			w.printf("  … and %d more (see --output json)\n", more)
 		}
 	}
+}
+
+// sortBySeverity orders controls most severe first, keeping their order otherwise.
+func sortBySeverity(cs []checks.ControlReport) {
+	sort.SliceStable(cs, func(i, j int) bool { return cs[i].Severity.Rank() > cs[j].Severity.Rank() })
 }
 
 func writeResult(w *errWriter, r checks.Result) {

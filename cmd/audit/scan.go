@@ -11,18 +11,23 @@ import (
 
 	"github.com/kubeposture/kubeposture/checks"
 	_ "github.com/kubeposture/kubeposture/checks/builtin"
+	"github.com/kubeposture/kubeposture/evidence"
+	"github.com/kubeposture/kubeposture/nodeagent"
 	"github.com/kubeposture/kubeposture/report"
 	"github.com/kubeposture/kubeposture/snapshot"
 )
 
 type scanFlags struct {
-	snapshot   string
-	frameworks []string
-	layers     []string
-	controls   []string
-	output     string
-	outputFile string
-	failOn     string
+	snapshot    string
+	frameworks  []string
+	layers      []string
+	controls    []string
+	output      string
+	outputFile  string
+	failOn      string
+	evidence    string
+	signKey     string
+	nodeReports string
 }
 
 func newScanCommand(kube *genericclioptions.ConfigFlags) *cobra.Command {
@@ -48,9 +53,12 @@ never PASS. Exit code 0: no FAIL at or above --fail-on; 1: failures; 2: error.`,
 	fl.StringSliceVar(&sf.frameworks, "framework", nil, "frameworks to check: cis-1.12, pss-baseline, pss-restricted, nsa, all (default all; repeat or comma-separate)")
 	fl.StringSliceVar(&sf.layers, "layer", nil, "layers to check: control-plane, node, workload, network (default all)")
 	fl.StringSliceVar(&sf.controls, "control", nil, "controls to check, by id (KP-CP-001) or CIS id (1.2.1)")
-	fl.StringVar(&sf.output, "output", "table", "report format: table or json")
+	fl.StringVar(&sf.output, "output", "table", "report format: table, json, html, sarif, junit or markdown")
 	fl.StringVar(&sf.outputFile, "output-file", "", "write the report to this file instead of standard output")
+	fl.StringVar(&sf.evidence, "evidence", "", "also write an evidence bundle (snapshot, JSON, HTML and SARIF reports, in-toto statement, manifest of SHA-256s) to this directory, or to a .tar.gz")
+	fl.StringVar(&sf.signKey, "sign-key", "", "sign the evidence manifest with this ed25519 or ECDSA private key (PEM); check it with 'audit verify' or openssl")
 	fl.StringVar(&sf.failOn, "fail-on", "info", "exit 1 when a control of this severity or higher fails: critical, high, medium, low, info (any FAIL); none never fails")
+	fl.StringVar(&sf.nodeReports, "node-reports", "", "merge the node reports ('audit node' outputs) of this directory, or of standard input with -, before the checks run")
 	cf.add(cmd)
 	return cmd
 }
@@ -69,6 +77,15 @@ func runScan(cmd *cobra.Command, kube *genericclioptions.ConfigFlags, sf *scanFl
 	if err != nil {
 		return err
 	}
+	var signKey *evidence.SigningKey
+	if sf.signKey != "" {
+		if sf.evidence == "" {
+			return fmt.Errorf("--sign-key signs an evidence bundle: give --evidence DIR or FILE.tar.gz too")
+		}
+		if signKey, err = evidence.ReadSigningKey(sf.signKey); err != nil {
+			return fmt.Errorf("--sign-key: %w", err)
+		}
+	}
 	selected, err := sel.Select(checks.Registered())
 	if err != nil {
 		return fmt.Errorf("--control: %w", err)
@@ -83,10 +100,22 @@ func runScan(cmd *cobra.Command, kube *genericclioptions.ConfigFlags, sf *scanFl
 	if err != nil {
 		return err
 	}
+	if sf.nodeReports != "" {
+		reports, err := nodeagent.ReadReports(sf.nodeReports, cmd.InOrStdin())
+		if err != nil {
+			return fmt.Errorf("--node-reports: %w", err)
+		}
+		snap.MergeNodeReports(reports)
+	}
 	rep := checks.Run(snap, selected, sel)
 
 	if err := writeReport(cmd.OutOrStdout(), sf.outputFile, rep, format); err != nil {
 		return err
+	}
+	if sf.evidence != "" {
+		if err := writeEvidence(sf.evidence, snap, rep, signKey); err != nil {
+			return err
+		}
 	}
 	if n := failuresAtOrAbove(rep, threshold); n > 0 {
 		return &failuresError{count: n, threshold: sf.failOn}

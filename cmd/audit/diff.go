@@ -1,0 +1,57 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/kubeposture/kubeposture/report"
+)
+
+func newDiffCommand() *cobra.Command {
+	var output, failOn string
+	cmd := &cobra.Command{
+		Use:   "diff OLD.json NEW.json",
+		Short: "Compare two saved scans of one cluster: new failures, fixed ones, changed evidence",
+		Long: `diff compares two results written by 'audit scan --output json' for the same cluster,
+matching results by control and resource. Exit code 1 when new failures appear (at or above
+--fail-on), for drift alerts; 0 otherwise; 2 on error (for example, two different clusters).`,
+		Example: `  audit diff last-week.json today.json
+  audit diff --fail-on high --output markdown old.json new.json`,
+		Args: cobra.ExactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			format, err := report.ParseFormat(output)
+			if err != nil {
+				return fmt.Errorf("--output: %w", err)
+			}
+			threshold, err := parseFailOn(failOn)
+			if err != nil {
+				return err
+			}
+			old, err := report.ReadJSONFile(args[0])
+			if err != nil {
+				return err
+			}
+			cur, err := report.ReadJSONFile(args[1])
+			if err != nil {
+				return err
+			}
+			d, err := report.Compare(old, cur)
+			if err != nil {
+				return fmt.Errorf("%s and %s: %w", args[0], args[1], err)
+			}
+			if err := report.WriteDrift(cmd.OutOrStdout(), d, format); err != nil {
+				return err
+			}
+			if threshold >= 0 {
+				if n := d.NewFailuresAtOrAbove(threshold); n > 0 {
+					return &failuresError{count: n, threshold: failOn + " (new since " + args[0] + ")"}
+				}
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVarP(&output, "output", "o", "table", "format: table, json or markdown")
+	cmd.Flags().StringVar(&failOn, "fail-on", "info", "exit 1 when a new failure of this severity or higher appears: critical, high, medium, low, info (any); none never fails")
+	return cmd
+}

@@ -1,0 +1,43 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"time"
+
+	kubeposture "github.com/kubeposture/kubeposture"
+	"github.com/kubeposture/kubeposture/checks"
+	"github.com/kubeposture/kubeposture/evidence"
+	"github.com/kubeposture/kubeposture/report"
+	"github.com/kubeposture/kubeposture/snapshot"
+)
+
+// writeEvidence writes the evidence bundle of a scan: the snapshot, the JSON result, the HTML
+// and SARIF reports, the in-toto statement and the manifest, signed when key is not nil.
+func writeEvidence(path string, snap *snapshot.Snapshot, rep *checks.Report, key *evidence.SigningKey) error {
+	files := map[string][]byte{}
+	var b bytes.Buffer
+	if err := snapshot.Write(&b, snap); err != nil {
+		return fmt.Errorf("--evidence: snapshot: %w", err)
+	}
+	files["snapshot.json"] = append([]byte(nil), b.Bytes()...)
+	for name, f := range map[string]report.Format{"report.json": report.JSON, "report.html": report.HTML, "report.sarif": report.SARIF} {
+		b.Reset()
+		if err := report.Write(&b, rep, f, report.Options{}); err != nil {
+			return fmt.Errorf("--evidence: %s: %w", name, err)
+		}
+		files[name] = append([]byte(nil), b.Bytes()...)
+	}
+	var catalog []checks.Control
+	for _, c := range checks.Registered() {
+		catalog = append(catalog, c.Control)
+	}
+	err := evidence.Write(path, evidence.Input{
+		Files: files, Report: rep, ToolVersion: kubeposture.Version(),
+		CatalogVersion: report.CatalogVersion(catalog), CreatedAt: time.Now().UTC(),
+	}, key)
+	if err != nil {
+		return fmt.Errorf("--evidence %s: %w", path, err)
+	}
+	return nil
+}

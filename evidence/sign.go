@@ -1,0 +1,127 @@
+package evidence
+
+import (
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/ed25519"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/x509"
+	"encoding/hex"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"os"
+)
+
+// SigningKey signs manifests: an ed25519 key (the manifest is signed as is, PureEdDSA) or an
+// ECDSA key (its SHA-256 digest is signed, the signature ASN.1 DER encoded), as openssl and
+// cosign sign blobs.
+type SigningKey struct {
+	signer crypto.Signer
+	// PublicPEM is the public key, PEM "PUBLIC KEY" (PKIX), as openssl and cosign read it.
+	PublicPEM []byte
+}
+
+// ParseSigningKey reads a PEM private key: PKCS#8 ("PRIVATE KEY", as `openssl genpkey`
+// writes) holding an ed25519 or ECDSA key, or SEC1 ("EC PRIVATE KEY", as `openssl ecparam
+// -genkey` writes). Encrypted keys are refused with a hint: decrypt them with openssl first.
+func ParseSigningKey(data []byte) (*SigningKey, error) {
+	block, _ := pem.Decode(data)
+	if block == nil {
+		return nil, errors.New("no PEM block: want a private key as 'openssl genpkey -algorithm ed25519' writes it")
+	}
+	var key any
+	var err error
+	switch block.Type {
+	case "PRIVATE KEY":
+		key, err = x509.ParsePKCS8PrivateKey(block.Bytes)
+	case "EC PRIVATE KEY":
+		key, err = x509.ParseECPrivateKey(block.Bytes)
+	case "ENCRYPTED PRIVATE KEY", "ENCRYPTED SIGSTORE PRIVATE KEY", "ENCRYPTED COSIGN PRIVATE KEY":
+		return nil, fmt.Errorf("the key is encrypted (%s): write it decrypted with 'openssl pkey -in KEY -out PLAIN.pem' and keep that file private", block.Type)
+	default:
+		return nil, fmt.Errorf("PEM block %q is not a private key (want PRIVATE KEY or EC PRIVATE KEY)", block.Type)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("parse %s: %w", block.Type, err)
+	}
+	var signer crypto.Signer
+	switch k := key.(type) {
+	case ed25519.PrivateKey:
+		signer = k
+	case *ecdsa.PrivateKey:
+		signer = k
+	default:
+		return nil, fmt.Errorf("a %T key cannot sign evidence: use ed25519 or ECDSA", key)
+	}
+	pub, err := x509.MarshalPKIXPublicKey(signer.Public())
+	if err != nil {
+		return nil, err
+	}
+	return &SigningKey{signer: signer, PublicPEM: pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: pub})}, nil
+}
+
+// ReadSigningKey reads a private key file; errors name it.
+func ReadSigningKey(path string) (*SigningKey, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	k, err := ParseSigningKey(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return k, nil
+}
+
+// Sign signs a manifest.
+func (k *SigningKey) Sign(manifest []byte) ([]byte, error) {
+	switch s := k.signer.(type) {
+	case ed25519.PrivateKey:
+		return ed25519.Sign(s, manifest), nil
+	case *ecdsa.PrivateKey:
+		sum := sha256.Sum256(manifest)
+		return ecdsa.SignASN1(rand.Reader, s, sum[:])
+	}
+	return nil, fmt.Errorf("evidence: cannot sign with a %T key", k.signer)
+}
+
+// ParsePublicKey reads a PEM "PUBLIC KEY" (PKIX) holding an ed25519 or ECDSA key.
+func ParsePublicKey(data []byte) (crypto.PublicKey, error) {
+	block, _ := pem.Decode(data)
+	if block == nil || block.Type != "PUBLIC KEY" {
+		return nil, errors.New("no PEM PUBLIC KEY block: want a public key as 'openssl pkey -pubout' writes it")
+	}
+	key, err := x509.ParsePKIXPublicKey(block.Bytes)
+	if err != nil {
+		return nil, err
+	}
+	switch key.(type) {
+	case ed25519.PublicKey, *ecdsa.PublicKey:
+		return key, nil
+	}
+	return nil, fmt.Errorf("a %T key is not supported: use ed25519 or ECDSA", key)
+}
+
+// verifySignature checks a manifest signature made by Sign.
+func verifySignature(pub crypto.PublicKey, manifest, sig []byte) bool {
+	switch k := pub.(type) {
+	case ed25519.PublicKey:
+		return ed25519.Verify(k, manifest, sig)
+	case *ecdsa.PublicKey:
+		sum := sha256.Sum256(manifest)
+		return ecdsa.VerifyASN1(k, sum[:], sig)
+	}
+	return false
+}
+
+// KeyFingerprint names a public key: the SHA-256 of its PKIX encoding.
+func KeyFingerprint(pub crypto.PublicKey) string {
+	der, err := x509.MarshalPKIXPublicKey(pub)
+	if err != nil {
+		return "unknown"
+	}
+	sum := sha256.Sum256(der)
+	return "sha256:" + hex.EncodeToString(sum[:])
+}

@@ -1,0 +1,276 @@
+package report
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
+
+	"github.com/kubeposture/kubeposture/checks"
+)
+
+// InformationURI is the tool's home, named in SARIF logs.
+const InformationURI = "https://github.com/kubeposture/kubeposture"
+
+// FingerprintKey names kubeposture's partial fingerprint in SARIF results. Its value is stable
+// across runs for the same cluster, control and resource, so that a code-scanning dashboard
+// tracks one finding over time; the "/v1" changes if the recipe ever does.
+const FingerprintKey = "kubeposture/finding/v1"
+
+// securitySeverity maps a control's severity to the CVSS-like score GitHub code scanning reads
+// from a rule's "security-severity" property (critical ≥ 9.0, high ≥ 7.0, medium ≥ 4.0).
+var securitySeverity = map[checks.Severity]string{
+	checks.Critical: "9.5", checks.High: "8.0", checks.Medium: "5.5", checks.Low: "3.0", checks.Info: "0.0",
+}
+
+// sarifLevel is the SARIF level of a failing result of a control of this severity.
+func sarifLevel(s checks.Severity) string {
+	switch s {
+	case checks.Critical, checks.High:
+		return "error"
+	case checks.Medium:
+		return "warning"
+	}
+	return "note"
+}
+
+// Fingerprint identifies one finding across runs: the cluster (its kube-system UID), the
+// control and the resource. Evidence is left out on purpose: a finding whose observed value
+// changes is still the same finding.
+func Fingerprint(clusterUID, controlID string, r checks.Resource) string {
+	sum := sha256.Sum256([]byte(strings.Join([]string{clusterUID, controlID, r.Kind, r.Namespace, r.Name}, "\x00")))
+	return hex.EncodeToString(sum[:])
+}
+
+// buildSARIF turns the report into a SARIF 2.1.0 log: every selected control is a rule (so a
+// dashboard knows the full rule set, passing ones included), and every FAIL result is a result
+// located by a logical location naming the cluster object.
+func buildSARIF(rep *checks.Report) *sarif.Report {
+	log := sarif.NewReport()
+	run := sarif.NewRunWithInformationURI("kubeposture", InformationURI)
+	if rep.ToolVersion != "" {
+		run.Tool.Driver.WithVersion(rep.ToolVersion)
+	}
+	for _, c := range rep.Controls {
+		rule := run.AddRule(c.ID).
+			WithName(ruleName(c.Title)).
+			WithDescription(oneLine(c.Title)).
+			WithFullDescription(sarif.NewMultiformatMessageString().WithText(strings.TrimSpace(c.Description))).
+			WithHelpURI(InformationURI + "/blob/main/docs/controls.md#" + anchor(c.ID)).
+			WithDefaultConfiguration(sarif.NewReportingConfiguration().WithLevel(sarifLevel(c.Severity)))
+		rule.Help = sarif.NewMultiformatMessageString().WithText(ruleHelpText(c.Control)).WithMarkdown(ruleHelpMarkdown(c.Control))
+		props := sarif.NewPropertyBag().WithTags(ruleTags(c.Control))
+		props.Add("security-severity", securitySeverity[c.Severity])
+		props.Add("severity", string(c.Severity))
+		props.Add("layer", string(c.Layer))
+		rule.WithProperties(props)
+	}
+	for _, c := range rep.Controls {
+		idx := run.GetRuleIndex(c.ID)
+		for _, r := range c.Results {
+			if r.Status != checks.Fail {
+				continue
+			}
+			loc := sarif.NewLogicalLocation().
+				WithName(orKind(r.Resource)).
+				WithFullyQualifiedName(r.Resource.String()).
+				WithKind("resource")
+			props := sarif.NewPropertyBag()
+			props.Add("kind", r.Resource.Kind)
+			if r.Resource.Namespace != "" {
+				props.Add("namespace", r.Resource.Namespace)
+			}
+			loc.WithProperties(props)
+			res := sarif.NewRuleResult(c.ID).WithRuleIndex(idx).
+				WithLevel(sarifLevel(c.Severity)).
+				WithMessage(sarif.NewTextMessage(resultMessage(c.Control, r))).
+				AddLocation(sarif.NewLocation().AddLogicalLocation(loc)).
+				WithPartialFingerprints(map[string]string{FingerprintKey: Fingerprint(rep.Cluster.UID, c.ID, r.Resource)})
+			evidence := sarif.NewPropertyBag()
+			for k, v := range map[string]string{"observed": r.Evidence.Observed, "expected": r.Evidence.Expected, "where": r.Evidence.Where} {
+				if v != "" {
+					evidence.Add(k, v)
+				}
+			}
+			res.WithProperties(evidence)
+			run.AddResult(res)
+		}
+	}
+	// What could not be read is a property of the run, not a result: NOT_EVALUATED is no
+	// finding, but a reader must know the run did not see everything.
+	inv := sarif.NewInvocation().WithExecutionSuccessful(true)
+	for _, n := range rep.NotCollected {
+		text := fmt.Sprintf("%s not collected (%s)", n.Resource, n.State)
+		if n.Message != "" {
+			text += ": " + n.Message
+		}
+		inv.AddToolExecutionNotification(sarif.NewNotification().WithLevel("warning").WithMessage(sarif.NewTextMessage(text)))
+	}
+	run.AddInvocation(inv)
+	props := sarif.NewPropertyBag()
+	props.Add("clusterUID", rep.Cluster.UID)
+	props.Add("clusterServer", rep.Cluster.Server)
+	props.Add("kubernetesVersion", rep.Cluster.Version)
+	props.Add("provider", string(rep.Cluster.Provider))
+	props.Add("collectedAt", formatTime(rep.CollectedAt))
+	props.Add("generatedAt", formatTime(rep.GeneratedAt))
+	props.Add("score", rep.Summary.Total.Score)
+	run.WithProperties(props)
+	if rep.Cluster.UID != "" {
+		// Runs of the same cluster form one category on a dashboard.
+		run.WithAutomationDetails(sarif.NewRunAutomationDetails().WithID("kubeposture/" + rep.Cluster.UID + "/"))
+	}
+	log.AddRun(run)
+	return log
+}
+
+func writeSARIF(w io.Writer, rep *checks.Report) error {
+	raw, err := json.Marshal(buildSARIF(rep))
+	if err != nil {
+		return fmt.Errorf("report: sarif: %w", err)
+	}
+	// go-sarif writes every optional array as [] and every optional index as -1 (so that it
+	// never writes a null the schema would refuse); those are SARIF's defaults, and in a log
+	// of thousands of results they would be most of its bytes. Drop them.
+	var doc any
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	if err := dec.Decode(&doc); err != nil {
+		return fmt.Errorf("report: sarif: %w", err)
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(dropDefaults(doc)); err != nil {
+		return fmt.Errorf("report: sarif: %w", err)
+	}
+	return nil
+}
+
+// sarifDefaultMinusOne are the SARIF properties whose default is -1.
+var sarifDefaultMinusOne = map[string]bool{"index": true, "parentIndex": true, "id": true, "rank": true, "ruleIndex": true}
+
+// dropDefaults removes, recursively, empty arrays, nulls, empty property bags and -1
+// defaults, which SARIF readers take as absent anyway.
+func dropDefaults(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		for k, e := range x {
+			e = dropDefaults(e)
+			switch ev := e.(type) {
+			case nil:
+				delete(x, k)
+				continue
+			case []any:
+				if len(ev) == 0 {
+					delete(x, k)
+					continue
+				}
+			case map[string]any:
+				if len(ev) == 0 && k == "properties" {
+					delete(x, k)
+					continue
+				}
+			case json.Number:
+				if ev == "-1" && sarifDefaultMinusOne[k] {
+					delete(x, k)
+					continue
+				}
+			}
+			x[k] = e
+		}
+	case []any:
+		for i := range x {
+			x[i] = dropDefaults(x[i])
+		}
+	}
+	return v
+}
+
+// ruleName is a rule's name in SARIF's PascalCase style, from the control's title.
+func ruleName(title string) string {
+	var b strings.Builder
+	for _, f := range strings.FieldsFunc(title, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9')
+	}) {
+		b.WriteString(strings.ToUpper(f[:1]) + f[1:])
+	}
+	return b.String()
+}
+
+// ruleTags are the rule's framework references as tags ("CIS-1.2.1", "PSS-baseline",
+// "PSS-privileged", "NSA-C-0005"), with "security" first so GitHub counts it as a security rule.
+func ruleTags(c checks.Control) []string {
+	tags := []string{"security", "kubernetes", "layer-" + string(c.Layer)}
+	r := c.References
+	for _, id := range r.CIS {
+		tags = append(tags, "CIS-"+id)
+	}
+	if r.PSSLevel != "" {
+		tags = append(tags, "PSS-"+r.PSSLevel)
+	}
+	for _, id := range r.PSS {
+		tags = append(tags, "PSS-"+id)
+	}
+	for _, id := range r.NSA {
+		tags = append(tags, "NSA-"+id)
+	}
+	return tags
+}
+
+func refLines(c checks.Control) []string {
+	var out []string
+	r := c.References
+	if len(r.CIS) > 0 {
+		out = append(out, "CIS Kubernetes Benchmark 1.12: "+strings.Join(r.CIS, ", "))
+	}
+	if pss := pssRef(r); pss != "" {
+		out = append(out, "Pod Security Standards: "+pss)
+	}
+	if len(r.NSA) > 0 {
+		out = append(out, "NSA/CISA Kubernetes Hardening Guide: "+strings.Join(r.NSA, ", "))
+	}
+	return out
+}
+
+func ruleHelpText(c checks.Control) string {
+	parts := []string{strings.TrimSpace(c.Description), "Remediation: " + strings.TrimSpace(c.Remediation)}
+	parts = append(parts, refLines(c)...)
+	return strings.Join(parts, "\n\n")
+}
+
+func ruleHelpMarkdown(c checks.Control) string {
+	parts := []string{strings.TrimSpace(c.Description), "**Remediation.** " + strings.TrimSpace(c.Remediation)}
+	if refs := refLines(c); len(refs) > 0 {
+		parts = append(parts, "- "+strings.Join(refs, "\n- "))
+	}
+	return strings.Join(parts, "\n\n")
+}
+
+// resultMessage says what failed where: "Pod/shop/web: observed …; expected …; where …".
+func resultMessage(c checks.Control, r checks.Result) string {
+	msg := r.Resource.String() + ": " + oneLine(c.Title)
+	var ev []string
+	for _, f := range [][2]string{{"observed", r.Evidence.Observed}, {"expected", r.Evidence.Expected}, {"where", r.Evidence.Where}, {"reason", r.Reason}} {
+		if f[1] != "" {
+			ev = append(ev, f[0]+" "+oneLine(f[1]))
+		}
+	}
+	if len(ev) > 0 {
+		msg += " (" + strings.Join(ev, "; ") + ")"
+	}
+	return msg
+}
+
+// orKind names a resource without a name (the cluster itself) by its kind.
+func orKind(r checks.Resource) string {
+	if r.Name == "" {
+		return r.Kind
+	}
+	return r.Name
+}
