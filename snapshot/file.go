@@ -2,7 +2,6 @@ package snapshot
 
 import (
 	"bufio"
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -58,31 +57,213 @@ func ReadFile(path string) (*Snapshot, error) {
 		return nil, fmt.Errorf("read snapshot: %w", err)
 	}
 	defer f.Close()
-	s, err := Read(f)
+	s, err := Read(bufio.NewReaderSize(f, 1<<16))
 	if err != nil {
 		return nil, fmt.Errorf("snapshot %s: %w", path, err)
 	}
 	return s, nil
 }
 
-// Read decodes and validates one snapshot document from r.
+// Read decodes and validates one snapshot document from r. It streams: the document is never
+// held in memory whole (a snapshot of 100,000 pods is some 400 MB of JSON), and the lists and
+// maps of the top level are decoded one element at a time, which is also how an error names
+// the element it is in (pods[1041].metadata.creationTimestamp).
 func Read(r io.Reader) (*Snapshot, error) {
-	data, err := io.ReadAll(r)
-	if err != nil {
-		return nil, err
-	}
-	if len(bytes.TrimSpace(data)) == 0 {
+	dec := json.NewDecoder(r)
+	tok, err := dec.Token()
+	if err == io.EOF {
 		return nil, errors.New("empty file: expected a JSON snapshot written by 'audit collect'")
 	}
-	// json.Unmarshal decodes in place: a json.Decoder would hold a second copy of the document.
+	if err != nil {
+		return nil, syntaxError(err)
+	}
 	var s Snapshot
-	if err := json.Unmarshal(data, &s); err != nil {
-		return nil, describeJSONError(data, err)
+	switch tok {
+	case json.Delim('{'):
+		if err := decodeMembers(dec, &s); err != nil {
+			return nil, err
+		}
+	case nil:
+		// null decodes to nothing, as with json.Unmarshal: Validate says what is missing.
+	default:
+		return nil, fmt.Errorf("not a snapshot: the document is a JSON %s, not an object", jsonKind(tok))
+	}
+	end := dec.InputOffset()
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, fmt.Errorf("unexpected data after the snapshot document at byte %d", end)
 	}
 	if err := s.Validate(); err != nil {
 		return nil, err
 	}
 	return &s, nil
+}
+
+// snapshotFields maps the JSON names of Snapshot's fields to their index.
+var snapshotFields = func() map[string]int {
+	m := map[string]int{}
+	t := reflect.TypeFor[Snapshot]()
+	for i := 0; i < t.NumField(); i++ {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+		if name != "" && name != "-" {
+			m[name] = i
+		}
+	}
+	return m
+}()
+
+// fieldIndex finds a member's field as encoding/json does: the exact name first, then a
+// case-insensitive match.
+func fieldIndex(key string) (int, bool) {
+	if i, ok := snapshotFields[key]; ok {
+		return i, true
+	}
+	for name, i := range snapshotFields {
+		if strings.EqualFold(name, key) {
+			return i, true
+		}
+	}
+	return 0, false
+}
+
+// decodeMembers decodes the members of the snapshot object, whose '{' has been read, and its
+// closing '}'.
+func decodeMembers(dec *json.Decoder, s *Snapshot) error {
+	v := reflect.ValueOf(s).Elem()
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return syntaxError(err)
+		}
+		key, _ := tok.(string) // the decoder only returns strings as object keys
+		i, ok := fieldIndex(key)
+		if !ok { // a field of a later version: skipped, as json.Unmarshal does
+			var skip json.RawMessage
+			if err := dec.Decode(&skip); err != nil {
+				return syntaxError(err)
+			}
+			continue
+		}
+		name, _, _ := strings.Cut(v.Type().Field(i).Tag.Get("json"), ",")
+		if err := decodeValue(dec, name, v.Field(i)); err != nil {
+			return err
+		}
+	}
+	if _, err := dec.Token(); err != nil {
+		return syntaxError(err)
+	}
+	return nil
+}
+
+// decodeValue decodes the next value into v, found at path. A list is decoded element by
+// element and a map with string keys member by member, with the same result as
+// json.Unmarshal; anything else is decoded whole.
+func decodeValue(dec *json.Decoder, path string, v reflect.Value) error {
+	t := v.Type()
+	isList := t.Kind() == reflect.Slice && t.Elem().Kind() != reflect.Uint8
+	isMap := t.Kind() == reflect.Map && t.Key().Kind() == reflect.String
+	if !isList && !isMap {
+		return valueError(path, dec.Decode(v.Addr().Interface()))
+	}
+	tok, err := dec.Token()
+	if err != nil {
+		return syntaxError(err)
+	}
+	switch {
+	case tok == nil:
+		v.SetZero()
+		return nil
+	case isList && tok == json.Delim('['):
+		v.Set(reflect.MakeSlice(t, 0, 0))
+		for i := 0; dec.More(); i++ {
+			v.Set(reflect.Append(v, reflect.Zero(t.Elem())))
+			el := v.Index(i).Addr().Interface()
+			if err := valueError(fmt.Sprintf("%s[%d]", path, i), dec.Decode(el)); err != nil {
+				return err
+			}
+		}
+	case isMap && tok == json.Delim('{'):
+		if v.IsNil() {
+			v.Set(reflect.MakeMap(t))
+		}
+		for dec.More() {
+			kt, err := dec.Token()
+			if err != nil {
+				return syntaxError(err)
+			}
+			key, _ := kt.(string)
+			el := reflect.New(t.Elem())
+			if err := valueError(fmt.Sprintf("%s[%q]", path, key), dec.Decode(el.Interface())); err != nil {
+				return err
+			}
+			v.SetMapIndex(reflect.ValueOf(key).Convert(t.Key()), el.Elem())
+		}
+	default:
+		return fmt.Errorf("field %s: cannot use JSON %s as %s", path, jsonKind(tok), t)
+	}
+	if _, err := dec.Token(); err != nil { // the closing ']' or '}'
+		return syntaxError(err)
+	}
+	return nil
+}
+
+// jsonKind names the kind of JSON value a token starts.
+func jsonKind(tok json.Token) string {
+	switch tok.(type) {
+	case json.Delim:
+		if tok == json.Delim('[') {
+			return "array"
+		}
+		return "object"
+	case string:
+		return "string"
+	case bool:
+		return "bool"
+	case nil:
+		return "null"
+	default:
+		return "number"
+	}
+}
+
+// syntaxError describes an error of the JSON text itself.
+func syntaxError(err error) error {
+	var syntaxErr *json.SyntaxError
+	switch {
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return errors.New("truncated JSON: the file ends inside the document (interrupted write?)")
+	case errors.As(err, &syntaxErr):
+		return fmt.Errorf("invalid JSON at byte %d: %v", syntaxErr.Offset, syntaxErr)
+	}
+	return fmt.Errorf("read: %w", err)
+}
+
+// valueError describes err from decoding the value at path, or returns nil. Errors from the
+// Kubernetes types' own unmarshallers (times, quantities, int-or-string) carry no field: the
+// path says where they are.
+func valueError(path string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var typeErr *json.UnmarshalTypeError
+	var syntaxErr *json.SyntaxError
+	switch {
+	case errors.As(err, &syntaxErr), errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return syntaxError(err)
+	case errors.As(err, &typeErr):
+		if typeErr.Field != "" {
+			path += "." + typeErr.Field
+		}
+		return fmt.Errorf("field %s: %s", path, typeMismatch(typeErr))
+	}
+	msg := err.Error()
+	if !strings.Contains(msg, "json") {
+		msg = "invalid value: " + msg
+	}
+	return fmt.Errorf("field %s: %s", path, msg)
+}
+
+func typeMismatch(e *json.UnmarshalTypeError) string {
+	return fmt.Sprintf("cannot use JSON %s as %s", e.Value, e.Type)
 }
 
 // Validate checks the fields a reader relies on: the document type, and that every
@@ -118,146 +299,4 @@ func (s *Snapshot) Validate() error {
 		}
 	}
 	return nil
-}
-
-func describeJSONError(data []byte, err error) error {
-	var typeErr *json.UnmarshalTypeError
-	var syntaxErr *json.SyntaxError
-	switch {
-	case errors.As(err, &syntaxErr) && strings.Contains(syntaxErr.Error(), "after top-level value"):
-		return fmt.Errorf("unexpected data after the snapshot document at byte %d (%v)", syntaxErr.Offset-1, syntaxErr)
-	case errors.As(err, &syntaxErr) && strings.Contains(syntaxErr.Error(), "unexpected end of JSON input"),
-		errors.Is(err, io.ErrUnexpectedEOF):
-		return errors.New("truncated JSON: the file ends inside the document (interrupted write?)")
-	case errors.As(err, &syntaxErr):
-		return fmt.Errorf("invalid JSON at byte %d: %v", syntaxErr.Offset, syntaxErr)
-	}
-	// The decoder's field paths have no array index, and errors from the Kubernetes types'
-	// own unmarshallers (times, quantities, int-or-string) carry no field and a byte offset
-	// relative to the value: decode the document again field by field to say where.
-	if where, msg := locate(data); where != "" {
-		return fmt.Errorf("field %s: %s", where, msg)
-	}
-	if errors.As(err, &typeErr) {
-		if typeErr.Field == "" {
-			return fmt.Errorf("not a snapshot: the document is a JSON %s, not an object", typeErr.Value)
-		}
-		return fmt.Errorf("field %s: %s (at byte %d)", typeErr.Field, typeMismatch(typeErr), typeErr.Offset)
-	}
-	return errors.New(valueError(err))
-}
-
-func typeMismatch(e *json.UnmarshalTypeError) string {
-	return fmt.Sprintf("cannot use JSON %s as %s", e.Value, e.Type)
-}
-
-func valueError(err error) string {
-	msg := err.Error()
-	if !strings.Contains(msg, "json") {
-		msg = "invalid value: " + msg
-	}
-	return msg
-}
-
-// locate finds the first top-level field of a snapshot document that does not decode (and,
-// in a list or a map, the first element), and describes the error there. It returns "" when
-// the document is not an object or every field decodes on its own.
-func locate(data []byte) (where, msg string) {
-	fields := map[string]reflect.Type{}
-	t := reflect.TypeFor[Snapshot]()
-	for i := 0; i < t.NumField(); i++ {
-		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
-		if name != "" && name != "-" {
-			fields[name] = t.Field(i).Type
-		}
-	}
-	fieldType := func(key string) reflect.Type {
-		if ft, ok := fields[key]; ok {
-			return ft
-		}
-		for name, ft := range fields { // encoding/json matches names case-insensitively
-			if strings.EqualFold(name, key) {
-				return ft
-			}
-		}
-		return nil
-	}
-	var where2, msg2 string
-	eachMember(data, func(key string, raw json.RawMessage) bool {
-		ft := fieldType(key)
-		if ft == nil {
-			return true
-		}
-		where2, msg2 = locateValue(key, ft, raw)
-		return where2 == ""
-	})
-	return where2, msg2
-}
-
-// locateValue decodes raw as a value of type t found at path, element by element for a list or
-// a map, and describes the first error.
-func locateValue(path string, t reflect.Type, raw json.RawMessage) (where, msg string) {
-	trimmed := bytes.TrimSpace(raw)
-	switch {
-	case t.Kind() == reflect.Slice && len(trimmed) > 0 && trimmed[0] == '[':
-		i := 0
-		eachElement(raw, func(el json.RawMessage) bool {
-			where, msg = locateValue(fmt.Sprintf("%s[%d]", path, i), t.Elem(), el)
-			i++
-			return where == ""
-		})
-		return where, msg
-	case t.Kind() == reflect.Map && t.Key().Kind() == reflect.String && len(trimmed) > 0 && trimmed[0] == '{':
-		eachMember(raw, func(key string, el json.RawMessage) bool {
-			where, msg = locateValue(fmt.Sprintf("%s[%q]", path, key), t.Elem(), el)
-			return where == ""
-		})
-		return where, msg
-	}
-	err := json.Unmarshal(raw, reflect.New(t).Interface())
-	if err == nil {
-		return "", ""
-	}
-	var typeErr *json.UnmarshalTypeError
-	if errors.As(err, &typeErr) {
-		if typeErr.Field != "" {
-			path += "." + typeErr.Field
-		}
-		return path, typeMismatch(typeErr)
-	}
-	return path, valueError(err)
-}
-
-// eachMember calls fn with each member of the JSON object data, in document order, until fn
-// returns false.
-func eachMember(data []byte, fn func(key string, raw json.RawMessage) bool) {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
-		return
-	}
-	for dec.More() {
-		tok, err := dec.Token()
-		key, ok := tok.(string)
-		if err != nil || !ok {
-			return
-		}
-		var raw json.RawMessage
-		if dec.Decode(&raw) != nil || !fn(key, raw) {
-			return
-		}
-	}
-}
-
-// eachElement calls fn with each element of the JSON array data until fn returns false.
-func eachElement(data []byte, fn func(raw json.RawMessage) bool) {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	if tok, err := dec.Token(); err != nil || tok != json.Delim('[') {
-		return
-	}
-	for dec.More() {
-		var raw json.RawMessage
-		if dec.Decode(&raw) != nil || !fn(raw) {
-			return
-		}
-	}
 }

@@ -1,0 +1,98 @@
+package snapshot_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/kubeposture/kubeposture/internal/synth"
+	"github.com/kubeposture/kubeposture/snapshot"
+)
+
+// Read streams the document instead of handing it whole to json.Unmarshal: what it decodes
+// must be exactly what json.Unmarshal would, member repeats and letter case included.
+func TestReadDecodesAsUnmarshal(t *testing.T) {
+	var big bytes.Buffer
+	if err := snapshot.Write(&big, synth.Snapshot(500)); err != nil {
+		t.Fatal(err)
+	}
+	const head = `"apiVersion":"kubeposture.io/v1alpha1","kind":"Snapshot"`
+	docs := map[string]string{
+		"synthetic 500 pods":        big.String(),
+		"repeated list, later wins": `{` + head + `,"resources":{},"pods":[{"metadata":{"name":"a"}}],"pods":[{"metadata":{"name":"b"}},{}]}`,
+		"repeated map, merged":      `{` + head + `,"resources":{"pods":{"state":"collected"}},"resources":{"nodes":{"state":"failed"}}}`,
+		"repeated object, merged":   `{` + head + `,"resources":{},"cluster":{"uid":"u"},"cluster":{"server":"s"}}`,
+		"list then null":            `{` + head + `,"resources":{},"pods":[{}],"pods":null}`,
+		"empty list":                `{` + head + `,"resources":{},"nodes":[]}`,
+		"case-insensitive names":    `{"APIVERSION":"kubeposture.io/v1alpha1","Kind":"Snapshot","Resources":{},"Pods":[{"metadata":{"name":"a"}}]}`,
+		"unknown members skipped":   `{` + head + `,"resources":{},"future":[1,{"x":[]}],"pods":[]}`,
+	}
+	for name, doc := range docs {
+		t.Run(name, func(t *testing.T) {
+			got, err := snapshot.Read(strings.NewReader(doc))
+			if err != nil {
+				t.Fatalf("Read: %v", err)
+			}
+			var want snapshot.Snapshot
+			if err := json.Unmarshal([]byte(doc), &want); err != nil {
+				t.Fatalf("Unmarshal: %v", err)
+			}
+			if !reflect.DeepEqual(got, &want) {
+				gj, _ := json.Marshal(got)
+				wj, _ := json.Marshal(&want)
+				t.Errorf("Read and json.Unmarshal differ:\nRead      %.2000s\nUnmarshal %.2000s", gj, wj)
+			}
+		})
+	}
+}
+
+// An error deep in a long list names the element and the field.
+func TestReadNamesTheElement(t *testing.T) {
+	s := synth.Snapshot(300)
+	var b bytes.Buffer
+	if err := snapshot.Write(&b, s); err != nil {
+		t.Fatal(err)
+	}
+	name := `"name":"` + s.Pods[241].Name + `"`
+	doc := strings.Replace(b.String(), name, `"name":7`, 1)
+	if doc == b.String() {
+		t.Fatalf("pod name %s not found in the document", name)
+	}
+	_, err := snapshot.Read(strings.NewReader(doc))
+	if err == nil || !strings.Contains(err.Error(), "field pods[241].metadata.name") || !strings.Contains(err.Error(), "JSON number") {
+		t.Errorf("error = %v; want it to name pods[241].metadata.name and the JSON number", err)
+	}
+}
+
+// BenchmarkRead decodes a synthetic snapshot; B/op shows the document is not held whole.
+func BenchmarkRead(b *testing.B) {
+	for _, pods := range []int{10000} {
+		var doc bytes.Buffer
+		if err := snapshot.Write(&doc, synth.Snapshot(pods)); err != nil {
+			b.Fatal(err)
+		}
+		b.Run(fmt.Sprintf("pods=%d", pods), func(b *testing.B) {
+			b.ReportAllocs()
+			b.SetBytes(int64(doc.Len()))
+			for b.Loop() {
+				if _, err := snapshot.Read(bytes.NewReader(doc.Bytes())); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		// The reference: json.Unmarshal of the whole document, already in memory.
+		b.Run(fmt.Sprintf("pods=%d/unmarshal", pods), func(b *testing.B) {
+			b.ReportAllocs()
+			b.SetBytes(int64(doc.Len()))
+			for b.Loop() {
+				var s snapshot.Snapshot
+				if err := json.Unmarshal(doc.Bytes(), &s); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
