@@ -5,7 +5,9 @@ import (
 	"testing"
 
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/pod-security-admission/api"
 
+	"github.com/kubeposture/kubeposture/internal/synth"
 	"github.com/kubeposture/kubeposture/snapshot"
 )
 
@@ -66,5 +68,41 @@ func BenchmarkPSS(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// BenchmarkPSSScale runs the workload checks over internal/synth snapshots of 10,000 and
+// 100,000 pods (realistic pods, with a service-account volume named per pod), with and
+// without the per-spec cache; pods/s is per core (the checks run on one goroutine).
+func BenchmarkPSSScale(b *testing.B) {
+	uncached := func(level api.Level) func(*snapshot.Snapshot) int {
+		return func(s *snapshot.Snapshot) int {
+			c := newPSSCache(api.LevelVersion{Level: level, Version: api.LatestVersion()})
+			return len(evaluateUnits(s, c.evaluate, "allowed", pssExpected(level)))
+		}
+	}
+	for _, pods := range []int{10_000, 100_000} {
+		s := synth.Snapshot(pods)
+		for _, bc := range []struct {
+			name string
+			fn   func(*snapshot.Snapshot) int
+		}{
+			{"baseline", func(s *snapshot.Snapshot) int { return len(pssBaseline(s)) }},
+			{"baseline-uncached", uncached(api.LevelBaseline)},
+			{"restricted", func(s *snapshot.Snapshot) int { return len(pssRestricted(s)) }},
+			{"restricted-uncached", uncached(api.LevelRestricted)},
+			{"secrets-env", func(s *snapshot.Snapshot) int { return len(secretsEnv(s)) }},
+			{"index", func(s *snapshot.Snapshot) int { return len(units(s)) }},
+		} {
+			b.Run(fmt.Sprintf("pods=%d/%s", pods, bc.name), func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					if n := bc.fn(s); n != len(s.Deployments) {
+						b.Fatalf("%d results, want %d (one per Deployment)", n, len(s.Deployments))
+					}
+				}
+				b.ReportMetric(float64(pods)*float64(b.N)/b.Elapsed().Seconds(), "pods/s")
+			})
+		}
 	}
 }

@@ -5,8 +5,6 @@ import (
 	"sort"
 	"strings"
 
-	corev1 "k8s.io/api/core/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/pod-security-admission/api"
 	"k8s.io/pod-security-admission/policy"
 
@@ -49,17 +47,11 @@ func pssExpected(level api.Level) string {
 }
 
 // evaluatePSS judges every workload unit at level and the latest policy version. Restricted
-// includes the baseline checks it does not override, as in admission.
+// includes the baseline checks it does not override, as in admission. Each distinct pod spec
+// is evaluated once (see pssCache).
 func evaluatePSS(s *snapshot.Snapshot, level api.Level) []checks.Result {
-	lv := api.LevelVersion{Level: level, Version: api.LatestVersion()}
-	j := func(meta *metav1.ObjectMeta, spec *corev1.PodSpec) string {
-		agg := policy.AggregateCheckResults(pssEvaluator.EvaluatePod(lv, meta, spec))
-		if agg.Allowed {
-			return ""
-		}
-		return forbidden(&agg)
-	}
-	return evaluateUnits(s, j, "allowed", pssExpected(level))
+	c := newPSSCache(api.LevelVersion{Level: level, Version: api.LatestVersion()})
+	return evaluateUnits(s, c.judge, "allowed", pssExpected(level))
 }
 
 // forbidden renders the reasons as the admission plugin does ("privileged (container \"app\"
