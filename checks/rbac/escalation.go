@@ -120,8 +120,40 @@ type move struct {
 	sa   string
 }
 
-// moves lists u's steps, in namespace order, each target once.
+// moves lists u's steps, in namespace order, each target once. It walks u's bindings rather
+// than every namespace: a ClusterRoleBinding grants in all namespaces, a RoleBinding in its
+// own, so the namespaces where u can do something are found from its few bindings.
 func (g *escalationGraph) moves(u rbac.User) []move {
+	bindings := g.e.BindingsFor(u)
+	// where returns the namespaces where u may do r, with the binding that grants it there.
+	where := func(verb, resource, sub string) (nss []string, via map[string]string) {
+		r := rbac.Request{Verb: verb, Resource: resource, Subresource: sub}
+		via = map[string]string{}
+		for _, b := range bindings {
+			if b.Kind == "ClusterRoleBinding" {
+				if b.Allows(r) {
+					for _, ns := range g.namespaces {
+						if _, ok := via[ns]; !ok {
+							via[ns] = grantedBy(b)
+						}
+					}
+				}
+				continue
+			}
+			if _, ok := via[b.Namespace]; !ok {
+				rn := r
+				rn.Namespace = b.Namespace
+				if b.Allows(rn) {
+					via[b.Namespace] = grantedBy(b)
+				}
+			}
+		}
+		for ns := range via {
+			nss = append(nss, ns)
+		}
+		sort.Strings(nss)
+		return nss, via
+	}
 	var out []move
 	seen := map[string]bool{}
 	add := func(m move) {
@@ -130,34 +162,30 @@ func (g *escalationGraph) moves(u rbac.User) []move {
 			out = append(out, m)
 		}
 	}
-	can := func(verb, resource, sub, ns string) (bool, string) {
-		ok, b := g.e.Can(u, rbac.Request{Verb: verb, Resource: resource, Subresource: sub, Namespace: ns})
-		return ok, grantedBy(b)
+	nss, via := where("create", "pods", "")
+	for _, ns := range nss {
+		for _, sa := range g.sas[ns] {
+			add(move{fmt.Sprintf("can create pods in %s (%s) -> a pod runs as ServiceAccount %s/%s", ns, via[ns], ns, sa), ns, sa})
+		}
 	}
-	for _, ns := range g.namespaces {
-		if ok, via := can("create", "pods", "", ns); ok {
-			for _, sa := range g.sas[ns] {
-				add(move{fmt.Sprintf("can create pods in %s (%s) -> a pod runs as ServiceAccount %s/%s", ns, via, ns, sa), ns, sa})
-			}
+	nss, via = where("create", "serviceaccounts", "token")
+	for _, ns := range nss {
+		for _, sa := range g.sas[ns] {
+			add(move{fmt.Sprintf("can create a token for ServiceAccount %s/%s (%s)", ns, sa, via[ns]), ns, sa})
 		}
-		if ok, via := can("create", "serviceaccounts", "token", ns); ok {
-			for _, sa := range g.sas[ns] {
-				add(move{fmt.Sprintf("can create a token for ServiceAccount %s/%s (%s)", ns, sa, via), ns, sa})
-			}
+	}
+	nss, via = where("create", "pods", "exec")
+	for _, ns := range nss {
+		targets := g.execTarget[ns]
+		for _, sa := range sortedKeys(targets) {
+			add(move{fmt.Sprintf("can exec into pod %s/%s (%s), which mounts the token of ServiceAccount %s/%s", ns, targets[sa], via[ns], ns, sa), ns, sa})
 		}
-		if targets := g.execTarget[ns]; len(targets) > 0 {
-			if ok, via := can("create", "pods", "exec", ns); ok {
-				for _, sa := range sortedKeys(targets) {
-					add(move{fmt.Sprintf("can exec into pod %s/%s (%s), which mounts the token of ServiceAccount %s/%s", ns, targets[sa], via, ns, sa), ns, sa})
-				}
-			}
-		}
-		if secrets := g.secretOf[ns]; len(secrets) > 0 {
-			if ok, via := can("get", "secrets", "", ns); ok {
-				for _, sa := range sortedKeys(secrets) {
-					add(move{fmt.Sprintf("can read secret %s/%s (%s), a token of ServiceAccount %s/%s", ns, secrets[sa], via, ns, sa), ns, sa})
-				}
-			}
+	}
+	nss, via = where("get", "secrets", "")
+	for _, ns := range nss {
+		secrets := g.secretOf[ns]
+		for _, sa := range sortedKeys(secrets) {
+			add(move{fmt.Sprintf("can read secret %s/%s (%s), a token of ServiceAccount %s/%s", ns, secrets[sa], via[ns], ns, sa), ns, sa})
 		}
 	}
 	return out
