@@ -48,6 +48,7 @@ import (
 	"fmt"
 	"net/netip"
 	"sort"
+	"sync"
 
 	"go4.org/netipx"
 	corev1 "k8s.io/api/core/v1"
@@ -92,7 +93,8 @@ func (r RuleRef) String() string {
 type Engine struct {
 	pods     []*corev1.Pod
 	podIPs   [][]netip.Addr
-	byName   map[string]int // "ns/name" -> pod index
+	byName   map[string]int // "ns/name" -> pod index, built on first use (checks never need it)
+	nameOnce sync.Once
 	byNS     map[string][]int
 	nsLabels map[string]labels.Set
 	policies []*policy
@@ -138,7 +140,6 @@ func New(pods []corev1.Pod, namespaces []corev1.Namespace, policies []networking
 	e := &Engine{
 		pods:       make([]*corev1.Pod, len(pods)),
 		podIPs:     make([][]netip.Addr, len(pods)),
-		byName:     make(map[string]int, len(pods)),
 		byNS:       map[string][]int{},
 		nsLabels:   make(map[string]labels.Set, len(namespaces)),
 		nsPolicies: map[string][]int{},
@@ -151,7 +152,6 @@ func New(pods []corev1.Pod, namespaces []corev1.Namespace, policies []networking
 		p := &pods[i]
 		e.pods[i] = p
 		e.podIPs[i] = podIPs(p)
-		e.byName[p.Namespace+"/"+p.Name] = i
 		e.byNS[p.Namespace] = append(e.byNS[p.Namespace], i)
 	}
 	for i := range policies {
@@ -315,6 +315,12 @@ type Endpoint struct {
 
 // PodEndpoint returns the pod ns/name as an endpoint.
 func (e *Engine) PodEndpoint(namespace, name string) (Endpoint, bool) {
+	e.nameOnce.Do(func() {
+		e.byName = make(map[string]int, len(e.pods))
+		for i, p := range e.pods {
+			e.byName[p.Namespace+"/"+p.Name] = i
+		}
+	})
 	i, ok := e.byName[namespace+"/"+name]
 	if !ok {
 		return Endpoint{}, false
