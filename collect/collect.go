@@ -12,6 +12,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"runtime/debug"
 	"sync"
 	"time"
 
@@ -112,13 +114,32 @@ func Collect(ctx context.Context, cfg *rest.Config, opts Options) (*snapshot.Sna
 
 	c.progress = newProgress(opts.Progress, len(listers)+1)
 	defer c.progress.done()
+	restoreGC := lessGCWhileListing()
 	c.run(ctx)
+	restoreGC()
 	if err := ctx.Err(); err != nil && errors.Is(err, context.DeadlineExceeded) {
 		return nil, fmt.Errorf("collection did not finish within --timeout %s: raise it for a cluster this size", opts.Timeout)
 	}
 	c.collectCNI(ctx, cfg)
 	c.derive(ctx)
 	return c.snap, nil
+}
+
+// listingGCPercent is the garbage collector's target while the lists arrive (GOGC=100 is the
+// default). The heap only grows while listing, and each collection cycle scans everything
+// kept so far: at the default, a collection of 10,000 pods ran 12 cycles instead of 6, for
+// some 0.2 s more CPU (test/scale, on two cores). A higher target trades some peak memory
+// for that time, during the listing only.
+const listingGCPercent = 300
+
+// lessGCWhileListing raises the garbage collector's target unless the user chose one (GOGC
+// in the environment), and returns the function that restores it.
+func lessGCWhileListing() (restore func()) {
+	if os.Getenv("GOGC") != "" {
+		return func() {}
+	}
+	old := debug.SetGCPercent(listingGCPercent)
+	return func() { debug.SetGCPercent(old) }
 }
 
 type collector struct {
@@ -193,10 +214,13 @@ func outcome(err error) snapshot.Collection {
 
 // listPaged lists a kind page by page. page lists one page and returns its items and the
 // continue token. When a continue token expires (410 Gone, a large list under churn) the list
-// restarts from the beginning, as client-go's pager does.
+// restarts from the beginning, as client-go's pager does. The pages are joined once, at the
+// end, into a slice of the exact size: appending page by page would copy a list of 100,000
+// pods about twice over and leave the copies to the garbage collector.
 func listPaged[T any](ctx context.Context, c *collector, page func(context.Context, metav1.ListOptions) ([]T, string, error)) ([]T, error) {
 	for attempt := 0; ; attempt++ {
-		var all []T
+		var pages [][]T
+		n := 0
 		opts := metav1.ListOptions{Limit: c.opts.PageSize}
 		expired := false
 		for {
@@ -214,14 +238,23 @@ func listPaged[T any](ctx context.Context, c *collector, page func(context.Conte
 			if err != nil {
 				return nil, err
 			}
-			all = append(all, items...)
+			pages = append(pages, items)
+			n += len(items)
 			c.progress.objects(len(items))
 			if cont == "" {
-				return all, nil
+				break
 			}
 			opts.Continue = cont
 		}
 		if !expired {
+			if len(pages) == 1 {
+				return pages[0], nil
+			}
+			all := make([]T, 0, n)
+			for i := range pages {
+				all = append(all, pages[i]...)
+				pages[i] = nil // let the page go as soon as it is copied
+			}
 			return all, nil
 		}
 	}
