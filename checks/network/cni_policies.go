@@ -1,15 +1,15 @@
 /*
 KP-NET-015: the network plugin's own policies are reviewed.
 
-Source: CIS Kubernetes Benchmark 1.12, 5.3.1 "Ensure that the CNI in use supports
-NetworkPolicies" (manual) is where the plugin enters the benchmark; the semantics of the
-plugins' policies from their own documentation: Cilium's CiliumNetworkPolicy and
+Source: the semantics of the plugins' policies from their own documentation: Cilium's CiliumNetworkPolicy and
 CiliumClusterwideNetworkPolicy (cilium.io) add allow and deny rules that combine with
 Kubernetes NetworkPolicies, and Calico's NetworkPolicy and GlobalNetworkPolicy
 (crd.projectcalico.org) are ordered, have Deny and Pass actions, and run before Kubernetes
 policies. kubeposture collects them (collect/cni.go) but does not evaluate them yet, so the
 network controls built on the NetworkPolicy engine report NOT_EVALUATED where they may apply
 rather than a verdict that could be wrong; this control lists them for a person to review.
+It carries no CIS reference: CIS 5.3.1 (the CNI supports NetworkPolicies) applies to every
+cluster, and a list of plugin policies neither passes nor fails it.
 
 Reads: cniPolicies (resource, kind, namespace, name), and the collection outcome of the four
 kinds in resources.
@@ -39,7 +39,6 @@ func init() {
 			Remediation: "Review each listed policy (kubectl get KIND -A -o yaml) against the flows its namespace needs, " +
 				"and keep default-deny and metadata-blocking rules consistent between the plugin's policies " +
 				"and NetworkPolicies.",
-			References: checks.References{CIS: []string{"5.3.1"}},
 		},
 		Evaluate: cniPolicies,
 	})
