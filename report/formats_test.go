@@ -365,7 +365,7 @@ func TestJSONStreamsSameBytes(t *testing.T) {
 }
 
 // wholeJSON is the previous writer: the report encoded in one piece.
-func wholeJSON(t *testing.T, rep *checks.Report) string {
+func wholeJSON(t testing.TB, rep *checks.Report) string {
 	out := *rep
 	if out.Controls == nil {
 		out.Controls = []checks.ControlReport{}
