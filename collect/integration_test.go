@@ -430,6 +430,8 @@ func addControlPlaneVerdicts(v map[string]checks.Status) {
 		"KP-CP-027": checks.Fail, // Go default cipher suites
 		"KP-CP-028": checks.Fail, // token expiration extension defaults to true
 		"KP-CP-044": checks.Fail, // no audit policy
+		"KP-CP-045": checks.Fail, // no --encryption-provider-config: identity
+		"KP-CP-046": checks.Fail, // no --audit-policy-file
 	} {
 		v[id+" "+apiserver] = st
 	}

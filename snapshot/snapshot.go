@@ -46,6 +46,9 @@ type Snapshot struct {
 	// Kubelets holds each node's effective kubelet configuration, read from
 	// /api/v1/nodes/NAME/proxy/configz.
 	Kubelets []Kubelet `json:"kubelets,omitempty"`
+	// Files are control-plane configuration files given on the command line (see
+	// controlplane.go); nil when none was.
+	Files *ControlPlaneFiles `json:"files,omitempty"`
 
 	Nodes           []corev1.Node           `json:"nodes,omitempty"`
 	Namespaces      []corev1.Namespace      `json:"namespaces,omitempty"`

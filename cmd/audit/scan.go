@@ -33,6 +33,7 @@ type scanFlags struct {
 func newScanCommand(kube *genericclioptions.ConfigFlags) *cobra.Command {
 	var sf scanFlags
 	var cf collectFlags
+	var ff fileFlags
 	cmd := &cobra.Command{
 		Use:   "scan",
 		Short: "Audit the cluster (or a snapshot) and report each control's verdict",
@@ -45,7 +46,7 @@ never PASS. Exit code 0: no FAIL at or above --fail-on; 1: failures; 2: error.`,
   audit scan -n payments --fail-on high`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runScan(cmd, kube, &sf, &cf)
+			return runScan(cmd, kube, &sf, &cf, &ff)
 		},
 	}
 	fl := cmd.Flags()
@@ -60,10 +61,11 @@ never PASS. Exit code 0: no FAIL at or above --fail-on; 1: failures; 2: error.`,
 	fl.StringVar(&sf.failOn, "fail-on", "info", "exit 1 when a control of this severity or higher fails: critical, high, medium, low, info (any FAIL); none never fails")
 	fl.StringVar(&sf.nodeReports, "node-reports", "", "merge the node reports ('audit node' outputs) of this directory, or of standard input with -, before the checks run")
 	cf.add(cmd)
+	ff.add(cmd)
 	return cmd
 }
 
-func runScan(cmd *cobra.Command, kube *genericclioptions.ConfigFlags, sf *scanFlags, cf *collectFlags) error {
+func runScan(cmd *cobra.Command, kube *genericclioptions.ConfigFlags, sf *scanFlags, cf *collectFlags, ff *fileFlags) error {
 	// Validate every flag before the (possibly long) collection.
 	sel, err := selection(sf, kube)
 	if err != nil {
@@ -106,6 +108,9 @@ func runScan(cmd *cobra.Command, kube *genericclioptions.ConfigFlags, sf *scanFl
 			return fmt.Errorf("--node-reports: %w", err)
 		}
 		snap.MergeNodeReports(reports)
+	}
+	if err := ff.apply(snap); err != nil {
+		return err
 	}
 	rep := checks.Run(snap, selected, sel)
 

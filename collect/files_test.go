@@ -1,0 +1,135 @@
+package collect
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/kubeposture/kubeposture/snapshot"
+)
+
+const encryptionYAML = `apiVersion: apiserver.config.k8s.io/v1
+kind: EncryptionConfiguration
+resources:
+  - resources: [secrets, configmaps]
+    providers:
+      - aescbc:
+          keys:
+            - name: key1
+              secret: c2VjcmV0LWtleS1tYXRlcmlhbC1uZXZlci1rZXB0LTEyMzQ=
+      - identity: {}
+  - resources: ["*.*"]
+    providers:
+      - kms:
+          apiVersion: v2
+          name: vault
+          endpoint: unix:///run/kms.sock
+      - kms:
+          name: legacy
+`
+
+func TestParseEncryptionConfig(t *testing.T) {
+	c, err := ParseEncryptionConfig([]byte(encryptionYAML))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := json.Marshal(c)
+	if strings.Contains(string(got), "c2VjcmV0") {
+		t.Fatalf("a key secret reached the parsed config: %s", got)
+	}
+	want := `{"path":"","resources":[{"resources":["secrets","configmaps"],"providers":[{"type":"aescbc","keyNames":["key1"]},{"type":"identity"}]},` +
+		`{"resources":["*.*"],"providers":[{"type":"kms","kmsVersion":"v2","name":"vault"},{"type":"kms","kmsVersion":"v1","name":"legacy"}]}]}`
+	if string(got) != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+	for name, doc := range map[string]string{
+		"wrong kind":      "kind: Policy\n",
+		"two types":       "kind: EncryptionConfiguration\nresources:\n- resources: [secrets]\n  providers:\n  - identity: {}\n    aescbc: {keys: []}\n",
+		"no type":         "kind: EncryptionConfiguration\nresources:\n- resources: [secrets]\n  providers:\n  - {}\n",
+		"not yaml":        "kind: [",
+		"providers a map": "kind: EncryptionConfiguration\nresources:\n- resources: [secrets]\n  providers: {identity: {}}\n",
+	} {
+		if _, err := ParseEncryptionConfig([]byte(doc)); err == nil {
+			t.Errorf("%s: parsed without error", name)
+		}
+	}
+}
+
+func TestParseAuditPolicy(t *testing.T) {
+	p, err := ParseAuditPolicy([]byte(`apiVersion: audit.k8s.io/v1
+kind: Policy
+rules:
+  - level: None
+    users: ["system:kube-proxy"]
+    verbs: ["watch"]
+    resources: [{group: "", resources: ["endpoints"]}]
+  - level: Metadata
+    resources: [{group: "", resources: ["secrets", "configmaps"]}]
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Rules) != 2 || p.Rules[0].Users[0] != "system:kube-proxy" || p.Rules[1].Resources[0].Resources[0] != "secrets" {
+		t.Errorf("parsed %+v", p)
+	}
+	if _, err := ParseAuditPolicy([]byte("kind: Policy\nrules:\n- level: Everything\n")); err == nil || !strings.Contains(err.Error(), "rules[0].level") {
+		t.Errorf("unknown level: err = %v", err)
+	}
+}
+
+func TestAddFiles(t *testing.T) {
+	dir := t.TempDir()
+	enc := filepath.Join(dir, "enc.yaml")
+	if err := os.WriteFile(enc, []byte(encryptionYAML), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	snap := snapshot.New()
+	if err := AddFiles(snap, FileOptions{EncryptionConfig: enc}); err != nil {
+		t.Fatal(err)
+	}
+	if snap.Files.Encryption.Path != enc || snap.Resources[snapshot.ResEncryptionConfig].State != snapshot.Collected {
+		t.Errorf("files %+v, resources %+v", snap.Files, snap.Resources)
+	}
+	if _, ok := snap.Resources[snapshot.ResAuditPolicy]; ok {
+		t.Error("audit policy recorded though not given")
+	}
+	err := AddFiles(snap, FileOptions{AuditPolicy: filepath.Join(dir, "missing.yaml")})
+	if err == nil || !strings.Contains(err.Error(), "missing.yaml") {
+		t.Errorf("missing file: err = %v, want one naming it", err)
+	}
+}
+
+func FuzzParseEncryptionConfig(f *testing.F) {
+	f.Add([]byte(encryptionYAML))
+	f.Add([]byte("kind: EncryptionConfiguration\nresources: [{resources: [secrets], providers: [{identity: {}}]}]"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		c, err := ParseEncryptionConfig(data)
+		if err != nil {
+			return
+		}
+		for _, r := range c.Resources {
+			for _, p := range r.Providers {
+				if p.Type == "" {
+					t.Fatalf("provider without a type: %+v", c)
+				}
+			}
+		}
+	})
+}
+
+func FuzzParseAuditPolicy(f *testing.F) {
+	f.Add([]byte("kind: Policy\nrules:\n- level: Metadata\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		p, err := ParseAuditPolicy(data)
+		if err != nil {
+			return
+		}
+		for _, r := range p.Rules {
+			if !contains(auditLevels, r.Level) {
+				t.Fatalf("rule with level %q accepted", r.Level)
+			}
+		}
+	})
+}
