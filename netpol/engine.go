@@ -25,8 +25,9 @@
 //     namespaceSelector alone means every pod of the selected namespaces (NetworkPolicyPeer).
 //   - ipBlock matches addresses in cidr and not in any except (IPBlock). Whether an ipBlock
 //     matches pod addresses is left to the network plugin by the documentation; this engine
-//     matches them when the snapshot knows the pod's IP, which overstates rather than
-//     understates what is reachable.
+//     matches them when the snapshot knows the pod's IP, as the upstream conformance tests
+//     expect (test/e2e/network/netpol/network_policy.go builds ipBlocks from pod IPs), and
+//     which overstates rather than understates what is reachable.
 //   - A port with protocol omitted is TCP; port omitted matches every port of the protocol;
 //     endPort makes an inclusive range; a named port matches when the destination pod has a
 //     container port of that name and protocol whose number is the connection's port
