@@ -1,0 +1,139 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"testing"
+	"time"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/kubernetes"
+
+	"github.com/kubeposture/kubeposture/collect"
+	"github.com/kubeposture/kubeposture/internal/testcluster"
+	"github.com/kubeposture/kubeposture/snapshot"
+)
+
+// A smoke test of the benchmark's parts at 100 pods against the real test cluster: the
+// loader creates what it says, the floor lists what the collector collects. The benchmark
+// itself (go run ./test/scale) is not run by go test.
+var cluster *testcluster.Cluster
+
+func TestMain(m *testing.M) {
+	os.Exit(runMain(m))
+}
+
+func runMain(m *testing.M) int {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
+	defer cancel()
+	var err error
+	cluster, err = testcluster.Start(ctx, testcluster.Options{APIServerFlags: apiServerFlags, Log: os.Stderr})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer cluster.Stop()
+	return m.Run()
+}
+
+func TestLoadAndFloor(t *testing.T) {
+	ctx := context.Background()
+	const pods = 100
+	ls, err := load(ctx, loaderClient(cluster.Admin), pods, 4, io.Discard)
+	if err != nil {
+		t.Fatalf("load: %v", err)
+	}
+	if ls.Pods != pods || ls.Namespaces != 2 {
+		t.Errorf("loaded %d pods in %d namespaces, want %d in 2", ls.Pods, ls.Namespaces, pods)
+	}
+
+	// What the server holds is what the estate's plan says, per namespace of 50 pods.
+	cs, err := kubernetes.NewForConfig(cluster.Admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	counts := map[string]func(ns string) (int, error){
+		"pods": func(ns string) (int, error) {
+			l, err := cs.CoreV1().Pods(ns).List(ctx, metav1.ListOptions{})
+			return lenOr(l, err, func() int { return len(l.Items) })
+		},
+		"deployments": func(ns string) (int, error) {
+			l, err := cs.AppsV1().Deployments(ns).List(ctx, metav1.ListOptions{})
+			return lenOr(l, err, func() int { return len(l.Items) })
+		},
+		"replicasets": func(ns string) (int, error) {
+			l, err := cs.AppsV1().ReplicaSets(ns).List(ctx, metav1.ListOptions{})
+			return lenOr(l, err, func() int { return len(l.Items) })
+		},
+		"statefulsets": func(ns string) (int, error) {
+			l, err := cs.AppsV1().StatefulSets(ns).List(ctx, metav1.ListOptions{})
+			return lenOr(l, err, func() int { return len(l.Items) })
+		},
+		"daemonsets": func(ns string) (int, error) {
+			l, err := cs.AppsV1().DaemonSets(ns).List(ctx, metav1.ListOptions{})
+			return lenOr(l, err, func() int { return len(l.Items) })
+		},
+		"jobs": func(ns string) (int, error) {
+			l, err := cs.BatchV1().Jobs(ns).List(ctx, metav1.ListOptions{})
+			return lenOr(l, err, func() int { return len(l.Items) })
+		},
+		"secrets": func(ns string) (int, error) {
+			l, err := cs.CoreV1().Secrets(ns).List(ctx, metav1.ListOptions{})
+			return lenOr(l, err, func() int { return len(l.Items) })
+		},
+	}
+	want := map[string]int{"pods": podsPerNamespace, "deployments": deployments, "replicasets": deployments,
+		"statefulsets": statefulSets, "daemonsets": 1, "jobs": jobsPerCron, "secrets": deployments + 1}
+	for _, ns := range []string{"team-0000", "team-0001"} {
+		for kind, count := range counts {
+			n, err := count(ns)
+			if err != nil {
+				t.Fatalf("list %s in %s: %v", kind, ns, err)
+			}
+			if n != want[kind] {
+				t.Errorf("%s: %d %s, want %d", ns, n, kind, want[kind])
+			}
+		}
+	}
+
+	// Every pod of a workload points at its controller, as the controllers would set it:
+	// the scan folds them into workloads only then.
+	l, err := cs.CoreV1().Pods("team-0001").List(ctx, metav1.ListOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range l.Items {
+		if ref := metav1.GetControllerOf(&p); ref == nil || ref.UID == "" {
+			t.Errorf("pod %s has no controller reference", p.Name)
+		}
+	}
+
+	// The floor reads exactly what the collector collects.
+	n, err := floor(ctx, cluster.Admin, scanDefaults)
+	if err != nil {
+		t.Fatalf("floor: %v", err)
+	}
+	snap, err := collect.Collect(ctx, cluster.Admin, collect.Options{SkipKubelet: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var collected int64
+	for r, c := range snap.Resources {
+		if r == snapshot.ResControlPlane || r == snapshot.ResKubeletConfigs || c.State != snapshot.Collected {
+			continue
+		}
+		collected += int64(c.Count)
+	}
+	if n != collected || n < ls.Objects {
+		t.Errorf("floor listed %d objects, the collector %d, the loader created %d", n, collected, ls.Objects)
+	}
+}
+
+func lenOr[L any](l L, err error, n func() int) (int, error) {
+	if err != nil {
+		return 0, err
+	}
+	return n(), nil
+}

@@ -1,0 +1,354 @@
+// Command scale measures kubeposture against a real API server holding a realistic estate
+// of N pods: it starts the test cluster (internal/testcluster), loads the estate, then
+// measures, in the same run and against the same server,
+//
+//  1. the floor: a bare paged LIST of every kind the scan reads, with the scan's client
+//     settings (the least any live scan must spend);
+//  2. `audit scan` live, the real binary as a subprocess;
+//  3. `audit collect`, which writes the snapshot, and `audit scan --snapshot` of it (checks
+//     and report alone);
+//
+// each as a subprocess, with wall time, CPU time and peak RSS from the kernel (rusage), and
+// prints a table and writes it as JSON.
+//
+//	go run ./test/scale -pods 10000
+//	go run ./test/scale -pods 1000 -runs 5 -json scale-1000.json
+//
+// The test cluster has no kubelet, so every run passes --skip-kubelet (the floor does not read
+// nodes/proxy either). It is a benchmark, not a test: `go test ./...` runs only a smoke test of
+// the loader at 100 pods.
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"syscall"
+	"text/tabwriter"
+	"time"
+
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/rest"
+	"k8s.io/client-go/tools/clientcmd"
+
+	"github.com/kubeposture/kubeposture/internal/testcluster"
+	"github.com/kubeposture/kubeposture/snapshot"
+)
+
+// apiServerFlags raise the API server's in-flight limits so that the loader's concurrent
+// creates are not turned away; reads are unaffected at the scan's rate.
+var apiServerFlags = []string{"--max-requests-inflight=2000", "--max-mutating-requests-inflight=1000"}
+
+func main() {
+	pods := flag.Int("pods", 10000, "pods in the estate (in pods/50 namespaces)")
+	runs := flag.Int("runs", 3, "measurements of each phase; the table shows the median")
+	workers := flag.Int("workers", 48, "namespaces loaded at once")
+	jsonPath := flag.String("json", "", "write the results as JSON to this file (default scale-PODS.json)")
+	keep := flag.String("keep", "", "keep the snapshot and reports in this directory")
+	hold := flag.Bool("hold", false, "load the estate, then keep the cluster up (kubeconfig in -keep) until interrupted, instead of measuring")
+	auditBin := flag.String("audit", "", "measure this audit binary (default: build ./cmd/audit from this checkout)")
+	floorMode := flag.Bool("floor", false, "internal: run the floor listing against -kubeconfig and print the object count")
+	kubeconfig := flag.String("kubeconfig", "", "internal: the kubeconfig of -floor")
+	flag.Parse()
+
+	if *floorMode {
+		if err := runFloor(*kubeconfig); err != nil {
+			fmt.Fprintln(os.Stderr, "scale: floor:", err)
+			os.Exit(1)
+		}
+		return
+	}
+	if *jsonPath == "" {
+		*jsonPath = fmt.Sprintf("scale-%d.json", *pods)
+	}
+	if err := run(*pods, *runs, *workers, *jsonPath, *keep, *auditBin, *hold); err != nil {
+		fmt.Fprintln(os.Stderr, "scale:", err)
+		os.Exit(1)
+	}
+}
+
+func runFloor(kubeconfig string) error {
+	cfg, err := clientcmd.BuildConfigFromFlags("", kubeconfig)
+	if err != nil {
+		return err
+	}
+	n, err := floor(context.Background(), cfg, scanDefaults)
+	if err != nil {
+		return err
+	}
+	fmt.Println(n)
+	return nil
+}
+
+// Results is the JSON document the command writes.
+type Results struct {
+	Pods       int       `json:"pods"`
+	Objects    int64     `json:"objects"`
+	Kubernetes string    `json:"kubernetes"`
+	CPUs       int       `json:"cpus"`
+	GoVersion  string    `json:"goVersion"`
+	Date       time.Time `json:"date"`
+	Load       loadStats `json:"load"`
+	Phases     []Phase   `json:"phases"`
+	// LiveOverFloor is the live scan's median wall time over the floor's; LiveOverFloorPaired
+	// the median of the ratios of each run, whose floor and scan ran back to back (on a shared
+	// machine, less sensitive to load that comes and goes).
+	LiveOverFloor       float64 `json:"liveOverFloor"`
+	LiveOverFloorPaired float64 `json:"liveOverFloorPaired"`
+}
+
+// Phase is one measured command: the medians of its runs, and every run.
+type Phase struct {
+	Name          string   `json:"name"`
+	Command       string   `json:"command"`
+	WallSeconds   float64  `json:"wallSeconds"`
+	CPUSeconds    float64  `json:"cpuSeconds"`
+	PeakRSSMiB    float64  `json:"peakRssMiB"`
+	ObjectsPerSec float64  `json:"objectsPerSecond"`
+	Samples       []Sample `json:"samples"`
+}
+
+// Sample is one run of a command, as the kernel accounted it.
+type Sample struct {
+	WallSeconds float64 `json:"wallSeconds"`
+	CPUSeconds  float64 `json:"cpuSeconds"` // user + system
+	PeakRSSMiB  float64 `json:"peakRssMiB"`
+}
+
+func run(pods, runs, workers int, jsonPath, keep, audit string, hold bool) error {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	dir := keep
+	if dir == "" {
+		var err error
+		if dir, err = os.MkdirTemp("", "kubeposture-scale-"); err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+	} else if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	if audit == "" {
+		audit = filepath.Join(dir, "audit")
+		if err := buildAudit(audit); err != nil {
+			return err
+		}
+	}
+
+	c, err := testcluster.Start(ctx, testcluster.Options{APIServerFlags: apiServerFlags, Log: os.Stderr})
+	if err != nil {
+		return err
+	}
+	defer c.Stop()
+	kubeconfig := filepath.Join(dir, "kubeconfig")
+	if err := c.WriteKubeconfig(kubeconfig); err != nil {
+		return err
+	}
+
+	fmt.Fprintf(os.Stderr, "scale: loading %d pods into Kubernetes %s\n", pods, c.Version)
+	ls, err := load(ctx, loaderClient(c.Admin), pods, workers, os.Stderr)
+	if err != nil {
+		return fmt.Errorf("load: %w", err)
+	}
+	fmt.Fprintf(os.Stderr, "scale: loaded %d objects (%d pods, %d namespaces) in %.1f s (%.0f objects/s)\n",
+		ls.Objects, ls.Pods, ls.Namespaces, ls.Seconds, ls.PerSecond)
+	if hold {
+		fmt.Fprintf(os.Stderr, "scale: holding the cluster; kubeconfig: %s; Ctrl-C to stop\n", kubeconfig)
+		<-ctx.Done()
+		return nil
+	}
+
+	self, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	snap := filepath.Join(dir, "snapshot.json")
+	devnull := "--output-file=" + os.DevNull
+	commands := []struct {
+		name, display string
+		args          []string
+	}{
+		{"LIST floor", "bare paged LIST of every kind (protobuf, pages of 500, QPS 100, 8 kinds at once)",
+			[]string{self, "-floor", "-kubeconfig", kubeconfig}},
+		{"audit scan (live)", "audit scan --skip-kubelet --fail-on none",
+			[]string{audit, "scan", "--kubeconfig", kubeconfig, "--skip-kubelet", "--fail-on", "none", devnull}},
+		{"audit collect", "audit collect --skip-kubelet -o snapshot.json",
+			[]string{audit, "collect", "--kubeconfig", kubeconfig, "--skip-kubelet", "-o", snap}},
+		{"audit scan --snapshot", "audit scan --snapshot snapshot.json --fail-on none",
+			[]string{audit, "scan", "--snapshot", snap, "--fail-on", "none", devnull}},
+	}
+
+	// One unmeasured floor warms the server's caches and gives the object count.
+	out, _, err := measure(commands[0].args)
+	if err != nil {
+		return err
+	}
+	objects, err := strconv.ParseInt(strings.TrimSpace(out), 10, 64)
+	if err != nil {
+		return fmt.Errorf("floor printed %q, not a count", out)
+	}
+
+	samples := make([][]Sample, len(commands))
+	for r := 0; r < runs; r++ {
+		for i, cmd := range commands {
+			_, s, err := measure(cmd.args)
+			if err != nil {
+				return fmt.Errorf("%s: %w", cmd.name, err)
+			}
+			fmt.Fprintf(os.Stderr, "scale: run %d: %-22s %6.2f s wall %6.2f s cpu %6.0f MiB\n", r+1, cmd.name, s.WallSeconds, s.CPUSeconds, s.PeakRSSMiB)
+			samples[i] = append(samples[i], s)
+		}
+	}
+	if err := checkSnapshot(snap, objects); err != nil {
+		return err
+	}
+
+	res := Results{Pods: ls.Pods, Objects: objects, Kubernetes: c.Version, CPUs: runtime.NumCPU(),
+		GoVersion: runtime.Version(), Date: time.Now().UTC(), Load: ls}
+	for i, cmd := range commands {
+		p := Phase{Name: cmd.name, Command: cmd.display, Samples: samples[i],
+			WallSeconds: median(samples[i], func(s Sample) float64 { return s.WallSeconds }),
+			CPUSeconds:  median(samples[i], func(s Sample) float64 { return s.CPUSeconds }),
+			PeakRSSMiB:  median(samples[i], func(s Sample) float64 { return s.PeakRSSMiB }),
+		}
+		p.ObjectsPerSec = float64(objects) / p.WallSeconds
+		res.Phases = append(res.Phases, p)
+	}
+	res.LiveOverFloor = res.Phases[1].WallSeconds / res.Phases[0].WallSeconds
+	ratios := make([]Sample, runs)
+	for r := range ratios {
+		ratios[r].WallSeconds = samples[1][r].WallSeconds / samples[0][r].WallSeconds
+	}
+	res.LiveOverFloorPaired = median(ratios, func(s Sample) float64 { return s.WallSeconds })
+	printTable(os.Stdout, &res)
+	data, err := json.MarshalIndent(&res, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(jsonPath, append(data, '\n'), 0o644); err != nil {
+		return err
+	}
+	fmt.Fprintf(os.Stderr, "scale: wrote %s\n", jsonPath)
+	return nil
+}
+
+// loaderClient raises the client's limits far above the API server's capacity: the loader's
+// speed is then the server's.
+func loaderClient(admin *rest.Config) kubernetes.Interface {
+	cfg := rest.CopyConfig(admin)
+	cfg.QPS, cfg.Burst = 5000, 10000
+	// PodSecurity warnings and the TLS secrets' "no PEM data" would flood the log.
+	cfg.WarningHandler = rest.NoWarnings{}
+	cfg.ContentType = "application/vnd.kubernetes.protobuf"
+	cfg.AcceptContentTypes = "application/vnd.kubernetes.protobuf,application/json"
+	return kubernetes.NewForConfigOrDie(cfg)
+}
+
+// buildAudit builds cmd/audit from this checkout, so that the measured binary is the code
+// under test.
+func buildAudit(out string) error {
+	root, err := moduleRoot()
+	if err != nil {
+		return err
+	}
+	cmd := exec.Command("go", "build", "-o", out, "./cmd/audit")
+	cmd.Dir = root
+	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("build cmd/audit: %w", err)
+	}
+	return nil
+}
+
+func moduleRoot() (string, error) {
+	_, file, _, ok := runtime.Caller(0)
+	if !ok {
+		return "", fmt.Errorf("cannot locate the source tree")
+	}
+	return filepath.Clean(filepath.Join(filepath.Dir(file), "..", "..")), nil
+}
+
+// measure runs a command and returns its standard output and the kernel's accounting of it.
+func measure(args []string) (string, Sample, error) {
+	cmd := exec.Command(args[0], args[1:]...)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	start := time.Now()
+	err := cmd.Run()
+	wall := time.Since(start)
+	if err != nil {
+		return "", Sample{}, fmt.Errorf("%s: %w\n%s", strings.Join(args, " "), err, tailOf(stderr.String()))
+	}
+	ru := cmd.ProcessState.SysUsage().(*syscall.Rusage)
+	cpu := time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	return stdout.String(), Sample{WallSeconds: wall.Seconds(), CPUSeconds: cpu.Seconds(),
+		PeakRSSMiB: float64(ru.Maxrss) / 1024}, nil // Maxrss is in KiB on Linux
+}
+
+func tailOf(s string) string {
+	if len(s) > 2000 {
+		return "..." + s[len(s)-2000:]
+	}
+	return s
+}
+
+func median(ss []Sample, f func(Sample) float64) float64 {
+	v := make([]float64, len(ss))
+	for i, s := range ss {
+		v[i] = f(s)
+	}
+	sort.Float64s(v)
+	if len(v)%2 == 1 {
+		return v[len(v)/2]
+	}
+	return (v[len(v)/2-1] + v[len(v)/2]) / 2
+}
+
+// checkSnapshot makes sure the scan saw what the floor listed: a scan that silently skipped
+// a kind would look fast.
+func checkSnapshot(path string, floorObjects int64) error {
+	s, err := snapshot.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	var n int64
+	for r, c := range s.Resources {
+		if r == snapshot.ResControlPlane || r == snapshot.ResKubeletConfigs {
+			continue
+		}
+		if c.State != snapshot.Collected {
+			return fmt.Errorf("the snapshot has %s %s: %s", r, c.State, c.Message)
+		}
+		n += int64(c.Count)
+	}
+	if n != floorObjects {
+		return fmt.Errorf("the snapshot holds %d objects, the floor listed %d", n, floorObjects)
+	}
+	return nil
+}
+
+func printTable(w io.Writer, r *Results) {
+	fmt.Fprintf(w, "\n%d pods, %d objects, Kubernetes %s, %d CPUs; loaded in %.0f s (%.0f objects/s); median of %d runs\n\n",
+		r.Pods, r.Objects, r.Kubernetes, r.CPUs, r.Load.Seconds, r.Load.PerSecond, len(r.Phases[0].Samples))
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "phase\twall\tCPU\tpeak RSS\tobjects/s\tvs floor\t")
+	floorWall := r.Phases[0].WallSeconds
+	for _, p := range r.Phases {
+		fmt.Fprintf(tw, "%s\t%.2f s\t%.2f s\t%.0f MiB\t%.0f\t%.2fx\t\n", p.Name, p.WallSeconds, p.CPUSeconds, p.PeakRSSMiB,
+			p.ObjectsPerSec, p.WallSeconds/floorWall)
+	}
+	tw.Flush()
+	fmt.Fprintf(w, "\nlive scan / floor: %.2fx (medians), %.2fx (median of each run's ratio)\n", r.LiveOverFloor, r.LiveOverFloorPaired)
+}
