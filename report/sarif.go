@@ -47,9 +47,9 @@ func Fingerprint(clusterUID, controlID string, r checks.Resource) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// buildSARIF turns the report into a SARIF 2.1.0 log: every selected control is a rule (so a
-// dashboard knows the full rule set, passing ones included), and every FAIL result is a result
-// located by a logical location naming the cluster object.
+// buildSARIF turns the report into a SARIF 2.1.0 log without its results: every selected
+// control is a rule (so a dashboard knows the full rule set, passing ones included). The
+// results are made one at a time by sarifResult, as writeSARIF streams them.
 func buildSARIF(rep *checks.Report) *sarif.Report {
 	log := sarif.NewReport()
 	run := sarif.NewRunWithInformationURI("kubeposture", InformationURI)
@@ -69,37 +69,6 @@ func buildSARIF(rep *checks.Report) *sarif.Report {
 		props.Add("severity", string(c.Severity))
 		props.Add("layer", string(c.Layer))
 		rule.WithProperties(props)
-	}
-	for _, c := range rep.Controls {
-		idx := run.GetRuleIndex(c.ID)
-		for _, r := range c.Results {
-			if r.Status != checks.Fail {
-				continue
-			}
-			loc := sarif.NewLogicalLocation().
-				WithName(orKind(r.Resource)).
-				WithFullyQualifiedName(r.Resource.String()).
-				WithKind("resource")
-			props := sarif.NewPropertyBag()
-			props.Add("kind", r.Resource.Kind)
-			if r.Resource.Namespace != "" {
-				props.Add("namespace", r.Resource.Namespace)
-			}
-			loc.WithProperties(props)
-			res := sarif.NewRuleResult(c.ID).WithRuleIndex(idx).
-				WithLevel(sarifLevel(c.Severity)).
-				WithMessage(sarif.NewTextMessage(resultMessage(c.Control, r))).
-				AddLocation(sarif.NewLocation().AddLogicalLocation(loc)).
-				WithPartialFingerprints(map[string]string{FingerprintKey: Fingerprint(rep.Cluster.UID, c.ID, r.Resource)})
-			evidence := sarif.NewPropertyBag()
-			for k, v := range map[string]string{"observed": r.Evidence.Observed, "expected": r.Evidence.Expected, "where": r.Evidence.Where} {
-				if v != "" {
-					evidence.Add(k, v)
-				}
-			}
-			res.WithProperties(evidence)
-			run.AddResult(res)
-		}
 	}
 	// What could not be read is a property of the run, not a result: NOT_EVALUATED is no
 	// finding, but a reader must know the run did not see everything.
@@ -129,27 +98,123 @@ func buildSARIF(rep *checks.Report) *sarif.Report {
 	return log
 }
 
+// sarifResult is the SARIF result of a FAIL result r of control c (rule ruleIndex), located
+// by a logical location naming the cluster object.
+func sarifResult(rep *checks.Report, c *checks.ControlReport, ruleIndex int, r *checks.Result) *sarif.Result {
+	loc := sarif.NewLogicalLocation().
+		WithName(orKind(r.Resource)).
+		WithFullyQualifiedName(r.Resource.String()).
+		WithKind("resource")
+	props := sarif.NewPropertyBag()
+	props.Add("kind", r.Resource.Kind)
+	if r.Resource.Namespace != "" {
+		props.Add("namespace", r.Resource.Namespace)
+	}
+	loc.WithProperties(props)
+	res := sarif.NewRuleResult(c.ID).WithRuleIndex(ruleIndex).
+		WithLevel(sarifLevel(c.Severity)).
+		WithMessage(sarif.NewTextMessage(resultMessage(c.Control, *r))).
+		AddLocation(sarif.NewLocation().AddLogicalLocation(loc)).
+		WithPartialFingerprints(map[string]string{FingerprintKey: Fingerprint(rep.Cluster.UID, c.ID, r.Resource)})
+	evidence := sarif.NewPropertyBag()
+	for k, v := range map[string]string{"observed": r.Evidence.Observed, "expected": r.Evidence.Expected, "where": r.Evidence.Where} {
+		if v != "" {
+			evidence.Add(k, v)
+		}
+	}
+	return res.WithProperties(evidence)
+}
+
+// resultsSentinel stands for the results array in the encoded log, where writeSARIF streams
+// them.
+const resultsSentinel = "\x00kubeposture-results\x00"
+
 func writeSARIF(w io.Writer, rep *checks.Report) error {
-	raw, err := json.Marshal(buildSARIF(rep))
+	log := buildSARIF(rep)
+	// go-sarif writes every optional array as [] and every optional index as -1 (so that it
+	// never writes a null the schema would refuse); those are SARIF's defaults, and in a log
+	// of thousands of results they would be most of its bytes: dropDefaults drops them. The
+	// log is encoded without its results, which are then streamed one by one where the
+	// sentinel stands, so that a large report is never held as one SARIF document.
+	doc, err := compactJSON(log)
 	if err != nil {
 		return fmt.Errorf("report: sarif: %w", err)
 	}
-	// go-sarif writes every optional array as [] and every optional index as -1 (so that it
-	// never writes a null the schema would refuse); those are SARIF's defaults, and in a log
-	// of thousands of results they would be most of its bytes. Drop them.
+	doc.(map[string]any)["runs"].([]any)[0].(map[string]any)["results"] = resultsSentinel
+	var head bytes.Buffer
+	enc := json.NewEncoder(&head)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(doc); err != nil {
+		return fmt.Errorf("report: sarif: %w", err)
+	}
+	quoted, _ := json.Marshal(resultsSentinel)
+	before, after, ok := bytes.Cut(head.Bytes(), quoted)
+	if !ok {
+		return fmt.Errorf("report: sarif: results placeholder lost")
+	}
+	// The indentation of the "results" line, for the results' own lines.
+	indent := before[bytes.LastIndexByte(before, '\n')+1:]
+	indent = indent[:len(indent)-len(bytes.TrimLeft(indent, " "))]
+	bw := &errWriter{w: w}
+	bw.Write(before)
+	bw.Write([]byte("["))
+	n := 0
+	var buf bytes.Buffer
+	renc := json.NewEncoder(&buf)
+	renc.SetIndent(string(indent)+"  ", "  ")
+	renc.SetEscapeHTML(false)
+	for i := range rep.Controls {
+		c := &rep.Controls[i]
+		idx := log.Runs[0].GetRuleIndex(c.ID)
+		for j := range c.Results {
+			if c.Results[j].Status != checks.Fail {
+				continue
+			}
+			v, err := compactJSON(sarifResult(rep, c, idx, &c.Results[j]))
+			if err != nil {
+				return fmt.Errorf("report: sarif: %w", err)
+			}
+			buf.Reset()
+			if n > 0 {
+				buf.WriteByte(',')
+			}
+			buf.WriteByte('\n')
+			buf.Write(indent)
+			buf.WriteString("  ")
+			if err := renc.Encode(v); err != nil {
+				return fmt.Errorf("report: sarif: %w", err)
+			}
+			buf.Truncate(buf.Len() - 1)
+			bw.Write(buf.Bytes())
+			n++
+		}
+	}
+	if n > 0 {
+		bw.Write([]byte("\n"))
+		bw.Write(indent)
+	}
+	bw.Write([]byte("]"))
+	bw.Write(after)
+	if bw.err != nil {
+		return fmt.Errorf("report: sarif: %w", bw.err)
+	}
+	return nil
+}
+
+// compactJSON encodes v and decodes it back as generic JSON without SARIF's defaults.
+func compactJSON(v any) (any, error) {
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
 	var doc any
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
 	if err := dec.Decode(&doc); err != nil {
-		return fmt.Errorf("report: sarif: %w", err)
+		return nil, err
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(dropDefaults(doc)); err != nil {
-		return fmt.Errorf("report: sarif: %w", err)
-	}
-	return nil
+	return dropDefaults(doc), nil
 }
 
 // sarifDefaultMinusOne are the SARIF properties whose default is -1.
