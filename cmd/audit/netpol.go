@@ -84,6 +84,7 @@ func runNetpol(out io.Writer, kube *genericclioptions.ConfigFlags, nf *netpolFla
 	if nf.snapshot != "" {
 		snap, err = snapshot.ReadFile(nf.snapshot)
 	} else {
+		cf.skipKubelet = true // kubelet configuration plays no part in the answer
 		snap, err = collectLive(kube, cf)
 	}
 	if err != nil {

@@ -23,6 +23,7 @@ and reports every control's verdict with its evidence and remediation.`,
 	kube.AddFlags(root.PersistentFlags())
 
 	root.AddCommand(newScanCommand(kube), newCollectCommand(kube), newControlsCommand(), newVersionCommand())
+	root.AddCommand(newNetpolCommand(kube))
 	root.AddCommand(newReportCommand())
 	root.AddCommand(newDiffCommand())
 	root.AddCommand(newVerifyCommand())
