@@ -10,6 +10,8 @@
 // (manifest.sig holds the raw signature: 64 bytes for ed25519, ASN.1 DER over SHA-256 for
 // ECDSA; cosign's verify-blob takes the same signature base64-encoded.) Because the manifest
 // holds every file's digest, the statement's included, one signature covers the whole bundle.
+// Signed bundles also carry the statement in a DSSE envelope signed with the same key, the
+// form in-toto and cosign tools read attestations in.
 //
 // A bundle is a directory or a .tar.gz archive of the same flat set of files.
 package evidence
@@ -40,7 +42,13 @@ const (
 	SignatureName = "manifest.sig"
 	PublicKeyName = "signer.pub.pem"
 	StatementName = "attestation.intoto.json"
+	// EnvelopeName is the statement signed in a DSSE envelope (in signed bundles), the form
+	// in-toto and cosign tools read attestations in.
+	EnvelopeName = "attestation.intoto.dsse.json"
 )
+
+// PayloadType is the DSSE payload type of an in-toto statement.
+const PayloadType = "application/vnd.in-toto+json"
 
 // ManifestAPIVersion identifies the manifest format.
 const ManifestAPIVersion = "kubeposture.io/evidence/v1alpha1"
@@ -123,7 +131,7 @@ func Build(in Input, key *SigningKey) (map[string][]byte, error) {
 			return nil, err
 		}
 		switch name {
-		case ManifestName, SignatureName, PublicKeyName, StatementName:
+		case ManifestName, SignatureName, PublicKeyName, StatementName, EnvelopeName:
 			return nil, fmt.Errorf("evidence: %q is a name the bundle uses for itself", name)
 		}
 		out[name] = data
@@ -139,6 +147,11 @@ func Build(in Input, key *SigningKey) (map[string][]byte, error) {
 	var err error
 	if out[StatementName], err = marshal(st); err != nil {
 		return nil, err
+	}
+	if key != nil {
+		if out[EnvelopeName], err = key.envelope(out[StatementName]); err != nil {
+			return nil, err
+		}
 	}
 	m := Manifest{APIVersion: ManifestAPIVersion, Kind: "EvidenceManifest", ToolVersion: in.ToolVersion,
 		CatalogVersion: in.CatalogVersion, Cluster: rep.Cluster, CollectedAt: rep.CollectedAt, CreatedAt: in.CreatedAt.UTC()}

@@ -87,6 +87,15 @@ func publicKey(t *testing.T, k *SigningKey) crypto.PublicKey {
 	return pub
 }
 
+func publicKeyOf(t *testing.T, pemData []byte) crypto.PublicKey {
+	t.Helper()
+	pub, err := ParsePublicKey(pemData)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pub
+}
+
 func mustVerify(t *testing.T, path string, key crypto.PublicKey) *Result {
 	t.Helper()
 	res, err := Verify(path, key)
@@ -115,7 +124,7 @@ func TestBundleContents(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, name := range []string{"snapshot.json", "report.json", "report.html", "report.sarif", ManifestName, SignatureName, PublicKeyName, StatementName} {
+	for _, name := range []string{"snapshot.json", "report.json", "report.html", "report.sarif", ManifestName, SignatureName, PublicKeyName, StatementName, EnvelopeName} {
 		if _, ok := files[name]; !ok {
 			t.Errorf("bundle lacks %s", name)
 		}
@@ -124,12 +133,16 @@ func TestBundleContents(t *testing.T) {
 	if err := json.Unmarshal(files[ManifestName], &m); err != nil {
 		t.Fatal(err)
 	}
-	if m.ToolVersion != "v0.1.0-test" || m.CatalogVersion != "sha256:abc" || m.Cluster.UID != "uid-1" || m.CreatedAt.IsZero() || len(m.Files) != 5 {
+	if m.ToolVersion != "v0.1.0-test" || m.CatalogVersion != "sha256:abc" || m.Cluster.UID != "uid-1" || m.CreatedAt.IsZero() || len(m.Files) != 6 {
 		t.Errorf("manifest: %+v", m)
 	}
 	var st Statement
 	if err := json.Unmarshal(files[StatementName], &st); err != nil {
 		t.Fatal(err)
+	}
+	payload, err := openEnvelope(files[EnvelopeName], publicKeyOf(t, files[PublicKeyName]))
+	if err != nil || !bytes.Equal(payload, files[StatementName]) {
+		t.Errorf("the DSSE envelope does not carry the statement: %v", err)
 	}
 	if st.Type != "https://in-toto.io/Statement/v1" || len(st.Subject) != 4 || st.Predicate.Cluster.UID != "uid-1" || st.Predicate.Summary.Total.Score != -1 {
 		t.Errorf("statement: %+v", st)
@@ -185,7 +198,7 @@ func TestTamper(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, name := range []string{"snapshot.json", "report.json", "report.html", "report.sarif", StatementName} {
+	for _, name := range []string{"snapshot.json", "report.json", "report.html", "report.sarif", StatementName, EnvelopeName} {
 		t.Run(name, func(t *testing.T) {
 			dir := filepath.Join(t.TempDir(), "bundle")
 			if err := writeDir(dir, files); err != nil {
@@ -291,6 +304,20 @@ func TestTamperManifestAndKey(t *testing.T) {
 		}
 		c[ManifestName], _ = marshal(m)
 	}, nil, StatementName, `subject "report.json" has sha256`)
+	// An envelope re-signed by another key over another statement, in a bundle whose
+	// manifest was rebuilt to match (checked without a key, against the bundle's own).
+	check("envelope re-signed", func(c map[string][]byte) {
+		c[EnvelopeName], _ = forger.envelope([]byte(`{"_type":"https://in-toto.io/Statement/v1"}`))
+		var m Manifest
+		json.Unmarshal(c[ManifestName], &m)
+		for i := range m.Files {
+			if m.Files[i].Name == EnvelopeName {
+				m.Files[i].SHA256, m.Files[i].Size = digest(c[EnvelopeName]), int64(len(c[EnvelopeName]))
+			}
+		}
+		c[ManifestName], _ = marshal(m)
+		c[SignatureName], _ = key.Sign(c[ManifestName])
+	}, pub, EnvelopeName, "no signature verifies")
 	check("signature truncated", func(c map[string][]byte) { c[SignatureName] = c[SignatureName][:10] }, pub, SignatureName, "does not verify")
 }
 

@@ -7,7 +7,9 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/x509"
+	"encoding/base64"
 	"encoding/hex"
+	"encoding/json"
 	"encoding/pem"
 	"errors"
 	"fmt"
@@ -124,4 +126,54 @@ func KeyFingerprint(pub crypto.PublicKey) string {
 	}
 	sum := sha256.Sum256(der)
 	return "sha256:" + hex.EncodeToString(sum[:])
+}
+
+// Envelope is a DSSE envelope (https://github.com/secure-systems-lab/dsse).
+type Envelope struct {
+	PayloadType string              `json:"payloadType"`
+	Payload     string              `json:"payload"`
+	Signatures  []EnvelopeSignature `json:"signatures"`
+}
+
+// EnvelopeSignature is one signature of a DSSE envelope.
+type EnvelopeSignature struct {
+	KeyID string `json:"keyid"`
+	Sig   string `json:"sig"`
+}
+
+// pae is DSSE's pre-authentication encoding: what is signed, rather than the payload alone.
+func pae(payloadType string, payload []byte) []byte {
+	return fmt.Appendf(nil, "DSSEv1 %d %s %d %s", len(payloadType), payloadType, len(payload), payload)
+}
+
+// envelope signs an in-toto statement in a DSSE envelope, as the manifest is signed.
+func (k *SigningKey) envelope(statement []byte) ([]byte, error) {
+	sig, err := k.Sign(pae(PayloadType, statement))
+	if err != nil {
+		return nil, err
+	}
+	return marshal(Envelope{PayloadType: PayloadType, Payload: base64.StdEncoding.EncodeToString(statement),
+		Signatures: []EnvelopeSignature{{KeyID: KeyFingerprint(k.signer.Public()), Sig: base64.StdEncoding.EncodeToString(sig)}}})
+}
+
+// openEnvelope checks a DSSE envelope's signature with pub and returns its payload.
+func openEnvelope(data []byte, pub crypto.PublicKey) ([]byte, error) {
+	var env Envelope
+	if err := json.Unmarshal(data, &env); err != nil {
+		return nil, fmt.Errorf("not a DSSE envelope: %w", err)
+	}
+	if env.PayloadType != PayloadType {
+		return nil, fmt.Errorf("payloadType is %q, want %q", env.PayloadType, PayloadType)
+	}
+	payload, err := base64.StdEncoding.DecodeString(env.Payload)
+	if err != nil {
+		return nil, fmt.Errorf("payload is not base64: %w", err)
+	}
+	for _, s := range env.Signatures {
+		sig, err := base64.StdEncoding.DecodeString(s.Sig)
+		if err == nil && verifySignature(pub, pae(env.PayloadType, payload), sig) {
+			return payload, nil
+		}
+	}
+	return nil, fmt.Errorf("no signature verifies with key %s", KeyFingerprint(pub))
 }

@@ -2,6 +2,7 @@ package evidence
 
 import (
 	"archive/tar"
+	"bytes"
 	"compress/gzip"
 	"crypto"
 	"encoding/json"
@@ -135,6 +136,16 @@ func VerifyFiles(files map[string][]byte, trusted crypto.PublicKey) (*Result, er
 	if f, ok := listed[StatementName]; ok && files[StatementName] != nil && digest(files[StatementName]) == f.SHA256 {
 		verifyStatement(res, files[StatementName], listed)
 	}
+	// The signed envelope must hold exactly the bundle's statement.
+	if env, ok := files[EnvelopeName]; ok && key != nil {
+		payload, err := openEnvelope(env, key)
+		switch {
+		case err != nil:
+			res.problem(EnvelopeName, "%v", err)
+		case !bytes.Equal(payload, files[StatementName]):
+			res.problem(EnvelopeName, "the signed statement differs from %s", StatementName)
+		}
+	}
 	sort.SliceStable(res.Problems, func(i, j int) bool { return res.Problems[i].File < res.Problems[j].File })
 	return res, nil
 }
@@ -156,14 +167,14 @@ func verifyStatement(res *Result, data []byte, listed map[string]File) {
 		subjects[s.Name] = true
 		f, ok := listed[s.Name]
 		switch {
-		case !ok || s.Name == StatementName:
+		case !ok || s.Name == StatementName || s.Name == EnvelopeName:
 			res.problem(StatementName, "subject %q is not a file the manifest lists", s.Name)
 		case s.Digest["sha256"] != f.SHA256:
 			res.problem(StatementName, "subject %q has sha256 %s, the manifest says %s", s.Name, s.Digest["sha256"], f.SHA256)
 		}
 	}
 	for name := range listed {
-		if name != StatementName && !subjects[name] {
+		if name != StatementName && name != EnvelopeName && !subjects[name] {
 			res.problem(StatementName, "does not attest %s", name)
 		}
 	}
