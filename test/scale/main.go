@@ -13,6 +13,7 @@
 //
 //	go run ./test/scale -pods 10000
 //	go run ./test/scale -pods 1000 -runs 5 -json scale-1000.json
+//	go run ./test/scale -pods 10000 -baseline /tmp/audit-old   # before/after in one run
 //
 // The test cluster has no kubelet, so every run passes --skip-kubelet (the floor does not read
 // nodes/proxy either). It is a benchmark, not a test: `go test ./...` runs only a smoke test of
@@ -58,6 +59,7 @@ func main() {
 	keep := flag.String("keep", "", "keep the snapshot and reports in this directory")
 	hold := flag.Bool("hold", false, "load the estate, then keep the cluster up (kubeconfig in -keep) until interrupted, instead of measuring")
 	auditBin := flag.String("audit", "", "measure this audit binary (default: build ./cmd/audit from this checkout)")
+	baseline := flag.String("baseline", "", "also measure this audit binary (an older build), for a before/after in one run")
 	floorMode := flag.Bool("floor", false, "internal: run the floor listing against -kubeconfig and print the object count")
 	kubeconfig := flag.String("kubeconfig", "", "internal: the kubeconfig of -floor")
 	flag.Parse()
@@ -72,7 +74,7 @@ func main() {
 	if *jsonPath == "" {
 		*jsonPath = fmt.Sprintf("scale-%d.json", *pods)
 	}
-	if err := run(*pods, *runs, *workers, *jsonPath, *keep, *auditBin, *hold); err != nil {
+	if err := run(*pods, *runs, *workers, *jsonPath, *keep, *auditBin, *baseline, *hold); err != nil {
 		fmt.Fprintln(os.Stderr, "scale:", err)
 		os.Exit(1)
 	}
@@ -89,6 +91,12 @@ func runFloor(kubeconfig string) error {
 	}
 	fmt.Println(n)
 	return nil
+}
+
+// phaseCmd is one measured command.
+type phaseCmd struct {
+	name, display string
+	args          []string
 }
 
 // Results is the JSON document the command writes.
@@ -126,7 +134,7 @@ type Sample struct {
 	PeakRSSMiB  float64 `json:"peakRssMiB"`
 }
 
-func run(pods, runs, workers int, jsonPath, keep, audit string, hold bool) error {
+func run(pods, runs, workers int, jsonPath, keep, audit, baseline string, hold bool) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
@@ -176,18 +184,26 @@ func run(pods, runs, workers int, jsonPath, keep, audit string, hold bool) error
 	}
 	snap := filepath.Join(dir, "snapshot.json")
 	devnull := "--output-file=" + os.DevNull
-	commands := []struct {
-		name, display string
-		args          []string
-	}{
+	commands := []phaseCmd{
 		{"LIST floor", "bare paged LIST of every kind (protobuf, pages of 500, QPS 100, 8 kinds at once)",
 			[]string{self, "-floor", "-kubeconfig", kubeconfig}},
 		{"audit scan (live)", "audit scan --skip-kubelet --fail-on none",
 			[]string{audit, "scan", "--kubeconfig", kubeconfig, "--skip-kubelet", "--fail-on", "none", devnull}},
+		// One cheap control: the collection with next to no checks, to tell the collector's
+		// cost from the checks'.
+		{"audit scan (live, 1 control)", "audit scan --skip-kubelet --fail-on none --control KP-CP-001",
+			[]string{audit, "scan", "--kubeconfig", kubeconfig, "--skip-kubelet", "--fail-on", "none", "--control", "KP-CP-001", devnull}},
 		{"audit collect", "audit collect --skip-kubelet -o snapshot.json",
 			[]string{audit, "collect", "--kubeconfig", kubeconfig, "--skip-kubelet", "-o", snap}},
 		{"audit scan --snapshot", "audit scan --snapshot snapshot.json --fail-on none",
 			[]string{audit, "scan", "--snapshot", snap, "--fail-on", "none", devnull}},
+	}
+	if baseline != "" {
+		commands = append(commands,
+			phaseCmd{"baseline: audit scan (live)", "the -baseline binary: audit scan --skip-kubelet --fail-on none",
+				[]string{baseline, "scan", "--kubeconfig", kubeconfig, "--skip-kubelet", "--fail-on", "none", devnull}},
+			phaseCmd{"baseline: audit scan --snapshot", "the -baseline binary: audit scan --snapshot snapshot.json --fail-on none",
+				[]string{baseline, "scan", "--snapshot", snap, "--fail-on", "none", devnull}})
 	}
 
 	// One unmeasured floor warms the server's caches and gives the object count.
@@ -207,7 +223,7 @@ func run(pods, runs, workers int, jsonPath, keep, audit string, hold bool) error
 			if err != nil {
 				return fmt.Errorf("%s: %w", cmd.name, err)
 			}
-			fmt.Fprintf(os.Stderr, "scale: run %d: %-22s %6.2f s wall %6.2f s cpu %6.0f MiB\n", r+1, cmd.name, s.WallSeconds, s.CPUSeconds, s.PeakRSSMiB)
+			fmt.Fprintf(os.Stderr, "scale: run %d: %-28s %6.2f s wall %6.2f s cpu %6.0f MiB\n", r+1, cmd.name, s.WallSeconds, s.CPUSeconds, s.PeakRSSMiB)
 			samples[i] = append(samples[i], s)
 		}
 	}
