@@ -331,6 +331,15 @@ func TestMarkdown(t *testing.T) {
 	if strings.Contains(out, "pod-03") || strings.Contains(out, "TEST-CP-PASS") {
 		t.Errorf("markdown lists a resource past MaxResources or a passing control")
 	}
+	// A large report still fits a pull-request comment (GitHub: 65,536 characters).
+	big := checks.Run(synth.Snapshot(5000), checks.Registered(), checks.Selection{})
+	bigOut := render(t, big, report.Markdown, report.Options{MaxResources: -1})
+	if n := len([]rune(bigOut)); n > 65_536 {
+		t.Errorf("the markdown summary of %d controls is %d characters, more than a comment holds", len(big.Controls), n)
+	}
+	if !strings.Contains(bigOut, "more failing or warning controls are detailed in the HTML or JSON report") {
+		t.Errorf("the cut in a large summary is not said")
+	}
 }
 
 // TestJSONStreamsSameBytes: the streaming writer emits exactly what encoding the whole report

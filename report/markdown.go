@@ -1,6 +1,7 @@
 package report
 
 import (
+	"fmt"
 	"io"
 	"strings"
 
@@ -48,31 +49,23 @@ func writeMarkdown(out io.Writer, rep *checks.Report, opts Options) error {
 			w.printf("| %s | %s | %s | %s | %s |\n", mdCell(c.ID), c.Status, c.Severity, mdCell(c.Title), findingCounts(c.Counts))
 		}
 		max := opts.maxResources()
+		// The details stop before the summary outgrows a comment (GitHub takes 65,536
+		// characters); the table above still lists every control.
+		var details []string
 		for _, c := range listed {
 			if c.Status != checks.Fail && c.Status != checks.Warn {
 				continue
 			}
-			w.printf("\n<details><summary>%s %s: %s</summary>\n\n", mdCell(c.ID), c.Status, mdCell(c.Title))
-			n := 0
-			for _, r := range c.Results {
-				if r.Status != checks.Fail && r.Status != checks.Warn {
-					continue
-				}
-				if n == max {
-					w.printf("- … and %d more (see the HTML or JSON report)\n", c.Counts[checks.Fail]+c.Counts[checks.Warn]-max)
-					break
-				}
-				n++
-				w.printf("- %s `%s`", r.Status, mdCode(r.Resource.String()))
-				if r.Evidence.Observed != "" {
-					w.printf(": observed `%s`", mdCode(r.Evidence.Observed))
-				}
-				if r.Evidence.Expected != "" {
-					w.printf(", expected `%s`", mdCode(r.Evidence.Expected))
-				}
-				w.printf("\n")
+			details = append(details, mdDetails(c, max))
+		}
+		used := 0
+		for i, d := range details {
+			if used+len(d) > markdownDetailsBudget {
+				w.printf("\n_%d more failing or warning controls are detailed in the HTML or JSON report._\n", len(details)-i)
+				break
 			}
-			w.printf("\n**Remediation.** %s\n\n</details>\n", mdCell(c.Remediation))
+			used += len(d)
+			w.printf("%s", d)
 		}
 	}
 	if len(rep.NotCollected) > 0 {
@@ -86,6 +79,36 @@ func writeMarkdown(out io.Writer, rep *checks.Report, opts Options) error {
 		}
 	}
 	return w.err
+}
+
+// markdownDetailsBudget bounds the bytes of the per-control details of the Markdown summary.
+const markdownDetailsBudget = 50_000
+
+// mdDetails is a control's folded list of failing and warning resources, up to max.
+func mdDetails(c checks.ControlReport, max int) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "\n<details><summary>%s %s: %s</summary>\n\n", mdCell(c.ID), c.Status, mdCell(c.Title))
+	n := 0
+	for _, r := range c.Results {
+		if r.Status != checks.Fail && r.Status != checks.Warn {
+			continue
+		}
+		if n == max {
+			fmt.Fprintf(&b, "- … and %d more (see the HTML or JSON report)\n", c.Counts[checks.Fail]+c.Counts[checks.Warn]-max)
+			break
+		}
+		n++
+		fmt.Fprintf(&b, "- %s `%s`", r.Status, mdCode(r.Resource.String()))
+		if r.Evidence.Observed != "" {
+			fmt.Fprintf(&b, ": observed `%s`", mdCode(r.Evidence.Observed))
+		}
+		if r.Evidence.Expected != "" {
+			fmt.Fprintf(&b, ", expected `%s`", mdCode(r.Evidence.Expected))
+		}
+		b.WriteString("\n")
+	}
+	fmt.Fprintf(&b, "\n**Remediation.** %s\n\n</details>\n", mdCell(c.Remediation))
+	return b.String()
 }
 
 // findingControls are the controls the findings sections list: FAIL, then WARN, then
