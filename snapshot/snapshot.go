@@ -49,6 +49,9 @@ type Snapshot struct {
 	// Files are control-plane configuration files given on the command line (see
 	// controlplane.go); nil when none was.
 	Files *ControlPlaneFiles `json:"files,omitempty"`
+	// NodeReports are what `audit node` saw on each node (snapshot/node.go), merged by
+	// `audit scan --node-reports`.
+	NodeReports []NodeReport `json:"nodeReports,omitempty"`
 
 	Nodes           []corev1.Node           `json:"nodes,omitempty"`
 	Namespaces      []corev1.Namespace      `json:"namespaces,omitempty"`

@@ -2,6 +2,7 @@ package node
 
 import (
 	"fmt"
+	"sort"
 
 	"github.com/kubeposture/kubeposture/checks"
 	"github.com/kubeposture/kubeposture/snapshot"
@@ -13,37 +14,114 @@ import (
 // kubelet was unreachable, nodes/proxy was forbidden) instead of one line for the cluster.
 var inputs = []snapshot.Resource{snapshot.ResNodes}
 
-// eachKubelet judges the configuration of every node's kubelet, one result per node. field
-// is the configz path the check reads, for Evidence.Where. A node whose configz was not
-// collected gets NOT_EVALUATED with the collector's message; with no kubelet at all, one
-// NOT_EVALUATED result says so.
+// kubeletView is what is known of one node's kubelet: the effective configuration from
+// configz when the collector read it (the kubelet's own merge of flags, file and defaults),
+// else the one the node agent computed from the command line and config file.
+type kubeletView struct {
+	Node string
+	// Config is the effective configuration; Source says where it came from.
+	Config *kubeletv1beta1.KubeletConfiguration
+	Source string
+	// Agent is the node agent's view of the kubelet, nil without a node report: it alone
+	// has the command line (flags that configz does not show, such as --hostname-override).
+	Agent *snapshot.NodeKubelet
+}
+
+const (
+	sourceConfigz = "configz"
+	sourceAgent   = "node agent"
+)
+
+// eachKubelet judges the configuration of every node's kubelet, one result per node (then
+// grouped, see group). field is the configz path the check reads, for Evidence.Where. A node
+// whose configuration was not seen gets NOT_EVALUATED with the reason; with no kubelet at
+// all, one NOT_EVALUATED result says so.
 func eachKubelet(snap *snapshot.Snapshot, field string, judge func(cfg *kubeletv1beta1.KubeletConfiguration, ev checks.Evidence) checks.Result) []checks.Result {
+	return eachKubeletView(snap, func(v *kubeletView) string { return where(v, field) },
+		func(v *kubeletView, ev checks.Evidence) checks.Result { return judge(v.Config, ev) })
+}
+
+// where names the place a field was read: configz, or the node agent's effective value
+// with its origin (flag, config file, or which default).
+func where(v *kubeletView, field string) string {
+	if v.Source == sourceAgent {
+		origin := v.Agent.Sources[field]
+		if origin == "" {
+			origin = "computed"
+		}
+		return fmt.Sprintf("kubelet %s (node %s, node agent: %s)", field, v.Node, origin)
+	}
+	return fmt.Sprintf("kubelet configz %s (node %s)", field, v.Node)
+}
+
+// eachKubeletView is eachKubelet for checks that need more than the configuration; judge is
+// called only for nodes whose configuration was seen.
+func eachKubeletView(snap *snapshot.Snapshot, whereOf func(v *kubeletView) string, judge func(v *kubeletView, ev checks.Evidence) checks.Result) []checks.Result {
 	col, attempted := snap.Status(snapshot.ResKubeletConfigs)
-	if !attempted || len(snap.Kubelets) == 0 {
-		reason := "no kubelet configuration collected (nodes/proxy configz was not read: --skip-kubelet, or no node)"
+	kubelets := snap.Kubelets
+	if !attempted {
+		kubelets = nil // configz was not read: entries without an outcome are not evidence
+	}
+	if len(kubelets) == 0 && len(snap.NodeReports) == 0 {
+		reason := "no kubelet configuration collected (nodes/proxy configz was not read: --skip-kubelet, or no node; no node report was merged)"
 		if attempted && col.State != snapshot.Collected {
 			reason = notCollectedReason(col)
 		}
 		return []checks.Result{{Status: checks.NotEvaluated, Resource: checks.Resource{Kind: "Cluster"}, Reason: reason}}
 	}
-	out := make([]checks.Result, 0, len(snap.Kubelets))
-	for i := range snap.Kubelets {
-		k := &snap.Kubelets[i]
-		ev := checks.Evidence{Where: fmt.Sprintf("kubelet configz %s (node %s)", field, k.Node)}
+	var nodes []string
+	seen := map[string]bool{}
+	byNode := map[string]*snapshot.Kubelet{}
+	for i := range kubelets {
+		k := &kubelets[i]
+		byNode[k.Node] = k
+		if !seen[k.Node] {
+			seen[k.Node] = true
+			nodes = append(nodes, k.Node)
+		}
+	}
+	for _, r := range snap.NodeReports {
+		if !seen[r.Node] {
+			seen[r.Node] = true
+			nodes = append(nodes, r.Node)
+		}
+	}
+	sort.Strings(nodes)
+	out := make([]checks.Result, 0, len(nodes))
+	for _, node := range nodes {
+		v := &kubeletView{Node: node}
+		k := byNode[node]
+		rep := snap.NodeReport(node)
+		if rep != nil {
+			v.Agent = rep.Kubelet
+		}
 		var r checks.Result
 		switch {
-		case k.Collection.State != snapshot.Collected:
+		case k != nil && k.Collection.State == snapshot.Collected && k.Config != nil:
+			v.Config, v.Source = k.Config, sourceConfigz
+		case v.Agent != nil && v.Agent.Effective != nil:
+			v.Config, v.Source = v.Agent.Effective, sourceAgent
+		}
+		ev := checks.Evidence{Where: whereOf(v)}
+		switch {
+		case v.Config != nil:
+			r = judge(v, ev)
+		case k != nil && k.Collection.State != snapshot.Collected:
 			r = checks.Result{Status: checks.NotEvaluated, Evidence: ev, Reason: notCollectedReason(k.Collection)}
-		case k.Config == nil:
+		case k != nil:
 			r = checks.Result{Status: checks.NotEvaluated, Evidence: ev,
 				Reason: "the kubelet's configz held no configuration"}
+		case rep.Kubelet == nil:
+			r = checks.Result{Status: checks.NotEvaluated, Evidence: ev,
+				Reason: "the node agent found no kubelet process (is the host's /proc mounted?)"}
 		default:
-			r = judge(k.Config, ev)
+			r = checks.Result{Status: checks.NotEvaluated, Evidence: ev,
+				Reason: "the node agent could not read the kubelet's config file " + rep.Kubelet.ConfigFile + " (see the node report's errors)"}
 		}
-		r.Resource = checks.Resource{Kind: "Node", Name: k.Node}
+		r.Resource = checks.Resource{Kind: "Node", Name: node}
 		out = append(out, r)
 	}
-	return out
+	return group(out)
 }
 
 func notCollectedReason(c snapshot.Collection) string {

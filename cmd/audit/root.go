@@ -27,5 +27,6 @@ and reports every control's verdict with its evidence and remediation.`,
 	root.AddCommand(newReportCommand())
 	root.AddCommand(newDiffCommand())
 	root.AddCommand(newVerifyCommand())
+	root.AddCommand(newNodeCommand())
 	return root
 }

@@ -1,0 +1,33 @@
+/*
+Container Network Interface files permissions are 0600 or more restrictive.
+
+Source: CIS Kubernetes Benchmark 1.12, 1.1.9. Paths as kubeadm lays a node out, as the node
+agent (nodeagent.Collect) records them: /etc/cni/net.d/* and /var/lib/cni/networks/* (every file).
+
+Reads: the node reports' files (mode and owner from lstat); applies to control-plane nodes (a kube-apiserver manifest in the static pod directory); workers get
+no result.
+
+Allowed values: no mode bit outside 0600 (mode &^ 0600 == 0: a bitmask test, so 0444 is not
+"600 or more restrictive"). Any other bit fails, listing the files.
+A node without the file is NOT_APPLICABLE: there is nothing to protect. A file the agent could not examine is NOT_EVALUATED;
+without node reports the control is NOT_EVALUATED.
+*/
+
+package node
+
+import "github.com/kubeposture/kubeposture/checks"
+
+// fileCniFilesPerms is CIS 1.1.9's rule.
+var fileCniFilesPerms = fileRule{controlPlane: true, what: "/etc/cni/net.d/* and /var/lib/cni/networks/* (every file)",
+	selectFile: byRoleSuffix("cni", ""), maxMode: 0o600}
+
+func init() {
+	registerFileRule(checks.Control{
+		ID:          "KP-NODE-028",
+		Title:       "Container Network Interface files permissions are 0600 or more restrictive",
+		Severity:    checks.Medium,
+		Description: "A Container Network Interface files that others can read or write exposes its contents (credentials, keys, a component's flags) to local users and processes, or lets them change what the node runs.",
+		Remediation: "On the node: chmod 600 each file the evidence lists (/etc/cni/net.d/* and /var/lib/cni/networks/*).",
+		References:  checks.References{CIS: []string{"1.1.9"}},
+	}, fileCniFilesPerms)
+}

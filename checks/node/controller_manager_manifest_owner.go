@@ -1,0 +1,32 @@
+/*
+Controller manager pod specification ownership is root:root.
+
+Source: CIS Kubernetes Benchmark 1.12, 1.1.4. Paths as kubeadm lays a node out, as the node
+agent (nodeagent.Collect) records them: <static pod path>/kube-controller-manager.yaml.
+
+Reads: the node reports' files (mode and owner from lstat); applies to control-plane nodes (a kube-apiserver manifest in the static pod directory); workers get
+no result.
+
+Allowed values: uid 0 and gid 0. Any other owner fails, listing the entries.
+A node without the file is NOT_APPLICABLE: there is nothing to protect. A file the agent could not examine is NOT_EVALUATED;
+without node reports the control is NOT_EVALUATED.
+*/
+
+package node
+
+import "github.com/kubeposture/kubeposture/checks"
+
+// fileControllerManagerManifestOwner is CIS 1.1.4's rule.
+var fileControllerManagerManifestOwner = fileRule{controlPlane: true, what: "<static pod path>/kube-controller-manager.yaml",
+	selectFile: byRole("kube-controller-manager manifest"), owner: "root:root"}
+
+func init() {
+	registerFileRule(checks.Control{
+		ID:          "KP-NODE-023",
+		Title:       "Controller manager pod specification ownership is root:root",
+		Severity:    checks.High,
+		Description: "A controller manager pod specification owned by another user can be changed by that user, and with it what the node trusts or runs.",
+		Remediation: "On the node: chown root:root each entry the evidence lists (<static pod path>/kube-controller-manager.yaml).",
+		References:  checks.References{CIS: []string{"1.1.4"}},
+	}, fileControllerManagerManifestOwner)
+}

@@ -1,0 +1,282 @@
+package nodeagent_test
+
+import (
+	"bytes"
+	"fmt"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/kubeposture/kubeposture/checks"
+	_ "github.com/kubeposture/kubeposture/checks/node"
+	"github.com/kubeposture/kubeposture/nodeagent"
+	"github.com/kubeposture/kubeposture/snapshot"
+)
+
+const (
+	pass = checks.Pass
+	fail = checks.Fail
+	warn = checks.Warn
+	na   = checks.NotApplicable
+	ne   = checks.NotEvaluated
+)
+
+func collectTree(t *testing.T, node string, entries []entry) *snapshot.NodeReport {
+	t.Helper()
+	root := buildTree(t, entries...)
+	rep, err := nodeagent.Collect(nodeagent.Options{Root: root, ToolVersion: "test",
+		Now: func() time.Time { return time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Node != node {
+		t.Errorf("node name %q, want %q (from /etc/hostname)", rep.Node, node)
+	}
+	// The report goes through its JSON form, as it does between 'audit node' and 'audit scan'.
+	var buf bytes.Buffer
+	if err := nodeagent.WriteReport(&buf, rep); err != nil {
+		t.Fatal(err)
+	}
+	reps, err := nodeagent.DecodeReports(&buf, "report")
+	if err != nil || len(reps) != 1 {
+		t.Fatalf("decode: %v (%d reports)", err, len(reps))
+	}
+	return &reps[0]
+}
+
+// scanReports runs the node layer's controls over a snapshot holding only these node
+// reports (configz not read, as with --skip-kubelet) and returns "control resource" -> status.
+func scanReports(reps ...*snapshot.NodeReport) (map[string]checks.Status, *checks.Report) {
+	snap := snapshot.New()
+	snap.Resources[snapshot.ResNodes] = snapshot.Collection{State: snapshot.Collected}
+	for _, r := range reps {
+		snap.MergeNodeReports([]snapshot.NodeReport{*r})
+	}
+	sel := checks.Selection{Layers: []checks.Layer{checks.Node}}
+	selected, _ := sel.Select(checks.Registered())
+	rep := checks.Run(snap, selected, sel)
+	out := map[string]checks.Status{}
+	for _, c := range rep.Controls {
+		for _, r := range c.Results {
+			out[c.ID+" "+r.Resource.String()] = r.Status
+		}
+	}
+	return out, rep
+}
+
+// nodeVerdicts expands a compact list of per-node verdicts: ids are KP-NODE-0NN numbers.
+func nodeVerdicts(node string, v map[int]checks.Status) map[string]checks.Status {
+	out := map[string]checks.Status{}
+	for n, s := range v {
+		out[fmt.Sprintf("KP-NODE-%03d Node/%s", n, node)] = s
+	}
+	return out
+}
+
+// clusterLevel adds the results of the controls that judge Node objects (none here: NOT_APPLICABLE)
+// or pods (not collected: NOT_EVALUATED), and of the control-plane file controls on a worker
+// (no result, as a worker has no such files: NOT_APPLICABLE).
+func clusterLevel(v map[string]checks.Status, workerOnly bool) {
+	for _, n := range []int{16, 17, 18} {
+		v[fmt.Sprintf("KP-NODE-%03d Cluster", n)] = na
+	}
+	v["KP-NODE-019 Cluster"] = ne // kube-proxy is judged from pods, which were not collected
+	if workerOnly {
+		for n := 20; n <= 40; n++ {
+			v[fmt.Sprintf("KP-NODE-%03d Cluster", n)] = na
+		}
+	}
+}
+
+func diff(t *testing.T, got, want map[string]checks.Status, rep *checks.Report) {
+	t.Helper()
+	var keys []string
+	for k := range want {
+		keys = append(keys, k)
+	}
+	for k := range got {
+		if _, ok := want[k]; !ok {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if got[k] != want[k] {
+			t.Errorf("%s: got %q, want %q%s", k, got[k], want[k], evidence(rep, k))
+		}
+	}
+}
+
+func evidence(rep *checks.Report, key string) string {
+	for _, c := range rep.Controls {
+		for _, r := range c.Results {
+			if c.ID+" "+r.Resource.String() == key {
+				return fmt.Sprintf(" (observed %q at %q, reason %q)", r.Evidence.Observed, r.Evidence.Where, r.Reason)
+			}
+		}
+	}
+	return ""
+}
+
+// kubeadm's kubelet: the config file's defaults (no read-only port, Webhook) pass; no serving
+// certificate, no serverTLSBootstrap, no PID limit, no seccomp default fail.
+var kubeadmKubeletVerdicts = map[int]checks.Status{
+	1: pass, 2: pass, 3: pass, 4: pass, 5: pass, 6: pass, 7: pass, 8: pass,
+	9: fail, 10: pass, 11: fail, 12: warn, 13: fail, 14: fail, 15: fail,
+}
+
+func TestKubeadmWorker(t *testing.T) {
+	rep := collectTree(t, "worker-1", kubeadmWorker("worker-1"))
+	if rep.ControlPlane || rep.Kubelet == nil || rep.Kubelet.PID != 1234 || rep.Kubelet.ConfigFile != "/var/lib/kubelet/config.yaml" {
+		t.Fatalf("report: controlPlane %v kubelet %+v", rep.ControlPlane, rep.Kubelet)
+	}
+	if rep.OS.Kernel != "6.8.0-45-generic" || rep.OS.ID != "ubuntu" || rep.OS.PrettyName != "Ubuntu 24.04.1 LTS" {
+		t.Errorf("os = %+v", rep.OS)
+	}
+	// The file's 0s is defaulted to 4h by the kubelet, not taken as "no timeout".
+	if got := rep.Kubelet.Effective.StreamingConnectionIdleTimeout.Duration; got != 4*time.Hour {
+		t.Errorf("streamingConnectionIdleTimeout = %s, want 4h (0s in the file is defaulted)", got)
+	}
+	if got := rep.Kubelet.Sources["authorization.mode"]; got != "config file /var/lib/kubelet/config.yaml" {
+		t.Errorf("authorization.mode source %q", got)
+	}
+	want := nodeVerdicts("worker-1", kubeadmKubeletVerdicts)
+	for n, s := range map[int]checks.Status{
+		41: fail, 42: pass, // the systemd drop-in, 0644 as the kubeadm package installs it
+		43: na, 44: na, // no /etc/kubernetes/proxy.conf: kube-proxy runs as a DaemonSet
+		45: pass, 46: pass, 47: pass, 48: pass,
+		49: fail, 50: pass, // config.yaml 0644, as kubeadm writes it
+	} {
+		want[fmt.Sprintf("KP-NODE-%03d Node/worker-1", n)] = s
+	}
+	clusterLevel(want, true)
+	got, r := scanReports(rep)
+	diff(t, got, want, r)
+}
+
+func TestKubeadmControlPlane(t *testing.T) {
+	rep := collectTree(t, "cp-1", kubeadmControlPlane("cp-1"))
+	if !rep.ControlPlane || len(rep.StaticPods) != 4 {
+		t.Fatalf("controlPlane %v, %d static pods, want true and 4", rep.ControlPlane, len(rep.StaticPods))
+	}
+	if v, ok := rep.StaticPods[0].Flag("encryption-provider-config"); rep.StaticPods[0].Name != "etcd" && !ok {
+		t.Errorf("static pods: %+v (%q)", rep.StaticPods, v)
+	}
+	if rep.Encryption == nil || len(rep.Encryption.Resources) != 1 ||
+		strings.Join(rep.Encryption.Resources[0].Providers, ",") != "aescbc,identity" {
+		t.Errorf("encryption summary = %+v, want secrets: aescbc, identity", rep.Encryption)
+	}
+	if rep.AuditPolicy == nil || strings.Join(rep.AuditPolicy.Levels, ",") != "Metadata" {
+		t.Errorf("audit policy summary = %+v", rep.AuditPolicy)
+	}
+	var buf bytes.Buffer
+	_ = nodeagent.WriteReport(&buf, rep)
+	if bytes.Contains(buf.Bytes(), []byte("c2VjcmV0")) {
+		t.Fatal("the node report contains the encryption key")
+	}
+	want := nodeVerdicts("cp-1", kubeadmKubeletVerdicts)
+	for n, s := range map[int]checks.Status{
+		20: pass, 21: pass, 22: pass, 23: pass, 24: pass, 25: pass, 26: pass, 27: pass, // manifests 0600 root
+		28: fail, 29: pass, // CNI config 0644
+		30: pass, 31: fail, // etcd data 0700, but root:root, not etcd:etcd
+		32: pass, 33: pass, 34: pass, 35: pass, 36: pass, 37: pass,
+		38: pass, 39: pass, 40: pass, // PKI
+		41: fail, 42: pass, 43: na, 44: na, 45: pass, 46: pass, 47: pass, 48: pass, 49: fail, 50: pass,
+	} {
+		want[fmt.Sprintf("KP-NODE-%03d Node/cp-1", n)] = s
+	}
+	clusterLevel(want, false)
+	got, r := scanReports(rep)
+	diff(t, got, want, r)
+}
+
+func TestFlagOnlyKubelet(t *testing.T) {
+	rep := collectTree(t, "legacy-1", flagOnly("legacy-1"))
+	if rep.Kubelet == nil || rep.Kubelet.ConfigFile != "" {
+		t.Fatalf("kubelet = %+v, want a flag-only kubelet", rep.Kubelet)
+	}
+	if got := rep.Kubelet.Sources["readOnlyPort"]; got != "default (flag-only kubelet)" {
+		t.Errorf("readOnlyPort source %q", got)
+	}
+	want := nodeVerdicts("legacy-1", map[int]checks.Status{
+		1: fail, 2: fail, 3: fail, 4: fail, // the legacy defaults: anonymous, AlwaysAllow, 10255, no CA
+		5: pass, 6: pass, 7: fail, 8: pass, 9: fail, 10: fail, 11: fail, 12: warn, 13: fail, 14: fail, 15: fail,
+		41: na, 42: na, 43: na, 44: na,
+		45: fail, 46: pass, // kubelet.conf 0644
+		47: na, 48: na, // no client CA file
+		49: na, 50: na, // no config file
+	})
+	clusterLevel(want, true)
+	got, r := scanReports(rep)
+	diff(t, got, want, r)
+}
+
+func TestHardenedNode(t *testing.T) {
+	rep := collectTree(t, "hard-1", hardened("hard-1"))
+	k := rep.Kubelet
+	if k == nil || len(k.ConfigDropIns) != 1 {
+		t.Fatalf("kubelet = %+v, want one drop-in merged", k)
+	}
+	if got := k.Sources["readOnlyPort"]; got != "flag --read-only-port=0" {
+		t.Errorf("readOnlyPort source %q, want the flag (flags override the file's 10255)", got)
+	}
+	want := nodeVerdicts("hard-1", map[int]checks.Status{
+		1: pass, 2: pass, 3: pass, 4: pass, 5: pass, 6: pass, 7: pass, 8: pass, 9: pass, 10: pass,
+		11: pass, 12: pass, 13: pass, 14: pass, 15: pass,
+		41: pass, 42: pass, 43: na, 44: na, 45: pass, 46: pass,
+		47: pass, 48: pass, // ca.crt 0444: within 0644
+		49: pass, 50: pass,
+	})
+	clusterLevel(want, true)
+	got, r := scanReports(rep)
+	diff(t, got, want, r)
+}
+
+// A pool of identical workers gives one result per control, naming every node; the one
+// node that differs is called out.
+func TestNodePoolGrouping(t *testing.T) {
+	var reps []*snapshot.NodeReport
+	for _, n := range []string{"pool-a-1", "pool-a-2", "pool-a-3", "pool-a-4"} {
+		reps = append(reps, collectTree(t, n, kubeadmWorker(n)))
+	}
+	reps = append(reps, collectTree(t, "pool-a-5", flagOnly("pool-a-5")))
+	got, rep := scanReports(reps...)
+	if s := got["KP-NODE-001 NodeGroup/pool-a-1 and 3 more"]; s != pass {
+		t.Errorf("KP-NODE-001 pool group: %q, want PASS (results %v)", s, got)
+	}
+	if s := got["KP-NODE-001 Node/pool-a-5"]; s != fail {
+		t.Errorf("KP-NODE-001 outlier: %q, want FAIL", s)
+	}
+	for _, c := range rep.Controls {
+		if c.ID != "KP-NODE-001" {
+			continue
+		}
+		if len(c.Results) != 2 {
+			t.Fatalf("KP-NODE-001: %d results, want 2 (the pool and the outlier): %+v", len(c.Results), c.Results)
+		}
+		for _, r := range c.Results {
+			switch r.Resource.Kind {
+			case "NodeGroup":
+				if !strings.Contains(r.Evidence.Where, "4 nodes: pool-a-1, pool-a-2, pool-a-3, pool-a-4") {
+					t.Errorf("group where = %q, want the node list", r.Evidence.Where)
+				}
+			case "Node":
+				if !strings.Contains(r.Evidence.Observed, "outlier: 1 of 5 nodes") {
+					t.Errorf("outlier observed = %q", r.Evidence.Observed)
+				}
+			}
+		}
+	}
+}
+
+func TestNoKubelet(t *testing.T) {
+	rep := collectTree(t, "bare", base("bare"))
+	if rep.Kubelet != nil || len(rep.Errors) == 0 {
+		t.Fatalf("kubelet %+v errors %v, want none found and said so", rep.Kubelet, rep.Errors)
+	}
+	got, _ := scanReports(rep)
+	if got["KP-NODE-001 Node/bare"] != ne {
+		t.Errorf("KP-NODE-001 on a node without kubelet: %q, want NOT_EVALUATED", got["KP-NODE-001 Node/bare"])
+	}
+}

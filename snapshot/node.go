@@ -1,0 +1,148 @@
+package snapshot
+
+import (
+	"time"
+
+	kubeletv1beta1 "k8s.io/kubelet/config/v1beta1"
+)
+
+// NodeReportAPIVersion and NodeReportKind identify a node report document, written by
+// `audit node` on a node and merged into a snapshot by `audit scan --node-reports`. The
+// version changes when a reader of an older document could misread a newer one.
+const (
+	NodeReportAPIVersion = "kubeposture.io/v1alpha1"
+	NodeReportKind       = "NodeReport"
+)
+
+// ResNodeReports records the outcome of merging node reports: collected with the number of
+// reports, or absent when none was given (the file controls are then NOT_EVALUATED).
+const ResNodeReports Resource = "nodereports"
+
+// NodeReport is what the node agent saw on one node's filesystem and process table.
+type NodeReport struct {
+	APIVersion  string    `json:"apiVersion"`
+	Kind        string    `json:"kind"`
+	Node        string    `json:"node"`
+	CollectedAt time.Time `json:"collectedAt"`
+	ToolVersion string    `json:"toolVersion"`
+	// Root is the directory the node's filesystem was read under ("/" on the node itself).
+	Root string `json:"root"`
+	OS   NodeOS `json:"os"`
+	// ControlPlane is true when the static pod directory holds a kube-apiserver manifest.
+	ControlPlane bool `json:"controlPlane"`
+	// Kubelet is nil when no kubelet process was found.
+	Kubelet *NodeKubelet `json:"kubelet,omitempty"`
+	// StaticPods are the static pod manifests' containers, as components (Env dropped: it
+	// may hold credentials).
+	StaticPods []Component `json:"staticPods,omitempty"`
+	// Files lists every file the CIS benchmark names, found or not, with mode and owner.
+	Files []NodeFile `json:"files,omitempty"`
+	// Encryption summarises the API server's EncryptionConfiguration (provider types only,
+	// never keys); nil when there is none or not a control-plane node.
+	Encryption *EncryptionSummary `json:"encryption,omitempty"`
+	// AuditPolicy summarises the API server's audit policy file; nil when there is none.
+	AuditPolicy *AuditPolicySummary `json:"auditPolicy,omitempty"`
+	// Errors lists what could not be read, and why.
+	Errors []string `json:"errors,omitempty"`
+}
+
+// NodeOS is the node's operating system.
+type NodeOS struct {
+	Kernel string `json:"kernel,omitempty"`
+	// ID, VersionID and PrettyName are os-release's ID, VERSION_ID and PRETTY_NAME.
+	ID         string `json:"id,omitempty"`
+	VersionID  string `json:"versionId,omitempty"`
+	PrettyName string `json:"prettyName,omitempty"`
+}
+
+// NodeKubelet is the kubelet process found on the node and its configuration.
+type NodeKubelet struct {
+	PID int `json:"pid"`
+	// Command is the process's command line; Flags are parsed from it as pflag does.
+	Command []string `json:"command"`
+	Flags   []Flag   `json:"flags,omitempty"`
+	// ConfigFile is the --config path ("" for a flag-only kubelet); ConfigDropIns the
+	// --config-dir files merged over it, in order.
+	ConfigFile    string   `json:"configFile,omitempty"`
+	ConfigDropIns []string `json:"configDropIns,omitempty"`
+	// File is the configuration as read from the file and drop-ins, before defaults and flags.
+	File *kubeletv1beta1.KubeletConfiguration `json:"file,omitempty"`
+	// Effective is flags over the file over the defaults for how the kubelet was started.
+	Effective *kubeletv1beta1.KubeletConfiguration `json:"effective,omitempty"`
+	// Sources says where each effective field the checks read came from, by its configz
+	// path: "flag --read-only-port=0", "config file /var/lib/kubelet/config.yaml",
+	// "default (config file)" or "default (flag-only kubelet)".
+	Sources map[string]string `json:"sources,omitempty"`
+}
+
+// Flag returns the last value of a kubelet flag, as pflag keeps it.
+func (k *NodeKubelet) Flag(name string) (Flag, bool) {
+	for i := len(k.Flags) - 1; i >= 0; i-- {
+		if k.Flags[i].Name == name {
+			return k.Flags[i], true
+		}
+	}
+	return Flag{}, false
+}
+
+// NodeFile is one file or directory the agent looked at.
+type NodeFile struct {
+	// Path is the path on the node (not under Root).
+	Path string `json:"path"`
+	// Role says what the file is: "kube-apiserver manifest", "pki", "kubelet config", ...
+	Role   string `json:"role"`
+	Exists bool   `json:"exists"`
+	IsDir  bool   `json:"isDir,omitempty"`
+	// Mode holds the permission bits (with setuid, setgid and sticky).
+	Mode  uint32 `json:"mode"`
+	UID   int    `json:"uid"`
+	GID   int    `json:"gid"`
+	User  string `json:"user,omitempty"`
+	Group string `json:"group,omitempty"`
+	// Error says why the file could not be examined (other than not existing).
+	Error string `json:"error,omitempty"`
+}
+
+// EncryptionSummary is the shape of an EncryptionConfiguration, without any key material.
+type EncryptionSummary struct {
+	Path      string               `json:"path"`
+	Resources []EncryptedResources `json:"resources,omitempty"`
+}
+
+// EncryptedResources is one resources[] entry: the resources and its providers in order.
+type EncryptedResources struct {
+	Resources []string `json:"resources"`
+	Providers []string `json:"providers"`
+}
+
+// AuditPolicySummary is the shape of an audit policy file.
+type AuditPolicySummary struct {
+	Path   string   `json:"path"`
+	Levels []string `json:"levels,omitempty"`
+}
+
+// NodeReport returns the merged report of a node, or nil.
+func (s *Snapshot) NodeReport(node string) *NodeReport {
+	for i := range s.NodeReports {
+		if s.NodeReports[i].Node == node {
+			return &s.NodeReports[i]
+		}
+	}
+	return nil
+}
+
+// MergeNodeReports adds node reports to s, one per node (a later report of the same node
+// replaces an earlier one), and records the outcome under ResNodeReports.
+func (s *Snapshot) MergeNodeReports(reports []NodeReport) {
+	for _, r := range reports {
+		if old := s.NodeReport(r.Node); old != nil {
+			*old = r
+			continue
+		}
+		s.NodeReports = append(s.NodeReports, r)
+	}
+	if s.Resources == nil {
+		s.Resources = map[Resource]Collection{}
+	}
+	s.Resources[ResNodeReports] = Collection{State: Collected, Count: len(s.NodeReports)}
+}
