@@ -46,6 +46,9 @@ type Options struct {
 	RetryBackoff time.Duration
 	// SkipKubelet skips reading each node's kubelet configuration (nodes/proxy configz).
 	SkipKubelet bool
+	// ProbeAnonymous sends a few read-only requests without credentials (probe.go) to see
+	// what the API server serves to anyone.
+	ProbeAnonymous bool
 	// Progress, when set, receives a one-line progress report, rewritten in place.
 	Progress io.Writer
 }
@@ -121,6 +124,10 @@ func Collect(ctx context.Context, cfg *rest.Config, opts Options) (*snapshot.Sna
 		return nil, fmt.Errorf("collection did not finish within --timeout %s: raise it for a cluster this size", opts.Timeout)
 	}
 	c.collectCNI(ctx, cfg)
+	c.collectMetrics(ctx)
+	if opts.ProbeAnonymous {
+		c.probeAnonymous(ctx, cfg)
+	}
 	c.derive(ctx)
 	return c.snap, nil
 }

@@ -133,3 +133,28 @@ func FuzzParseAuditPolicy(f *testing.F) {
 		}
 	})
 }
+
+func TestParseSecretTransformations(t *testing.T) {
+	body := []byte(`# HELP apiserver_storage_transformation_operations_total [ALPHA] Total number of transformations.
+# TYPE apiserver_storage_transformation_operations_total counter
+apiserver_storage_transformation_operations_total{resource="secrets",status="OK",transformation_type="to_storage",transformer_prefix="k8s:enc:aesgcm:v1:key1:"} 3
+apiserver_storage_transformation_operations_total{resource="secrets",status="OK",transformation_type="from_storage",transformer_prefix="k8s:enc:aesgcm:v1:key1:"} 5
+apiserver_storage_transformation_operations_total{resource="configmaps",status="OK",transformation_type="to_storage",transformer_prefix=""} 9
+# TYPE other_metric gauge
+other_metric 1
+`)
+	got, err := ParseSecretTransformations(body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []snapshot.TransformationCount{
+		{Type: "from_storage", Prefix: "k8s:enc:aesgcm:v1:key1:", Status: "OK", Count: 5},
+		{Type: "to_storage", Prefix: "k8s:enc:aesgcm:v1:key1:", Status: "OK", Count: 3},
+	}
+	if len(got) != 2 || got[0] != want[0] || got[1] != want[1] {
+		t.Errorf("got %+v, want %+v", got, want)
+	}
+	if _, err := ParseSecretTransformations([]byte("not { metrics")); err == nil {
+		t.Error("garbage parsed")
+	}
+}

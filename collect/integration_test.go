@@ -468,7 +468,10 @@ func addControlPlaneVerdicts(v map[string]checks.Status) {
 		"KP-RBAC-007 Cluster": checks.Manual, // system:masters certificates are not visible
 		"KP-RBAC-009 Cluster": checks.Pass, "KP-RBAC-010 Cluster": checks.Pass, "KP-RBAC-011 Cluster": checks.Pass,
 		"KP-RBAC-012 Cluster": checks.Pass, "KP-RBAC-014 Cluster": checks.Pass, "KP-RBAC-015 Cluster": checks.Pass,
-		"KP-RBAC-016 Cluster":                            checks.Pass,
+		"KP-RBAC-016 Cluster": checks.Pass,
+		// No encryption configuration: the API server records no transformation of secrets.
+		"KP-CP-047 Cluster": checks.NotEvaluated,
+		"KP-CP-048 Cluster": checks.NotEvaluated, // the anonymous probe is opt-in
 		"KP-RBAC-002 RoleBinding/legacy/admin-tool-edit": checks.Warn,
 		"KP-RBAC-004 RoleBinding/legacy/admin-tool-edit": checks.Warn,
 		"KP-RBAC-008 RoleBinding/legacy/admin-tool-edit": checks.Warn, // edit impersonates serviceaccounts

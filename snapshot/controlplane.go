@@ -60,3 +60,42 @@ type AuditGroupResources struct {
 	Resources     []string `json:"resources,omitempty"`
 	ResourceNames []string `json:"resourceNames,omitempty"`
 }
+
+// Resources for what the collector observes of the API server itself.
+const (
+	// ResAPIServerMetrics: the API server's /metrics, of which only the storage
+	// transformation counters for secrets are kept.
+	ResAPIServerMetrics Resource = "nonresource/metrics"
+	// ResAnonymousProbe: the opt-in anonymous probe (audit scan --probe-anonymous).
+	ResAnonymousProbe Resource = "probe/anonymous"
+)
+
+// APIServerObservations is what the collector saw the API server do, as opposed to how it
+// is configured.
+type APIServerObservations struct {
+	// SecretTransformations are apiserver_storage_transformation_operations_total samples for
+	// resource "secrets" (k8s.io/apiserver pkg/storage/value/metrics.go), from the API server
+	// instance that answered /metrics.
+	SecretTransformations []TransformationCount `json:"secretTransformations,omitempty"`
+	// Anonymous holds the probe's requests without credentials; nil when not probed.
+	Anonymous []ProbeResult `json:"anonymous,omitempty"`
+}
+
+// TransformationCount is one sample of the transformation counter.
+type TransformationCount struct {
+	// Type is to_storage (encrypt on write) or from_storage (decrypt on read).
+	Type string `json:"type"`
+	// Prefix is the transformer's prefix (k8s:enc:aesgcm:v1:KEYNAME:, ...); "" or
+	// "identity" for plain text.
+	Prefix string  `json:"prefix"`
+	Status string  `json:"status"`
+	Count  float64 `json:"count"`
+}
+
+// ProbeResult is one anonymous GET.
+type ProbeResult struct {
+	Path string `json:"path"`
+	// Code is the HTTP status; 0 when the request failed.
+	Code  int    `json:"code"`
+	Error string `json:"error,omitempty"`
+}

@@ -49,6 +49,8 @@ type Snapshot struct {
 	// Files are control-plane configuration files given on the command line (see
 	// controlplane.go); nil when none was.
 	Files *ControlPlaneFiles `json:"files,omitempty"`
+	// APIServer is what the collector observed the API server do (controlplane.go).
+	APIServer *APIServerObservations `json:"apiServer,omitempty"`
 	// NodeReports are what `audit node` saw on each node (snapshot/node.go), merged by
 	// `audit scan --node-reports`.
 	NodeReports []NodeReport `json:"nodeReports,omitempty"`

@@ -22,6 +22,7 @@ type collectFlags struct {
 	pageSize    int64
 	timeout     time.Duration
 	skipKubelet bool
+	probeAnon   bool
 }
 
 func (f *collectFlags) add(cmd *cobra.Command) {
@@ -31,6 +32,7 @@ func (f *collectFlags) add(cmd *cobra.Command) {
 	fl.Int64Var(&f.pageSize, "page-size", 500, "objects per LIST page")
 	fl.DurationVar(&f.timeout, "timeout", 10*time.Minute, "time limit for the whole collection")
 	fl.BoolVar(&f.skipKubelet, "skip-kubelet", false, "do not read kubelet configuration through nodes/proxy (node checks report NOT_EVALUATED)")
+	fl.BoolVar(&f.probeAnon, "probe-anonymous", false, "also send a few read-only GET requests without credentials, to see what the API server serves to anyone")
 }
 
 func (f *collectFlags) validate() error {
@@ -56,7 +58,7 @@ func collectLive(kube *genericclioptions.ConfigFlags, f *collectFlags) (*snapsho
 	if err != nil {
 		return nil, fmt.Errorf("load the cluster configuration: %w (use --kubeconfig and --context, or run in a pod with a service account)", err)
 	}
-	opts := collect.Options{QPS: f.qps, Burst: f.burst, PageSize: f.pageSize, Timeout: f.timeout, SkipKubelet: f.skipKubelet}
+	opts := collect.Options{QPS: f.qps, Burst: f.burst, PageSize: f.pageSize, Timeout: f.timeout, SkipKubelet: f.skipKubelet, ProbeAnonymous: f.probeAnon}
 	if cfg.Timeout > 0 {
 		opts.RequestTimeout = cfg.Timeout
 	}
