@@ -3,15 +3,18 @@ package main
 import (
 	"fmt"
 	"os"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	kubeposture "github.com/kubeposture/kubeposture"
 	"github.com/kubeposture/kubeposture/nodeagent"
+	"github.com/kubeposture/kubeposture/snapshot"
 )
 
 func newNodeCommand() *cobra.Command {
 	var root, node, out string
+	var interval time.Duration
 	cmd := &cobra.Command{
 		Use:   "node",
 		Short: "Audit the node this runs on (kubelet, files, OS) into a JSON node report",
@@ -24,24 +27,46 @@ It reads only; see examples/node-agent for a Job and a DaemonSet that run it.`,
   audit node --root /host --node "$NODE_NAME"`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			rep, err := nodeagent.Collect(nodeagent.Options{Root: root, Node: node, ToolVersion: kubeposture.Version()})
-			if err != nil {
-				return err
+			if interval != 0 && out != "" {
+				return fmt.Errorf("--interval prints a report each time: it cannot be combined with --output-file")
 			}
-			w := cmd.OutOrStdout()
-			if out != "" {
-				f, err := os.Create(out)
+			for {
+				rep, err := nodeagent.Collect(nodeagent.Options{Root: root, Node: node, ToolVersion: kubeposture.Version()})
 				if err != nil {
-					return fmt.Errorf("--output-file: %w", err)
+					return err
 				}
-				defer f.Close()
-				w = f
+				if out != "" {
+					return writeNodeReport(out, rep)
+				}
+				if err := nodeagent.WriteReport(cmd.OutOrStdout(), rep); err != nil || interval <= 0 {
+					return err
+				}
+				select {
+				case <-cmd.Context().Done():
+					return nil
+				case <-time.After(interval):
+				}
 			}
-			return nodeagent.WriteReport(w, rep)
 		},
 	}
 	cmd.Flags().StringVar(&root, "root", "/", "the directory the node's root filesystem is mounted at (its /proc too)")
 	cmd.Flags().StringVar(&node, "node", "", "the node's name (default $NODE_NAME, else the node's /etc/hostname)")
 	cmd.Flags().StringVar(&out, "output-file", "", "write the report to this file instead of standard output")
+	cmd.Flags().DurationVar(&interval, "interval", 0, "run again at this interval, printing one report each time (for a DaemonSet); 0 runs once")
 	return cmd
+}
+
+func writeNodeReport(path string, rep *snapshot.NodeReport) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("--output-file: %w", err)
+	}
+	if err := nodeagent.WriteReport(f, rep); err != nil {
+		f.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
 }
