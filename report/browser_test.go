@@ -15,6 +15,7 @@ import (
 
 	"github.com/kubeposture/kubeposture/checks"
 	"github.com/kubeposture/kubeposture/report"
+	"github.com/kubeposture/kubeposture/snapshot"
 )
 
 // chromiumPath is Debian's Chromium, which .ci/run installs.
@@ -222,5 +223,24 @@ func TestHTMLWithoutJavaScript(t *testing.T) {
 	}
 	if got[0] != 5 || got[1] != 22 || formShown {
 		t.Errorf("without JavaScript: %d controls, %d results, filters shown %v; want 5, 22, false", got[0], got[1], formShown)
+	}
+}
+
+// TestHTMLNoHorizontalScroll: long unbroken values (cipher lists, flag sets) in the demo
+// snapshot's findings wrap instead of widening the page past the window.
+func TestHTMLNoHorizontalScroll(t *testing.T) {
+	demo, err := snapshot.ReadFile("../examples/snapshots/demo.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep := checks.Run(demo, checks.Registered(), checks.Selection{})
+	ctx := newBrowser(t)
+	if err := chromedp.Do(ctx, chromedp.Navigate(writeHTMLFile(t, rep)), chromedp.WaitReady(chromedp.CSS("#controls"))); err != nil {
+		t.Fatal(err)
+	}
+	// Every result shown, folded ones included, as a reader who opens them all sees them.
+	eval[chromedp.Void](t, ctx, `document.querySelectorAll("details").forEach(function (d) { d.open = true })`)
+	if w := eval[[]int](t, ctx, `[document.documentElement.scrollWidth, document.documentElement.clientWidth]`); w[0] > w[1] {
+		t.Errorf("the page is %d pixels wide in a %d-pixel window", w[0], w[1])
 	}
 }
