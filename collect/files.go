@@ -146,17 +146,90 @@ func contains(list []string, s string) bool {
 	return false
 }
 
+// ParseAuthorizationConfig parses an apiserver.config.k8s.io AuthorizationConfiguration
+// (k8s.io/apiserver pkg/apis/apiserver/v1 AuthorizerConfiguration): the authorizer types in
+// order. Webhook settings are not kept.
+func ParseAuthorizationConfig(data []byte) (*snapshot.AuthorizationConfig, error) {
+	var doc struct {
+		Kind        string `json:"kind"`
+		Authorizers []struct {
+			Type string `json:"type"`
+		} `json:"authorizers"`
+	}
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, err
+	}
+	if doc.Kind != "AuthorizationConfiguration" {
+		return nil, fmt.Errorf("kind is %q, want AuthorizationConfiguration", doc.Kind)
+	}
+	cfg := &snapshot.AuthorizationConfig{}
+	for i, a := range doc.Authorizers {
+		if a.Type == "" {
+			return nil, fmt.Errorf("authorizers[%d].type is empty", i)
+		}
+		cfg.Authorizers = append(cfg.Authorizers, a.Type)
+	}
+	if len(cfg.Authorizers) == 0 {
+		return nil, fmt.Errorf("no authorizers: the API server requires at least one")
+	}
+	return cfg, nil
+}
+
+// ParseAuthenticationConfig parses an apiserver.config.k8s.io AuthenticationConfiguration
+// (v1beta1 and v1 AnonymousAuthConfig) and keeps its anonymous section only.
+func ParseAuthenticationConfig(data []byte) (*snapshot.AuthenticationConfig, error) {
+	var doc struct {
+		Kind      string `json:"kind"`
+		Anonymous *struct {
+			Enabled    bool `json:"enabled"`
+			Conditions []struct {
+				Path string `json:"path"`
+			} `json:"conditions"`
+		} `json:"anonymous"`
+	}
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, err
+	}
+	if doc.Kind != "AuthenticationConfiguration" {
+		return nil, fmt.Errorf("kind is %q, want AuthenticationConfiguration", doc.Kind)
+	}
+	cfg := &snapshot.AuthenticationConfig{}
+	if doc.Anonymous != nil {
+		cfg.Anonymous = &snapshot.AnonymousConfig{Enabled: doc.Anonymous.Enabled}
+		for _, c := range doc.Anonymous.Conditions {
+			cfg.Anonymous.Paths = append(cfg.Anonymous.Paths, c.Path)
+		}
+	}
+	return cfg, nil
+}
+
 // FileOptions names control-plane files to read into a snapshot.
 type FileOptions struct {
-	EncryptionConfig string
-	AuditPolicy      string
+	EncryptionConfig     string
+	AuditPolicy          string
+	AuthorizationConfig  string
+	AuthenticationConfig string
+}
+
+// readFile reads and parses path, wrapping errors with what the file is and what to give.
+func readFile[T any](path, what, flag string, parse func([]byte) (T, error)) (T, error) {
+	var zero T
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return zero, fmt.Errorf("%s: %w", what, err)
+	}
+	v, err := parse(data)
+	if err != nil {
+		return zero, fmt.Errorf("%s %s: %w (give the file the API server's %s names)", what, path, err, flag)
+	}
+	return v, nil
 }
 
 // AddFiles reads the files opts names into snap and records each under its Resource. A file
 // that cannot be read or parsed is an error: the user named it, so a silent NOT_EVALUATED would
 // hide the mistake.
 func AddFiles(snap *snapshot.Snapshot, opts FileOptions) error {
-	if opts.EncryptionConfig == "" && opts.AuditPolicy == "" {
+	if opts == (FileOptions{}) {
 		return nil
 	}
 	if snap.Files == nil {
@@ -180,6 +253,24 @@ func AddFiles(snap *snapshot.Snapshot, opts FileOptions) error {
 		}
 		snap.Files.AuditPolicy = p
 		snap.Resources[snapshot.ResAuditPolicy] = snapshot.Collection{State: snapshot.Collected, Count: len(p.Rules)}
+	}
+	if opts.AuthorizationConfig != "" {
+		a, err := readFile(opts.AuthorizationConfig, "authorization configuration", "--authorization-config", ParseAuthorizationConfig)
+		if err != nil {
+			return err
+		}
+		a.Path = opts.AuthorizationConfig
+		snap.Files.Authorization = a
+		snap.Resources[snapshot.ResAuthorizationConfig] = snapshot.Collection{State: snapshot.Collected, Count: len(a.Authorizers)}
+	}
+	if opts.AuthenticationConfig != "" {
+		a, err := readFile(opts.AuthenticationConfig, "authentication configuration", "--authentication-config", ParseAuthenticationConfig)
+		if err != nil {
+			return err
+		}
+		a.Path = opts.AuthenticationConfig
+		snap.Files.Authentication = a
+		snap.Resources[snapshot.ResAuthenticationConfig] = snapshot.Collection{State: snapshot.Collected, Count: 1}
 	}
 	return nil
 }

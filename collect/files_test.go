@@ -158,3 +158,34 @@ other_metric 1
 		t.Error("garbage parsed")
 	}
 }
+
+func TestParseAuthConfigs(t *testing.T) {
+	z, err := ParseAuthorizationConfig([]byte("apiVersion: apiserver.config.k8s.io/v1\nkind: AuthorizationConfiguration\nauthorizers:\n- type: Node\n  name: node\n- type: RBAC\n  name: rbac\n- type: Webhook\n  name: w\n  webhook: {timeout: 3s}\n"))
+	if err != nil || strings.Join(z.Authorizers, ",") != "Node,RBAC,Webhook" {
+		t.Errorf("authorization: %+v, %v", z, err)
+	}
+	for _, bad := range []string{"kind: AuthorizationConfiguration\n", "kind: AuthorizationConfiguration\nauthorizers: [{name: x}]\n", "kind: Policy\n"} {
+		if _, err := ParseAuthorizationConfig([]byte(bad)); err == nil {
+			t.Errorf("%q parsed", bad)
+		}
+	}
+	n, err := ParseAuthenticationConfig([]byte("apiVersion: apiserver.config.k8s.io/v1\nkind: AuthenticationConfiguration\nanonymous:\n  enabled: true\n  conditions:\n  - path: /livez\n  - path: /readyz\n"))
+	if err != nil || n.Anonymous == nil || !n.Anonymous.Enabled || strings.Join(n.Anonymous.Paths, ",") != "/livez,/readyz" {
+		t.Errorf("authentication: %+v, %v", n, err)
+	}
+	n, err = ParseAuthenticationConfig([]byte("kind: AuthenticationConfiguration\njwt: []\n"))
+	if err != nil || n.Anonymous != nil {
+		t.Errorf("no anonymous section: %+v, %v", n, err)
+	}
+}
+
+func FuzzParseAuthConfigs(f *testing.F) {
+	f.Add([]byte("kind: AuthorizationConfiguration\nauthorizers: [{type: RBAC}]\n"))
+	f.Add([]byte("kind: AuthenticationConfiguration\nanonymous: {enabled: true, conditions: [{path: /livez}]}\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if z, err := ParseAuthorizationConfig(data); err == nil && len(z.Authorizers) == 0 {
+			t.Fatal("a chain without authorizers accepted")
+		}
+		_, _ = ParseAuthenticationConfig(data)
+	})
+}

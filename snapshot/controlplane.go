@@ -10,8 +10,10 @@ const (
 
 // ControlPlaneFiles holds the parsed files. A nil field was not given.
 type ControlPlaneFiles struct {
-	Encryption  *EncryptionConfig `json:"encryption,omitempty"`
-	AuditPolicy *AuditPolicy      `json:"auditPolicy,omitempty"`
+	Encryption     *EncryptionConfig     `json:"encryption,omitempty"`
+	AuditPolicy    *AuditPolicy          `json:"auditPolicy,omitempty"`
+	Authorization  *AuthorizationConfig  `json:"authorization,omitempty"`
+	Authentication *AuthenticationConfig `json:"authentication,omitempty"`
 }
 
 // EncryptionConfig is the shape of an apiserver.config.k8s.io EncryptionConfiguration.
@@ -98,4 +100,33 @@ type ProbeResult struct {
 	// Code is the HTTP status; 0 when the request failed.
 	Code  int    `json:"code"`
 	Error string `json:"error,omitempty"`
+}
+
+// The API server's structured authentication and authorization files.
+const (
+	ResAuthenticationConfig Resource = "file/authentication-config"
+	ResAuthorizationConfig  Resource = "file/authorization-config"
+)
+
+// AuthorizationConfig is the shape of an apiserver.config.k8s.io AuthorizationConfiguration
+// (--authorization-config): the authorizer types, in chain order.
+type AuthorizationConfig struct {
+	Path        string   `json:"path"`
+	Authorizers []string `json:"authorizers"`
+}
+
+// AuthenticationConfig is the part of an AuthenticationConfiguration (--authentication-config)
+// the checks read: its anonymous section.
+type AuthenticationConfig struct {
+	Path string `json:"path"`
+	// Anonymous is nil when the file has no anonymous section (the --anonymous-auth flag then
+	// decides).
+	Anonymous *AnonymousConfig `json:"anonymous,omitempty"`
+}
+
+// AnonymousConfig is the anonymous authenticator: on or off, and the paths it is limited to
+// (none: every path).
+type AnonymousConfig struct {
+	Enabled bool     `json:"enabled"`
+	Paths   []string `json:"paths,omitempty"`
 }

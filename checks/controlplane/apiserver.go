@@ -99,15 +99,26 @@ const (
 )
 
 // judgeModes judges the kube-apiserver authorizer chain of c with ok, which gets the
-// effective list of modes. With --authorization-config the chain lives in an
-// AuthorizationConfiguration file the snapshot does not hold: NOT_EVALUATED.
-func judgeModes(c *snapshot.Component, expected string, ok func(modes []string) bool) checks.Result {
+// effective list of modes. With --authorization-config the chain is the authorizers of that
+// AuthorizationConfiguration file, in order, when it was given to audit
+// (--authorization-config); otherwise NOT_EVALUATED.
+func judgeModes(snap *snapshot.Snapshot, c *snapshot.Component, expected string, ok func(modes []string) bool) checks.Result {
 	ev := checks.Evidence{Where: where(c, "authorization-mode"), Expected: expected}
 	if file, set := c.Flag("authorization-config"); set {
 		ev.Where = where(c, "authorization-config")
 		ev.Observed = "--authorization-config=" + file
-		return checks.Result{Status: checks.NotEvaluated, Evidence: ev,
-			Reason: fmt.Sprintf("the authorizer chain is set in the AuthorizationConfiguration file %s, which the snapshot does not hold", file)}
+		if snap.Files == nil || snap.Files.Authorization == nil {
+			return checks.Result{Status: checks.NotEvaluated, Evidence: ev,
+				Reason: fmt.Sprintf("the authorizer chain is set in the AuthorizationConfiguration file %s, which the snapshot does not hold: give audit a copy with --authorization-config", file)}
+		}
+		a := snap.Files.Authorization
+		ev.Where = fmt.Sprintf("AuthorizationConfiguration %s (the apiserver's --authorization-config=%s)", a.Path, file)
+		ev.Observed = "authorizers " + strings.Join(a.Authorizers, ", ")
+		if _, both := c.Flag("authorization-mode"); both {
+			ev.Observed += " (with --authorization-mode too: the apiserver would refuse to start)"
+			return checks.Result{Status: checks.Fail, Evidence: ev}
+		}
+		return verdict(ok(a.Authorizers), ev)
 	}
 	modes, observed, err := authorizationModes(c)
 	ev.Observed = observed

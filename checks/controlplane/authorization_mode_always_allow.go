@@ -11,9 +11,9 @@ Reads: kube-apiserver --authorization-mode (a comma list; repeats accumulate),
 Allowed values: any list whose tokens, compared exactly and case-sensitively as the apiserver
 does, do not include AlwaysAllow ("AlwaysAllowX" is not AlwaysAllow). "RBAC,AlwaysAllow"
 fails: the chain asks each authorizer in turn until one decides, Node and RBAC never deny, so
-AlwaysAllow allows everything they do not. Absent or empty is AlwaysAllow (FAIL), unless
---authorization-config is set: then the chain is in that file, which the snapshot does not
-hold (NOT_EVALUATED).
+AlwaysAllow allows everything they do not. Absent or empty is AlwaysAllow (FAIL), unless --authorization-config is set: then the chain is the authorizers of that AuthorizationConfiguration, in order, when a copy is
+given to audit (audit scan --authorization-config); without it NOT_EVALUATED; with
+--authorization-mode too the apiserver refuses to start (FAIL).
 */
 
 package controlplane
@@ -45,7 +45,7 @@ func init() {
 
 func authorizationModeNotAlwaysAllow(snap *snapshot.Snapshot) []checks.Result {
 	return eachAPIServer(snap, func(c *snapshot.Component) checks.Result {
-		return judgeModes(c, "no AlwaysAllow in the mode list", func(modes []string) bool {
+		return judgeModes(snap, c, "no AlwaysAllow in the mode list", func(modes []string) bool {
 			return !slices.Contains(modes, modeAlwaysAllow)
 		})
 	})

@@ -8,8 +8,9 @@ Reads: kube-apiserver --authorization-mode (a comma list; repeats accumulate),
 --authorization-config.
 
 Allowed values: a list with the exact token Node ("NodeRestriction", an admission plugin, is
-not it). Absent fails; with --authorization-config the chain is in a file the snapshot does not
-hold (NOT_EVALUATED).
+not it). Absent fails; with --authorization-config the chain is the authorizers of that AuthorizationConfiguration, in order, when a copy is
+given to audit (audit scan --authorization-config); without it NOT_EVALUATED; with
+--authorization-mode too the apiserver refuses to start (FAIL).
 */
 
 package controlplane
@@ -42,7 +43,7 @@ func init() {
 
 func authorizationModeNode(snap *snapshot.Snapshot) []checks.Result {
 	return eachAPIServer(snap, func(c *snapshot.Component) checks.Result {
-		return judgeModes(c, "Node in the mode list", func(modes []string) bool {
+		return judgeModes(snap, c, "Node in the mode list", func(modes []string) bool {
 			return slices.Contains(modes, modeNode)
 		})
 	})

@@ -7,8 +7,9 @@ pkg/kubeapiserver/options/authorization.go (no mode means AlwaysAllow, which lac
 Reads: kube-apiserver --authorization-mode (a comma list; repeats accumulate),
 --authorization-config.
 
-Allowed values: a list with the exact, case-sensitive token RBAC. Absent fails; with
---authorization-config the chain is in a file the snapshot does not hold (NOT_EVALUATED).
+Allowed values: a list with the exact, case-sensitive token RBAC. Absent fails; with --authorization-config the chain is the authorizers of that AuthorizationConfiguration, in order, when a copy is
+given to audit (audit scan --authorization-config); without it NOT_EVALUATED; with
+--authorization-mode too the apiserver refuses to start (FAIL).
 */
 
 package controlplane
@@ -40,7 +41,7 @@ func init() {
 
 func authorizationModeRBAC(snap *snapshot.Snapshot) []checks.Result {
 	return eachAPIServer(snap, func(c *snapshot.Component) checks.Result {
-		return judgeModes(c, "RBAC in the mode list", func(modes []string) bool {
+		return judgeModes(snap, c, "RBAC in the mode list", func(modes []string) bool {
 			return slices.Contains(modes, modeRBAC)
 		})
 	})

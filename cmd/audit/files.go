@@ -17,6 +17,8 @@ func (f *fileFlags) add(cmd *cobra.Command) {
 	fl := cmd.Flags()
 	fl.StringVar(&f.opts.EncryptionConfig, "encryption-config", "", "a copy of the API server's EncryptionConfiguration (--encryption-provider-config), to judge encryption at rest (only provider types and key names are kept)")
 	fl.StringVar(&f.opts.AuditPolicy, "audit-policy", "", "a copy of the API server's audit policy (--audit-policy-file), to judge what it records")
+	fl.StringVar(&f.opts.AuthorizationConfig, "authorization-config", "", "a copy of the API server's AuthorizationConfiguration (--authorization-config), to judge its authorizer chain")
+	fl.StringVar(&f.opts.AuthenticationConfig, "authentication-config", "", "a copy of the API server's AuthenticationConfiguration (--authentication-config), to judge anonymous authentication")
 }
 
 // apply reads the files into snap.
