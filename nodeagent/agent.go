@@ -189,11 +189,20 @@ func (a *agent) readKubelet() {
 	k.Command, k.Flags = ParseKubeletCmdline(raw)
 	if f, ok := k.Flag("config"); ok && f.Value != "" {
 		k.ConfigFile = f.Value
-		data, err := os.ReadFile(a.host(f.Value))
+		if !path.IsAbs(k.ConfigFile) {
+			// Relative to the kubelet's working directory (options.go: "relative paths start
+			// at the Kubelet's current working directory").
+			if cwd, err := os.Readlink(a.host(fmt.Sprintf("/proc/%d/cwd", pid))); err == nil {
+				k.ConfigFile = path.Join(cwd, k.ConfigFile)
+			} else {
+				k.ConfigFile = path.Join("/", k.ConfigFile)
+			}
+		}
+		data, err := os.ReadFile(a.host(k.ConfigFile))
 		if err != nil {
-			a.errorf("kubelet config file %s: %v", f.Value, err)
+			a.errorf("kubelet config file %s: %v", k.ConfigFile, err)
 		} else if k.File, err = ParseKubeletConfig(data); err != nil {
-			a.errorf("kubelet config file %s: %v", f.Value, err)
+			a.errorf("kubelet config file %s: %v", k.ConfigFile, err)
 		}
 		if d, ok := k.Flag("config-dir"); ok && d.Value != "" && k.File != nil {
 			a.dropIns(k, d.Value)

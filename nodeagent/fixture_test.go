@@ -26,7 +26,7 @@ func owned(e entry, uid, gid int) entry    { e.uid, e.gid = uid, gid; return e }
 // cmdline is a /proc/PID/cmdline: NUL-terminated words.
 func cmdline(words ...string) string { return strings.Join(words, "\x00") + "\x00" }
 
-func buildTree(t *testing.T, entries ...entry) string {
+func buildTree(t testing.TB, entries ...entry) string {
 	t.Helper()
 	if os.Geteuid() != 0 {
 		t.Fatal("the fixture trees set file owners: run the tests as root")

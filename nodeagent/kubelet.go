@@ -247,6 +247,9 @@ func applyFlags(eff *kubeletv1beta1.KubeletConfiguration, flags []snapshot.Flag,
 			if n, err = strconv.ParseInt(f.Value, 10, 64); err == nil {
 				eff.PodPidsLimit = &n
 			}
+		case "pod-manifest-path": // deprecated spelling of staticPodPath
+			field = "staticPodPath"
+			eff.StaticPodPath = f.Value
 		case "feature-gates":
 			field = "featureGates"
 			err = mergeGates(eff, f.Value)

@@ -134,11 +134,16 @@ func (s *Snapshot) NodeReport(node string) *NodeReport {
 // MergeNodeReports adds node reports to s, one per node (a later report of the same node
 // replaces an earlier one), and records the outcome under ResNodeReports.
 func (s *Snapshot) MergeNodeReports(reports []NodeReport) {
+	index := make(map[string]int, len(s.NodeReports))
+	for i, r := range s.NodeReports {
+		index[r.Node] = i
+	}
 	for _, r := range reports {
-		if old := s.NodeReport(r.Node); old != nil {
-			*old = r
+		if i, ok := index[r.Node]; ok {
+			s.NodeReports[i] = r
 			continue
 		}
+		index[r.Node] = len(s.NodeReports)
 		s.NodeReports = append(s.NodeReports, r)
 	}
 	if s.Resources == nil {

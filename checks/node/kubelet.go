@@ -80,7 +80,9 @@ func eachKubeletView(snap *snapshot.Snapshot, whereOf func(v *kubeletView) strin
 			nodes = append(nodes, k.Node)
 		}
 	}
-	for _, r := range snap.NodeReports {
+	reports := make(map[string]*snapshot.NodeReport, len(snap.NodeReports))
+	for i, r := range snap.NodeReports {
+		reports[r.Node] = &snap.NodeReports[i]
 		if !seen[r.Node] {
 			seen[r.Node] = true
 			nodes = append(nodes, r.Node)
@@ -91,7 +93,7 @@ func eachKubeletView(snap *snapshot.Snapshot, whereOf func(v *kubeletView) strin
 	for _, node := range nodes {
 		v := &kubeletView{Node: node}
 		k := byNode[node]
-		rep := snap.NodeReport(node)
+		rep := reports[node]
 		if rep != nil {
 			v.Agent = rep.Kubelet
 		}

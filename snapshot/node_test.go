@@ -1,0 +1,30 @@
+package snapshot
+
+import (
+	"bytes"
+	"testing"
+)
+
+func TestMergeNodeReports(t *testing.T) {
+	s := New()
+	s.MergeNodeReports([]NodeReport{{Node: "a", Root: "/1"}, {Node: "b"}})
+	s.MergeNodeReports([]NodeReport{{Node: "a", Root: "/2"}, {Node: "c"}})
+	if len(s.NodeReports) != 3 || s.NodeReport("a").Root != "/2" || s.NodeReport("c") == nil || s.NodeReport("x") != nil {
+		t.Fatalf("reports = %+v: want a (replaced by the later report), b, c", s.NodeReports)
+	}
+	if got := s.Resources[ResNodeReports]; got != (Collection{State: Collected, Count: 3}) {
+		t.Errorf("resources[%s] = %+v", ResNodeReports, got)
+	}
+	// Node reports survive the snapshot's own JSON round trip.
+	var buf bytes.Buffer
+	if err := Write(&buf, s); err != nil {
+		t.Fatal(err)
+	}
+	back, err := Read(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(back.NodeReports) != 3 || back.NodeReport("a").Root != "/2" {
+		t.Errorf("after a round trip: %+v", back.NodeReports)
+	}
+}
