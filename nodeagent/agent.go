@@ -149,7 +149,11 @@ func parseOSRelease(data []byte) map[string]string {
 
 // findKubelet returns the pid and raw cmdline of the kubelet process: the first process
 // whose program (argv[0], else the exe link) is named kubelet.
-func (a *agent) findKubelet() (int, []byte) {
+func (a *agent) findKubelet() (int, []byte) { return a.findProcess("kubelet") }
+
+// findProcess returns the pid and raw cmdline of the first process whose program is named
+// prog, or 0 and nil.
+func (a *agent) findProcess(prog string) (int, []byte) {
 	entries, err := os.ReadDir(a.host("/proc"))
 	if err != nil {
 		a.errorf("process table %s: %v (mount the host's /proc)", a.host("/proc"), err)
@@ -168,11 +172,11 @@ func (a *agent) findKubelet() (int, []byte) {
 		if err != nil || len(raw) == 0 {
 			continue
 		}
-		prog, _, _ := bytes.Cut(raw, []byte{0})
-		if path.Base(string(prog)) == "kubelet" {
+		argv0, _, _ := bytes.Cut(raw, []byte{0})
+		if path.Base(string(argv0)) == prog {
 			return pid, raw
 		}
-		if exe, err := os.Readlink(filepath.Join(dir, "exe")); err == nil && path.Base(exe) == "kubelet" {
+		if exe, err := os.Readlink(filepath.Join(dir, "exe")); err == nil && path.Base(exe) == prog {
 			return pid, raw
 		}
 	}
@@ -335,7 +339,7 @@ func (a *agent) statFiles() {
 		"/usr/lib/systemd/system/kubelet.service.d/10-kubeadm.conf"} {
 		a.stat(p, "kubelet service file")
 	}
-	a.stat("/etc/kubernetes/proxy.conf", "kube-proxy kubeconfig")
+	a.stat(a.proxyKubeconfig(), "kube-proxy kubeconfig")
 	kubeconfig := defaultKubeconfig
 	clientCA := "/etc/kubernetes/pki/ca.crt"
 	if k := a.rep.Kubelet; k != nil {
@@ -499,4 +503,19 @@ func (a *agent) readAuditPolicy() {
 		sum.Levels = append(sum.Levels, r.Level)
 	}
 	a.rep.AuditPolicy = sum
+}
+
+// proxyKubeconfig is the --kubeconfig of a kube-proxy running as a process on the node (CIS
+// 4.1.3 audits it so), else /etc/kubernetes/proxy.conf. A kube-proxy DaemonSet (kubeadm)
+// takes its kubeconfig from a ConfigMap and has no such file.
+func (a *agent) proxyKubeconfig() string {
+	if _, raw := a.findProcess("kube-proxy"); raw != nil {
+		command, _ := ParseKubeletCmdline(raw)
+		for _, f := range cmdline.Parse(command, nil, nil) {
+			if f.Name == "kubeconfig" && f.Value != "" {
+				return f.Value
+			}
+		}
+	}
+	return "/etc/kubernetes/proxy.conf"
 }

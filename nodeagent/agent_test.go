@@ -202,7 +202,8 @@ func TestFlagOnlyKubelet(t *testing.T) {
 	want := nodeVerdicts("legacy-1", map[int]checks.Status{
 		1: fail, 2: fail, 3: fail, 4: fail, // the legacy defaults: anonymous, AlwaysAllow, 10255, no CA
 		5: pass, 6: pass, 7: fail, 8: pass, 9: fail, 10: fail, 11: fail, 12: warn, 13: fail, 14: fail, 15: fail,
-		41: na, 42: na, 43: na, 44: na,
+		41: na, 42: na,
+		43: fail, 44: pass, // kube-proxy's --kubeconfig, found from its process, 0644
 		45: fail, 46: pass, // kubelet.conf 0644
 		47: na, 48: na, // no client CA file
 		49: na, 50: na, // no config file

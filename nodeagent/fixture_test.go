@@ -169,6 +169,9 @@ func flagOnly(host string) []entry {
 		file("/proc/2001/cmdline", 0o444, cmdline("/usr/local/bin/kubelet", "--kubeconfig", "/etc/kubernetes/kubelet.conf",
 			"--hostname-override", "node-x", "--v=2")),
 		file("/etc/kubernetes/kubelet.conf", 0o644, "apiVersion: v1\nkind: Config\n"),
+		// kube-proxy as a process, with its kubeconfig world-readable (CIS 4.1.3 fails).
+		file("/proc/2002/cmdline", 0o444, cmdline("/usr/local/bin/kube-proxy", "--kubeconfig=/var/lib/kube-proxy/kubeconfig")),
+		file("/var/lib/kube-proxy/kubeconfig", 0o644, "apiVersion: v1\nkind: Config\n"),
 	)
 }
 

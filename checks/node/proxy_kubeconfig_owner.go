@@ -2,7 +2,7 @@
 Kube-proxy kubeconfig file ownership is root:root.
 
 Source: CIS Kubernetes Benchmark 1.12, 4.1.4. Paths as kubeadm lays a node out, as the node
-agent (nodeagent.Collect) records them: /etc/kubernetes/proxy.conf.
+agent (nodeagent.Collect) records them: the --kubeconfig of a kube-proxy process on the node, else /etc/kubernetes/proxy.conf.
 
 Reads: the node reports' files (mode and owner from lstat); applies to every node (each runs a kubelet).
 
@@ -17,7 +17,7 @@ package node
 import "github.com/kubeposture/kubeposture/checks"
 
 // fileProxyKubeconfigOwner is CIS 4.1.4's rule.
-var fileProxyKubeconfigOwner = fileRule{controlPlane: false, what: "/etc/kubernetes/proxy.conf",
+var fileProxyKubeconfigOwner = fileRule{controlPlane: false, what: "the --kubeconfig of a kube-proxy process on the node, else /etc/kubernetes/proxy.conf",
 	selectFile: byRole("kube-proxy kubeconfig"), owner: "root:root"}
 
 func init() {
@@ -26,7 +26,7 @@ func init() {
 		Title:       "Kube-proxy kubeconfig file ownership is root:root",
 		Severity:    checks.Medium,
 		Description: "A kube-proxy kubeconfig file owned by another user can be changed by that user, and with it what the node trusts or runs.",
-		Remediation: "On the node: chown root:root each entry the evidence lists (/etc/kubernetes/proxy.conf).",
+		Remediation: "On the node: chown root:root each entry the evidence lists (the --kubeconfig of a kube-proxy process on the node, else /etc/kubernetes/proxy.conf).",
 		References:  checks.References{CIS: []string{"4.1.4"}},
 	}, fileProxyKubeconfigOwner)
 }

@@ -2,7 +2,7 @@
 Kube-proxy kubeconfig file permissions are 0600 or more restrictive.
 
 Source: CIS Kubernetes Benchmark 1.12, 4.1.3. Paths as kubeadm lays a node out, as the node
-agent (nodeagent.Collect) records them: /etc/kubernetes/proxy.conf.
+agent (nodeagent.Collect) records them: the --kubeconfig of a kube-proxy process on the node, else /etc/kubernetes/proxy.conf.
 
 Reads: the node reports' files (mode and owner from lstat); applies to every node (each runs a kubelet).
 
@@ -18,7 +18,7 @@ package node
 import "github.com/kubeposture/kubeposture/checks"
 
 // fileProxyKubeconfigPerms is CIS 4.1.3's rule.
-var fileProxyKubeconfigPerms = fileRule{controlPlane: false, what: "/etc/kubernetes/proxy.conf",
+var fileProxyKubeconfigPerms = fileRule{controlPlane: false, what: "the --kubeconfig of a kube-proxy process on the node, else /etc/kubernetes/proxy.conf",
 	selectFile: byRole("kube-proxy kubeconfig"), maxMode: 0o600}
 
 func init() {
@@ -27,7 +27,7 @@ func init() {
 		Title:       "Kube-proxy kubeconfig file permissions are 0600 or more restrictive",
 		Severity:    checks.Medium,
 		Description: "A kube-proxy kubeconfig file that others can read or write exposes its contents (credentials, keys, a component's flags) to local users and processes, or lets them change what the node runs.",
-		Remediation: "On the node: chmod 600 each file the evidence lists (/etc/kubernetes/proxy.conf).",
+		Remediation: "On the node: chmod 600 each file the evidence lists (the --kubeconfig of a kube-proxy process on the node, else /etc/kubernetes/proxy.conf).",
 		References:  checks.References{CIS: []string{"4.1.3"}},
 	}, fileProxyKubeconfigPerms)
 }
