@@ -7,10 +7,12 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
 	"github.com/kubeposture/kubeposture/checks"
@@ -97,6 +99,17 @@ func TestHTMLInBrowser(t *testing.T) {
 	ctx := newBrowser(t)
 	url := writeHTMLFile(t, testReport(t))
 
+	var mu sync.Mutex
+	var requested []string
+	if err := chromedp.Listen(ctx, func(ev any) {
+		if r, ok := ev.(*network.EventRequestWillBeSent); ok {
+			mu.Lock()
+			requested = append(requested, r.Request.URL)
+			mu.Unlock()
+		}
+	}); err != nil {
+		t.Fatal(err)
+	}
 	if err := chromedp.Do(ctx,
 		chromedp.Navigate(url),
 		chromedp.WaitReady(chromedp.CSS("#controls")),
@@ -108,6 +121,12 @@ func TestHTMLInBrowser(t *testing.T) {
 	nControls := eval[int](t, ctx, `document.querySelectorAll("section.control").length`)
 	nCharts := eval[int](t, ctx, `document.querySelectorAll("svg#chart-scores rect, svg#chart-severity rect, svg#chart-status rect").length`)
 	filtersHidden := eval[bool](t, ctx, `document.getElementById("filters").hidden`)
+	// Self-contained: the browser requested nothing but the page itself.
+	mu.Lock()
+	if len(requested) != 1 || requested[0] != url {
+		t.Errorf("the page made the browser request %v; it must need nothing but itself", requested)
+	}
+	mu.Unlock()
 	for _, want := range []string{"https://cp.example.test:6443", "7d1c-uid", "2025-06-01T12:30:00Z", "v0.1.0-test"} {
 		if !strings.Contains(header, want) {
 			t.Errorf("header %q lacks %q", header, want)

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -419,4 +420,18 @@ func FuzzReadJSON(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestHTMLSelfContained: no element of the page refers to another file or host, so that it
+// opens air-gapped (the browser test also checks that it loads nothing).
+func TestHTMLSelfContained(t *testing.T) {
+	out := render(t, testReport(t), report.HTML, report.Options{})
+	for _, re := range []string{`(?i)<(script|link|img|iframe|object|embed)[^>]*\b(src|href|data)\s*=`, `(?i)url\(`, `(?i)@import`, `(?i)<link\b`} {
+		if m := regexp.MustCompile(re).FindString(out); m != "" {
+			t.Errorf("the HTML refers to an outside resource: %q", m)
+		}
+	}
+	if !strings.Contains(out, "<style>") || !strings.Contains(out, "<script>") || !strings.Contains(out, "<svg") {
+		t.Errorf("the HTML lacks its inline style, script or charts")
+	}
 }
