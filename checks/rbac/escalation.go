@@ -11,7 +11,9 @@
 // never their values).
 //
 // A step from identity U to service account S is one of:
-//   - U can create pods in S's namespace: a pod can run as S;
+//   - U can create pods, or a workload that makes pods (deployments, replicasets,
+//     statefulsets, daemonsets, jobs, cronjobs, replicationcontrollers), in S's namespace: a
+//     pod can run as S;
 //   - U can create serviceaccounts/token in that namespace: U can mint S's token;
 //   - U can create pods/exec in that namespace and a pod there mounts S's token;
 //   - U can get secrets there and a legacy token secret of S exists.
@@ -113,6 +115,15 @@ func (g *escalationGraph) powerOf(u rbac.User) powerOf {
 	return p
 }
 
+// podMakers are the resources whose creation runs a pod with a service account the creator
+// chooses: pods themselves, and the workloads whose controllers create pods from a template
+// (the controllers act with their own rights, not the creator's).
+var podMakers = []struct{ name, group, resource string }{
+	{"pods", "", "pods"}, {"deployments", "apps", "deployments"}, {"replicasets", "apps", "replicasets"},
+	{"statefulsets", "apps", "statefulsets"}, {"daemonsets", "apps", "daemonsets"}, {"jobs", "batch", "jobs"},
+	{"cronjobs", "batch", "cronjobs"}, {"replicationcontrollers", "", "replicationcontrollers"},
+}
+
 // move is one step to a service account.
 type move struct {
 	desc string
@@ -126,8 +137,8 @@ type move struct {
 func (g *escalationGraph) moves(u rbac.User) []move {
 	bindings := g.e.BindingsFor(u)
 	// where returns the namespaces where u may do r, with the binding that grants it there.
-	where := func(verb, resource, sub string) (nss []string, via map[string]string) {
-		r := rbac.Request{Verb: verb, Resource: resource, Subresource: sub}
+	where := func(verb, group, resource, sub string) (nss []string, via map[string]string) {
+		r := rbac.Request{Verb: verb, Group: group, Resource: resource, Subresource: sub}
 		via = map[string]string{}
 		for _, b := range bindings {
 			if b.Kind == "ClusterRoleBinding" {
@@ -162,26 +173,28 @@ func (g *escalationGraph) moves(u rbac.User) []move {
 			out = append(out, m)
 		}
 	}
-	nss, via := where("create", "pods", "")
-	for _, ns := range nss {
-		for _, sa := range g.sas[ns] {
-			add(move{fmt.Sprintf("can create pods in %s (%s) -> a pod runs as ServiceAccount %s/%s", ns, via[ns], ns, sa), ns, sa})
+	for _, w := range podMakers {
+		nss, via := where("create", w.group, w.resource, "")
+		for _, ns := range nss {
+			for _, sa := range g.sas[ns] {
+				add(move{fmt.Sprintf("can create %s in %s (%s) -> a pod runs as ServiceAccount %s/%s", w.name, ns, via[ns], ns, sa), ns, sa})
+			}
 		}
 	}
-	nss, via = where("create", "serviceaccounts", "token")
+	nss, via := where("create", "", "serviceaccounts", "token")
 	for _, ns := range nss {
 		for _, sa := range g.sas[ns] {
 			add(move{fmt.Sprintf("can create a token for ServiceAccount %s/%s (%s)", ns, sa, via[ns]), ns, sa})
 		}
 	}
-	nss, via = where("create", "pods", "exec")
+	nss, via = where("create", "", "pods", "exec")
 	for _, ns := range nss {
 		targets := g.execTarget[ns]
 		for _, sa := range sortedKeys(targets) {
 			add(move{fmt.Sprintf("can exec into pod %s/%s (%s), which mounts the token of ServiceAccount %s/%s", ns, targets[sa], via[ns], ns, sa), ns, sa})
 		}
 	}
-	nss, via = where("get", "secrets", "")
+	nss, via = where("get", "", "secrets", "")
 	for _, ns := range nss {
 		secrets := g.secretOf[ns]
 		for _, sa := range sortedKeys(secrets) {

@@ -61,6 +61,12 @@ func TestEscalation(t *testing.T) {
 			roleBinding(s_, "build", "tokens", []rbacv1.PolicyRule{rule(s("create"), s(""), s("serviceaccounts/token"))}, alice)
 			roleBinding(s_, "team", "deployer", []rbacv1.PolicyRule{rule(s("create"), s(""), s("pods"))}, rbacv1.Subject{Kind: "ServiceAccount", Name: "builder", Namespace: "build"})
 		}, checks.Fail, []string{"User alice can create a token for ServiceAccount build/builder", "-> as ServiceAccount build/builder can create pods in team", "ServiceAccount team/admin-bot can list secrets"}},
+		{"create deployments where a powerful account lives", func(s_ *snapshot.Snapshot) {
+			roleBinding(s_, "team", "deployer", []rbacv1.PolicyRule{rule(s("create", "update"), s("apps"), s("deployments"))}, alice)
+		}, checks.Fail, []string{"User alice can create deployments in team (RoleBinding/team/deployer -> ClusterRole/deployer) -> a pod runs as ServiceAccount team/admin-bot"}},
+		{"deployments in the wrong group", func(s_ *snapshot.Snapshot) {
+			roleBinding(s_, "team", "deployer", []rbacv1.PolicyRule{rule(s("create"), s(""), s("deployments"))}, alice)
+		}, checks.Pass, nil},
 		{"pods in a namespace without powerful accounts", func(s_ *snapshot.Snapshot) {
 			roleBinding(s_, "build", "pod-maker", []rbacv1.PolicyRule{rule(s("create"), s(""), s("pods"))}, alice)
 		}, checks.Pass, nil},
