@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"crypto/ed25519"
 	"crypto/rand"
 	"crypto/x509"
@@ -16,6 +17,8 @@ import (
 
 	"github.com/kubeposture/kubeposture/checks"
 	"github.com/kubeposture/kubeposture/evidence"
+	"github.com/kubeposture/kubeposture/internal/estate"
+	"github.com/kubeposture/kubeposture/internal/testcluster"
 )
 
 // validateSARIF checks a SARIF document the CLI wrote against the official 2.1.0 schema
@@ -297,4 +300,66 @@ func TestEvidenceAndVerify(t *testing.T) {
 	if _, errOut, code := runCLI(t, "verify", t.TempDir()); code != 2 || !strings.Contains(errOut, "manifest.json") {
 		t.Errorf("verify of an empty directory: exit %d, %q", code, errOut)
 	}
+}
+
+// TestLiveEvidenceBundle scans a real API server (the seeded example estate) into a signed
+// evidence bundle: it verifies, names the cluster, and its snapshot is the evidence behind its
+// report (scanning the bundled snapshot offline gives the bundled report's verdicts).
+func TestLiveEvidenceBundle(t *testing.T) {
+	ctx := context.Background()
+	c, err := testcluster.Start(ctx, testcluster.Options{Log: os.Stderr})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Stop()
+	cs, err := c.Client()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := estate.Seed(ctx, cs, estate.DemoAPIServerArgs); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	kubeconfig := filepath.Join(dir, "kubeconfig")
+	if err := c.WriteKubeconfig(kubeconfig); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("KUBECONFIG", "")
+	key, pub := writeKey(t, dir, "signer")
+	bundle := filepath.Join(dir, "evidence.tar.gz")
+	if _, errOut, code := runCLI(t, "scan", "--kubeconfig", kubeconfig, "--evidence", bundle, "--sign-key", key, "--fail-on", "none"); code != 0 {
+		t.Fatalf("live scan --evidence: exit %d: %s", code, errOut)
+	}
+	out, errOut, code := runCLI(t, "verify", "--key", pub, bundle)
+	if code != 0 || !strings.Contains(out, "OK: every file matches") {
+		t.Fatalf("verify: exit %d\n%s%s", code, out, errOut)
+	}
+	f, err := os.Open(bundle)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := evidence.ReadArchive(f)
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m evidence.Manifest
+	if err := json.Unmarshal(files[evidence.ManifestName], &m); err != nil {
+		t.Fatal(err)
+	}
+	if m.Cluster.UID == "" || !strings.Contains(out, m.Cluster.UID) || !strings.HasPrefix(m.CatalogVersion, "sha256:") {
+		t.Errorf("manifest cluster %+v, catalog %q; verify said %q", m.Cluster, m.CatalogVersion, out)
+	}
+	snap := filepath.Join(dir, "snapshot.json")
+	if err := os.WriteFile(snap, files["snapshot.json"], 0o600); err != nil {
+		t.Fatal(err)
+	}
+	offline, _, code := runCLI(t, "scan", "--snapshot", snap, "--output", "json", "--fail-on", "none")
+	if code != 0 {
+		t.Fatalf("offline scan of the bundled snapshot: exit %d", code)
+	}
+	if a, b := verdictList(t, string(files["report.json"])), verdictList(t, offline); a != b || a == "" {
+		t.Errorf("the bundled report and a scan of the bundled snapshot differ:\nbundled:\n%s\nrescanned:\n%s", a, b)
+	}
+	validateSARIF(t, files["report.sarif"])
 }
