@@ -78,6 +78,7 @@ func Collect(opts Options) (*snapshot.NodeReport, error) {
 	a.rep.Node = a.nodeName(opts.Node)
 	a.readOS()
 	a.readKubelet()
+	a.readKubeProxy()
 	a.readStaticPods()
 	a.statFiles()
 	return a.rep, nil
@@ -509,13 +510,54 @@ func (a *agent) readAuditPolicy() {
 // 4.1.3 audits it so), else /etc/kubernetes/proxy.conf. A kube-proxy DaemonSet (kubeadm)
 // takes its kubeconfig from a ConfigMap and has no such file.
 func (a *agent) proxyKubeconfig() string {
-	if _, raw := a.findProcess("kube-proxy"); raw != nil {
-		command, _ := ParseKubeletCmdline(raw)
-		for _, f := range cmdline.Parse(command, nil, nil) {
-			if f.Name == "kubeconfig" && f.Value != "" {
-				return f.Value
+	if kp := a.rep.KubeProxy; kp != nil {
+		for i := len(kp.Flags) - 1; i >= 0; i-- {
+			if kp.Flags[i].Name == "kubeconfig" && kp.Flags[i].Value != "" {
+				return kp.Flags[i].Value
 			}
 		}
 	}
 	return "/etc/kubernetes/proxy.conf"
+}
+
+// readKubeProxy records a kube-proxy process: its flags, and its metrics and bind addresses
+// from its --config file (which makes it ignore the flags) or from the flags.
+func (a *agent) readKubeProxy() {
+	pid, raw := a.findProcess("kube-proxy")
+	if raw == nil {
+		return
+	}
+	kp := &snapshot.NodeKubeProxy{PID: pid}
+	kp.Command, _ = ParseKubeletCmdline(raw)
+	kp.Flags = cmdline.Parse(kp.Command, nil, nil)
+	last := func(name string) string {
+		for i := len(kp.Flags) - 1; i >= 0; i-- {
+			if kp.Flags[i].Name == name {
+				return kp.Flags[i].Value
+			}
+		}
+		return ""
+	}
+	a.rep.KubeProxy = kp
+	kp.ConfigFile = last("config")
+	if kp.ConfigFile == "" {
+		kp.MetricsBindAddress, kp.BindAddress = last("metrics-bind-address"), last("bind-address")
+		return
+	}
+	data, err := os.ReadFile(a.host(kp.ConfigFile))
+	if err != nil {
+		kp.Error = fmt.Sprintf("kube-proxy config file %s: %v", kp.ConfigFile, err)
+		a.errorf("%s", kp.Error)
+		return
+	}
+	var doc struct {
+		MetricsBindAddress string `json:"metricsBindAddress"`
+		BindAddress        string `json:"bindAddress"`
+	}
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		kp.Error = fmt.Sprintf("kube-proxy config file %s: %v", kp.ConfigFile, err)
+		a.errorf("%s", kp.Error)
+		return
+	}
+	kp.MetricsBindAddress, kp.BindAddress = doc.MetricsBindAddress, doc.BindAddress
 }

@@ -196,6 +196,9 @@ func TestFlagOnlyKubelet(t *testing.T) {
 	if rep.Kubelet == nil || rep.Kubelet.ConfigFile != "" {
 		t.Fatalf("kubelet = %+v, want a flag-only kubelet", rep.Kubelet)
 	}
+	if rep.KubeProxy == nil || rep.KubeProxy.PID != 2002 || rep.KubeProxy.MetricsBindAddress != "" || rep.KubeProxy.Error != "" {
+		t.Errorf("kube-proxy = %+v, want the process 2002 with no metrics address (the default)", rep.KubeProxy)
+	}
 	if got := rep.Kubelet.Sources["readOnlyPort"]; got != "default (flag-only kubelet)" {
 		t.Errorf("readOnlyPort source %q", got)
 	}

@@ -32,6 +32,9 @@ type NodeReport struct {
 	ControlPlane bool `json:"controlPlane"`
 	// Kubelet is nil when no kubelet process was found.
 	Kubelet *NodeKubelet `json:"kubelet,omitempty"`
+	// KubeProxy is the kube-proxy process found on the node (nil when it runs in a pod, as
+	// kubeadm's DaemonSet does, or not at all).
+	KubeProxy *NodeKubeProxy `json:"kubeProxy,omitempty"`
 	// StaticPods are the static pod manifests' containers, as components (Env dropped: it
 	// may hold credentials).
 	StaticPods []Component `json:"staticPods,omitempty"`
@@ -83,6 +86,20 @@ func (k *NodeKubelet) Flag(name string) (Flag, bool) {
 		}
 	}
 	return Flag{}, false
+}
+
+// NodeKubeProxy is a kube-proxy process and the settings of it the checks read.
+type NodeKubeProxy struct {
+	PID     int      `json:"pid"`
+	Command []string `json:"command"`
+	Flags   []Flag   `json:"flags,omitempty"`
+	// ConfigFile is its --config; MetricsBindAddress and BindAddress come from that file
+	// when it is given (the flags are then ignored), else from the flags.
+	ConfigFile         string `json:"configFile,omitempty"`
+	MetricsBindAddress string `json:"metricsBindAddress,omitempty"`
+	BindAddress        string `json:"bindAddress,omitempty"`
+	// Error says why the addresses are unknown (the config file could not be read).
+	Error string `json:"error,omitempty"`
 }
 
 // NodeFile is one file or directory the agent looked at.

@@ -9,7 +9,9 @@ address without one. cmd/kube-proxy/app/options.go: --metrics-bind-address is ig
 
 Reads: the kube-proxy pods (a container whose program is kube-proxy): their command and
 args, and with --config the file's metricsBindAddress and bindAddress from the ConfigMap volume
-mounted at that path (kubeadm: ConfigMap kube-system/kube-proxy, key config.conf).
+mounted at that path (kubeadm: ConfigMap kube-system/kube-proxy, key config.conf); and, on a
+node with no kube-proxy pod, the kube-proxy process the node agent found (node reports'
+kubeProxy).
 
 Allowed values: a loopback address (127.0.0.0/8 or ::1). Anything else (0.0.0.0, a node
 address) fails; a config file that cannot be resolved to a collected ConfigMap is
@@ -53,6 +55,7 @@ func init() {
 
 func kubeProxyMetrics(snap *snapshot.Snapshot) []checks.Result {
 	var out []checks.Result
+	onNode := map[string]bool{}
 	for i := range snap.Pods {
 		p := &snap.Pods[i]
 		for _, c := range p.Spec.Containers {
@@ -65,7 +68,27 @@ func kubeProxyMetrics(snap *snapshot.Snapshot) []checks.Result {
 				r.Resource = checks.Resource{Kind: "Pod", Namespace: p.Namespace, Name: p.Name}
 			}
 			out = append(out, r)
+			onNode[p.Spec.NodeName] = true
 		}
+	}
+	// A kube-proxy running as a process (not in a pod) is seen by the node agent only.
+	for i := range snap.NodeReports {
+		rep := &snap.NodeReports[i]
+		kp := rep.KubeProxy
+		if kp == nil || onNode[rep.Node] {
+			continue
+		}
+		ev := checks.Evidence{Expected: "a loopback address (127.0.0.1:10249)",
+			Where: fmt.Sprintf("kube-proxy process --metrics-bind-address (node %s, node agent)", rep.Node)}
+		if kp.ConfigFile != "" {
+			ev.Where = fmt.Sprintf("kube-proxy process --config %s metricsBindAddress (node %s, node agent)", kp.ConfigFile, rep.Node)
+		}
+		r := checks.Result{Status: checks.NotEvaluated, Evidence: ev, Reason: kp.Error}
+		if kp.Error == "" {
+			r = judgeMetricsAddress(kp.MetricsBindAddress, kp.BindAddress, ev)
+		}
+		r.Resource = checks.Resource{Kind: "Node", Name: rep.Node}
+		out = append(out, r)
 	}
 	return group(out)
 }
@@ -103,6 +126,12 @@ func judgeKubeProxy(snap *snapshot.Snapshot, p *corev1.Pod, c *corev1.Container)
 		addr, _ = last("metrics-bind-address")
 		bind, _ = last("bind-address")
 	}
+	return judgeMetricsAddress(addr, bind, ev)
+}
+
+// judgeMetricsAddress applies kube-proxy's defaulting to a metricsBindAddress and passes a
+// loopback one.
+func judgeMetricsAddress(addr, bind string, ev checks.Evidence) checks.Result {
 	host := ""
 	if addr == "" {
 		host = "127.0.0.1"

@@ -60,3 +60,25 @@ func TestKubeProxyMetrics(t *testing.T) {
 		t.Errorf("no kube-proxy pod: %+v, want no result", rs)
 	}
 }
+
+// A kube-proxy process seen by the node agent is judged where no kube-proxy pod runs.
+func TestKubeProxyMetricsProcess(t *testing.T) {
+	snap := withReports(proxySnap("", kubeProxyPod("w1")),
+		snapshot.NodeReport{Node: "w1", KubeProxy: &snapshot.NodeKubeProxy{MetricsBindAddress: "0.0.0.0:10249"}}, // the pod wins
+		snapshot.NodeReport{Node: "w2", KubeProxy: &snapshot.NodeKubeProxy{MetricsBindAddress: "0.0.0.0:10249"}},
+		snapshot.NodeReport{Node: "w3", KubeProxy: &snapshot.NodeKubeProxy{ConfigFile: "/etc/kp.yaml", Error: "unreadable"}},
+		snapshot.NodeReport{Node: "w4"})
+	got := map[string]checks.Status{}
+	for _, r := range kubeProxyMetrics(snap) {
+		got[r.Resource.String()] = r.Status
+	}
+	want := map[string]checks.Status{"Node/w1": checks.Pass, "Node/w2": checks.Fail, "Node/w3": checks.NotEvaluated}
+	if len(got) != len(want) {
+		t.Fatalf("got %v, want %v", got, want)
+	}
+	for k, w := range want {
+		if got[k] != w {
+			t.Errorf("%s: %s, want %s", k, got[k], w)
+		}
+	}
+}
