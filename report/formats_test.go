@@ -435,3 +435,17 @@ func TestHTMLSelfContained(t *testing.T) {
 		t.Errorf("the HTML lacks its inline style, script or charts")
 	}
 }
+
+// TestSARIFResultsCompact: the fast path that writes results gives the bytes of the generic
+// one (go-sarif's encoding with its defaults dropped) on every result of the demo report.
+func TestSARIFResultsCompact(t *testing.T) {
+	demo, err := snapshot.ReadFile("../examples/snapshots/demo.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep := checks.Run(demo, checks.Registered(), checks.Selection{})
+	n := report.CheckCompactResults(t, rep)
+	if n == 0 {
+		t.Fatal("the demo report has no failing result to compare")
+	}
+}

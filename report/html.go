@@ -22,9 +22,7 @@ import (
 //go:embed html.tmpl
 var htmlTemplateText string
 
-var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
-	"lower": strings.ToLower,
-}).Parse(htmlTemplateText))
+var htmlTemplate = template.Must(template.New("report").Parse(htmlTemplateText))
 
 // openResultsUpTo is how many results a failing or warning control may have and still be
 // shown unfolded.
@@ -52,7 +50,7 @@ type htmlPage struct {
 	Controls     []htmlControl
 	Results      int
 	NotCollected []string
-	// ChartHeight is the height of each SVG chart, by its number of bars.
+	// The heights of the SVG charts, by their numbers of bars.
 	ScoreHeight, SeverityHeight, StatusHeight int
 }
 
@@ -231,7 +229,6 @@ func writeHTML(w io.Writer, rep *checks.Report) error {
 const chartWidth = labelWidth + barWidth + 140
 
 // The geometry is passed to the template as methods so that it stays in one place.
-func (htmlPage) LabelWidth() int { return labelWidth }
 func (htmlPage) BarX() int       { return labelWidth }
 func (htmlPage) ChartWidth() int { return chartWidth }
 func (htmlPage) BarHeight() int  { return barHeight }

@@ -171,10 +171,7 @@ func writeSARIF(w io.Writer, rep *checks.Report) error {
 			if c.Results[j].Status != checks.Fail {
 				continue
 			}
-			v, err := compactJSON(sarifResult(rep, c, idx, &c.Results[j]))
-			if err != nil {
-				return fmt.Errorf("report: sarif: %w", err)
-			}
+			v := compactResult(sarifResult(rep, c, idx, &c.Results[j]))
 			buf.Reset()
 			if n > 0 {
 				buf.WriteByte(',')
@@ -200,6 +197,63 @@ func writeSARIF(w io.Writer, rep *checks.Report) error {
 		return fmt.Errorf("report: sarif: %w", bw.err)
 	}
 	return nil
+}
+
+// The results are the bulk of a large log, so they are not sent through compactJSON's
+// generic decoding: compactResult copies the fields sarifResult sets into types that omit
+// what is empty, with the fields in the alphabetical order the rest of the log has, which
+// makes the same bytes (the golden file and TestSARIFResultsCompact hold it to that).
+type (
+	resultJSON struct {
+		Kind                string             `json:"kind,omitempty"`
+		Level               string             `json:"level,omitempty"`
+		Locations           []locationJSON     `json:"locations,omitempty"`
+		Message             *messageJSON       `json:"message,omitempty"`
+		PartialFingerprints map[string]string  `json:"partialFingerprints,omitempty"`
+		Properties          *sarif.PropertyBag `json:"properties,omitempty"`
+		RuleID              *string            `json:"ruleId,omitempty"`
+		RuleIndex           *int               `json:"ruleIndex,omitempty"`
+	}
+	locationJSON struct {
+		LogicalLocations []logicalLocationJSON `json:"logicalLocations,omitempty"`
+	}
+	logicalLocationJSON struct {
+		FullyQualifiedName *string            `json:"fullyQualifiedName,omitempty"`
+		Kind               *string            `json:"kind,omitempty"`
+		Name               *string            `json:"name,omitempty"`
+		Properties         *sarif.PropertyBag `json:"properties,omitempty"`
+	}
+	messageJSON struct {
+		Text *string `json:"text,omitempty"`
+	}
+)
+
+// compactResult copies a result made by sarifResult for encoding without SARIF's defaults.
+func compactResult(r *sarif.Result) *resultJSON {
+	out := &resultJSON{Kind: r.Kind, Level: r.Level, PartialFingerprints: r.PartialFingerprints,
+		Properties: nonEmpty(r.Properties), RuleID: r.RuleID}
+	if r.RuleIndex >= 0 {
+		out.RuleIndex = &r.RuleIndex
+	}
+	if r.Message != nil {
+		out.Message = &messageJSON{Text: r.Message.Text}
+	}
+	for _, l := range r.Locations {
+		var lj locationJSON
+		for _, ll := range l.LogicalLocations {
+			lj.LogicalLocations = append(lj.LogicalLocations, logicalLocationJSON{FullyQualifiedName: ll.FullyQualifiedName,
+				Kind: ll.Kind, Name: ll.Name, Properties: nonEmpty(ll.Properties)})
+		}
+		out.Locations = append(out.Locations, lj)
+	}
+	return out
+}
+
+func nonEmpty(p *sarif.PropertyBag) *sarif.PropertyBag {
+	if p == nil || len(p.Properties) == 0 && len(p.Tags) == 0 {
+		return nil
+	}
+	return p
 }
 
 // compactJSON encodes v and decodes it back as generic JSON without SARIF's defaults.

@@ -1,0 +1,38 @@
+package report
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/kubeposture/kubeposture/checks"
+)
+
+// CheckCompactResults compares, for every FAIL result of rep, compactResult's encoding with
+// the generic compactJSON one, and returns how many it compared.
+func CheckCompactResults(t *testing.T, rep *checks.Report) int {
+	t.Helper()
+	n := 0
+	for i := range rep.Controls {
+		c := &rep.Controls[i]
+		for j := range c.Results {
+			if c.Results[j].Status != checks.Fail {
+				continue
+			}
+			r := sarifResult(rep, c, i, &c.Results[j])
+			generic, err := compactJSON(r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, _ := json.Marshal(generic)
+			got, err := json.Marshal(compactResult(r))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(got) != string(want) {
+				t.Fatalf("result %s %s:\nfast    %s\ngeneric %s", c.ID, c.Results[j].Resource, got, want)
+			}
+			n++
+		}
+	}
+	return n
+}
