@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	corev1 "k8s.io/api/core/v1"
+
 	"github.com/kubeposture/kubeposture/internal/synth"
 	"github.com/kubeposture/kubeposture/snapshot"
 )
@@ -92,6 +94,43 @@ func BenchmarkRead(b *testing.B) {
 				if err := json.Unmarshal(doc.Bytes(), &s); err != nil {
 					b.Fatal(err)
 				}
+			}
+		})
+	}
+}
+
+// Write streams the top-level lists; what it writes must be byte for byte what json.Encoder
+// writes (the format of snapshots written before, and what readers expect).
+func TestWriteMatchesEncoder(t *testing.T) {
+	empty := snapshot.New()
+	empty.Resources = nil // a member without omitempty, null
+	withEmptyList := synth.Snapshot(10)
+	withEmptyList.Nodes = []corev1.Node{} // omitted, as empty
+	for name, s := range map[string]*snapshot.Snapshot{
+		"new": snapshot.New(), "nil resources": empty, "synthetic 300 pods": synth.Snapshot(300),
+		"empty list": withEmptyList, "html characters": func() *snapshot.Snapshot {
+			s := synth.Snapshot(5)
+			s.Pods[0].Annotations = map[string]string{"note": "<b>&amp;</b> \u2028"}
+			return s
+		}(),
+	} {
+		t.Run(name, func(t *testing.T) {
+			var want bytes.Buffer
+			enc := json.NewEncoder(&want)
+			enc.SetEscapeHTML(false)
+			if err := enc.Encode(s); err != nil {
+				t.Fatal(err)
+			}
+			var got bytes.Buffer
+			if err := snapshot.Write(&got, s); err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got.Bytes(), want.Bytes()) {
+				i := 0
+				for i < got.Len() && i < want.Len() && got.Bytes()[i] == want.Bytes()[i] {
+					i++
+				}
+				t.Errorf("Write differs from json.Encoder at byte %d:\nWrite   %.200s\nEncoder %.200s", i, got.Bytes()[i:], want.Bytes()[i:])
 			}
 		})
 	}
