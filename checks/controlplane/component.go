@@ -176,13 +176,21 @@ func requirePlugin(c *snapshot.Component, plugin string, want bool) checks.Resul
 	return verdict(a.Has(plugin) == want, ev)
 }
 
+// nsaAreas maps controls of this package to the NSA/CISA hardening guide areas they check,
+// by their kubescape ids (../shared/reference/nsa-controls.tsv): C-0066 secret/etcd
+// encryption, C-0067 audit logs.
+var nsaAreas = map[string][]string{
+	"KP-CP-016": {"C-0067"}, "KP-CP-044": {"C-0067"},
+	"KP-CP-026": {"C-0066"}, "KP-CP-045": {"C-0066"},
+}
+
 // register adds a control of this package; the Inputs are always the control-plane pods.
 func register(id, cis, title string, sev checks.Severity, description, remediation string, eval func(*snapshot.Snapshot) []checks.Result) {
 	checks.Register(checks.Check{
 		Control: checks.Control{
 			ID: id, Title: title, Layer: checks.ControlPlane, Severity: sev,
 			Description: description, Remediation: remediation,
-			References: checks.References{CIS: []string{cis}},
+			References: checks.References{CIS: []string{cis}, NSA: nsaAreas[id]},
 		},
 		Inputs:   inputs,
 		Evaluate: eval,

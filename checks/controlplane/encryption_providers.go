@@ -8,7 +8,9 @@ concatenated in file order; failing that, those of "*."; failing that, "*.*"; fa
 identity. The first of them encrypts every write (the others only decrypt).
 
 Reads: kube-apiserver --encryption-provider-config; the EncryptionConfiguration given to audit
-with --encryption-config (only its shape: provider types, kms API version, key names).
+with --encryption-config (only its shape: provider types, kms API version, key names), or else
+the node agent's summary of it in the report of the API server's node (provider types only: a
+kms provider there is a WARN, its API version unknown).
 
 Allowed values: a first provider for secrets of aesgcm, secretbox or kms v2: PASS. aescbc
 (CBC without authentication, discouraged by the Kubernetes documentation) and kms v1
@@ -56,7 +58,28 @@ func secretProviders(c *snapshot.EncryptionConfig) (providers []snapshot.Encrypt
 	return nil, ""
 }
 
+// fromNodeReport converts the node agent's summary of the file (audit node, on the API
+// server's node, which reads the file its static pod names) into the shape the check reads.
+func fromNodeReport(snap *snapshot.Snapshot, c *snapshot.Component) *snapshot.EncryptionConfig {
+	r := snap.NodeReport(c.Node)
+	if r == nil || r.Encryption == nil {
+		return nil
+	}
+	cfg := &snapshot.EncryptionConfig{Path: r.Encryption.Path + " (node report of " + r.Node + ")"}
+	for _, e := range r.Encryption.Resources {
+		res := snapshot.EncryptionResources{Resources: e.Resources}
+		for _, t := range e.Providers {
+			res.Providers = append(res.Providers, snapshot.EncryptionProvider{Type: t})
+		}
+		cfg.Resources = append(cfg.Resources, res)
+	}
+	return cfg
+}
+
 func providerName(p snapshot.EncryptionProvider) string {
+	if p.Type == "kms" && p.KMSVersion == "" {
+		return "kms"
+	}
 	if p.Type == "kms" {
 		return "kms " + p.KMSVersion
 	}
@@ -75,6 +98,9 @@ func encryptionProviders(snap *snapshot.Snapshot) []checks.Result {
 		var cfg *snapshot.EncryptionConfig
 		if snap.Files != nil {
 			cfg = snap.Files.Encryption
+		}
+		if cfg == nil {
+			cfg = fromNodeReport(snap, c)
 		}
 		if cfg == nil {
 			ev.Observed = "--encryption-provider-config=" + flag.Raw
@@ -99,6 +125,9 @@ func encryptionProviders(snap *snapshot.Snapshot) []checks.Result {
 			return checks.Result{Status: checks.Fail, Evidence: ev}
 		case first.Type == "aescbc":
 			ev.Observed += " (aescbc: unauthenticated CBC, discouraged)"
+			return checks.Result{Status: checks.Warn, Evidence: ev}
+		case first.Type == "kms" && first.KMSVersion == "":
+			ev.Observed += " (kms API version not recorded by the node agent: v1 is deprecated, v2 is not)"
 			return checks.Result{Status: checks.Warn, Evidence: ev}
 		case first.Type == "kms" && first.KMSVersion != "v2":
 			ev.Observed += " (kms v1: deprecated)"

@@ -69,3 +69,24 @@ func TestEncryptionProviders(t *testing.T) {
 		})
 	}
 }
+
+// The node agent's summary of the file stands in for a copy given on the command line.
+func TestEncryptionProvidersFromNodeReport(t *testing.T) {
+	for _, tc := range []struct {
+		providers []string
+		want      checks.Status
+	}{{[]string{"aesgcm", "identity"}, checks.Pass}, {[]string{"identity", "aesgcm"}, checks.Fail}, {[]string{"kms"}, checks.Warn}} {
+		snap := apiserverSnap([]string{"--encryption-provider-config=/etc/kubernetes/enc.yaml"})
+		snap.NodeReports = []snapshot.NodeReport{{Node: "cp-1", Encryption: &snapshot.EncryptionSummary{Path: "/etc/kubernetes/enc.yaml",
+			Resources: []snapshot.EncryptedResources{{Resources: []string{"secrets"}, Providers: tc.providers}}}}}
+		rs := encryptionProviders(snap)
+		if len(rs) != 1 || rs[0].Status != tc.want || !strings.Contains(rs[0].Evidence.Where, "node report of cp-1") {
+			t.Errorf("%v: got %+v, want %s", tc.providers, rs, tc.want)
+		}
+		// Another node's report is not this API server's file.
+		snap.NodeReports[0].Node = "worker-1"
+		if rs := encryptionProviders(snap); rs[0].Status != checks.NotEvaluated {
+			t.Errorf("%v on another node: got %s, want NOT_EVALUATED", tc.providers, rs[0].Status)
+		}
+	}
+}

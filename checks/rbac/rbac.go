@@ -131,9 +131,16 @@ func countUserBindings(e *rbac.Evaluator) int {
 	return n
 }
 
+// nsaAreas maps controls of this package to NSA/CISA hardening guide areas, by kubescape id
+// (../shared/reference/nsa-controls.tsv): C-0035 administrative roles, C-0034 automatic
+// mapping of service-account tokens.
+var nsaAreas = map[string][]string{
+	"KP-RBAC-001": {"C-0035"}, "KP-RBAC-006": {"C-0034"},
+}
+
 // register adds a control of this package.
 func register(id, cis, title string, sev checks.Severity, description, remediation string, in []snapshot.Resource, eval func(*snapshot.Snapshot) []checks.Result) {
-	var refs checks.References
+	refs := checks.References{NSA: nsaAreas[id]}
 	if cis != "" {
 		refs.CIS = []string{cis}
 	}
