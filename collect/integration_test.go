@@ -226,7 +226,7 @@ func estateVerdicts(nodeStatus checks.Status) map[string]checks.Status {
 	v["KP-NODE-017 NodeGroup/cp-1 and 1 more"] = fail                // never reported Ready
 	v["KP-NODE-018 NodeGroup/cp-1 and 1 more"] = checks.NotEvaluated
 	v["KP-NODE-019 Cluster"] = na // no kube-proxy pod
-	for i := 20; i <= 50; i++ {
+	for i := 20; i <= 51; i++ {
 		v[fmt.Sprintf("KP-NODE-%03d Cluster", i)] = checks.NotEvaluated // no node report merged
 	}
 	controlPlanePods := []string{"etcd-cp-1", "kube-apiserver-cp-1", "kube-controller-manager-cp-1", "kube-scheduler-cp-1"}

@@ -124,8 +124,23 @@ func (a *agent) readOS() {
 		a.errorf("os-release: %v", err)
 		return
 	}
+	a.readCgroupVersion()
 	kv := parseOSRelease(data)
 	a.rep.OS.ID, a.rep.OS.VersionID, a.rep.OS.PrettyName = kv["ID"], kv["VERSION_ID"], kv["PRETTY_NAME"]
+}
+
+// readCgroupVersion tells the unified hierarchy (cgroup.controllers at the root of
+// /sys/fs/cgroup) from the legacy one.
+func (a *agent) readCgroupVersion() {
+	if _, err := os.Stat(a.host("/sys/fs/cgroup/cgroup.controllers")); err == nil {
+		a.rep.OS.CgroupVersion = 2
+		return
+	}
+	if entries, err := os.ReadDir(a.host("/sys/fs/cgroup")); err == nil && len(entries) > 0 {
+		a.rep.OS.CgroupVersion = 1
+		return
+	}
+	a.errorf("cgroup version: %s is empty or missing (mount the host's /sys)", a.host("/sys/fs/cgroup"))
 }
 
 // parseOSRelease reads os-release's KEY=value lines (values optionally quoted).

@@ -63,6 +63,7 @@ func base(host string) []entry {
 		file("/etc/passwd", 0o644, "root:x:0:0:root:/root:/bin/bash\netcd:x:998:998::/var/lib/etcd:/usr/sbin/nologin\n"),
 		file("/etc/group", 0o644, "root:x:0:\netcd:x:998:\n"),
 		file("/proc/sys/kernel/osrelease", 0o444, "6.8.0-45-generic\n"),
+		file("/sys/fs/cgroup/cgroup.controllers", 0o444, "cpuset cpu io memory pids\n"),
 		file("/proc/1/cmdline", 0o444, cmdline("/sbin/init", "splash")),
 		file("/proc/812/cmdline", 0o444, cmdline("/usr/bin/containerd")),
 	}

@@ -56,6 +56,8 @@ type NodeOS struct {
 	ID         string `json:"id,omitempty"`
 	VersionID  string `json:"versionId,omitempty"`
 	PrettyName string `json:"prettyName,omitempty"`
+	// CgroupVersion is 2 for the unified hierarchy, 1 for the legacy one, 0 when unknown.
+	CgroupVersion int `json:"cgroupVersion,omitempty"`
 }
 
 // NodeKubelet is the kubelet process found on the node and its configuration.
