@@ -85,3 +85,23 @@ func ReadReports(dir string, stdin io.Reader) ([]snapshot.NodeReport, error) {
 	}
 	return out, nil
 }
+
+// UnknownNodes lists the merged reports whose node is not among the snapshot's Node objects
+// (a report from another cluster, or a --node name that is not the node's): their results
+// stand apart from the cluster's nodes. Empty when the nodes were not collected.
+func UnknownNodes(snap *snapshot.Snapshot) []string {
+	if c, ok := snap.Status(snapshot.ResNodes); !ok || c.State != snapshot.Collected {
+		return nil
+	}
+	known := make(map[string]bool, len(snap.Nodes))
+	for _, n := range snap.Nodes {
+		known[n.Name] = true
+	}
+	var out []string
+	for _, r := range snap.NodeReports {
+		if !known[r.Node] {
+			out = append(out, r.Node)
+		}
+	}
+	return out
+}

@@ -64,6 +64,17 @@ func TestNodeReportIntoScan(t *testing.T) {
 		t.Errorf("KP-NODE-001 Node/cp-1 = %q, want FAIL (flag-only kubelet: anonymous auth on by default)", s)
 	}
 
+	if strings.Contains(errOut, "no node named") {
+		t.Errorf("cp-1 is a node of the demo cluster, yet: %s", errOut)
+	}
+	other := filepath.Join(t.TempDir(), "x.json")
+	if _, errOut, code := runCLI(t, "node", "--root", nodeTree(t, "cp-1"), "--node", "not-a-node", "--output-file", other); code != 0 {
+		t.Fatalf("audit node: %s", errOut)
+	}
+	if _, errOut, _ := runCLI(t, "scan", "--snapshot", demo, "--node-reports", filepath.Dir(other), "--control", "4.2.7"); !strings.Contains(errOut, "no node named not-a-node") {
+		t.Errorf("a report of an unknown node: stderr %q, want a warning", errOut)
+	}
+
 	data, err := os.ReadFile(report)
 	if err != nil {
 		t.Fatal(err)

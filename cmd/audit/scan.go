@@ -108,6 +108,9 @@ func runScan(cmd *cobra.Command, kube *genericclioptions.ConfigFlags, sf *scanFl
 			return fmt.Errorf("--node-reports: %w", err)
 		}
 		snap.MergeNodeReports(reports)
+		if unknown := nodeagent.UnknownNodes(snap); len(unknown) > 0 {
+			fmt.Fprintf(cmd.ErrOrStderr(), "audit: warning: --node-reports: no node named %s in the cluster (reported as given)\n", strings.Join(unknown, ", "))
+		}
 	}
 	if err := ff.apply(snap); err != nil {
 		return err
