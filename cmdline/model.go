@@ -62,6 +62,7 @@ var specs = map[string]map[string]Spec{
 		"service-account-lookup":                  {Single, "true", srcAuthn + " (ServiceAccounts.Lookup = true)"},
 		"service-account-extend-token-expiration": {Single, "true", srcAuthn + " (ServiceAccounts.ExtendExpiration = true)"},
 		"tls-cipher-suites":                       {List, "", "k8s.io/apiserver pkg/server/options/serving.go (unset: Go crypto/tls defaults)"},
+		"request-timeout":                         {Single, "1m0s", "k8s.io/apiserver pkg/server/config.go (NewConfig: RequestTimeout 60s)"},
 	},
 	"kube-controller-manager": {
 		"profiling":                       {Single, "true", srcDebugging},

@@ -179,8 +179,10 @@ func TestControlPlaneSecureServer(t *testing.T) {
 		want["KP-CP-"+id+" Component/kube-system/etcd-cp-1"] = checks.Pass
 	}
 	want["KP-CP-043 Component/kube-system/etcd-cp-1"] = checks.Manual // a CA of its own by path: compare the files
-	want["KP-CP-047 Cluster"] = checks.Pass                           // aesgcm writes seen in /metrics
-	want["KP-CP-048 Cluster"] = checks.Pass                           // 401 everywhere
+	want["KP-CP-049 Component/kube-system/kube-apiserver-cp-1"] = checks.Manual
+	want["KP-CP-050 Component/kube-system/kube-controller-manager-cp-1"] = checks.Manual
+	want["KP-CP-047 Cluster"] = checks.Pass // aesgcm writes seen in /metrics
+	want["KP-CP-048 Cluster"] = checks.Pass // 401 everywhere
 	got := verdicts(rep)
 	for k := range got {
 		if !strings.HasPrefix(k, "KP-CP-") {
@@ -315,6 +317,8 @@ func TestControlPlaneInsecureServer(t *testing.T) {
 	} {
 		want["KP-CP-"+id+" Component/kube-system/etcd-cp-1"] = st
 	}
+	want["KP-CP-049"+api] = checks.Manual
+	want["KP-CP-050 Component/kube-system/kube-controller-manager-cp-1"] = checks.Manual
 	want["KP-CP-047 Cluster"] = checks.Fail // identity writes seen in /metrics
 	want["KP-CP-048 Cluster"] = checks.Pass // anonymous is switched off by AlwaysAllow: 401 everywhere
 	for k, v := range map[string]checks.Status{

@@ -440,12 +440,13 @@ func addControlPlaneVerdicts(v map[string]checks.Status) {
 		"KP-CP-023": checks.Pass,
 		"KP-CP-024": checks.Pass,
 		"KP-CP-025": checks.Fail,
-		"KP-CP-026": checks.Fail, // no encryption config
-		"KP-CP-027": checks.Fail, // Go default cipher suites
-		"KP-CP-028": checks.Fail, // token expiration extension defaults to true
-		"KP-CP-044": checks.Fail, // no audit policy
-		"KP-CP-045": checks.Fail, // no --encryption-provider-config: identity
-		"KP-CP-046": checks.Fail, // no --audit-policy-file
+		"KP-CP-026": checks.Fail,   // no encryption config
+		"KP-CP-027": checks.Fail,   // Go default cipher suites
+		"KP-CP-028": checks.Fail,   // token expiration extension defaults to true
+		"KP-CP-044": checks.Fail,   // no audit policy
+		"KP-CP-045": checks.Fail,   // no --encryption-provider-config: identity
+		"KP-CP-046": checks.Fail,   // no --audit-policy-file
+		"KP-CP-049": checks.Manual, // request timeout: for the operators to judge
 	} {
 		v[id+" "+apiserver] = st
 	}
@@ -454,6 +455,7 @@ func addControlPlaneVerdicts(v map[string]checks.Status) {
 		"KP-CP-031": checks.Fail, "KP-CP-032": checks.Fail, // key and root CA files not in the seeded command line
 		"KP-CP-033": checks.Pass, // RotateKubeletServerCertificate defaults to true
 		"KP-CP-034": checks.Pass,
+		"KP-CP-050": checks.Manual, // terminated-pod threshold: for the operators to judge
 	} {
 		v[id+" "+kcm] = st
 	}

@@ -318,3 +318,12 @@ func etcdCA(snap *snapshot.Snapshot, c *snapshot.Component) checks.Result {
 	}
 	return checks.Result{Status: checks.Manual, Evidence: ev, Reason: reason}
 }
+
+// manualValue reports the effective value of a flag whose right value depends on the cluster
+// (CIS "as appropriate"): MANUAL, with the value and its origin for the person who decides.
+func manualValue(c *snapshot.Component, flag, question string) checks.Result {
+	v := cmdline.Lookup(c, flag)
+	return checks.Result{Status: checks.Manual,
+		Evidence: checks.Evidence{Where: whereValue(c, v), Observed: v.Describe(), Expected: question},
+		Reason:   question + ": the right value depends on the cluster's workload, which only its operators know"}
+}
