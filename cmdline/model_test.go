@@ -104,3 +104,29 @@ func TestEffectiveAdmission(t *testing.T) {
 		})
 	}
 }
+
+// FuzzLookup: whatever the command line, the model never panics, a list's items contain no
+// empty token, and the effective admission set is refused (Err) rather than guessed when the
+// flags are ones the apiserver would not start with.
+func FuzzLookup(f *testing.F) {
+	f.Add("--authorization-mode=Node,RBAC", "--enable-admission-plugins=NodeRestriction", "--admission-control=X")
+	f.Add(`--authorization-mode="RBAC`, "--disable-admission-plugins=ServiceAccount", "--enable-admission-plugins=ServiceAccount")
+	f.Fuzz(func(t *testing.T, a, b, c string) {
+		comp := comp("kube-apiserver", []string{a, b, c})
+		for _, name := range []string{"authorization-mode", "enable-admission-plugins", "audit-log-maxage", "anonymous-auth"} {
+			v := Lookup(comp, name)
+			for _, it := range v.Items {
+				if it == "" {
+					t.Fatalf("%s: empty item in %q", name, v.Items)
+				}
+			}
+			_ = v.Describe()
+			_, _ = v.Bool()
+			_, _ = v.Int()
+		}
+		adm := EffectiveAdmission(comp)
+		if Lookup(comp, "admission-control").Set && Lookup(comp, "enable-admission-plugins").Set && adm.Err == nil {
+			t.Fatalf("--admission-control with --enable-admission-plugins accepted: %s", adm.Observed)
+		}
+	})
+}
