@@ -27,31 +27,15 @@ import (
 var cluster *testcluster.Cluster
 
 func TestMain(m *testing.M) {
-	os.Exit(runMain(m))
-}
-
-func runMain(m *testing.M) int {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
-	defer cancel()
-	var err error
-	cluster, err = testcluster.Start(ctx, testcluster.Options{Log: os.Stderr})
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	defer cluster.Stop()
-	cs, err := cluster.Client()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
 	// The kube-apiserver static pod records the flags this server really runs with, so the
 	// control-plane checks judge a real configuration.
-	if err := estate.Seed(ctx, cs, cluster.APIServerArgs); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	return m.Run()
+	os.Exit(testcluster.RunTests(m, &cluster, testcluster.Options{}, func(ctx context.Context, c *testcluster.Cluster) error {
+		cs, err := c.Client()
+		if err != nil {
+			return err
+		}
+		return estate.Seed(ctx, cs, c.APIServerArgs)
+	}))
 }
 
 func collectAs(t *testing.T, cfgUser string, opts collect.Options) *snapshot.Snapshot {

@@ -2,7 +2,6 @@ package netpol_test
 
 import (
 	"context"
-	"fmt"
 	"net/netip"
 	"os"
 	"strings"
@@ -32,20 +31,7 @@ import (
 var cluster *testcluster.Cluster
 
 func TestMain(m *testing.M) {
-	os.Exit(runMain(m))
-}
-
-func runMain(m *testing.M) int {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
-	defer cancel()
-	var err error
-	cluster, err = testcluster.Start(ctx, testcluster.Options{Log: os.Stderr})
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	defer cluster.Stop()
-	return m.Run()
+	os.Exit(testcluster.RunTests(m, &cluster, testcluster.Options{}, nil))
 }
 
 // apply creates namespaces, pods (with the IPs a kubelet would report, set through the status

@@ -177,26 +177,7 @@ func TestVersion(t *testing.T) {
 // TestLiveThroughKubeconfig runs the binary's own code path against a real API server,
 // connected the way a user connects: a kubeconfig file and a context name.
 func TestLiveThroughKubeconfig(t *testing.T) {
-	ctx := context.Background()
-	c, err := testcluster.Start(ctx, testcluster.Options{Log: os.Stderr})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Stop()
-	cs, err := c.Client()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := estate.Seed(ctx, cs, estate.DemoAPIServerArgs); err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	kubeconfig := filepath.Join(dir, "kubeconfig")
-	if err := c.WriteKubeconfig(kubeconfig); err != nil {
-		t.Fatal(err)
-	}
-	// KUBECONFIG must not leak in from the developer's environment.
-	t.Setenv("KUBECONFIG", "")
+	dir, kubeconfig := startEstate(t)
 
 	_, errOut, code := runCLI(t, "scan", "--kubeconfig", kubeconfig, "--context", "no-such-context")
 	if code != 2 || !strings.Contains(errOut, "no-such-context") {
@@ -222,6 +203,33 @@ func TestLiveThroughKubeconfig(t *testing.T) {
 	if !strings.Contains(live, `"KP-CP-001"`) {
 		t.Error("live report lacks KP-CP-001")
 	}
+}
+
+// startEstate starts a real API server seeded with the demo estate for one test, and returns a
+// temporary directory and an admin kubeconfig in it. KUBECONFIG is cleared, so that nothing
+// of the developer's environment leaks into the test.
+func startEstate(t *testing.T) (dir, kubeconfig string) {
+	t.Helper()
+	ctx := context.Background()
+	c, err := testcluster.Start(ctx, testcluster.Options{Log: os.Stderr})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Stop)
+	cs, err := c.Client()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := estate.Seed(ctx, cs, estate.DemoAPIServerArgs); err != nil {
+		t.Fatal(err)
+	}
+	dir = t.TempDir()
+	kubeconfig = filepath.Join(dir, "kubeconfig")
+	if err := c.WriteKubeconfig(kubeconfig); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("KUBECONFIG", "")
+	return dir, kubeconfig
 }
 
 func verdictList(t *testing.T, reportJSON string) string {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"crypto/ed25519"
 	"crypto/rand"
 	"crypto/x509"
@@ -17,8 +16,6 @@ import (
 
 	"github.com/kubeposture/kubeposture/checks"
 	"github.com/kubeposture/kubeposture/evidence"
-	"github.com/kubeposture/kubeposture/internal/estate"
-	"github.com/kubeposture/kubeposture/internal/testcluster"
 )
 
 // validateSARIF checks a SARIF document the CLI wrote against the official 2.1.0 schema
@@ -306,25 +303,7 @@ func TestEvidenceAndVerify(t *testing.T) {
 // evidence bundle: it verifies, names the cluster, and its snapshot is the evidence behind its
 // report (scanning the bundled snapshot offline gives the bundled report's verdicts).
 func TestLiveEvidenceBundle(t *testing.T) {
-	ctx := context.Background()
-	c, err := testcluster.Start(ctx, testcluster.Options{Log: os.Stderr})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Stop()
-	cs, err := c.Client()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := estate.Seed(ctx, cs, estate.DemoAPIServerArgs); err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	kubeconfig := filepath.Join(dir, "kubeconfig")
-	if err := c.WriteKubeconfig(kubeconfig); err != nil {
-		t.Fatal(err)
-	}
-	t.Setenv("KUBECONFIG", "")
+	dir, kubeconfig := startEstate(t)
 	key, pub := writeKey(t, dir, "signer")
 	bundle := filepath.Join(dir, "evidence.tar.gz")
 	if _, errOut, code := runCLI(t, "scan", "--kubeconfig", kubeconfig, "--evidence", bundle, "--sign-key", key, "--fail-on", "none"); code != 0 {

@@ -43,23 +43,10 @@ func TestMain(m *testing.M) {
 	if addr := os.Getenv(envServe); addr != "" {
 		os.Exit(serveStandIn(addr, strings.Split(os.Getenv(envPorts), ",")))
 	}
-	os.Exit(runMain(m))
-}
-
-func runMain(m *testing.M) int {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
-	defer cancel()
-	var err error
 	// No --kubelet-certificate-authority (testcluster does not set it): the API server then
 	// does not verify the kubelet's serving certificate, as with kubelets whose certificates
 	// are self-signed, so the stand-ins can serve with one.
-	cluster, err = testcluster.Start(ctx, testcluster.Options{Log: os.Stderr})
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	defer cluster.Stop()
-	return m.Run()
+	os.Exit(testcluster.RunTests(m, &cluster, testcluster.Options{}, nil))
 }
 
 // configz answers, as real kubelets serve them: kubeadm's config file with the kubelet's
