@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 	"k8s.io/cli-runtime/pkg/genericclioptions"
@@ -12,6 +13,7 @@ import (
 	"github.com/kubeposture/kubeposture/checks"
 	_ "github.com/kubeposture/kubeposture/checks/builtin"
 	"github.com/kubeposture/kubeposture/evidence"
+	"github.com/kubeposture/kubeposture/metrics"
 	"github.com/kubeposture/kubeposture/nodeagent"
 	"github.com/kubeposture/kubeposture/report"
 	"github.com/kubeposture/kubeposture/snapshot"
@@ -28,6 +30,7 @@ type scanFlags struct {
 	evidence    string
 	signKey     string
 	nodeReports string
+	pushgateway string
 }
 
 func newScanCommand(kube *genericclioptions.ConfigFlags) *cobra.Command {
@@ -60,12 +63,14 @@ never PASS. Exit code 0: no FAIL at or above --fail-on; 1: failures; 2: error.`,
 	fl.StringVar(&sf.signKey, "sign-key", "", "sign the evidence manifest with this ed25519 or ECDSA private key (PEM); check it with 'audit verify' or openssl")
 	fl.StringVar(&sf.failOn, "fail-on", "info", "exit 1 when a control of this severity or higher fails: critical, high, medium, low, info (any FAIL); none never fails")
 	fl.StringVar(&sf.nodeReports, "node-reports", "", "merge the node reports ('audit node' outputs) of this directory, or of standard input with -, before the checks run")
+	fl.StringVar(&sf.pushgateway, "pushgateway", "", "also push the scan's metrics to this Prometheus Pushgateway URL (job \"kubeposture\", grouped by cluster_uid)")
 	cf.add(cmd)
 	ff.add(cmd)
 	return cmd
 }
 
 func runScan(cmd *cobra.Command, kube *genericclioptions.ConfigFlags, sf *scanFlags, cf *collectFlags, ff *fileFlags) error {
+	started := time.Now()
 	// Validate every flag before the (possibly long) collection.
 	sel, err := selection(sf, kube)
 	if err != nil {
@@ -123,6 +128,12 @@ func runScan(cmd *cobra.Command, kube *genericclioptions.ConfigFlags, sf *scanFl
 	if sf.evidence != "" {
 		if err := writeEvidence(sf.evidence, snap, rep, signKey); err != nil {
 			return err
+		}
+	}
+	if sf.pushgateway != "" {
+		sc := metrics.Scan{Report: rep, Resources: snap.Resources, Duration: time.Since(started), Finished: time.Now()}
+		if err := metrics.Push(cmd.Context(), sf.pushgateway, sc); err != nil {
+			return fmt.Errorf("--pushgateway: %w", err)
 		}
 	}
 	if n := failuresAtOrAbove(rep, threshold); n > 0 {
