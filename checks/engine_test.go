@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -234,8 +235,11 @@ func find(t *testing.T, rep *checks.Report, id string) checks.ControlReport {
 
 func TestRunInputsGating(t *testing.T) {
 	called := map[string]bool{}
+	var mu sync.Mutex // checks run concurrently
 	spy := func(id string) func(*snapshot.Snapshot) []checks.Result {
 		return func(*snapshot.Snapshot) []checks.Result {
+			mu.Lock()
+			defer mu.Unlock()
 			called[id] = true
 			return []checks.Result{res(checks.Pass, "Pod", "a", "p")}
 		}

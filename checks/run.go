@@ -2,7 +2,9 @@ package checks
 
 import (
 	"fmt"
+	"runtime"
 	"sort"
+	"sync"
 	"time"
 
 	"github.com/kubeposture/kubeposture/snapshot"
@@ -106,30 +108,55 @@ func Run(snap *snapshot.Snapshot, checks []Check, sel Selection) *Report {
 		Selection:     sel,
 		NotCollected:  notCollected(snap),
 	}
-	for _, c := range checks {
-		results, evaluated := evaluate(snap, c)
-		if evaluated {
-			// The engine's own NOT_EVALUATED (missing input, panic) is about the whole
-			// control, not a cluster-scoped object: the namespace filter must not drop it.
-			results = filterNamespaces(results, sel.Namespaces)
-		}
-		if len(results) == 0 {
-			results = []Result{{Status: NotApplicable, Resource: Resource{Kind: "Cluster"},
-				Reason: emptyReason(sel)}}
-		}
-		for i := range results {
-			results[i].ControlID = c.ID
-		}
-		sortResults(results)
-		rep.Controls = append(rep.Controls, ControlReport{
-			Control: c.Control,
-			Status:  Aggregate(results),
-			Counts:  countStatuses(results),
-			Results: results,
-		})
+	// Checks are pure functions of the snapshot, so they run concurrently, one worker per
+	// CPU; each control's report lands in its own slot, in catalog order. What they derive
+	// from the snapshot through Memo is shared for the run, and dropped at its end.
+	done := snap.ShareDerived()
+	defer done()
+	rep.Controls = make([]ControlReport, len(checks))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < min(runtime.GOMAXPROCS(0), len(checks)); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				rep.Controls[i] = runOne(snap, checks[i], sel)
+			}
+		}()
 	}
+	for i := range checks {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	done()
 	rep.Summary = summarize(rep.Controls)
 	return rep
+}
+
+// runOne evaluates one control into its report.
+func runOne(snap *snapshot.Snapshot, c Check, sel Selection) ControlReport {
+	results, evaluated := evaluate(snap, c)
+	if evaluated {
+		// The engine's own NOT_EVALUATED (missing input, panic) is about the whole
+		// control, not a cluster-scoped object: the namespace filter must not drop it.
+		results = filterNamespaces(results, sel.Namespaces)
+	}
+	if len(results) == 0 {
+		results = []Result{{Status: NotApplicable, Resource: Resource{Kind: "Cluster"},
+			Reason: emptyReason(sel)}}
+	}
+	for i := range results {
+		results[i].ControlID = c.ID
+	}
+	sortResults(results)
+	return ControlReport{
+		Control: c.Control,
+		Status:  Aggregate(results),
+		Counts:  countStatuses(results),
+		Results: results,
+	}
 }
 
 func emptyReason(sel Selection) string {

@@ -124,7 +124,23 @@ func RulesAllow(rules []rbacv1.PolicyRule, r Request) bool {
 		atom.ResourceNames = []string{r.Name}
 	}
 	for i := range rules {
+		// The request is one verb of one group: a rule without that verb or group (or "*")
+		// cannot cover it (Covers' ruleCovers). Skipping it here, without Covers' breakdown
+		// and sets, takes most of the cost out of a scan's RBAC controls.
+		if !hasOrAll(rules[i].Verbs, r.Verb, rbacv1.VerbAll) || !hasOrAll(rules[i].APIGroups, r.Group, rbacv1.APIGroupAll) {
+			continue
+		}
 		if ok, _ := validation.Covers(rules[i:i+1], []rbacv1.PolicyRule{atom}); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// hasOrAll reports whether list holds v or the wildcard all.
+func hasOrAll(list []string, v, all string) bool {
+	for _, e := range list {
+		if e == v || e == all {
 			return true
 		}
 	}

@@ -83,6 +83,10 @@ type Snapshot struct {
 
 	ValidatingWebhookConfigurations []admissionregistrationv1.ValidatingWebhookConfiguration `json:"validatingWebhookConfigurations,omitempty"`
 	MutatingWebhookConfigurations   []admissionregistrationv1.MutatingWebhookConfiguration   `json:"mutatingWebhookConfigurations,omitempty"`
+
+	// derived holds what readers build from the snapshot (Derived, derived.go); it is not
+	// part of the document.
+	derived derived
 }
 
 // Provider is the platform a cluster runs on, as far as the collector could tell.

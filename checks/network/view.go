@@ -30,7 +30,16 @@ type view struct {
 	cniCluster []string
 }
 
+// viewKey is the view's key in the run's memo (checks.Memo).
+type viewKey struct{}
+
+// newView returns the snapshot's view, built once per run and shared by the network
+// controls: building the engine is most of their cost. A view is read-only once built.
 func newView(s *snapshot.Snapshot) *view {
+	return checks.Memo(s, viewKey{}, func() *view { return buildView(s) })
+}
+
+func buildView(s *snapshot.Snapshot) *view {
 	v := &view{s: s, e: netpol.New(s.Pods, s.Namespaces, s.NetworkPolicies), cniByNS: map[string][]string{}}
 	// A plugin kind the collector could not list (its CRD exists, but listing was forbidden or
 	// failed) may hold policies for any namespace.
@@ -87,8 +96,19 @@ type workload struct {
 // workloads groups the pods by their top-level controller: Pod→ReplicaSet→Deployment and
 // Pod→Job→CronJob through controller ownerReferences (by UID, as the garbage collector
 // does), other controllers by their own kind and name, pods without one by themselves.
-// Results about workloads read the same as the workload layer's.
-func (v *view) workloads() []workload {
+// Results about workloads read the same as the workload layer's. The grouping is built once
+// per run and shared by the controls (checks.Memo): it is read-only.
+func (v *view) workloads() []workload { return workloadsOf(v.s) }
+
+// workloadsKey is the grouping's key in the run's memo.
+type workloadsKey struct{}
+
+func workloadsOf(s *snapshot.Snapshot) []workload {
+	return checks.Memo(s, workloadsKey{}, func() []workload { return groupWorkloads(s) })
+}
+
+func groupWorkloads(s *snapshot.Snapshot) []workload {
+	v := &view{s: s}
 	parent := map[types.UID]*metav1.OwnerReference{}
 	for i := range v.s.ReplicaSets {
 		rs := &v.s.ReplicaSets[i]

@@ -51,7 +51,7 @@ func init() {
 }
 
 func hostNetwork(s *snapshot.Snapshot) []checks.Result {
-	ws := (&view{s: s}).workloads() // no engine needed: only the pods are read
+	ws := workloadsOf(s) // no engine needed: only the pods are read
 	out := make([]checks.Result, 0, len(ws))
 	for wi := range ws {
 		w := &ws[wi]

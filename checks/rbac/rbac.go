@@ -24,8 +24,15 @@ import (
 // inputs is what every RBAC check reads.
 var inputs = []snapshot.Resource{snapshot.ResRoles, snapshot.ResClusterRoles, snapshot.ResRoleBindings, snapshot.ResClusterRoleBindings}
 
+// evaluatorKey is the evaluator's key in the run's memo (checks.Memo).
+type evaluatorKey struct{}
+
+// evaluator returns the snapshot's RBAC evaluator, built once per run and shared by the RBAC
+// controls (it is read-only once built).
 func evaluator(snap *snapshot.Snapshot) *rbac.Evaluator {
-	return rbac.New(snap.Roles, snap.ClusterRoles, snap.RoleBindings, snap.ClusterRoleBindings)
+	return checks.Memo(snap, evaluatorKey{}, func() *rbac.Evaluator {
+		return rbac.New(snap.Roles, snap.ClusterRoles, snap.RoleBindings, snap.ClusterRoleBindings)
+	})
 }
 
 // broadGroups are the groups every request, every authenticated request or every service
