@@ -1,0 +1,275 @@
+package collect
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
+	appsv1 "k8s.io/api/apps/v1"
+	batchv1 "k8s.io/api/batch/v1"
+	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
+	"k8s.io/client-go/kubernetes/scheme"
+	"sigs.k8s.io/yaml"
+
+	kubeposture "github.com/kubeposture/kubeposture"
+	"github.com/kubeposture/kubeposture/snapshot"
+)
+
+// Manifests is what ReadManifests made of manifests on disk: a snapshot of the objects the
+// checks read, and the objects it kept out of it.
+type Manifests struct {
+	Snapshot *snapshot.Snapshot
+	// Unknown are objects of kinds (or versions) the checks do not read, such as a
+	// Kustomization or a CRD's object: recorded so that the user sees they were not judged.
+	Unknown []ManifestObject
+}
+
+// ManifestObject names one document of one file.
+type ManifestObject struct {
+	File string `json:"file"`
+	// Index is the document's position in the file, from 0 (items of a List count as
+	// their own documents after it: "3.1" is the second item of document 3).
+	Index     string `json:"index"`
+	Kind      string `json:"kind"`
+	Name      string `json:"name,omitempty"`
+	Namespace string `json:"namespace,omitempty"`
+}
+
+func (o ManifestObject) String() string {
+	return fmt.Sprintf("%s %s/%s (%s, document %s)", o.Kind, o.Namespace, o.Name, o.File, o.Index)
+}
+
+// workloadResources are recorded as collected even when no manifest has one: a workload
+// control judges each pod template on its own, so "none in these manifests" is a fact
+// about what was given, not a gap. Every other kind is recorded only when a manifest has
+// one, so that the controls that need cluster state (network policies, RBAC, the control
+// plane) report NOT_EVALUATED on a manifests-only scan instead of passing on an empty list.
+var workloadResources = []snapshot.Resource{
+	snapshot.ResPods, snapshot.ResDeployments, snapshot.ResStatefulSets, snapshot.ResDaemonSets,
+	snapshot.ResReplicaSets, snapshot.ResJobs, snapshot.ResCronJobs,
+}
+
+// manifestExtensions are the file names a directory walk reads, as kubectl -f does.
+var manifestExtensions = map[string]bool{".yaml": true, ".yml": true, ".json": true}
+
+// ReadManifests reads Kubernetes manifests into a snapshot, as `kubectl apply -f` reads
+// them: each path is a file (read whatever its name) or a directory (its .yaml, .yml and
+// .json files, recursively, in lexical order); a file holds YAML documents separated by
+// "---", or JSON, and a document may be a List. A namespaced object without a namespace
+// lands in "default", as kubectl would put it. Secrets keep their metadata and type only.
+// A document that does not decode fails the read, naming the file and document index.
+func ReadManifests(paths []string) (*Manifests, error) {
+	if len(paths) == 0 {
+		return nil, errors.New("no manifest file or directory given")
+	}
+	m := newManifests()
+	for _, p := range paths {
+		files, err := manifestFiles(p)
+		if err != nil {
+			return nil, err
+		}
+		for _, f := range files {
+			data, err := os.ReadFile(f)
+			if err != nil {
+				return nil, fmt.Errorf("read manifests: %w", err)
+			}
+			if err := m.decode(f, data); err != nil {
+				return nil, err
+			}
+		}
+	}
+	m.finish()
+	return m, nil
+}
+
+func newManifests() *Manifests {
+	s := snapshot.New()
+	s.CollectedAt = time.Now().UTC()
+	s.ToolVersion = kubeposture.Version()
+	s.Cluster.Provider = snapshot.ProviderUnknown
+	for _, r := range workloadResources {
+		s.Resources[r] = snapshot.Collection{State: snapshot.Collected}
+	}
+	return &Manifests{Snapshot: s}
+}
+
+func manifestFiles(p string) ([]string, error) {
+	st, err := os.Stat(p)
+	if err != nil {
+		return nil, fmt.Errorf("--filename %s: %w", p, err)
+	}
+	if !st.IsDir() {
+		return []string{p}, nil
+	}
+	var out []string
+	err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !d.IsDir() && manifestExtensions[strings.ToLower(filepath.Ext(path))] {
+			out = append(out, path)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("--filename %s: %w", p, err)
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("--filename %s: no .yaml, .yml or .json file in this directory", p)
+	}
+	return out, nil // WalkDir visits in lexical order
+}
+
+// decode adds the documents of one file's content to m; file names it in errors.
+func (m *Manifests) decode(file string, data []byte) error {
+	r := utilyaml.NewYAMLReader(bufio.NewReader(bytes.NewReader(data)))
+	for i := 0; ; i++ {
+		doc, err := r.Read()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("%s: document %d: %w", file, i, err)
+		}
+		if err := m.decodeDocument(file, fmt.Sprint(i), doc); err != nil {
+			return err
+		}
+	}
+}
+
+func (m *Manifests) decodeDocument(file, index string, doc []byte) error {
+	// A document of comments or whitespace only (between two "---") is no object.
+	var probe map[string]any
+	if err := yaml.Unmarshal(doc, &probe); err != nil {
+		return fmt.Errorf("%s: document %s: not YAML or JSON: %w", file, index, err)
+	}
+	if len(probe) == 0 {
+		return nil
+	}
+	obj, _, err := scheme.Codecs.UniversalDeserializer().Decode(doc, nil, nil)
+	if runtime.IsNotRegisteredError(err) {
+		m.unknown(file, index, probe)
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("%s: document %s: %w (a Kubernetes object needs apiVersion and kind)", file, index, err)
+	}
+	if l, ok := obj.(*corev1.List); ok {
+		for j, item := range l.Items {
+			if err := m.decodeDocument(file, fmt.Sprintf("%s.%d", index, j), item.Raw); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if !m.add(obj) {
+		m.unknown(file, index, probe)
+	}
+	return nil
+}
+
+func (m *Manifests) unknown(file, index string, probe map[string]any) {
+	o := ManifestObject{File: file, Index: index}
+	o.Kind, _ = probe["kind"].(string)
+	if av, _ := probe["apiVersion"].(string); av != "" {
+		o.Kind = schema.FromAPIVersionAndKind(av, o.Kind).GroupKind().String()
+	}
+	if md, ok := probe["metadata"].(map[string]any); ok {
+		o.Name, _ = md["name"].(string)
+		o.Namespace, _ = md["namespace"].(string)
+	}
+	m.Unknown = append(m.Unknown, o)
+}
+
+// add stores obj in the snapshot; false for a type the checks do not read.
+func (m *Manifests) add(obj runtime.Object) bool {
+	meta, ok := obj.(metav1.Object)
+	if !ok {
+		return false
+	}
+	// The live collector's compaction; and the namespace kubectl would give a namespaced
+	// object without one.
+	compactMeta(meta)
+	switch obj.(type) {
+	case *corev1.Node, *corev1.Namespace, *rbacv1.ClusterRole, *rbacv1.ClusterRoleBinding,
+		*admissionregistrationv1.ValidatingWebhookConfiguration, *admissionregistrationv1.MutatingWebhookConfiguration:
+	default:
+		if meta.GetNamespace() == "" {
+			meta.SetNamespace(metav1.NamespaceDefault)
+		}
+	}
+	s := m.Snapshot
+	var r snapshot.Resource
+	switch o := obj.(type) {
+	case *corev1.Pod:
+		r, s.Pods = snapshot.ResPods, append(s.Pods, *o)
+	case *corev1.Node:
+		r, s.Nodes = snapshot.ResNodes, append(s.Nodes, *o)
+	case *corev1.Namespace:
+		r, s.Namespaces = snapshot.ResNamespaces, append(s.Namespaces, *o)
+	case *appsv1.Deployment:
+		r, s.Deployments = snapshot.ResDeployments, append(s.Deployments, *o)
+	case *appsv1.StatefulSet:
+		r, s.StatefulSets = snapshot.ResStatefulSets, append(s.StatefulSets, *o)
+	case *appsv1.DaemonSet:
+		r, s.DaemonSets = snapshot.ResDaemonSets, append(s.DaemonSets, *o)
+	case *appsv1.ReplicaSet:
+		r, s.ReplicaSets = snapshot.ResReplicaSets, append(s.ReplicaSets, *o)
+	case *batchv1.Job:
+		r, s.Jobs = snapshot.ResJobs, append(s.Jobs, *o)
+	case *batchv1.CronJob:
+		r, s.CronJobs = snapshot.ResCronJobs, append(s.CronJobs, *o)
+	case *corev1.ServiceAccount:
+		r, s.ServiceAccounts = snapshot.ResServiceAccounts, append(s.ServiceAccounts, *o)
+	case *corev1.Secret:
+		// Metadata and type only, as the live collector keeps them: never the data.
+		r, s.Secrets = snapshot.ResSecrets, append(s.Secrets, snapshot.SecretMeta{ObjectMeta: o.ObjectMeta, Type: o.Type})
+	case *corev1.ConfigMap:
+		r, s.ConfigMaps = snapshot.ResConfigMaps, append(s.ConfigMaps, *o)
+	case *rbacv1.Role:
+		r, s.Roles = snapshot.ResRoles, append(s.Roles, *o)
+	case *rbacv1.ClusterRole:
+		r, s.ClusterRoles = snapshot.ResClusterRoles, append(s.ClusterRoles, *o)
+	case *rbacv1.RoleBinding:
+		r, s.RoleBindings = snapshot.ResRoleBindings, append(s.RoleBindings, *o)
+	case *rbacv1.ClusterRoleBinding:
+		r, s.ClusterRoleBindings = snapshot.ResClusterRoleBindings, append(s.ClusterRoleBindings, *o)
+	case *networkingv1.NetworkPolicy:
+		r, s.NetworkPolicies = snapshot.ResNetworkPolicies, append(s.NetworkPolicies, *o)
+	case *corev1.Service:
+		r, s.Services = snapshot.ResServices, append(s.Services, *o)
+	case *networkingv1.Ingress:
+		r, s.Ingresses = snapshot.ResIngresses, append(s.Ingresses, *o)
+	case *admissionregistrationv1.ValidatingWebhookConfiguration:
+		r, s.ValidatingWebhookConfigurations = snapshot.ResValidatingWebhookConfigurations, append(s.ValidatingWebhookConfigurations, *o)
+	case *admissionregistrationv1.MutatingWebhookConfiguration:
+		r, s.MutatingWebhookConfigurations = snapshot.ResMutatingWebhookConfigurations, append(s.MutatingWebhookConfigurations, *o)
+	default:
+		return false
+	}
+	col := s.Resources[r]
+	col.State = snapshot.Collected
+	col.Count++
+	s.Resources[r] = col
+	return true
+}
+
+// finish sorts the unknown objects for a stable report.
+func (m *Manifests) finish() {
+	sort.SliceStable(m.Unknown, func(i, j int) bool { return m.Unknown[i].File < m.Unknown[j].File })
+}

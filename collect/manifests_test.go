@@ -1,0 +1,154 @@
+package collect
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/kubeposture/kubeposture/snapshot"
+)
+
+func writeManifest(t *testing.T, dir, name, content string) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestReadManifests(t *testing.T) {
+	dir := t.TempDir()
+	writeManifest(t, dir, "a.yaml", `# leading comment
+---
+apiVersion: v1
+kind: Namespace
+metadata: {name: shop}
+---
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers: [{name: web, image: nginx}]
+---
+apiVersion: v1
+kind: Secret
+metadata:
+  name: creds
+  annotations:
+    kubectl.kubernetes.io/last-applied-configuration: '{"data":{"password":"aHVudGVyMg=="}}'
+type: Opaque
+data: {password: aHVudGVyMg==}
+stringData: {token: hunter3}
+`)
+	writeManifest(t, dir, "sub/list.json", `{"apiVersion":"v1","kind":"List","items":[
+ {"apiVersion":"v1","kind":"ServiceAccount","metadata":{"name":"web","namespace":"shop"}},
+ {"apiVersion":"example.com/v1","kind":"Widget","metadata":{"name":"w"}}]}`)
+	writeManifest(t, dir, "sub/kustomization.yaml", "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [a.yaml]\n")
+	writeManifest(t, dir, "README.md", "not a manifest: skipped by the directory walk")
+	single := writeManifest(t, t.TempDir(), "pod.txt", "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: c, image: busybox}]}\n")
+
+	m, err := ReadManifests([]string{dir, single})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := m.Snapshot
+	if len(s.Namespaces) != 1 || len(s.Deployments) != 1 || len(s.Secrets) != 1 || len(s.ServiceAccounts) != 1 || len(s.Pods) != 1 {
+		t.Fatalf("objects: %d namespaces, %d deployments, %d secrets, %d service accounts, %d pods; want 1 of each",
+			len(s.Namespaces), len(s.Deployments), len(s.Secrets), len(s.ServiceAccounts), len(s.Pods))
+	}
+	if ns := s.Pods[0].Namespace; ns != "default" {
+		t.Errorf("pod without namespace landed in %q, want default", ns)
+	}
+	if ns := s.Namespaces[0].Namespace; ns != "" {
+		t.Errorf("a Namespace (cluster-scoped) got namespace %q", ns)
+	}
+	if sec := s.Secrets[0]; sec.Type != "Opaque" || len(sec.Annotations) != 0 {
+		t.Errorf("secret kept as %+v, want type Opaque and the last-applied annotation dropped", sec)
+	}
+	var raw bytes.Buffer
+	if err := snapshot.Write(&raw, s); err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range []string{"aHVudGVyMg", "hunter"} {
+		if strings.Contains(raw.String(), v) {
+			t.Errorf("the snapshot holds the secret's value %q", v)
+		}
+	}
+	want := map[snapshot.Resource]int{snapshot.ResNamespaces: 1, snapshot.ResDeployments: 1, snapshot.ResSecrets: 1,
+		snapshot.ResServiceAccounts: 1, snapshot.ResPods: 1, snapshot.ResCronJobs: 0, snapshot.ResJobs: 0}
+	for r, n := range want {
+		if c := s.Resources[r]; c.State != snapshot.Collected || c.Count != n {
+			t.Errorf("resources[%s] = %+v, want collected, count %d", r, c, n)
+		}
+	}
+	for _, r := range []snapshot.Resource{snapshot.ResNetworkPolicies, snapshot.ResRoles, snapshot.ResNodes, snapshot.ResControlPlane} {
+		if c, ok := s.Resources[r]; ok {
+			t.Errorf("resources[%s] = %+v: no manifest has one, it must stay not collected", r, c)
+		}
+	}
+	var unknown []string
+	for _, u := range m.Unknown {
+		unknown = append(unknown, u.Kind+" "+u.Name+" "+filepath.Base(u.File)+"#"+u.Index)
+	}
+	if got, want := strings.Join(unknown, ", "), "Kustomization.kustomize.config.k8s.io  kustomization.yaml#0, Widget.example.com w list.json#0.1"; got != want {
+		t.Errorf("unknown = %q, want %q", got, want)
+	}
+}
+
+func TestReadManifestsErrors(t *testing.T) {
+	dir := t.TempDir()
+	for _, tc := range []struct{ name, content, want string }{
+		{"bad.yaml", "apiVersion: v1\nkind: Pod\n---\nkind: [unclosed\n", "bad.yaml: document 1"},
+		{"nokind.yaml", "apiVersion: v1\nmetadata: {name: x}\n", "nokind.yaml: document 0"},
+		{"badfield.yaml", "apiVersion: v1\nkind: Pod\nspec: {containers: 3}\n", "badfield.yaml: document 0"},
+		{"badlist.yaml", "apiVersion: v1\nkind: List\nitems:\n- {apiVersion: v1, kind: Pod}\n- {kind: Pod}\n", "badlist.yaml: document 0.1"},
+	} {
+		p := writeManifest(t, dir, tc.name, tc.content)
+		_, err := ReadManifests([]string{p})
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: error %v, want one naming %q", tc.name, err, tc.want)
+		}
+	}
+	if _, err := ReadManifests([]string{filepath.Join(dir, "missing")}); err == nil {
+		t.Error("a missing path gave no error")
+	}
+	empty := t.TempDir()
+	if _, err := ReadManifests([]string{empty}); err == nil || !strings.Contains(err.Error(), "no .yaml") {
+		t.Errorf("empty directory: error %v, want one saying it has no manifest", err)
+	}
+}
+
+// FuzzManifests feeds arbitrary bytes to the manifest parser (files given with -f are
+// untrusted input): it must return an error or a snapshot, never panic, and never keep a
+// secret's data.
+func FuzzManifests(f *testing.F) {
+	f.Add([]byte("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: c, image: x}]}\n---\napiVersion: v1\nkind: Secret\nmetadata: {name: s}\ndata: {k: c2VjcmV0}\n"))
+	f.Add([]byte(`{"apiVersion":"v1","kind":"List","items":[{"apiVersion":"v1","kind":"Secret","stringData":{"k":"secret"}}]}`))
+	f.Add([]byte("---\n# only a comment\n---\n"))
+	f.Add([]byte("apiVersion: v1\nkind: List\nitems: [{apiVersion: v1, kind: List, items: []}]\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		m := newManifests()
+		if err := m.decode("fuzz.yaml", data); err != nil {
+			if !strings.Contains(err.Error(), "fuzz.yaml") {
+				t.Fatalf("error does not name the file: %v", err)
+			}
+			return
+		}
+		for _, s := range m.Snapshot.Secrets {
+			if _, ok := s.Annotations[lastApplied]; ok {
+				t.Fatal("a secret kept its last-applied annotation")
+			}
+		}
+	})
+}
