@@ -22,8 +22,11 @@ type Report struct {
 	Summary       Summary          `json:"summary"`
 	// NotCollected lists the resources the collector could not read, and why: the checks
 	// that needed them are NOT_EVALUATED.
-	NotCollected []NotCollected  `json:"notCollected,omitempty"`
-	Controls     []ControlReport `json:"controls"`
+	NotCollected []NotCollected `json:"notCollected,omitempty"`
+	// Exceptions lists the exceptions that did not apply (expired, unmatched); nil when no
+	// exceptions were given.
+	Exceptions *ExceptionsReport `json:"exceptions,omitempty"`
+	Controls   []ControlReport   `json:"controls"`
 }
 
 // NotCollected is a resource the collector could not read.

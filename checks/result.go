@@ -16,10 +16,15 @@ const (
 	NotApplicable Status = "NOT_APPLICABLE"
 	// Manual: the verdict needs a person; the result says what to look at.
 	Manual Status = "MANUAL"
+	// Excepted: the check failed or warned, and an unexpired exception accepts that risk
+	// (Result.Exception says who, why, until when, and the original verdict). A control
+	// whose only non-passing results are excepted is EXCEPTED: not FAIL, and not PASS
+	// either, so that accepted risks neither fail the run nor raise the score.
+	Excepted Status = "EXCEPTED"
 )
 
 // Statuses lists statuses in report order, worst first.
-var Statuses = []Status{Fail, Warn, NotEvaluated, Manual, Pass, NotApplicable}
+var Statuses = []Status{Fail, Warn, NotEvaluated, Manual, Excepted, Pass, NotApplicable}
 
 // Resource identifies what a result is about: a cluster object, a control-plane component,
 // or a node.
@@ -59,4 +64,6 @@ type Result struct {
 	Evidence  Evidence `json:"evidence"`
 	// Reason explains a NOT_EVALUATED, NOT_APPLICABLE or MANUAL verdict.
 	Reason string `json:"reason,omitempty"`
+	// Exception is set on an EXCEPTED result (see ApplyExceptions).
+	Exception *AppliedException `json:"exception,omitempty"`
 }

@@ -9,7 +9,7 @@ type Tally struct {
 	// Failures counts failing results (resources), by the control's severity.
 	Failures map[Severity]int `json:"failures"`
 	// Score is 100 × (PASS + ½ WARN) / (PASS + WARN + FAIL), counted over controls; controls
-	// NOT_EVALUATED, NOT_APPLICABLE or MANUAL are left out of it, and Evaluated says how many
+	// NOT_EVALUATED, NOT_APPLICABLE, MANUAL or EXCEPTED are left out of it, and Evaluated says how many
 	// controls the score rests on. With no evaluated control the score is absent (-1).
 	Score     float64 `json:"score"`
 	Evaluated int     `json:"evaluated"`

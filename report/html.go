@@ -50,6 +50,8 @@ type htmlPage struct {
 	Controls     []htmlControl
 	Results      int
 	NotCollected []string
+	// Exceptions: the expired, unmatched and invalid ones (title, lines).
+	Exceptions [][]string
 	// The heights of the SVG charts, by their numbers of bars.
 	ScoreHeight, SeverityHeight, StatusHeight int
 }
@@ -147,7 +149,7 @@ func buildHTML(rep *checks.Report) htmlPage {
 		var nss []string
 		for _, r := range c.Results {
 			hc.Rows = append(hc.Rows, htmlRow{Status: r.Status, Resource: r.Resource.String(), Namespace: r.Resource.Namespace,
-				Observed: r.Evidence.Observed, Expected: r.Evidence.Expected, Where: r.Evidence.Where, Reason: r.Reason})
+				Observed: r.Evidence.Observed, Expected: r.Evidence.Expected, Where: r.Evidence.Where, Reason: strings.TrimSpace(r.Reason + " " + exceptionText(r))})
 			if ns := r.Resource.Namespace; ns != "" && !seen[ns] {
 				seen[ns] = true
 				nss = append(nss, ns)
@@ -169,6 +171,7 @@ func buildHTML(rep *checks.Report) htmlPage {
 		}
 		p.NotCollected = append(p.NotCollected, line)
 	}
+	p.Exceptions = htmlExceptions(rep)
 	return p
 }
 
@@ -191,7 +194,7 @@ func layoutBars(bars []htmlBar, maxValue int) int {
 // severe first), then MANUAL, PASS and NOT_APPLICABLE ones, in layer and catalog order.
 func orderedControls(rep *checks.Report) []checks.ControlReport {
 	out := findingControls(rep)
-	for _, s := range []checks.Status{checks.Manual, checks.Pass, checks.NotApplicable} {
+	for _, s := range []checks.Status{checks.Manual, checks.Excepted, checks.Pass, checks.NotApplicable} {
 		for _, g := range byLayer(rep.Controls) {
 			for _, c := range g.controls {
 				if c.Status == s {

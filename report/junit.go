@@ -55,7 +55,8 @@ type (
 
 // buildJUnit maps the report onto JUnit: PASS passes; FAIL is a failure whose body is the
 // evidence and remediation; NOT_EVALUATED, NOT_APPLICABLE and MANUAL are skipped with their
-// reason (a CI system must not count them as passed); WARN passes with the warning in
+// reason (a CI system must not count them as passed), and so is EXCEPTED, with the
+// exception's reason, owner and expiry; WARN passes with the warning in
 // system-out, since it is not a clear failure.
 func buildJUnit(rep *checks.Report) JUnitSuites {
 	out := JUnitSuites{Name: "kubeposture " + clusterName(rep), Time: "0"}
@@ -80,7 +81,9 @@ func buildJUnit(rep *checks.Report) JUnitSuites {
 				tc.SystemOut = "WARN: " + evidenceText(r)
 			default:
 				reason := r.Reason
-				if reason == "" {
+				if exc := exceptionText(r); exc != "" {
+					reason = exc
+				} else if reason == "" {
 					reason = evidenceText(r)
 				}
 				tc.Skipped = &JUnitMessage{Message: string(r.Status) + ": " + oneLine(reason)}

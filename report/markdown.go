@@ -68,6 +68,7 @@ func writeMarkdown(out io.Writer, rep *checks.Report, opts Options) error {
 			w.printf("%s", d)
 		}
 	}
+	writeExceptionsText(w, rep, "\n### Exceptions\n", func(l string) string { return "- " + mdCell(l) })
 	if len(rep.NotCollected) > 0 {
 		w.printf("\n### Not collected\n\nControls that need these are NOT_EVALUATED, not passed.\n\n")
 		for _, n := range rep.NotCollected {

@@ -116,14 +116,15 @@ func Write(w io.Writer, rep *checks.Report, format Format, opts Options) error {
 // jsonHead is checks.Report without its controls, field for field in the same order, so that
 // writeJSON can stream the controls after it.
 type jsonHead struct {
-	SchemaVersion string                `json:"schemaVersion"`
-	Cluster       snapshot.Cluster      `json:"cluster"`
-	CollectedAt   time.Time             `json:"collectedAt"`
-	GeneratedAt   time.Time             `json:"generatedAt"`
-	ToolVersion   string                `json:"toolVersion"`
-	Selection     checks.Selection      `json:"selection"`
-	Summary       checks.Summary        `json:"summary"`
-	NotCollected  []checks.NotCollected `json:"notCollected,omitempty"`
+	SchemaVersion string                   `json:"schemaVersion"`
+	Cluster       snapshot.Cluster         `json:"cluster"`
+	CollectedAt   time.Time                `json:"collectedAt"`
+	GeneratedAt   time.Time                `json:"generatedAt"`
+	ToolVersion   string                   `json:"toolVersion"`
+	Selection     checks.Selection         `json:"selection"`
+	Summary       checks.Summary           `json:"summary"`
+	NotCollected  []checks.NotCollected    `json:"notCollected,omitempty"`
+	Exceptions    *checks.ExceptionsReport `json:"exceptions,omitempty"`
 }
 
 // writeJSON writes the Report as-is (its Go type is the documented schema), byte for byte as
@@ -135,7 +136,7 @@ func writeJSON(w io.Writer, rep *checks.Report) error {
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
 	head := jsonHead{rep.SchemaVersion, rep.Cluster, rep.CollectedAt, rep.GeneratedAt, rep.ToolVersion,
-		rep.Selection, rep.Summary, rep.NotCollected}
+		rep.Selection, rep.Summary, rep.NotCollected, rep.Exceptions}
 	if err := enc.Encode(&head); err != nil {
 		return fmt.Errorf("report: %w", err)
 	}

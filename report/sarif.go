@@ -122,6 +122,7 @@ func sarifResult(rep *checks.Report, c *checks.ControlReport, ruleIndex int, r *
 			evidence.Add(k, v)
 		}
 	}
+	res.Suppressions = sarifSuppressions(r)
 	return res.WithProperties(evidence)
 }
 
@@ -168,7 +169,7 @@ func writeSARIF(w io.Writer, rep *checks.Report) error {
 		c := &rep.Controls[i]
 		idx := log.Runs[0].GetRuleIndex(c.ID)
 		for j := range c.Results {
-			if c.Results[j].Status != checks.Fail {
+			if c.Results[j].Status != checks.Fail && sarifSuppressions(&c.Results[j]) == nil {
 				continue
 			}
 			v := compactResult(sarifResult(rep, c, idx, &c.Results[j]))
@@ -205,14 +206,15 @@ func writeSARIF(w io.Writer, rep *checks.Report) error {
 // makes the same bytes (the golden file and TestSARIFResultsCompact hold it to that).
 type (
 	resultJSON struct {
-		Kind                string             `json:"kind,omitempty"`
-		Level               string             `json:"level,omitempty"`
-		Locations           []locationJSON     `json:"locations,omitempty"`
-		Message             *messageJSON       `json:"message,omitempty"`
-		PartialFingerprints map[string]string  `json:"partialFingerprints,omitempty"`
-		Properties          *sarif.PropertyBag `json:"properties,omitempty"`
-		RuleID              *string            `json:"ruleId,omitempty"`
-		RuleIndex           *int               `json:"ruleIndex,omitempty"`
+		Kind                string               `json:"kind,omitempty"`
+		Level               string               `json:"level,omitempty"`
+		Locations           []locationJSON       `json:"locations,omitempty"`
+		Message             *messageJSON         `json:"message,omitempty"`
+		PartialFingerprints map[string]string    `json:"partialFingerprints,omitempty"`
+		Properties          *sarif.PropertyBag   `json:"properties,omitempty"`
+		RuleID              *string              `json:"ruleId,omitempty"`
+		RuleIndex           *int                 `json:"ruleIndex,omitempty"`
+		Suppressions        []*sarif.Suppression `json:"suppressions,omitempty"`
 	}
 	locationJSON struct {
 		LogicalLocations []logicalLocationJSON `json:"logicalLocations,omitempty"`
@@ -231,7 +233,7 @@ type (
 // compactResult copies a result made by sarifResult for encoding without SARIF's defaults.
 func compactResult(r *sarif.Result) *resultJSON {
 	out := &resultJSON{Kind: r.Kind, Level: r.Level, PartialFingerprints: r.PartialFingerprints,
-		Properties: nonEmpty(r.Properties), RuleID: r.RuleID}
+		Properties: nonEmpty(r.Properties), RuleID: r.RuleID, Suppressions: r.Suppressions}
 	if r.RuleIndex >= 0 {
 		out.RuleIndex = &r.RuleIndex
 	}

@@ -89,6 +89,7 @@ func writeTable(out io.Writer, rep *checks.Report, opts Options) error {
 		w.printf("\nNo control was selected.\n")
 	}
 	writeFindings(w, rep, opts.maxResources())
+	writeExceptionsText(w, rep, "\nExceptions\n", func(l string) string { return "  - " + indent(l, "    ") })
 	writeNotCollected(w, rep)
 	if err := writeSummary(w, rep); err != nil {
 		return err

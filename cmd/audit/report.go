@@ -14,6 +14,7 @@ import (
 func newReportCommand() *cobra.Command {
 	var from, format, outputFile string
 	var maxResources int
+	var xf exceptionFlags
 	cmd := &cobra.Command{
 		Use:   "report",
 		Short: "Re-render a saved JSON result in another format, without the cluster",
@@ -31,10 +32,14 @@ junit, markdown, table or json. Verdicts are those of the saved result: nothing 
 			if err != nil {
 				return fmt.Errorf("--format: %w", err)
 			}
+			if err := xf.load(); err != nil {
+				return err
+			}
 			rep, err := report.ReadJSONFile(from)
 			if err != nil {
 				return fmt.Errorf("--from: %w", err)
 			}
+			xf.apply(rep, nil)
 			return writeReportOpts(cmd.OutOrStdout(), outputFile, rep, f, report.Options{MaxResources: maxResources})
 		},
 	}
@@ -43,6 +48,7 @@ junit, markdown, table or json. Verdicts are those of the saved result: nothing 
 	fl.StringVar(&format, "format", "html", "format: table, json, html, sarif, junit or markdown")
 	fl.StringVarP(&outputFile, "output-file", "o", "", "write to this file instead of standard output")
 	fl.IntVar(&maxResources, "max-resources", 0, "resources listed per control in the table and markdown formats (0: 10, -1: all)")
+	xf.add(cmd, false)
 	return cmd
 }
 

@@ -31,7 +31,7 @@ type scanFlags struct {
 	signKey     string
 	nodeReports string
 	pushgateway string
-	filenames   []string
+	exceptions  exceptionFlags
 }
 
 func newScanCommand(kube *genericclioptions.ConfigFlags) *cobra.Command {
@@ -55,7 +55,6 @@ never PASS. Exit code 0: no FAIL at or above --fail-on; 1: failures; 2: error.`,
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&sf.snapshot, "snapshot", "", "scan this snapshot file (from 'audit collect') instead of the live cluster")
-	fl.StringSliceVarP(&sf.filenames, "filename", "f", nil, "scan the manifests in these files or directories (YAML or JSON, as kubectl -f) instead of the live cluster; controls that need cluster state report NOT_EVALUATED")
 	fl.StringSliceVar(&sf.frameworks, "framework", nil, "frameworks to check: cis-1.12, pss-baseline, pss-restricted, nsa, all (default all; repeat or comma-separate)")
 	fl.StringSliceVar(&sf.layers, "layer", nil, "layers to check: control-plane, node, workload, network (default all)")
 	fl.StringSliceVar(&sf.controls, "control", nil, "controls to check, by id (KP-CP-001) or CIS id (1.2.1)")
@@ -66,6 +65,7 @@ never PASS. Exit code 0: no FAIL at or above --fail-on; 1: failures; 2: error.`,
 	fl.StringVar(&sf.failOn, "fail-on", "info", "exit 1 when a control of this severity or higher fails: critical, high, medium, low, info (any FAIL); none never fails")
 	fl.StringVar(&sf.nodeReports, "node-reports", "", "merge the node reports ('audit node' outputs) of this directory, or of standard input with -, before the checks run")
 	fl.StringVar(&sf.pushgateway, "pushgateway", "", "also push the scan's metrics to this Prometheus Pushgateway URL (job \"kubeposture\", grouped by cluster_uid)")
+	sf.exceptions.add(cmd, true)
 	cf.add(cmd)
 	ff.add(cmd)
 	return cmd
@@ -99,16 +99,14 @@ func runScan(cmd *cobra.Command, kube *genericclioptions.ConfigFlags, sf *scanFl
 	if err != nil {
 		return fmt.Errorf("--control: %w", err)
 	}
+	if err := sf.exceptions.load(); err != nil {
+		return err
+	}
 
 	var snap *snapshot.Snapshot
-	switch {
-	case sf.snapshot != "" && len(sf.filenames) > 0:
-		return fmt.Errorf("--snapshot and --filename both name what to scan: give one")
-	case sf.snapshot != "":
+	if sf.snapshot != "" {
 		snap, err = snapshot.ReadFile(sf.snapshot)
-	case len(sf.filenames) > 0:
-		snap, err = readManifests(cmd.ErrOrStderr(), sf.filenames)
-	default:
+	} else {
 		snap, err = collectLive(kube, cf)
 	}
 	if err != nil {
@@ -128,6 +126,7 @@ func runScan(cmd *cobra.Command, kube *genericclioptions.ConfigFlags, sf *scanFl
 		return err
 	}
 	rep := checks.Run(snap, selected, sel)
+	sf.exceptions.apply(rep, snap)
 
 	if err := writeReport(cmd.OutOrStdout(), sf.outputFile, rep, format); err != nil {
 		return err
