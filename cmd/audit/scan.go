@@ -32,6 +32,7 @@ type scanFlags struct {
 	nodeReports string
 	pushgateway string
 	exceptions  exceptionFlags
+	filenames   []string
 }
 
 func newScanCommand(kube *genericclioptions.ConfigFlags) *cobra.Command {
@@ -55,6 +56,7 @@ never PASS. Exit code 0: no FAIL at or above --fail-on; 1: failures; 2: error.`,
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&sf.snapshot, "snapshot", "", "scan this snapshot file (from 'audit collect') instead of the live cluster")
+	fl.StringSliceVarP(&sf.filenames, "filename", "f", nil, "scan the manifests in these files or directories (YAML or JSON, as kubectl -f) instead of the live cluster; controls that need cluster state report NOT_EVALUATED")
 	fl.StringSliceVar(&sf.frameworks, "framework", nil, "frameworks to check: cis-1.12, pss-baseline, pss-restricted, nsa, all (default all; repeat or comma-separate)")
 	fl.StringSliceVar(&sf.layers, "layer", nil, "layers to check: control-plane, node, workload, network (default all)")
 	fl.StringSliceVar(&sf.controls, "control", nil, "controls to check, by id (KP-CP-001) or CIS id (1.2.1)")
@@ -104,9 +106,14 @@ func runScan(cmd *cobra.Command, kube *genericclioptions.ConfigFlags, sf *scanFl
 	}
 
 	var snap *snapshot.Snapshot
-	if sf.snapshot != "" {
+	switch {
+	case sf.snapshot != "" && len(sf.filenames) > 0:
+		return fmt.Errorf("--snapshot and --filename both name what to scan: give one")
+	case sf.snapshot != "":
 		snap, err = snapshot.ReadFile(sf.snapshot)
-	} else {
+	case len(sf.filenames) > 0:
+		snap, err = readManifests(cmd.ErrOrStderr(), sf.filenames)
+	default:
 		snap, err = collectLive(kube, cf)
 	}
 	if err != nil {
