@@ -28,5 +28,6 @@ and reports every control's verdict with its evidence and remediation.`,
 	root.AddCommand(newDiffCommand())
 	root.AddCommand(newVerifyCommand())
 	root.AddCommand(newNodeCommand())
+	root.AddCommand(newServeCommand(kube))
 	return root
 }

@@ -1,0 +1,236 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/spf13/cobra"
+	"k8s.io/cli-runtime/pkg/genericclioptions"
+
+	"github.com/kubeposture/kubeposture/checks"
+	"github.com/kubeposture/kubeposture/metrics"
+	"github.com/kubeposture/kubeposture/report"
+	"github.com/kubeposture/kubeposture/snapshot"
+)
+
+type serveFlags struct {
+	listen     string
+	interval   time.Duration
+	snapshot   string
+	frameworks []string
+	layers     []string
+	controls   []string
+	exceptions exceptionFlags
+}
+
+func newServeCommand(kube *genericclioptions.ConfigFlags) *cobra.Command {
+	var sf serveFlags
+	var cf collectFlags
+	var ff fileFlags
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Scan on an interval and serve /metrics, health and the latest report over HTTP",
+		Long: `serve scans the cluster (or --snapshot) at start and then every --interval, and serves:
+  /metrics       Prometheus metrics of the latest scan (kubeposture_*)
+  /healthz       200 while the process runs
+  /readyz        200 once a scan has completed, 503 before
+  /report.html, /report.json, /report.sarif   the latest report (503 before the first scan)
+A failed scan keeps the previous report and metrics (kubeposture_scan_failures_total counts it,
+and kubeposture_last_success_timestamp_seconds ages). SIGTERM or SIGINT shuts it down gracefully.`,
+		Example: `  audit serve --listen :8080 --interval 1h
+  audit serve --snapshot examples/snapshots/demo.json --listen 127.0.0.1:8080`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGTERM, os.Interrupt)
+			defer stop()
+			scan, err := newServeScan(kube, &sf, &cf, &ff)
+			if err != nil {
+				return err
+			}
+			ln, err := net.Listen("tcp", sf.listen)
+			if err != nil {
+				return fmt.Errorf("--listen: %w", err)
+			}
+			fmt.Fprintf(cmd.ErrOrStderr(), "audit serve: listening on %s, scanning every %s\n", ln.Addr(), sf.interval)
+			return serve(ctx, ln, newServer(scan, cmd.ErrOrStderr()), sf.interval)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&sf.listen, "listen", ":8080", "address to serve on (host:port)")
+	fl.DurationVar(&sf.interval, "interval", time.Hour, "time between the end of a scan and the start of the next")
+	fl.StringVar(&sf.snapshot, "snapshot", "", "scan this snapshot file on every interval instead of the live cluster (for tests and demos)")
+	fl.StringSliceVar(&sf.frameworks, "framework", nil, "frameworks to check (as scan)")
+	fl.StringSliceVar(&sf.layers, "layer", nil, "layers to check (as scan)")
+	fl.StringSliceVar(&sf.controls, "control", nil, "controls to check (as scan)")
+	sf.exceptions.add(cmd, true)
+	cf.add(cmd)
+	ff.add(cmd)
+	return cmd
+}
+
+// scanFunc runs one scan: the report and the collection outcome.
+type scanFunc func(ctx context.Context) (*checks.Report, map[snapshot.Resource]snapshot.Collection, error)
+
+// newServeScan validates the flags once, and returns the scan that serve repeats.
+func newServeScan(kube *genericclioptions.ConfigFlags, sf *serveFlags, cf *collectFlags, ff *fileFlags) (scanFunc, error) {
+	if sf.interval <= 0 {
+		return nil, fmt.Errorf("--interval must be positive, got %s", sf.interval)
+	}
+	sel, err := selection(&scanFlags{frameworks: sf.frameworks, layers: sf.layers, controls: sf.controls}, kube)
+	if err != nil {
+		return nil, err
+	}
+	selected, err := sel.Select(checks.Registered())
+	if err != nil {
+		return nil, fmt.Errorf("--control: %w", err)
+	}
+	if err := sf.exceptions.load(); err != nil {
+		return nil, err
+	}
+	return func(ctx context.Context) (*checks.Report, map[snapshot.Resource]snapshot.Collection, error) {
+		var snap *snapshot.Snapshot
+		var err error
+		if sf.snapshot != "" {
+			snap, err = snapshot.ReadFile(sf.snapshot)
+		} else {
+			snap, err = collectLive(kube, cf)
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+		if err := ff.apply(snap); err != nil {
+			return nil, nil, err
+		}
+		rep := checks.Run(snap, selected, sel)
+		sf.exceptions.apply(rep, snap)
+		return rep, snap.Resources, nil
+	}, nil
+}
+
+// server holds the latest report and the metrics registry.
+type server struct {
+	scan    scanFunc
+	log     io.Writer
+	reg     *prometheus.Registry
+	metrics *metrics.Set
+
+	mu     sync.RWMutex
+	latest *checks.Report
+}
+
+func newServer(scan scanFunc, log io.Writer) *server {
+	reg := prometheus.NewRegistry()
+	return &server{scan: scan, log: log, reg: reg, metrics: metrics.New(reg)}
+}
+
+// scanOnce runs a scan and publishes its report and metrics; a failure keeps the previous.
+func (s *server) scanOnce(ctx context.Context) {
+	start := time.Now()
+	rep, resources, err := s.scan(ctx)
+	if err != nil {
+		s.metrics.Failed()
+		fmt.Fprintf(s.log, "audit serve: scan failed (keeping the previous report): %v\n", err)
+		return
+	}
+	s.metrics.Update(metrics.Scan{Report: rep, Resources: resources, Duration: time.Since(start), Finished: time.Now()})
+	s.mu.Lock()
+	s.latest = rep
+	s.mu.Unlock()
+}
+
+func (s *server) report() *checks.Report {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.latest
+}
+
+func (s *server) handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{}))
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "ok\n") })
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, _ *http.Request) {
+		if s.report() == nil {
+			http.Error(w, "no scan has completed yet", http.StatusServiceUnavailable)
+			return
+		}
+		io.WriteString(w, "ok\n")
+	})
+	for path, f := range map[string]struct {
+		format      report.Format
+		contentType string
+	}{
+		"/report.html":  {report.HTML, "text/html; charset=utf-8"},
+		"/report.json":  {report.JSON, "application/json"},
+		"/report.sarif": {report.SARIF, "application/sarif+json"},
+	} {
+		mux.HandleFunc("GET "+path, func(w http.ResponseWriter, _ *http.Request) {
+			rep := s.report()
+			if rep == nil {
+				http.Error(w, "no scan has completed yet", http.StatusServiceUnavailable)
+				return
+			}
+			// Rendered to a buffer so that a rendering error is a 500, not half a page.
+			var b bytes.Buffer
+			if err := report.Write(&b, rep, f.format, report.Options{}); err != nil {
+				http.Error(w, err.Error(), http.StatusInternalServerError)
+				return
+			}
+			w.Header().Set("Content-Type", f.contentType)
+			w.Write(b.Bytes())
+		})
+	}
+	return mux
+}
+
+// serve scans now and then every interval, serving on ln, until ctx is done; it then stops
+// accepting, lets requests in flight finish (up to 10 s) and waits for a running scan.
+func serve(ctx context.Context, ln net.Listener, s *server, interval time.Duration) error {
+	srv := &http.Server{Handler: s.handler(), ReadHeaderTimeout: 10 * time.Second}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for {
+			s.scanOnce(ctx)
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(interval):
+			}
+		}
+	}()
+
+	var err error
+	select {
+	case <-ctx.Done():
+	case err = <-errc:
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if serr := srv.Shutdown(shutdownCtx); serr != nil && err == nil {
+		err = serr
+	}
+	wg.Wait()
+	if errors.Is(err, http.ErrServerClosed) {
+		err = nil
+	}
+	if err == nil {
+		fmt.Fprintf(s.log, "audit serve: stopped\n")
+	}
+	return err
+}

@@ -1,0 +1,168 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus/testutil/promlint"
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
+
+	"github.com/kubeposture/kubeposture/checks"
+	"github.com/kubeposture/kubeposture/metrics"
+	"github.com/kubeposture/kubeposture/report"
+	"github.com/kubeposture/kubeposture/snapshot"
+)
+
+func get(t *testing.T, url string) (int, string) {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		return 0, err.Error()
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+// The serve command end to end on a loopback port: it scans the demo snapshot, serves lint-
+// clean metrics and the three reports, and stops gracefully on SIGTERM.
+func TestServeCommand(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	base := "http://" + addr
+
+	type result struct {
+		stderr string
+		code   int
+	}
+	done := make(chan result, 1)
+	go func() {
+		_, errOut, code := runCLI(t, "serve", "--snapshot", demo, "--listen", addr, "--interval", "1h",
+			"--exceptions", exampleExceptions)
+		done <- result{errOut, code}
+	}()
+	ready := false
+	for i := 0; i < 200 && !ready; i++ { // up to 20 s for the first scan
+		if code, _ := get(t, base+"/readyz"); code == http.StatusOK {
+			ready = true
+			break
+		}
+		select {
+		case r := <-done:
+			t.Fatalf("serve exited early (%d): %s", r.code, r.stderr)
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+	if !ready {
+		t.Fatal("serve never became ready")
+	}
+	if code, body := get(t, base+"/healthz"); code != http.StatusOK {
+		t.Errorf("/healthz: %d %s", code, body)
+	}
+
+	code, body := get(t, base+"/metrics")
+	if code != http.StatusOK {
+		t.Fatalf("/metrics: %d", code)
+	}
+	problems, err := promlint.New(strings.NewReader(body)).Lint()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range problems {
+		t.Errorf("lint: %s: %s", p.Metric, p.Text)
+	}
+	parser := expfmt.NewTextParser(model.UTF8Validation)
+	families, err := parser.TextToMetricFamilies(strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{metrics.Findings, metrics.Score, metrics.ScanDuration, metrics.ObjectsCollected, metrics.LastSuccess, metrics.ScansTotal} {
+		if families[name] == nil {
+			t.Errorf("/metrics lacks %s", name)
+		}
+	}
+	if !strings.Contains(body, `status="EXCEPTED"`) {
+		t.Errorf("/metrics has no EXCEPTED finding although --exceptions applies to the demo")
+	}
+
+	code, body = get(t, base+"/report.json")
+	rep, err := report.ReadJSON(strings.NewReader(body))
+	if code != http.StatusOK || err != nil || len(rep.Controls) == 0 {
+		t.Errorf("/report.json: %d %v", code, err)
+	}
+	if code, body = get(t, base+"/report.html"); code != http.StatusOK || !strings.Contains(body, "<html") {
+		t.Errorf("/report.html: %d", code)
+	}
+	code, body = get(t, base+"/report.sarif")
+	var sarifDoc struct {
+		Version string `json:"version"`
+	}
+	if code != http.StatusOK || json.Unmarshal([]byte(body), &sarifDoc) != nil || sarifDoc.Version != "2.1.0" {
+		t.Errorf("/report.sarif: %d %q", code, sarifDoc.Version)
+	}
+
+	if err := syscall.Kill(syscall.Getpid(), syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case r := <-done:
+		if r.code != 0 || !strings.Contains(r.stderr, "audit serve: stopped") {
+			t.Errorf("after SIGTERM: exit %d, stderr %q", r.code, r.stderr)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("serve did not stop on SIGTERM")
+	}
+	if code, _ := get(t, base+"/healthz"); code != 0 {
+		t.Errorf("still serving after shutdown")
+	}
+}
+
+// Before the first scan the reports and readiness are 503; a failed scan keeps the last report.
+func TestServeReadinessAndFailedScan(t *testing.T) {
+	release := make(chan struct{})
+	fail := false
+	rep := &checks.Report{SchemaVersion: checks.ReportSchemaVersion}
+	s := newServer(func(context.Context) (*checks.Report, map[snapshot.Resource]snapshot.Collection, error) {
+		<-release
+		if fail {
+			return nil, nil, errors.New("boom")
+		}
+		return rep, nil, nil
+	}, io.Discard)
+	h := httptest.NewServer(s.handler())
+	defer h.Close()
+	for _, p := range []string{"/readyz", "/report.json"} {
+		if code, _ := get(t, h.URL+p); code != http.StatusServiceUnavailable {
+			t.Errorf("%s before the first scan: %d, want 503", p, code)
+		}
+	}
+	close(release)
+	s.scanOnce(context.Background())
+	if code, _ := get(t, h.URL+"/readyz"); code != http.StatusOK {
+		t.Errorf("/readyz after a scan: %d", code)
+	}
+	fail = true
+	s.scanOnce(context.Background())
+	if code, _ := get(t, h.URL+"/report.json"); code != http.StatusOK {
+		t.Errorf("/report.json after a failed scan: %d, want the previous report", code)
+	}
+	_, body := get(t, h.URL+"/metrics")
+	if !strings.Contains(body, fmt.Sprintf("%s 1", metrics.ScanFailuresTotal)) {
+		t.Errorf("/metrics does not count the failed scan")
+	}
+}
