@@ -24,12 +24,18 @@ const kubeletTimeout = 10 * time.Second
 // It needs get on nodes/proxy, a powerful permission: without it every node is recorded as
 // forbidden and the node checks report NOT_EVALUATED.
 func (c *collector) collectKubelets(ctx context.Context) {
-	if col := c.snap.Resources[snapshot.ResNodes]; col.State != snapshot.Collected {
+	// The lists are done, but /metrics, the CNI policies and the probe may still be
+	// recording (Collect): the snapshot is read and written under c.mu.
+	c.mu.Lock()
+	col := c.snap.Resources[snapshot.ResNodes]
+	nodes := c.snap.Nodes
+	if col.State != snapshot.Collected {
 		c.snap.Resources[snapshot.ResKubeletConfigs] = snapshot.Collection{State: col.State,
 			Message: "the node list was not collected: " + col.Message}
+		c.mu.Unlock()
 		return
 	}
-	nodes := c.snap.Nodes
+	c.mu.Unlock()
 	out := make([]snapshot.Kubelet, len(nodes))
 	sem := make(chan struct{}, c.opts.Concurrency)
 	var wg sync.WaitGroup
@@ -44,6 +50,8 @@ func (c *collector) collectKubelets(ctx context.Context) {
 	}
 	wg.Wait()
 	sort.Slice(out, func(i, j int) bool { return out[i].Node < out[j].Node })
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	c.snap.Kubelets = out
 	c.snap.Resources[snapshot.ResKubeletConfigs] = summarizeKubelets(out)
 }

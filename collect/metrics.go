@@ -32,6 +32,8 @@ func (c *collector) collectMetrics(ctx context.Context) {
 		return
 	}
 	samples, err := ParseSecretTransformations(body)
+	c.mu.Lock() // the lists and the anonymous probe are read at the same time
+	defer c.mu.Unlock()
 	if err != nil {
 		c.snap.Resources[snapshot.ResAPIServerMetrics] = snapshot.Collection{State: snapshot.Failed, Message: err.Error()}
 		return

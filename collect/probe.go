@@ -25,7 +25,9 @@ func (c *collector) probeAnonymous(ctx context.Context, cfg *rest.Config) {
 	anon := rest.AnonymousClientConfig(cfg)
 	rt, err := rest.TransportFor(anon)
 	if err != nil {
+		c.mu.Lock()
 		c.snap.Resources[snapshot.ResAnonymousProbe] = snapshot.Collection{State: snapshot.Failed, Message: err.Error()}
+		c.mu.Unlock()
 		return
 	}
 	client := &http.Client{Transport: rt, Timeout: c.opts.RequestTimeout}
@@ -45,6 +47,8 @@ func (c *collector) probeAnonymous(ctx context.Context, cfg *rest.Config) {
 		}
 		results = append(results, r)
 	}
+	c.mu.Lock() // the lists and /metrics are read at the same time
+	defer c.mu.Unlock()
 	if c.snap.APIServer == nil {
 		c.snap.APIServer = &snapshot.APIServerObservations{}
 	}
