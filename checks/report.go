@@ -34,6 +34,11 @@ type NotCollected struct {
 	Resource snapshot.Resource `json:"resource"`
 	State    snapshot.State    `json:"state"`
 	Message  string            `json:"message,omitempty"`
+	// Permission is the RBAC permission that was missing, as `kubectl auth can-i` takes it
+	// ("list secrets", "get nodes/proxy"); set when the read was forbidden.
+	Permission string `json:"permission,omitempty"`
+	// Controls are the selected controls that needed the resource and are NOT_EVALUATED.
+	Controls []string `json:"controls,omitempty"`
 }
 
 // ControlReport is one control's outcome.

@@ -131,6 +131,7 @@ func Run(snap *snapshot.Snapshot, checks []Check, sel Selection) *Report {
 	close(next)
 	wg.Wait()
 	done()
+	explainNotCollected(rep.NotCollected, checks, rep.Controls)
 	rep.Summary = summarize(rep.Controls)
 	return rep
 }

@@ -266,6 +266,12 @@ func writeNotCollected(w *errWriter, rep *checks.Report) {
 		if n.Message != "" {
 			line += ": " + n.Message
 		}
+		if n.Permission != "" {
+			line += "\nmissing permission: " + n.Permission
+		}
+		if len(n.Controls) > 0 {
+			line += "\nleft NOT_EVALUATED: " + strings.Join(n.Controls, ", ")
+		}
 		w.printf("  - %s\n", indent(line, "    "))
 	}
 }

@@ -1,0 +1,64 @@
+package checks
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/kubeposture/kubeposture/snapshot"
+)
+
+func TestPermission(t *testing.T) {
+	for r, want := range map[snapshot.Resource]string{
+		snapshot.ResSecrets:          "list secrets",
+		snapshot.ResDeployments:      "list deployments.apps",
+		snapshot.ResKubeletConfigs:   "get nodes/proxy",
+		snapshot.ResAPIServerMetrics: "get /metrics",
+		snapshot.ResControlPlane:     "list pods",
+		snapshot.ResEncryptionConfig: "",
+		snapshot.ResNodeReports:      "",
+	} {
+		if got := Permission(r); got != want {
+			t.Errorf("Permission(%s) = %q, want %q", r, got, want)
+		}
+	}
+}
+
+// A forbidden input names the missing permission and the controls it left NOT_EVALUATED;
+// a control that did not need it, or was evaluated anyway, is not listed.
+func TestRunExplainsNotCollected(t *testing.T) {
+	snap := snapshot.New()
+	snap.Resources[snapshot.ResSecrets] = snapshot.Collection{State: snapshot.Forbidden, Message: "secrets is forbidden"}
+	snap.Resources[snapshot.ResPods] = snapshot.Collection{State: snapshot.Collected}
+	snap.Resources[snapshot.ResNodes] = snapshot.Collection{State: snapshot.Failed, Message: "timeout"}
+	mk := func(id string, inputs ...snapshot.Resource) Check {
+		return Check{Control: Control{ID: id, Layer: Workload, Severity: Medium}, Inputs: inputs,
+			Evaluate: func(*snapshot.Snapshot) []Result {
+				return []Result{{Status: Pass, Resource: Resource{Kind: "Cluster"}}}
+			}}
+	}
+	// E reads nodes/proxy without declaring it (as the kubelet checks do) and quotes its
+	// outcome; F quotes something else.
+	snap.Resources[snapshot.ResKubeletConfigs] = snapshot.Collection{State: snapshot.Forbidden, Message: "n1: nodes/proxy is forbidden"}
+	quoting := func(id, reason string) Check {
+		c := mk(id, snapshot.ResPods)
+		c.Evaluate = func(*snapshot.Snapshot) []Result {
+			return []Result{{Status: NotEvaluated, Resource: Resource{Kind: "Node", Name: "n1"}, Reason: reason}}
+		}
+		return c
+	}
+	rep := Run(snap, []Check{mk("A", snapshot.ResSecrets), mk("B", snapshot.ResPods), mk("C", snapshot.ResPods, snapshot.ResSecrets), mk("D", snapshot.ResNodes),
+		quoting("E", "nodes/proxy is forbidden"), quoting("F", "the node agent found no kubelet process")}, Selection{})
+	if len(rep.NotCollected) != 3 {
+		t.Fatalf("NotCollected = %+v, want nodes, nodes/proxy and secrets", rep.NotCollected)
+	}
+	nodes, proxy, secrets := rep.NotCollected[0], rep.NotCollected[1], rep.NotCollected[2]
+	if proxy.Permission != "get nodes/proxy" || !slices.Equal(proxy.Controls, []string{"E"}) {
+		t.Errorf("nodes/proxy: %+v, want permission get nodes/proxy, controls E", proxy)
+	}
+	if secrets.Resource != snapshot.ResSecrets || secrets.Permission != "list secrets" || !slices.Equal(secrets.Controls, []string{"A", "C"}) {
+		t.Errorf("secrets: %+v, want permission list secrets, controls A and C", secrets)
+	}
+	if nodes.Resource != snapshot.ResNodes || nodes.Permission != "" || !slices.Equal(nodes.Controls, []string{"D"}) {
+		t.Errorf("nodes (failed, not forbidden): %+v, want no permission, controls D", nodes)
+	}
+}
