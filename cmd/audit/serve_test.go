@@ -38,6 +38,36 @@ func get(t *testing.T, url string) (int, string) {
 // The serve command end to end on a loopback port: it scans the demo snapshot, serves lint-
 // clean metrics and the three reports, and stops gracefully on SIGTERM.
 func TestServeCommand(t *testing.T) {
+	body, _ := serveAndScrape(t, "--snapshot", demo, "--exceptions", exampleExceptions)
+	if !strings.Contains(body, `status="EXCEPTED"`) {
+		t.Errorf("/metrics has no EXCEPTED finding although --exceptions applies to the demo")
+	}
+}
+
+// The same against a real API server, collecting live as scan does.
+func TestServeLive(t *testing.T) {
+	_, kubeconfig := startEstate(t)
+	body, rep := serveAndScrape(t, "--kubeconfig", kubeconfig)
+	if rep == nil {
+		return // serveAndScrape said why
+	}
+	if !strings.Contains(body, `kubeposture_objects_collected{resource="pods"}`) || strings.Contains(body, `kubeposture_objects_collected{resource="pods"} 0`) {
+		t.Errorf("/metrics does not count the pods collected live")
+	}
+	found := false
+	for _, c := range rep.Controls {
+		found = found || c.ID == "KP-CP-001" && c.Status == checks.Fail // the estate's anonymous auth
+	}
+	if !found {
+		t.Error("the live report lacks KP-CP-001 FAIL")
+	}
+}
+
+// serveAndScrape runs `audit serve ARGS` on a free loopback port until its first scan, lints
+// and parses /metrics, fetches the three reports, stops it with SIGTERM, and returns the
+// metrics text and the JSON report.
+func serveAndScrape(t *testing.T, args ...string) (string, *checks.Report) {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -52,12 +82,11 @@ func TestServeCommand(t *testing.T) {
 	}
 	done := make(chan result, 1)
 	go func() {
-		_, errOut, code := runCLI(t, "serve", "--snapshot", demo, "--listen", addr, "--interval", "1h",
-			"--exceptions", exampleExceptions)
+		_, errOut, code := runCLI(t, append([]string{"serve", "--listen", addr, "--interval", "1h"}, args...)...)
 		done <- result{errOut, code}
 	}()
 	ready := false
-	for i := 0; i < 200 && !ready; i++ { // up to 20 s for the first scan
+	for i := 0; i < 600 && !ready; i++ { // up to 60 s for the first scan
 		if code, _ := get(t, base+"/readyz"); code == http.StatusOK {
 			ready = true
 			break
@@ -96,9 +125,7 @@ func TestServeCommand(t *testing.T) {
 			t.Errorf("/metrics lacks %s", name)
 		}
 	}
-	if !strings.Contains(body, `status="EXCEPTED"`) {
-		t.Errorf("/metrics has no EXCEPTED finding although --exceptions applies to the demo")
-	}
+	metricsText := body
 
 	code, body = get(t, base+"/report.json")
 	rep, err := report.ReadJSON(strings.NewReader(body))
@@ -130,6 +157,7 @@ func TestServeCommand(t *testing.T) {
 	if code, _ := get(t, base+"/healthz"); code != 0 {
 		t.Errorf("still serving after shutdown")
 	}
+	return metricsText, rep
 }
 
 // Before the first scan the reports and readiness are 503; a failed scan keeps the last report.
