@@ -57,7 +57,12 @@ func typed[T any, L any](r snapshot.Resource,
 var listers = []kind{
 	typed(snapshot.ResPods, func(c *collector) func(context.Context, metav1.ListOptions) (*corev1.PodList, error) {
 		return c.cs.CoreV1().Pods("").List
-	}, func(s *snapshot.Snapshot, v []corev1.Pod) { s.Pods = v }),
+	}, func(s *snapshot.Snapshot, v []corev1.Pod) {
+		for i := range v {
+			compactPodStatus(&v[i].Status)
+		}
+		s.Pods = v
+	}),
 	typed(snapshot.ResNodes, func(c *collector) func(context.Context, metav1.ListOptions) (*corev1.NodeList, error) {
 		return c.cs.CoreV1().Nodes().List
 	}, func(s *snapshot.Snapshot, v []corev1.Node) {
@@ -139,4 +144,15 @@ func compactMeta(m metav1.Object) {
 	if a := m.GetAnnotations(); a != nil {
 		delete(a, lastApplied)
 	}
+}
+
+// compactPodStatus drops the parts of a pod's status that no check reads and that say how the
+// pod runs rather than what it is allowed to do: its conditions and the status of each
+// container (on a busy cluster the largest part of a pod after its spec). The phase, the
+// reason and message, the node's and the pod's addresses (the NetworkPolicy engine reads the
+// pod's), the QoS class and the start time are kept. snapshot.Snapshot.Pods says so.
+func compactPodStatus(st *corev1.PodStatus) {
+	st.Conditions = nil
+	st.InitContainerStatuses, st.ContainerStatuses, st.EphemeralContainerStatuses = nil, nil, nil
+	st.ResourceClaimStatuses, st.ExtendedResourceClaimStatus = nil, nil
 }

@@ -55,6 +55,8 @@ type Snapshot struct {
 	// `audit scan --node-reports`.
 	NodeReports []NodeReport `json:"nodeReports,omitempty"`
 
+	// Pods are kept without status.conditions and the containers' statuses, which no check
+	// reads (collect/listers.go compactPodStatus).
 	Nodes           []corev1.Node           `json:"nodes,omitempty"`
 	Namespaces      []corev1.Namespace      `json:"namespaces,omitempty"`
 	Pods            []corev1.Pod            `json:"pods,omitempty"`
