@@ -231,3 +231,21 @@ func FuzzParseExceptions(f *testing.F) {
 		ApplyExceptions(exceptionsReport(), exceptionsSnapshot(nil), list, ExceptionOptions{})
 	})
 }
+
+// resort orders results exactly as the engine's sortResults does.
+func TestResortMatchesSortResults(t *testing.T) {
+	var rs []Result
+	sts := []Status{Pass, Excepted, Fail, Warn, NotApplicable, "ODD", Manual, NotEvaluated}
+	for i := 0; i < 200; i++ {
+		rs = append(rs, Result{Status: sts[(i*7)%len(sts)], Resource: Resource{Kind: []string{"Pod", "Job"}[i%2],
+			Namespace: string(rune('a' + (i*3)%5)), Name: string(rune('a' + (i*11)%13))}, Reason: string(rune(i))})
+	}
+	a, b := append([]Result(nil), rs...), append([]Result(nil), rs...)
+	sortResults(a)
+	resort(b)
+	for i := range a {
+		if a[i] != b[i] {
+			t.Fatalf("at %d: sortResults %+v, resort %+v", i, a[i], b[i])
+		}
+	}
+}
