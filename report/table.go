@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -279,11 +280,21 @@ func writeNotCollected(w *errWriter, rep *checks.Report) {
 func writeSummary(w *errWriter, rep *checks.Report) error {
 	w.printf("\nSummary (score = 100 × (PASS + ½ WARN) / (PASS + WARN + FAIL))\n")
 	var rows [][]string
+	header := []string{"Scope", "Controls", "PASS", "FAIL", "WARN", "NOT_EVALUATED", "Score"}
+	// EXCEPTED controls are out of the score: a column says how many, when there are any.
+	excepted := rep.Summary.Total.Status[checks.Excepted] > 0
+	if excepted {
+		header = slices.Insert(header, 6, "EXCEPTED")
+	}
 	row := func(scope string, t checks.Tally) {
-		rows = append(rows, []string{scope, fmt.Sprint(t.Controls),
+		r := []string{scope, fmt.Sprint(t.Controls),
 			fmt.Sprint(t.Status[checks.Pass]), fmt.Sprint(t.Status[checks.Fail]),
 			fmt.Sprint(t.Status[checks.Warn]), fmt.Sprint(t.Status[checks.NotEvaluated]),
-			formatScore(t.Score)})
+			formatScore(t.Score)}
+		if excepted {
+			r = slices.Insert(r, 6, fmt.Sprint(t.Status[checks.Excepted]))
+		}
+		rows = append(rows, r)
 	}
 	sum := rep.Summary
 	for _, l := range orderedKeys(sum.ByLayer, checks.Layers) {
@@ -293,7 +304,7 @@ func writeSummary(w *errWriter, rep *checks.Report) error {
 		row("framework "+string(f), sum.ByFramework[f])
 	}
 	row("total", sum.Total)
-	if err := render(newTable(w, []string{"Scope", "Controls", "PASS", "FAIL", "WARN", "NOT_EVALUATED", "Score"}, nil), rows); err != nil {
+	if err := render(newTable(w, header, nil), rows); err != nil {
 		return err
 	}
 	return nil
