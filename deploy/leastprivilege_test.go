@@ -227,8 +227,12 @@ func TestLeastPrivilege(t *testing.T) {
 	applyScannerRBAC(t, admin, base.Snapshot)
 }
 
-// readVerbs are the verbs that only read.
-var readVerbs = []string{"get", "list", "watch"}
+// readVerbs are the verbs that only read. Watch is not one the scanner needs.
+var readVerbs = []string{"get", "list"}
+
+// publicWatch is what every authenticated user may also watch (system:basic-user's
+// ClusterTrustBundles: public CA certificates).
+var publicWatch = map[string][]string{"certificates.k8s.io": {"clustertrustbundles"}}
 
 // selfReviews are what every authenticated user may create (system:basic-user): questions
 // about its own identity and rights, which change nothing.
@@ -237,9 +241,10 @@ var selfReviews = map[string][]string{
 	"authentication.k8s.io": {"selfsubjectreviews"},
 }
 
-// checkRules asserts what a rules review shows: no verb other than get, list and watch,
-// except create on the self-review resources that Kubernetes grants every authenticated
-// user; nothing on secrets but list; no wildcard; no nodes/proxy (the base).
+// checkRules asserts what a rules review shows: no verb other than get and list, except
+// what Kubernetes grants every authenticated user (create on the self-review resources,
+// watch on ClusterTrustBundles); nothing on secrets but list; no wildcard; no nodes/proxy
+// (the base); get only on non-resource URLs (discovery, health, and /metrics).
 func checkRules(t *testing.T, ns string, rules []authorizationv1.ResourceRule, nonResource []authorizationv1.NonResourceRule) {
 	t.Helper()
 	secretsList := false
@@ -248,9 +253,10 @@ func checkRules(t *testing.T, ns string, rules []authorizationv1.ResourceRule, n
 			if slices.Contains(readVerbs, v) {
 				continue
 			}
-			ok := v == "create" && len(r.APIGroups) == 1 && len(r.Resources) > 0
+			allowed := map[string]map[string][]string{"create": selfReviews, "watch": publicWatch}[v]
+			ok := allowed != nil && len(r.APIGroups) == 1 && len(r.Resources) > 0
 			for _, res := range r.Resources {
-				ok = ok && slices.Contains(selfReviews[r.APIGroups[0]], res)
+				ok = ok && slices.Contains(allowed[r.APIGroups[0]], res)
 			}
 			if !ok {
 				t.Errorf("%s: rule %v grants verb %q", ns, r, v)
