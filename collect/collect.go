@@ -89,6 +89,10 @@ func Collect(ctx context.Context, cfg *rest.Config, opts Options) (*snapshot.Sna
 	cfg = rest.CopyConfig(cfg)
 	cfg.QPS, cfg.Burst = opts.QPS, opts.Burst
 	cfg.Timeout = opts.RequestTimeout
+	// The API server's deprecation warnings are about the audited objects (a Service's
+	// externalIPs), not about this client. client-go would log them to stderr, which in the
+	// CronJob's pod is interleaved with the JSON report in the pod's log.
+	cfg.WarningHandler = rest.NoWarnings{}
 	if cfg.UserAgent == "" {
 		cfg.UserAgent = "kubeposture/" + kubeposture.Version()
 	}
