@@ -39,6 +39,11 @@ func typed[T any, L any](r snapshot.Resource,
 			items := reflect.ValueOf(l).Elem().FieldByName("Items").Interface().([]T)
 			for i := range items {
 				compactMeta(any(&items[i]).(metav1.Object))
+				// As the page arrives, so that what is dropped is garbage before the
+				// next page is decoded rather than after the whole list.
+				if p, ok := any(&items[i]).(*corev1.Pod); ok {
+					compactPod(p)
+				}
 			}
 			return items, any(l).(metav1.ListInterface).GetContinue(), nil
 		})
@@ -57,12 +62,7 @@ func typed[T any, L any](r snapshot.Resource,
 var listers = []kind{
 	typed(snapshot.ResPods, func(c *collector) func(context.Context, metav1.ListOptions) (*corev1.PodList, error) {
 		return c.cs.CoreV1().Pods("").List
-	}, func(s *snapshot.Snapshot, v []corev1.Pod) {
-		for i := range v {
-			compactPod(&v[i])
-		}
-		s.Pods = v
-	}),
+	}, func(s *snapshot.Snapshot, v []corev1.Pod) { s.Pods = v }),
 	typed(snapshot.ResNodes, func(c *collector) func(context.Context, metav1.ListOptions) (*corev1.NodeList, error) {
 		return c.cs.CoreV1().Nodes().List
 	}, func(s *snapshot.Snapshot, v []corev1.Node) {
