@@ -8,8 +8,8 @@ import (
 	"github.com/kubeposture/kubeposture/internal/synth"
 )
 
-// BenchmarkNetworkControls runs every network-layer control over internal/synth snapshots:
-// each builds its own NetworkPolicy engine, as a scan does.
+// BenchmarkNetworkControls runs every network-layer control over internal/synth snapshots, as
+// a scan does: concurrently, sharing one NetworkPolicy engine per run (checks.Memo).
 func BenchmarkNetworkControls(b *testing.B) {
 	sel := checks.Selection{Layers: []checks.Layer{checks.Network}}
 	selected, err := sel.Select(checks.Registered())
