@@ -1,6 +1,7 @@
 package deploy_test
 
 import (
+	"bytes"
 	"context"
 	"net"
 	"os"
@@ -23,6 +24,7 @@ import (
 	"github.com/kubeposture/kubeposture/collect"
 	"github.com/kubeposture/kubeposture/internal/estate"
 	"github.com/kubeposture/kubeposture/internal/testcluster"
+	"github.com/kubeposture/kubeposture/report"
 	"github.com/kubeposture/kubeposture/snapshot"
 )
 
@@ -283,6 +285,64 @@ func checkRules(t *testing.T, ns string, rules []authorizationv1.ResourceRule, n
 	for _, r := range nonResource {
 		if !slices.Equal(r.Verbs, []string{"get"}) {
 			t.Errorf("%s: non-resource rule %v grants more than get", ns, r)
+		}
+	}
+}
+
+// TestNarrowerRole collects with the without-secrets overlay's role: secrets, and only
+// secrets, are forbidden, and the report (its data and its table) names the missing
+// permission and the control it left NOT_EVALUATED.
+func TestNarrowerRole(t *testing.T) {
+	admin, err := cluster.Client()
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, base := render(t, "base")
+	_, narrow := render(t, "overlays/without-secrets")
+	applyScannerRBAC(t, admin, narrow.Snapshot)
+	defer applyScannerRBAC(t, admin, base.Snapshot)
+	cfg := inClusterConfig(t, admin, "kubeposture", "kubeposture")
+
+	var snap *snapshot.Snapshot
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		// The authorizer sees the narrowed role through its informer: retry briefly.
+		if snap, err = collect.Collect(context.Background(), cfg, collect.Options{SkipKubelet: true}); err != nil {
+			t.Fatal(err)
+		}
+		if snap.Resources[snapshot.ResSecrets].State == snapshot.Forbidden || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	if got, want := strings.Join(notCollected(snap), ", "), "secrets forbidden"; got != want {
+		t.Fatalf("not collected: %q, want %q", got, want)
+	}
+	rep := checks.Run(snap, checks.Registered(), checks.Selection{})
+	if len(rep.NotCollected) != 1 {
+		t.Fatalf("report's not collected: %+v", rep.NotCollected)
+	}
+	nc := rep.NotCollected[0]
+	if nc.Permission != "list secrets" || !slices.Contains(nc.Controls, "KP-RBAC-015") {
+		t.Errorf("not collected %+v: want permission list secrets and KP-RBAC-015 among the controls", nc)
+	}
+	for _, c := range checks.Registered() {
+		if slices.Contains(c.Inputs, snapshot.ResSecrets) && !slices.Contains(nc.Controls, c.ID) {
+			t.Errorf("%s reads secrets but is not listed as left NOT_EVALUATED", c.ID)
+		}
+	}
+	for _, c := range rep.Controls {
+		if slices.Contains(nc.Controls, c.ID) && c.Status != checks.NotEvaluated {
+			t.Errorf("%s is listed as left NOT_EVALUATED but is %s", c.ID, c.Status)
+		}
+	}
+	var table bytes.Buffer
+	if err := report.Write(&table, rep, report.Table, report.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"missing permission: list secrets", "left NOT_EVALUATED: KP-RBAC-015"} {
+		if !strings.Contains(table.String(), want) {
+			t.Errorf("table report lacks %q", want)
 		}
 	}
 }
