@@ -146,7 +146,8 @@ func TestLeastPrivilege(t *testing.T) {
 	cfg := inClusterConfig(t, admin, "kubeposture", "kubeposture")
 	ctx := context.Background()
 
-	// As the CronJob runs it (--skip-kubelet): everything collected, nothing forbidden.
+	// As the CronJob runs it (--skip-kubelet): everything collected but secrets, which the
+	// base deliberately does not grant (no rule that can read a secret's value).
 	var snap *snapshot.Snapshot
 	deadline := time.Now().Add(10 * time.Second)
 	for {
@@ -154,15 +155,15 @@ func TestLeastPrivilege(t *testing.T) {
 		if snap, err = collect.Collect(ctx, cfg, collect.Options{SkipKubelet: true}); err != nil {
 			t.Fatalf("collect as the scanner: %v", err)
 		}
-		if len(notCollected(snap)) == 0 || time.Now().After(deadline) {
+		if strings.Join(notCollected(snap), ", ") == "secrets forbidden" || time.Now().After(deadline) {
 			break
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
-	if nc := notCollected(snap); len(nc) > 0 {
-		t.Errorf("the base role leaves resources not collected: %v", nc)
+	if got, want := strings.Join(notCollected(snap), ", "), "secrets forbidden"; got != want {
+		t.Errorf("the base role leaves not collected: %q, want %q", got, want)
 	}
-	for _, r := range []snapshot.Resource{snapshot.ResPods, snapshot.ResSecrets, snapshot.ResClusterRoles, snapshot.ResAPIServerMetrics} {
+	for _, r := range []snapshot.Resource{snapshot.ResPods, snapshot.ResClusterRoles, snapshot.ResAPIServerMetrics} {
 		if c := snap.Resources[r]; c.State != snapshot.Collected || c.Count == 0 && r != snapshot.ResAPIServerMetrics {
 			t.Errorf("resources[%s] = %+v, want collected (with objects, but for metrics: this server encrypts nothing)", r, c)
 		}
@@ -175,14 +176,20 @@ func TestLeastPrivilege(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, want := strings.Join(notCollected(full), ", "), "nodes/proxy forbidden"; got != want {
+	if got, want := strings.Join(notCollected(full), ", "), "nodes/proxy forbidden, secrets forbidden"; got != want {
 		t.Errorf("not collected without --skip-kubelet: %q, want %q", got, want)
 	}
 	rep := checks.Run(full, checks.Registered(), checks.Selection{})
-	if len(rep.NotCollected) != 1 || rep.NotCollected[0].Permission != "get nodes/proxy" || len(rep.NotCollected[0].Controls) == 0 {
+	var proxyNC *checks.NotCollected
+	for i := range rep.NotCollected {
+		if rep.NotCollected[i].Resource == snapshot.ResKubeletConfigs {
+			proxyNC = &rep.NotCollected[i]
+		}
+	}
+	if proxyNC == nil || proxyNC.Permission != "get nodes/proxy" || len(proxyNC.Controls) == 0 {
 		t.Fatalf("report's not collected: %+v, want nodes/proxy with permission get nodes/proxy and its controls", rep.NotCollected)
 	}
-	for _, id := range rep.NotCollected[0].Controls {
+	for _, id := range proxyNC.Controls {
 		for _, c := range rep.Controls {
 			if c.ID == id && c.Status != checks.NotEvaluated {
 				t.Errorf("%s is listed as left NOT_EVALUATED by nodes/proxy but is %s", id, c.Status)
@@ -245,11 +252,11 @@ var selfReviews = map[string][]string{
 
 // checkRules asserts what a rules review shows: no verb other than get and list, except
 // what Kubernetes grants every authenticated user (create on the self-review resources,
-// watch on ClusterTrustBundles); nothing on secrets but list; no wildcard; no nodes/proxy
-// (the base); get only on non-resource URLs (discovery, health, and /metrics).
+// watch on ClusterTrustBundles); nothing at all on secrets (no value can be read); no
+// wildcard; no nodes/proxy (the base); get only on non-resource URLs (discovery, health,
+// and /metrics).
 func checkRules(t *testing.T, ns string, rules []authorizationv1.ResourceRule, nonResource []authorizationv1.NonResourceRule) {
 	t.Helper()
-	secretsList := false
 	for _, r := range rules {
 		for _, v := range r.Verbs {
 			if slices.Contains(readVerbs, v) {
@@ -270,17 +277,11 @@ func checkRules(t *testing.T, ns string, rules []authorizationv1.ResourceRule, n
 			}
 		}
 		if slices.Contains(r.APIGroups, corev1.GroupName) && slices.Contains(r.Resources, "secrets") {
-			if !slices.Equal(r.Verbs, []string{"list"}) || len(r.ResourceNames) > 0 {
-				t.Errorf("%s: secrets rule %v: want list only", ns, r)
-			}
-			secretsList = true
+			t.Errorf("%s: the base grants %v on secrets: a token that may list secrets can read their values", ns, r.Verbs)
 		}
 		if slices.Contains(r.Resources, "nodes/proxy") {
 			t.Errorf("%s: the base grants nodes/proxy: %v", ns, r)
 		}
-	}
-	if !secretsList {
-		t.Errorf("%s: no list on secrets: the collector needs it for the metadata Table", ns)
 	}
 	for _, r := range nonResource {
 		if !slices.Equal(r.Verbs, []string{"get"}) {
@@ -289,18 +290,17 @@ func checkRules(t *testing.T, ns string, rules []authorizationv1.ResourceRule, n
 	}
 }
 
-// TestNarrowerRole collects with the without-secrets overlay's role: secrets, and only
-// secrets, are forbidden, and the report (its data and its table) names the missing
-// permission and the control it left NOT_EVALUATED.
+// TestNarrowerRole collects with the base role, which grants nothing on secrets: secrets,
+// and only secrets, are forbidden, and the report (its data and its table) names the missing
+// permission and the control it left NOT_EVALUATED. With the with-secret-metadata overlay,
+// secrets are collected (metadata only).
 func TestNarrowerRole(t *testing.T) {
 	admin, err := cluster.Client()
 	if err != nil {
 		t.Fatal(err)
 	}
 	_, base := render(t, "base")
-	_, narrow := render(t, "overlays/without-secrets")
-	applyScannerRBAC(t, admin, narrow.Snapshot)
-	defer applyScannerRBAC(t, admin, base.Snapshot)
+	applyScannerRBAC(t, admin, base.Snapshot)
 	cfg := inClusterConfig(t, admin, "kubeposture", "kubeposture")
 
 	var snap *snapshot.Snapshot
@@ -344,5 +344,23 @@ func TestNarrowerRole(t *testing.T) {
 		if !strings.Contains(table.String(), want) {
 			t.Errorf("table report lacks %q", want)
 		}
+	}
+
+	// Opting in with with-secret-metadata: secrets are collected, as metadata and type.
+	_, withSecrets := render(t, "overlays/with-secret-metadata")
+	applyScannerRBAC(t, admin, withSecrets.Snapshot)
+	defer applyScannerRBAC(t, admin, base.Snapshot)
+	deadline = time.Now().Add(10 * time.Second)
+	for {
+		if snap, err = collect.Collect(context.Background(), cfg, collect.Options{SkipKubelet: true}); err != nil {
+			t.Fatal(err)
+		}
+		if snap.Resources[snapshot.ResSecrets].State == snapshot.Collected || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	if nc := notCollected(snap); len(nc) > 0 {
+		t.Errorf("with-secret-metadata: not collected %v, want everything", nc)
 	}
 }
