@@ -146,45 +146,35 @@ func compactMeta(m metav1.Object) {
 	}
 }
 
-// compactPod drops what no check reads of a pod and what its controller's template already
-// holds:
+// compactPod drops what no check reads of a pod and is not evidence an auditor needs:
 //
-//   - its conditions and the status of each container (on a running cluster the largest part
-//     of a pod after its spec): the phase, reason and message, the node's and the pod's
-//     addresses (the NetworkPolicy engine reads the pod's), the QoS class and the start time
-//     are kept;
-//   - the containers' resource requests and limits of a pod whose controller is a ReplicaSet,
-//     StatefulSet, DaemonSet or Job, whose pod template the snapshot holds with the same
-//     values: decoded, they were 30% of a 10,000-pod snapshot's memory (pprof). A bare pod,
-//     a static pod or a pod of another controller keeps them.
+//   - its conditions (transition times and messages);
+//   - of each container's status, everything but its name, image and imageID: the imageID is
+//     the digest the node actually runs, the evidence behind any image finding, whatever tag
+//     the spec names.
 //
-// snapshot.Snapshot.Pods says so.
+// The phase, reason and message, the node's and the pod's addresses (the NetworkPolicy engine
+// reads the pod's), the QoS class and the start time are kept. The containers' resource
+// requests and limits are kept too, on every pod: a LimitRange sets them at admission, and
+// in-place resize or a vertical autoscaler changes them later, so a pod's own values are not
+// its template's.
 func compactPod(p *corev1.Pod) {
 	st := &p.Status
 	st.Conditions = nil
-	st.InitContainerStatuses, st.ContainerStatuses, st.EphemeralContainerStatuses = nil, nil, nil
+	st.InitContainerStatuses = imageStatuses(st.InitContainerStatuses)
+	st.ContainerStatuses = imageStatuses(st.ContainerStatuses)
+	st.EphemeralContainerStatuses = imageStatuses(st.EphemeralContainerStatuses)
 	st.ResourceClaimStatuses, st.ExtendedResourceClaimStatus = nil, nil
-	if !templated(p) {
-		return
-	}
-	for _, cs := range [][]corev1.Container{p.Spec.InitContainers, p.Spec.Containers} {
-		for i := range cs {
-			cs[i].Resources = corev1.ResourceRequirements{}
-		}
-	}
 }
 
-// templated reports whether p's controller is a kind whose pod template the collector lists.
-func templated(p *corev1.Pod) bool {
-	ref := metav1.GetControllerOfNoCopy(p)
-	if ref == nil {
-		return false
+// imageStatuses keeps, of each container status, what identifies the running image.
+func imageStatuses(in []corev1.ContainerStatus) []corev1.ContainerStatus {
+	if len(in) == 0 {
+		return nil
 	}
-	switch ref.Kind {
-	case "ReplicaSet", "StatefulSet", "DaemonSet":
-		return ref.APIVersion == "apps/v1"
-	case "Job":
-		return ref.APIVersion == "batch/v1"
+	out := make([]corev1.ContainerStatus, len(in))
+	for i, c := range in {
+		out[i] = corev1.ContainerStatus{Name: c.Name, Image: c.Image, ImageID: c.ImageID}
 	}
-	return false
+	return out
 }

@@ -55,9 +55,8 @@ type Snapshot struct {
 	// `audit scan --node-reports`.
 	NodeReports []NodeReport `json:"nodeReports,omitempty"`
 
-	// Pods are kept without status.conditions and the containers' statuses, which no check
-	// reads, and a pod of a ReplicaSet, StatefulSet, DaemonSet or Job without its containers'
-	// resources, which its controller's template holds (collect/listers.go compactPod).
+	// Pods are kept without status.conditions, and with each container status reduced to
+	// its name, image and imageID (the running digest) (collect/listers.go compactPod).
 	Nodes           []corev1.Node           `json:"nodes,omitempty"`
 	Namespaces      []corev1.Namespace      `json:"namespaces,omitempty"`
 	Pods            []corev1.Pod            `json:"pods,omitempty"`
