@@ -26,7 +26,10 @@ type Report struct {
 	// Exceptions lists the exceptions that did not apply (expired, unmatched); nil when no
 	// exceptions were given.
 	Exceptions *ExceptionsReport `json:"exceptions,omitempty"`
-	Controls   []ControlReport   `json:"controls"`
+	// Sources maps the objects read from manifest files to those files (snapshot.Sources), so
+	// that renderers can point at a file as well as at the object.
+	Sources  map[string]string `json:"sources,omitempty"`
+	Controls []ControlReport   `json:"controls"`
 }
 
 // NotCollected is a resource the collector could not read.

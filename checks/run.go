@@ -107,6 +107,7 @@ func Run(snap *snapshot.Snapshot, checks []Check, sel Selection) *Report {
 		ToolVersion:   snap.ToolVersion,
 		Selection:     sel,
 		NotCollected:  notCollected(snap),
+		Sources:       snap.Sources,
 	}
 	// Checks are pure functions of the snapshot, so they run concurrently, one worker per
 	// CPU; each control's report lands in its own slot, in catalog order. What they derive

@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"reflect"
 	"sort"
 	"strings"
 	"time"
@@ -179,8 +180,27 @@ func (m *Manifests) decodeDocument(file, index string, doc []byte) error {
 	}
 	if !m.add(obj) {
 		m.unknown(file, index, probe)
+		return nil
 	}
+	m.source(obj, file)
 	return nil
+}
+
+// source records the file an object came from, keyed as checks.Resource.String names it.
+func (m *Manifests) source(obj runtime.Object, file string) {
+	meta, ok := obj.(metav1.Object)
+	if !ok {
+		return
+	}
+	kind := reflect.TypeOf(obj).Elem().Name()
+	key := kind + "/" + meta.GetName()
+	if ns := meta.GetNamespace(); ns != "" && kind != "Namespace" {
+		key = kind + "/" + ns + "/" + meta.GetName()
+	}
+	if m.Snapshot.Sources == nil {
+		m.Snapshot.Sources = map[string]string{}
+	}
+	m.Snapshot.Sources[key] = filepath.ToSlash(file)
 }
 
 func (m *Manifests) unknown(file, index string, probe map[string]any) {

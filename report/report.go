@@ -125,6 +125,7 @@ type jsonHead struct {
 	Summary       checks.Summary           `json:"summary"`
 	NotCollected  []checks.NotCollected    `json:"notCollected,omitempty"`
 	Exceptions    *checks.ExceptionsReport `json:"exceptions,omitempty"`
+	Sources       map[string]string        `json:"sources,omitempty"`
 }
 
 // writeJSON writes the Report as-is (its Go type is the documented schema), byte for byte as
@@ -136,7 +137,7 @@ func writeJSON(w io.Writer, rep *checks.Report) error {
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
 	head := jsonHead{rep.SchemaVersion, rep.Cluster, rep.CollectedAt, rep.GeneratedAt, rep.ToolVersion,
-		rep.Selection, rep.Summary, rep.NotCollected, rep.Exceptions}
+		rep.Selection, rep.Summary, rep.NotCollected, rep.Exceptions, rep.Sources}
 	if err := enc.Encode(&head); err != nil {
 		return fmt.Errorf("report: %w", err)
 	}

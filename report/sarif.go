@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net/url"
 	"strings"
 
 	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
@@ -111,10 +112,17 @@ func sarifResult(rep *checks.Report, c *checks.ControlReport, ruleIndex int, r *
 		props.Add("namespace", r.Resource.Namespace)
 	}
 	loc.WithProperties(props)
+	location := sarif.NewLocation().AddLogicalLocation(loc)
+	// An object read from a manifest file (audit scan -f) is also located in that file, so
+	// that a code-scanning dashboard links the finding to the code to change.
+	if file := rep.Sources[r.Resource.String()]; file != "" {
+		location.WithPhysicalLocation(sarif.NewPhysicalLocation().
+			WithArtifactLocation(sarif.NewSimpleArtifactLocation((&url.URL{Path: file}).String())))
+	}
 	res := sarif.NewRuleResult(c.ID).WithRuleIndex(ruleIndex).
 		WithLevel(sarifLevel(c.Severity)).
 		WithMessage(sarif.NewTextMessage(resultMessage(c.Control, *r))).
-		AddLocation(sarif.NewLocation().AddLogicalLocation(loc)).
+		AddLocation(location).
 		WithPartialFingerprints(map[string]string{FingerprintKey: Fingerprint(rep.Cluster.UID, c.ID, r.Resource)})
 	evidence := sarif.NewPropertyBag()
 	for k, v := range map[string]string{"observed": r.Evidence.Observed, "expected": r.Evidence.Expected, "where": r.Evidence.Where} {
@@ -218,6 +226,13 @@ type (
 	}
 	locationJSON struct {
 		LogicalLocations []logicalLocationJSON `json:"logicalLocations,omitempty"`
+		PhysicalLocation *physicalLocationJSON `json:"physicalLocation,omitempty"`
+	}
+	physicalLocationJSON struct {
+		ArtifactLocation artifactLocationJSON `json:"artifactLocation"`
+	}
+	artifactLocationJSON struct {
+		URI *string `json:"uri,omitempty"`
 	}
 	logicalLocationJSON struct {
 		FullyQualifiedName *string            `json:"fullyQualifiedName,omitempty"`
@@ -245,6 +260,9 @@ func compactResult(r *sarif.Result) *resultJSON {
 		for _, ll := range l.LogicalLocations {
 			lj.LogicalLocations = append(lj.LogicalLocations, logicalLocationJSON{FullyQualifiedName: ll.FullyQualifiedName,
 				Kind: ll.Kind, Name: ll.Name, Properties: nonEmpty(ll.Properties)})
+		}
+		if pl := l.PhysicalLocation; pl != nil && pl.ArtifactLocation != nil {
+			lj.PhysicalLocation = &physicalLocationJSON{ArtifactLocation: artifactLocationJSON{URI: pl.ArtifactLocation.URI}}
 		}
 		out.Locations = append(out.Locations, lj)
 	}

@@ -55,6 +55,11 @@ type Snapshot struct {
 	// `audit scan --node-reports`.
 	NodeReports []NodeReport `json:"nodeReports,omitempty"`
 
+	// Sources maps an object read from a manifest file (`audit scan -f`) to that file, keyed
+	// as a report names the object ("Kind/namespace/name", or "Kind/name" for a cluster-scoped
+	// one), so that a finding can point at the line of code to change. Empty for a live cluster.
+	Sources map[string]string `json:"sources,omitempty"`
+
 	// Pods are kept without status.conditions, and with each container status reduced to
 	// its name, image and imageID (the running digest) (collect/listers.go compactPod).
 	Nodes           []corev1.Node           `json:"nodes,omitempty"`
