@@ -160,6 +160,23 @@ type podAnswer struct {
 	netpol.Answer
 }
 
+// reachVerdict is the verdict of the egress-reach controls: a workload one of whose pods
+// reaches the target gets status, its evidence reading "<pods> <reached><reason>"; otherwise
+// PASS with passPrefix and the reason traffic is denied.
+func reachVerdict(status checks.Status, expected, where, reached, passPrefix string) func(w *workload, yes, no *podAnswer) checks.Result {
+	return func(w *workload, yes, no *podAnswer) checks.Result {
+		r := checks.Result{Evidence: checks.Evidence{Expected: expected, Where: where}}
+		if yes != nil {
+			r.Status = status
+			r.Evidence.Observed = podsPhrase(w, yes) + reached + yes.Because
+		} else {
+			r.Status = checks.Pass
+			r.Evidence.Observed = passPrefix + no.Because
+		}
+		return r
+	}
+}
+
 // judgeWorkloads asks every pod of every workload a question and reports per workload: the
 // workload answers yes when any of its pods does (pods of one workload normally share labels,
 // but need not), with the first such pod's reason as evidence.

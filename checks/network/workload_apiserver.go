@@ -55,20 +55,10 @@ func init() {
 					a.Because = t.String() + ": " + a.Because
 				}
 				return a
-			}, func(w *workload, yes, no *podAnswer) checks.Result {
-				r := checks.Result{Evidence: checks.Evidence{
-					Expected: "egress to the API server allowed only to workloads that call it",
-					Where:    "networkpolicies selecting the pods: spec.egress",
-				}}
-				if yes != nil {
-					r.Status = checks.Warn
-					r.Evidence.Observed = podsPhrase(w, yes) + " may reach the API server at " + yes.Because
-				} else {
-					r.Status = checks.Pass
-					r.Evidence.Observed = "denied: " + no.Because
-				}
-				return r
-			})
+			}, reachVerdict(checks.Warn,
+				"egress to the API server allowed only to workloads that call it",
+				"networkpolicies selecting the pods: spec.egress",
+				" may reach the API server at ", "denied: "))
 		},
 	})
 }

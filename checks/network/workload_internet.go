@@ -43,20 +43,10 @@ func init() {
 		Inputs: policyInputs,
 		Evaluate: func(s *snapshot.Snapshot) []checks.Result {
 			v := newView(s)
-			return v.judgeWorkloads(v.e.Internet, func(w *workload, yes, no *podAnswer) checks.Result {
-				r := checks.Result{Evidence: checks.Evidence{
-					Expected: "egress to public addresses denied, or limited to named ranges",
-					Where:    "networkpolicies selecting the pods: spec.egress[].to[].ipBlock",
-				}}
-				if yes != nil {
-					r.Status = checks.Warn
-					r.Evidence.Observed = podsPhrase(w, yes) + " may reach the internet: " + yes.Because
-				} else {
-					r.Status = checks.Pass
-					r.Evidence.Observed = no.Because
-				}
-				return r
-			})
+			return v.judgeWorkloads(v.e.Internet, reachVerdict(checks.Warn,
+				"egress to public addresses denied, or limited to named ranges",
+				"networkpolicies selecting the pods: spec.egress[].to[].ipBlock",
+				" may reach the internet: ", ""))
 		},
 	})
 }

@@ -48,20 +48,10 @@ func init() {
 			return v.judgeWorkloads(func(i int) netpol.Answer {
 				a, _ := v.e.Reaches(i, targets)
 				return a
-			}, func(w *workload, yes, no *podAnswer) checks.Result {
-				r := checks.Result{Evidence: checks.Evidence{
-					Expected: "egress to 169.254.169.254 and fd00:ec2::254 on TCP 80 denied",
-					Where:    "networkpolicies selecting the pods: spec.egress",
-				}}
-				if yes != nil {
-					r.Status = checks.Fail
-					r.Evidence.Observed = podsPhrase(w, yes) + " may reach the metadata service: " + yes.Because
-				} else {
-					r.Status = checks.Pass
-					r.Evidence.Observed = "denied: " + no.Because
-				}
-				return r
-			})
+			}, reachVerdict(checks.Fail,
+				"egress to 169.254.169.254 and fd00:ec2::254 on TCP 80 denied",
+				"networkpolicies selecting the pods: spec.egress",
+				" may reach the metadata service: ", "denied: "))
 		},
 	})
 }
