@@ -1,5 +1,7 @@
 package checks
 
+import "github.com/kubeposture/kubeposture/snapshot"
+
 // Status is the verdict on one resource for one control.
 type Status string
 
@@ -66,4 +68,7 @@ type Result struct {
 	Reason string `json:"reason,omitempty"`
 	// Exception is set on an EXCEPTED result (see ApplyExceptions).
 	Exception *AppliedException `json:"exception,omitempty"`
+	// Vulnerabilities lists, on a result of an image vulnerability control, every
+	// vulnerability the verdict rests on (Evidence.Observed names the first few only).
+	Vulnerabilities []snapshot.ImageVulnerability `json:"vulnerabilities,omitempty"`
 }

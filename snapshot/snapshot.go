@@ -54,6 +54,9 @@ type Snapshot struct {
 	// NodeReports are what `audit node` saw on each node (snapshot/node.go), merged by
 	// `audit scan --node-reports`.
 	NodeReports []NodeReport `json:"nodeReports,omitempty"`
+	// ImageScans are the vulnerability scans of the distinct images the pods run, one per
+	// digest (images.go), recorded with --scan-images; Resources[ResImages] says how it went.
+	ImageScans []ImageScan `json:"imageScans,omitempty"`
 
 	// Sources maps an object read from a manifest file (`audit scan -f`) to that file, keyed
 	// as a report names the object ("Kind/namespace/name", or "Kind/name" for a cluster-scoped
@@ -154,6 +157,10 @@ const (
 	// ResControlPlane is derived from kube-system pods; it is "collected" when pods were, and
 	// its count is the number of components found.
 	ResControlPlane Resource = "controlplane"
+	// ResImages is the vulnerability scan of the running images (--scan-images): "collected"
+	// when every image was scanned, "partial" when some failed (ImageScans[].Error says why);
+	// its count is the number of distinct images.
+	ResImages Resource = "images"
 )
 
 // State is what happened when the collector tried a resource.

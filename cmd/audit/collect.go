@@ -72,6 +72,7 @@ func collectLive(kube *genericclioptions.ConfigFlags, f *collectFlags) (*snapsho
 
 func newCollectCommand(kube *genericclioptions.ConfigFlags) *cobra.Command {
 	var cf collectFlags
+	var imf imageFlags
 	var out string
 	cmd := &cobra.Command{
 		Use:   "collect -o FILE",
@@ -84,8 +85,14 @@ metadata and type only. Scan it later with 'audit scan --snapshot FILE'.`,
 			if out == "" {
 				return fmt.Errorf("--output/-o is required: the file to write the snapshot to")
 			}
+			if err := imf.validate(); err != nil {
+				return err
+			}
 			snap, err := collectLive(kube, &cf)
 			if err != nil {
+				return err
+			}
+			if err := imf.apply(snap, cmd.ErrOrStderr()); err != nil {
 				return err
 			}
 			if out == "-" {
@@ -95,6 +102,7 @@ metadata and type only. Scan it later with 'audit scan --snapshot FILE'.`,
 		},
 	}
 	cf.add(cmd)
+	imf.add(cmd)
 	cmd.Flags().StringVarP(&out, "output", "o", "", "file to write the snapshot to (- for standard output)")
 	return cmd
 }

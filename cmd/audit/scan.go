@@ -39,6 +39,7 @@ func newScanCommand(kube *genericclioptions.ConfigFlags) *cobra.Command {
 	var sf scanFlags
 	var cf collectFlags
 	var ff fileFlags
+	var imf imageFlags
 	cmd := &cobra.Command{
 		Use:   "scan",
 		Short: "Audit the cluster (or a snapshot) and report each control's verdict",
@@ -48,10 +49,12 @@ never PASS. Exit code 0: no FAIL at or above --fail-on; 1: failures; 2: error.`,
 		Example: `  audit scan
   audit scan --snapshot examples/snapshots/demo.json
   audit scan --framework cis-1.12 --layer control-plane --output json --output-file report.json
-  audit scan -n payments --fail-on high`,
+  audit scan -n payments --fail-on high
+  audit scan --scan-images --trivy-server http://trivy.trivy-system:4954
+  audit scan --snapshot snap.json --scan-images --trivy-cache-dir ./trivy-cache`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runScan(cmd, kube, &sf, &cf, &ff)
+			return runScan(cmd, kube, &sf, &cf, &ff, &imf)
 		},
 	}
 	fl := cmd.Flags()
@@ -70,10 +73,11 @@ never PASS. Exit code 0: no FAIL at or above --fail-on; 1: failures; 2: error.`,
 	sf.exceptions.add(cmd, true)
 	cf.add(cmd)
 	ff.add(cmd)
+	imf.add(cmd)
 	return cmd
 }
 
-func runScan(cmd *cobra.Command, kube *genericclioptions.ConfigFlags, sf *scanFlags, cf *collectFlags, ff *fileFlags) error {
+func runScan(cmd *cobra.Command, kube *genericclioptions.ConfigFlags, sf *scanFlags, cf *collectFlags, ff *fileFlags, imf *imageFlags) error {
 	started := time.Now()
 	// Validate every flag before the (possibly long) collection.
 	sel, err := selection(sf, kube)
@@ -104,6 +108,9 @@ func runScan(cmd *cobra.Command, kube *genericclioptions.ConfigFlags, sf *scanFl
 	if err := sf.exceptions.load(); err != nil {
 		return err
 	}
+	if err := imf.validate(); err != nil {
+		return err
+	}
 
 	var snap *snapshot.Snapshot
 	switch {
@@ -130,6 +137,9 @@ func runScan(cmd *cobra.Command, kube *genericclioptions.ConfigFlags, sf *scanFl
 		}
 	}
 	if err := ff.apply(snap); err != nil {
+		return err
+	}
+	if err := imf.apply(snap, cmd.ErrOrStderr()); err != nil {
 		return err
 	}
 	rep := checks.Run(snap, selected, sel)
