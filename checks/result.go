@@ -69,6 +69,7 @@ type Result struct {
 	// Exception is set on an EXCEPTED result (see ApplyExceptions).
 	Exception *AppliedException `json:"exception,omitempty"`
 	// Vulnerabilities lists, on a result of an image vulnerability control, every
-	// vulnerability the verdict rests on (Evidence.Observed names the first few only).
-	Vulnerabilities []snapshot.ImageVulnerability `json:"vulnerabilities,omitempty"`
+	// vulnerability the verdict rests on (Evidence.Observed names the first few only). A
+	// pointer, so that Result stays comparable with ==.
+	Vulnerabilities *[]snapshot.ImageVulnerability `json:"vulnerabilities,omitempty"`
 }

@@ -327,7 +327,7 @@ func TestScanLocalFindsCVEOncePerDigestAndAttributesWorkloads(t *testing.T) {
 	if wantWhere := "run by Deployment/web (nginx), Deployment/api (app), Deployment/worker (app)"; shop.Evidence.Where != wantWhere {
 		t.Errorf("where = %q, want %q", shop.Evidence.Where, wantWhere)
 	}
-	if len(shop.Vulnerabilities) != 1 || shop.Vulnerabilities[0].ID != cveFixed {
+	if v := shop.Vulnerabilities; v == nil || len(*v) != 1 || (*v)[0].ID != cveFixed {
 		t.Errorf("result vulnerabilities = %+v, want only %s", shop.Vulnerabilities, cveFixed)
 	}
 	if data := got["data "+vulnRef]; data.Status != checks.Fail || data.Evidence.Where != "run by StatefulSet/db (db)" {

@@ -215,7 +215,7 @@ func imageVerdict(u *imageUse, sc *snapshot.ImageScan) checks.Result {
 	switch {
 	case len(fixable) > 0:
 		r.Status = checks.Fail
-		r.Vulnerabilities = fixable
+		r.Vulnerabilities = &fixable
 		fmt.Fprintf(&b, "%d fixable vulnerabilities (%d CRITICAL, %d HIGH)", len(fixable), crit, high)
 		if sc.OS != nil {
 			fmt.Fprintf(&b, " in %s %s", sc.OS.Family, sc.OS.Name)
