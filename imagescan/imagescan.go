@@ -6,7 +6,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"os"
 	"sort"
@@ -16,6 +15,7 @@ import (
 
 	trivydb "github.com/aquasecurity/trivy-db/pkg/db"
 	"github.com/aquasecurity/trivy-db/pkg/metadata"
+	dbtypes "github.com/aquasecurity/trivy-db/pkg/types"
 	"github.com/aquasecurity/trivy/pkg/cache"
 	"github.com/aquasecurity/trivy/pkg/db"
 	"github.com/aquasecurity/trivy/pkg/fanal/analyzer"
@@ -197,9 +197,8 @@ func scanWithTimeout(ctx context.Context, backend scan.Backend, ac cache.Artifac
 	}
 }
 
-// analysis is what the artifact analysis runs: package analysers only. Secret, licence and
-// configuration scanning are off; so are JAR files, which need Trivy's separate Java
-// database.
+// disabledAnalyzers leave package analysers only: secret, licence and configuration scanning
+// are off, and so are JAR files, which need Trivy's separate Java database (not handled here).
 var disabledAnalyzers = func() []analyzer.Type {
 	out := []analyzer.Type{analyzer.TypeSecret, analyzer.TypeLicenseFile, analyzer.TypeHistoryDockerfile,
 		analyzer.TypeExecutable, analyzer.TypeApkCommand, analyzer.TypeRpmArchive, analyzer.TypeJar}
@@ -232,6 +231,9 @@ func scanOne(ctx context.Context, backend scan.Backend, ac cache.ArtifactCache, 
 		PkgTypes:         types.PkgTypes,
 		PkgRelationships: ftypes.Relationships,
 		Scanners:         types.Scanners{types.VulnerabilityScanner},
+		// "auto", the CLI's default: the data source's own severity, else NVD's. Left
+		// empty, local scans report every severity as UNKNOWN.
+		VulnSeveritySources: []dbtypes.SourceID{"auto"},
 	})
 	if err != nil {
 		out.Error = fmt.Sprintf("scan %s: %v", t.Ref, err)
