@@ -1,0 +1,55 @@
+package main
+
+import (
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/kubeposture/kubeposture/imagescan"
+)
+
+func TestImageFlagsValidate(t *testing.T) {
+	dir := t.TempDir()
+	file := dir + "/f"
+	if err := os.WriteFile(file, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ok := imageFlags{timeout: time.Minute, concurrency: 2}
+	tests := []struct {
+		name string
+		set  func(f *imageFlags)
+		// want is a substring of the error, "" for none; builtOnly applies it only to a
+		// build with the scanner (a build without says so first).
+		want      string
+		builtOnly bool
+	}{
+		{"off", func(f *imageFlags) {}, "", false},
+		{"server without --scan-images", func(f *imageFlags) { f.server = "http://trivy:4954" }, "add --scan-images", false},
+		{"cache dir without --scan-images", func(f *imageFlags) { f.cacheDir = dir }, "add --scan-images", false},
+		{"no database", func(f *imageFlags) { f.scan = true }, "--trivy-server URL", true},
+		{"both databases", func(f *imageFlags) { f.scan, f.server, f.cacheDir = true, "http://t", dir }, "give one", true},
+		{"cache dir is a file", func(f *imageFlags) { f.scan, f.cacheDir = true, file }, "--trivy-cache-dir", true},
+		{"zero timeout", func(f *imageFlags) { f.scan, f.server, f.timeout = true, "http://t", 0 }, "--image-scan-timeout", true},
+		{"zero concurrency", func(f *imageFlags) { f.scan, f.server, f.concurrency = true, "http://t", 0 }, "--image-concurrency", true},
+		{"server", func(f *imageFlags) { f.scan, f.server = true, "http://t" }, "", true},
+		{"cache dir", func(f *imageFlags) { f.scan, f.cacheDir = true, dir }, "", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := ok
+			tt.set(&f)
+			err := f.validate()
+			want := tt.want
+			if tt.builtOnly && !imagescan.Available {
+				want = "built without the image scanner"
+			}
+			switch {
+			case want == "" && err != nil:
+				t.Errorf("unexpected error: %v", err)
+			case want != "" && (err == nil || !strings.Contains(err.Error(), want)):
+				t.Errorf("error %v, want one saying %q", err, want)
+			}
+		})
+	}
+}
