@@ -15,21 +15,20 @@
 // Registry credentials are the user's own (the Docker config keychain, as `docker pull` uses),
 // or none. imagePullSecrets are never read: the collector never reads a Secret's value.
 //
-// Build: Trivy v0.74.0 uses encoding/json/v2 as Go 1.26 ships it behind GOEXPERIMENT=jsonv2
-// (json.SkipFunc, which Go 1.27 renamed to errors.ErrUnsupported, so v0.74.0 does not compile
-// on Go 1.27). The scanner is therefore compiled only when that experiment is on and the Go
-// version is below 1.27 (GOEXPERIMENT=jsonv2 with Go 1.26); any other build gets a stub
-// whose Scan says how to rebuild (stub.go), and carries none of Trivy's weight.
+// Trivy version: v0.66.0, the newest release that builds with a plain Go toolchain. From
+// v0.67.0 Trivy imports encoding/json/v2, which Go 1.26 builds only with GOEXPERIMENT=jsonv2,
+// and whose API Go 1.27 changed (json.SkipFunc), so that v0.74.0 builds on no released Go
+// without that variable. The vulnerability data comes from the database (schema 2, the same
+// for both), not from the library, so an older library matches today's advisories.
 package imagescan
 
 import (
-	"errors"
 	"io"
 	"time"
 )
 
 // TrivyVersion is the version of the Trivy library this package is built with (go.mod).
-const TrivyVersion = "v0.74.0"
+const TrivyVersion = "v0.66.0"
 
 // Options configure a scan. Exactly one of Server and CacheDir is set.
 type Options struct {
@@ -50,7 +49,3 @@ const (
 	DefaultTimeout     = 5 * time.Minute
 	DefaultConcurrency = 3
 )
-
-// ErrNotBuiltIn is what Scan returns in a build without the scanner.
-var ErrNotBuiltIn = errors.New("this audit binary was built without the image scanner (Trivy v0.74.0 needs Go 1.26 with GOEXPERIMENT=jsonv2): " +
-	"install it with `GOEXPERIMENT=jsonv2 go install github.com/kubeposture/kubeposture/cmd/audit@latest` using Go 1.26")

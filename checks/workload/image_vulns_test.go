@@ -54,7 +54,7 @@ func TestImageVulns(t *testing.T) {
 		}
 	}
 	scanned := func(s *snapshot.Snapshot, state snapshot.State, scans ...snapshot.ImageScan) {
-		s.Resources[snapshot.ResImages] = snapshot.Collection{State: state, Count: len(scans), Message: "trivy v0.74.0"}
+		s.Resources[snapshot.ResImages] = snapshot.Collection{State: state, Count: len(scans), Message: "trivy v0.66.0"}
 		s.ImageScans = scans
 	}
 	img := func(ref, digest string, os *snapshot.ImageOS, vs ...snapshot.ImageVulnerability) snapshot.ImageScan {

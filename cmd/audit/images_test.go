@@ -5,8 +5,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/kubeposture/kubeposture/imagescan"
 )
 
 func TestImageFlagsValidate(t *testing.T) {
@@ -19,21 +17,19 @@ func TestImageFlagsValidate(t *testing.T) {
 	tests := []struct {
 		name string
 		set  func(f *imageFlags)
-		// want is a substring of the error, "" for none; builtOnly applies it only to a
-		// build with the scanner (a build without says so first).
-		want      string
-		builtOnly bool
+		// want is a substring of the error, "" for none.
+		want string
 	}{
-		{"off", func(f *imageFlags) {}, "", false},
-		{"server without --scan-images", func(f *imageFlags) { f.server = "http://trivy:4954" }, "add --scan-images", false},
-		{"cache dir without --scan-images", func(f *imageFlags) { f.cacheDir = dir }, "add --scan-images", false},
-		{"no database", func(f *imageFlags) { f.scan = true }, "--trivy-server URL", true},
-		{"both databases", func(f *imageFlags) { f.scan, f.server, f.cacheDir = true, "http://t", dir }, "give one", true},
-		{"cache dir is a file", func(f *imageFlags) { f.scan, f.cacheDir = true, file }, "--trivy-cache-dir", true},
-		{"zero timeout", func(f *imageFlags) { f.scan, f.server, f.timeout = true, "http://t", 0 }, "--image-scan-timeout", true},
-		{"zero concurrency", func(f *imageFlags) { f.scan, f.server, f.concurrency = true, "http://t", 0 }, "--image-concurrency", true},
-		{"server", func(f *imageFlags) { f.scan, f.server = true, "http://t" }, "", true},
-		{"cache dir", func(f *imageFlags) { f.scan, f.cacheDir = true, dir }, "", true},
+		{"off", func(f *imageFlags) {}, ""},
+		{"server without --scan-images", func(f *imageFlags) { f.server = "http://trivy:4954" }, "add --scan-images"},
+		{"cache dir without --scan-images", func(f *imageFlags) { f.cacheDir = dir }, "add --scan-images"},
+		{"no database", func(f *imageFlags) { f.scan = true }, "--trivy-server URL"},
+		{"both databases", func(f *imageFlags) { f.scan, f.server, f.cacheDir = true, "http://t", dir }, "give one"},
+		{"cache dir is a file", func(f *imageFlags) { f.scan, f.cacheDir = true, file }, "--trivy-cache-dir"},
+		{"zero timeout", func(f *imageFlags) { f.scan, f.server, f.timeout = true, "http://t", 0 }, "--image-scan-timeout"},
+		{"zero concurrency", func(f *imageFlags) { f.scan, f.server, f.concurrency = true, "http://t", 0 }, "--image-concurrency"},
+		{"server", func(f *imageFlags) { f.scan, f.server = true, "http://t" }, ""},
+		{"cache dir", func(f *imageFlags) { f.scan, f.cacheDir = true, dir }, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -41,9 +37,6 @@ func TestImageFlagsValidate(t *testing.T) {
 			tt.set(&f)
 			err := f.validate()
 			want := tt.want
-			if tt.builtOnly && !imagescan.Available {
-				want = "built without the image scanner"
-			}
 			switch {
 			case want == "" && err != nil:
 				t.Errorf("unexpected error: %v", err)
