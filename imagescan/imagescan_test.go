@@ -1,12 +1,8 @@
 package imagescan
 
 import (
-	"archive/tar"
-	"bytes"
 	"context"
 	"fmt"
-	"io"
-	"log"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -15,22 +11,10 @@ import (
 	"testing"
 	"time"
 
-	trivydb "github.com/aquasecurity/trivy-db/pkg/db"
-	"github.com/aquasecurity/trivy-db/pkg/metadata"
-	dbtypes "github.com/aquasecurity/trivy-db/pkg/types"
-	vulnsrc "github.com/aquasecurity/trivy-db/pkg/vulnsrc/vulnerability"
 	"github.com/aquasecurity/trivy/pkg/cache"
 	"github.com/aquasecurity/trivy/pkg/db"
 	ftypes "github.com/aquasecurity/trivy/pkg/fanal/types"
 	"github.com/aquasecurity/trivy/pkg/rpc/server"
-	"github.com/google/go-containerregistry/pkg/name"
-	"github.com/google/go-containerregistry/pkg/registry"
-	v1 "github.com/google/go-containerregistry/pkg/v1"
-	"github.com/google/go-containerregistry/pkg/v1/empty"
-	"github.com/google/go-containerregistry/pkg/v1/mutate"
-	"github.com/google/go-containerregistry/pkg/v1/remote"
-	"github.com/google/go-containerregistry/pkg/v1/tarball"
-	bolt "go.etcd.io/bbolt"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -38,165 +22,9 @@ import (
 
 	"github.com/kubeposture/kubeposture/checks"
 	_ "github.com/kubeposture/kubeposture/checks/workload"
+	"github.com/kubeposture/kubeposture/imagescan/imagescantest"
 	"github.com/kubeposture/kubeposture/snapshot"
 )
-
-// The fixture: an Alpine 3.22 image with musl at a version the fixture database says is
-// vulnerable (CVE-2099-0001, CRITICAL, fixed in 1.2.5-r10) and zlib with an unfixed HIGH one
-// (CVE-2099-0002); a clean image (busybox only, no advisory); and an image the registry does
-// not have.
-const (
-	cveFixed     = "CVE-2099-0001"
-	cveUnfixed   = "CVE-2099-0002"
-	muslVersion  = "1.2.5-r9"
-	muslFixed    = "1.2.5-r10"
-	zlibVersion  = "1.3.1-r2"
-	alpineRel    = "3.22.1"
-	alpineBucket = "alpine 3.22"
-)
-
-// writeDB writes a vulnerability database in Trivy's format (BoltDB plus metadata.json) under
-// cacheDir/db, as `trivy image --download-db-only --cache-dir cacheDir` leaves it.
-func writeDB(t *testing.T, cacheDir string) {
-	t.Helper()
-	dir := db.Dir(cacheDir)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		t.Fatal(err)
-	}
-	if err := trivydb.Init(dir); err != nil { // read-write: the fixture is written here
-		t.Fatal(err)
-	}
-	dbc := trivydb.Config{}
-	err := dbc.BatchUpdate(func(tx *bolt.Tx) error {
-		if err := dbc.PutDataSource(tx, alpineBucket, dbtypes.DataSource{ID: vulnsrc.Alpine, Name: "Alpine Secdb", URL: "https://secdb.alpinelinux.org/"}); err != nil {
-			return err
-		}
-		if err := dbc.PutAdvisory(tx, []string{alpineBucket, "musl"}, cveFixed, dbtypes.Advisory{FixedVersion: muslFixed}); err != nil {
-			return err
-		}
-		if err := dbc.PutAdvisory(tx, []string{alpineBucket, "zlib"}, cveUnfixed, dbtypes.Advisory{}); err != nil {
-			return err
-		}
-		if err := dbc.PutVulnerability(tx, cveFixed, dbtypes.Vulnerability{Title: "musl: fixture overflow", Severity: "CRITICAL",
-			VendorSeverity: dbtypes.VendorSeverity{vulnsrc.NVD: dbtypes.SeverityCritical}}); err != nil {
-			return err
-		}
-		return dbc.PutVulnerability(tx, cveUnfixed, dbtypes.Vulnerability{Title: "zlib: fixture bug", Severity: "HIGH",
-			VendorSeverity: dbtypes.VendorSeverity{vulnsrc.NVD: dbtypes.SeverityHigh}})
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := trivydb.Close(); err != nil {
-		t.Fatal(err)
-	}
-	now := time.Now().UTC()
-	if err := metadata.NewClient(dir).Update(metadata.Metadata{Version: trivydb.SchemaVersion,
-		UpdatedAt: now, NextUpdate: now.Add(24 * time.Hour), DownloadedAt: now}); err != nil {
-		t.Fatal(err)
-	}
-}
-
-// alpineImage builds a one-layer Alpine-like image holding the given apk packages
-// (name → version).
-func alpineImage(t *testing.T, pkgs [][2]string) v1.Image {
-	t.Helper()
-	var installed strings.Builder
-	for _, p := range pkgs {
-		fmt.Fprintf(&installed, "P:%s\nV:%s\nA:x86_64\nL:MIT\no:%s\n\n", p[0], p[1], p[0])
-	}
-	files := map[string]string{
-		"etc/alpine-release":   alpineRel + "\n",
-		"etc/os-release":       "NAME=\"Alpine Linux\"\nID=alpine\nVERSION_ID=" + alpineRel + "\n",
-		"lib/apk/db/installed": installed.String(),
-	}
-	var buf bytes.Buffer
-	tw := tar.NewWriter(&buf)
-	for _, dir := range []string{"etc/", "lib/", "lib/apk/", "lib/apk/db/"} {
-		if err := tw.WriteHeader(&tar.Header{Name: dir, Typeflag: tar.TypeDir, Mode: 0o755}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	for _, n := range []string{"etc/alpine-release", "etc/os-release", "lib/apk/db/installed"} {
-		body := files[n]
-		if err := tw.WriteHeader(&tar.Header{Name: n, Typeflag: tar.TypeReg, Mode: 0o644, Size: int64(len(body))}); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := tw.Write([]byte(body)); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := tw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	data := buf.Bytes()
-	layer, err := tarball.LayerFromOpener(func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil })
-	if err != nil {
-		t.Fatal(err)
-	}
-	img, err := mutate.AppendLayers(empty.Image, layer)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := img.ConfigFile()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg = cfg.DeepCopy()
-	cfg.OS, cfg.Architecture = "linux", "amd64"
-	img, err = mutate.ConfigFile(img, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return img
-}
-
-// testRegistry serves an in-memory registry on loopback and counts manifest reads per
-// reference, to prove each digest is pulled once.
-type testRegistry struct {
-	host  string
-	mu    sync.Mutex
-	reads map[string]int
-}
-
-func newTestRegistry(t *testing.T) *testRegistry {
-	r := &testRegistry{reads: map[string]int{}}
-	h := registry.New(registry.Logger(log.New(io.Discard, "", 0)))
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-		if req.Method == http.MethodGet && strings.Contains(req.URL.Path, "/manifests/") {
-			r.mu.Lock()
-			r.reads[req.URL.Path[strings.LastIndex(req.URL.Path, "/")+1:]]++
-			r.mu.Unlock()
-		}
-		h.ServeHTTP(w, req)
-	}))
-	t.Cleanup(srv.Close)
-	r.host = strings.TrimPrefix(srv.URL, "http://")
-	return r
-}
-
-// push stores img as host/repo:tag and returns its repo@digest reference and digest.
-func (r *testRegistry) push(t *testing.T, repo, tag string, img v1.Image) (string, string) {
-	t.Helper()
-	ref, err := name.ParseReference(r.host + "/" + repo + ":" + tag)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := remote.Write(ref, img); err != nil {
-		t.Fatal(err)
-	}
-	d, err := img.Digest()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return r.host + "/" + repo + "@" + d.String(), d.String()
-}
-
-func (r *testRegistry) manifestReads(digest string) int {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.reads[digest]
-}
 
 func ptr[T any](v T) *T { return &v }
 
@@ -243,14 +71,14 @@ func cluster(vulnSpec, vulnID, cleanSpec, cleanID, missing string) *snapshot.Sna
 }
 
 func TestScanLocalFindsCVEOncePerDigestAndAttributesWorkloads(t *testing.T) {
-	reg := newTestRegistry(t)
-	vulnRef, vulnDigest := reg.push(t, "shop/base", "1.0", alpineImage(t, [][2]string{{"musl", muslVersion}, {"zlib", zlibVersion}, {"busybox", "1.37.0-r18"}}))
-	cleanRef, cleanDigest := reg.push(t, "shop/clean", "2.0", alpineImage(t, [][2]string{{"busybox", "1.37.0-r18"}}))
-	missing := reg.host + "/ops/missing:1"
+	reg := imagescantest.NewRegistry(t)
+	vulnRef, vulnDigest := reg.Push(t, "shop/base", "1.0", imagescantest.AlpineImage(t, [][2]string{{"musl", imagescantest.MuslVersion}, {"zlib", imagescantest.ZlibVersion}, {"busybox", "1.37.0-r18"}}))
+	cleanRef, cleanDigest := reg.Push(t, "shop/clean", "2.0", imagescantest.AlpineImage(t, [][2]string{{"busybox", "1.37.0-r18"}}))
+	missing := reg.Host + "/ops/missing:1"
 	cacheDir := t.TempDir()
-	writeDB(t, cacheDir)
+	imagescantest.WriteDB(t, cacheDir)
 
-	s := cluster(reg.host+"/shop/base:1.0", vulnRef, reg.host+"/shop/clean:2.0", cleanRef, missing)
+	s := cluster(reg.Host+"/shop/base:1.0", vulnRef, reg.Host+"/shop/clean:2.0", cleanRef, missing)
 	if got := Targets(s); len(got) != 3 {
 		t.Fatalf("Targets: %d distinct images, want 3 (one digest shared by 12 pods, one clean, one missing): %+v", len(got), got)
 	}
@@ -262,10 +90,10 @@ func TestScanLocalFindsCVEOncePerDigestAndAttributesWorkloads(t *testing.T) {
 	t.Logf("local scan of 3 images: %s", time.Since(start))
 
 	// Each digest pulled once, however many pods run it.
-	if n := reg.manifestReads(vulnDigest); n != 1 {
+	if n := reg.ManifestReads(vulnDigest); n != 1 {
 		t.Errorf("vulnerable image manifest read %d times, want 1 (12 pods share its digest)", n)
 	}
-	if n := reg.manifestReads(cleanDigest); n != 1 {
+	if n := reg.ManifestReads(cleanDigest); n != 1 {
 		t.Errorf("clean image manifest read %d times, want 1", n)
 	}
 	col := s.Resources[snapshot.ResImages]
@@ -280,12 +108,12 @@ func TestScanLocalFindsCVEOncePerDigestAndAttributesWorkloads(t *testing.T) {
 		byDigest[sc.Digest] = sc
 	}
 	vuln := byDigest[vulnDigest]
-	if vuln.Error != "" || vuln.OS == nil || vuln.OS.Family != "alpine" || vuln.OS.Name != alpineRel {
-		t.Fatalf("vulnerable image scan = %+v, want alpine %s without error", vuln, alpineRel)
+	if vuln.Error != "" || vuln.OS == nil || vuln.OS.Family != "alpine" || vuln.OS.Name != imagescantest.AlpineRelease {
+		t.Fatalf("vulnerable image scan = %+v, want alpine %s without error", vuln, imagescantest.AlpineRelease)
 	}
 	want := map[string]snapshot.ImageVulnerability{
-		cveFixed:   {ID: cveFixed, Package: "musl", InstalledVersion: muslVersion, FixedVersion: muslFixed, Severity: "CRITICAL"},
-		cveUnfixed: {ID: cveUnfixed, Package: "zlib", InstalledVersion: zlibVersion, Severity: "HIGH"},
+		imagescantest.CVEFixed:   {ID: imagescantest.CVEFixed, Package: "musl", InstalledVersion: imagescantest.MuslVersion, FixedVersion: imagescantest.MuslFixed, Severity: "CRITICAL"},
+		imagescantest.CVEUnfixed: {ID: imagescantest.CVEUnfixed, Package: "zlib", InstalledVersion: imagescantest.ZlibVersion, Severity: "HIGH"},
 	}
 	if len(vuln.Vulnerabilities) != len(want) {
 		t.Errorf("vulnerabilities = %+v, want %d", vuln.Vulnerabilities, len(want))
@@ -314,19 +142,19 @@ func TestScanLocalFindsCVEOncePerDigestAndAttributesWorkloads(t *testing.T) {
 	if shop.Status != checks.Fail {
 		t.Fatalf("shop/%s: %s (%s), want FAIL", vulnRef, shop.Status, shop.Reason)
 	}
-	for _, s := range []string{cveFixed, "musl", muslVersion, muslFixed, "CRITICAL"} {
+	for _, s := range []string{imagescantest.CVEFixed, "musl", imagescantest.MuslVersion, imagescantest.MuslFixed, "CRITICAL"} {
 		if !strings.Contains(shop.Evidence.Observed, s) {
 			t.Errorf("observed %q does not name %q", shop.Evidence.Observed, s)
 		}
 	}
-	if strings.Contains(shop.Evidence.Observed, cveUnfixed+" ") {
-		t.Errorf("observed %q lists the unfixed %s as failing", shop.Evidence.Observed, cveUnfixed)
+	if strings.Contains(shop.Evidence.Observed, imagescantest.CVEUnfixed+" ") {
+		t.Errorf("observed %q lists the unfixed %s as failing", shop.Evidence.Observed, imagescantest.CVEUnfixed)
 	}
 	if wantWhere := "run by Deployment/web (nginx), Deployment/api (app), Deployment/worker (app)"; shop.Evidence.Where != wantWhere {
 		t.Errorf("where = %q, want %q", shop.Evidence.Where, wantWhere)
 	}
-	if v := shop.Vulnerabilities; v == nil || len(*v) != 1 || (*v)[0].ID != cveFixed {
-		t.Errorf("result vulnerabilities = %+v, want only %s", shop.Vulnerabilities, cveFixed)
+	if v := shop.Vulnerabilities; v == nil || len(*v) != 1 || (*v)[0].ID != imagescantest.CVEFixed {
+		t.Errorf("result vulnerabilities = %+v, want only %s", shop.Vulnerabilities, imagescantest.CVEFixed)
 	}
 	if data := got["data "+vulnRef]; data.Status != checks.Fail || data.Evidence.Where != "run by StatefulSet/db (db)" {
 		t.Errorf("data/%s = %s %q, want FAIL run by StatefulSet/db", vulnRef, data.Status, data.Evidence.Where)
@@ -385,10 +213,10 @@ func TestScanServerUnreachable(t *testing.T) {
 // TestScanServerMode runs Trivy's own RPC server in-process on loopback, holding the fixture
 // database, and scans through it: the client pulls and analyses, the server matches.
 func TestScanServerMode(t *testing.T) {
-	reg := newTestRegistry(t)
-	vulnRef, vulnDigest := reg.push(t, "shop/base", "1.0", alpineImage(t, [][2]string{{"musl", muslVersion}}))
+	reg := imagescantest.NewRegistry(t)
+	vulnRef, vulnDigest := reg.Push(t, "shop/base", "1.0", imagescantest.AlpineImage(t, [][2]string{{"musl", imagescantest.MuslVersion}}))
 	cacheDir := t.TempDir()
-	writeDB(t, cacheDir)
+	imagescantest.WriteDB(t, cacheDir)
 	if err := db.Init(db.Dir(cacheDir)); err != nil {
 		t.Fatal(err)
 	}
@@ -398,14 +226,14 @@ func TestScanServerMode(t *testing.T) {
 	ts := httptest.NewServer(srv.NewServeMux(context.Background(), cache.NewMemoryCache(), &dbWG, &reqWG))
 	defer ts.Close()
 
-	s := cluster(reg.host+"/shop/base:1.0", vulnRef, reg.host+"/shop/base:1.0", vulnRef, reg.host+"/shop/base:1.0")
+	s := cluster(reg.Host+"/shop/base:1.0", vulnRef, reg.Host+"/shop/base:1.0", vulnRef, reg.Host+"/shop/base:1.0")
 	s.Pods = s.Pods[:len(s.Pods)-1] // drop the bare pod: every pod runs the one digest
 	start := time.Now()
 	if err := Scan(context.Background(), s, Options{Server: ts.URL}); err != nil {
 		t.Fatal(err)
 	}
 	t.Logf("server-mode scan of 1 image: %s", time.Since(start))
-	if n := reg.manifestReads(vulnDigest); n != 1 {
+	if n := reg.ManifestReads(vulnDigest); n != 1 {
 		t.Errorf("manifest read %d times, want 1", n)
 	}
 	if len(s.ImageScans) != 1 || s.Resources[snapshot.ResImages].State != snapshot.Collected {
@@ -413,9 +241,9 @@ func TestScanServerMode(t *testing.T) {
 	}
 	sc := s.ImageScans[0]
 	if sc.Error != "" || len(sc.Vulnerabilities) != 1 {
-		t.Fatalf("scan = %+v, want %s", sc, cveFixed)
+		t.Fatalf("scan = %+v, want %s", sc, imagescantest.CVEFixed)
 	}
-	if v := sc.Vulnerabilities[0]; v.ID != cveFixed || v.Package != "musl" || v.InstalledVersion != muslVersion || v.FixedVersion != muslFixed || v.Severity != "CRITICAL" {
+	if v := sc.Vulnerabilities[0]; v.ID != imagescantest.CVEFixed || v.Package != "musl" || v.InstalledVersion != imagescantest.MuslVersion || v.FixedVersion != imagescantest.MuslFixed || v.Severity != "CRITICAL" {
 		t.Errorf("vulnerability %+v", v)
 	}
 	if !strings.Contains(s.Resources[snapshot.ResImages].Message, "Trivy server "+ts.URL) {
