@@ -145,19 +145,41 @@ func controllerOf(m *metav1.ObjectMeta) *metav1.OwnerReference {
 // pod's (or template's) metadata: some rules read annotations.
 type judge func(meta *metav1.ObjectMeta, spec *corev1.PodSpec) string
 
+// grade is a judge with more than two verdicts: the status of a pod spec under a control
+// (Fail or Warn) and why. A compliant spec returns Pass and "", which the unit's ok text
+// describes; Pass with a message is a note the evidence keeps (a template that lacks a value
+// its admitted pods carry).
+type grade func(meta *metav1.ObjectMeta, spec *corev1.PodSpec) (checks.Status, string)
+
 // evaluateUnits judges every unit of s with j and returns one result per unit. ok describes a
 // compliant object ("allowed"); expected goes to Evidence.Expected.
 func evaluateUnits(s *snapshot.Snapshot, j judge, ok, expected string) []checks.Result {
+	return evaluateGraded(s, j.grade(), ok, expected)
+}
+
+// grade is j as a grade: a message fails.
+func (j judge) grade() grade {
+	return func(m *metav1.ObjectMeta, spec *corev1.PodSpec) (checks.Status, string) {
+		if msg := j(m, spec); msg != "" {
+			return checks.Fail, msg
+		}
+		return checks.Pass, ""
+	}
+}
+
+// evaluateGraded is evaluateUnits for a grade.
+func evaluateGraded(s *snapshot.Snapshot, g grade, ok, expected string) []checks.Result {
 	us := units(s)
 	out := make([]checks.Result, 0, len(us))
 	for i := range us {
-		out = append(out, us[i].verdict(j, ok, expected))
+		out = append(out, us[i].graded(g, ok, expected))
 	}
 	return out
 }
 
-// failure is one distinct failure message and the objects of a unit that share it.
+// failure is one distinct verdict message, its status, and the objects of a unit that share it.
 type failure struct {
+	status   checks.Status
 	msg      string
 	template bool
 	pods     []string
@@ -167,15 +189,31 @@ type failure struct {
 // enough for a report line.
 const maxNames = 3
 
-// verdict judges the unit's template and each of its pods, and folds them into one result:
-// FAIL if any object fails, the evidence grouping objects by identical message so that 300
-// replicas with the same problem read as one line.
+// worse returns the worse of two statuses in report order (FAIL before WARN before PASS).
+func worse(a, b checks.Status) checks.Status {
+	for _, s := range checks.Statuses {
+		if s == a || s == b {
+			return s
+		}
+	}
+	return a
+}
+
+// verdict judges the unit's template and each of its pods with j, and folds them into one
+// result: FAIL if any object fails (see graded).
 func (u *unit) verdict(j judge, ok, expected string) checks.Result {
+	return u.graded(j.grade(), ok, expected)
+}
+
+// graded grades the unit's template and each of its pods, and folds them into one result,
+// the worst of theirs (FAIL if any object fails), the evidence grouping objects by identical
+// message so that 300 replicas with the same problem read as one line.
+func (u *unit) graded(g grade, ok, expected string) checks.Result {
 	r := checks.Result{Resource: u.res, Evidence: checks.Evidence{Expected: expected, Where: u.where}}
 	if u.template == nil { // a bare pod: the pod is the unit
 		p := u.pods[0]
-		if msg := j(&p.ObjectMeta, &p.Spec); msg != "" {
-			r.Status, r.Evidence.Observed = checks.Fail, msg
+		if st, msg := g(&p.ObjectMeta, &p.Spec); msg != "" {
+			r.Status, r.Evidence.Observed = st, msg
 		} else {
 			r.Status, r.Evidence.Observed = checks.Pass, ok
 		}
@@ -184,7 +222,7 @@ func (u *unit) verdict(j judge, ok, expected string) checks.Result {
 
 	var fails []failure
 	var index map[string]int // message → position in fails; only built when something fails
-	record := func(msg string) *failure {
+	record := func(st checks.Status, msg string) *failure {
 		if index == nil {
 			index = map[string]int{}
 		}
@@ -192,21 +230,25 @@ func (u *unit) verdict(j judge, ok, expected string) checks.Result {
 		if !seen {
 			i = len(fails)
 			index[msg] = i
-			fails = append(fails, failure{msg: msg})
+			fails = append(fails, failure{status: st, msg: msg})
 		}
 		return &fails[i]
 	}
-	templateFailed := false
-	if msg := j(&u.template.ObjectMeta, &u.template.Spec); msg != "" {
-		record(msg).template = true
+	status := checks.Pass
+	templateFailed, templateBad := false, false
+	if st, msg := g(&u.template.ObjectMeta, &u.template.Spec); msg != "" {
+		record(st, msg).template = true
 		templateFailed = true
+		templateBad = st != checks.Pass
+		status = worse(status, st)
 	}
 	failedPods := 0
 	for _, p := range u.pods {
-		if msg := j(&p.ObjectMeta, &p.Spec); msg != "" {
-			f := record(msg)
+		if st, msg := g(&p.ObjectMeta, &p.Spec); msg != "" {
+			f := record(st, msg)
 			f.pods = append(f.pods, p.Name)
 			failedPods++
+			status = worse(status, st)
 		}
 	}
 
@@ -220,7 +262,7 @@ func (u *unit) verdict(j judge, ok, expected string) checks.Result {
 		return r
 	}
 
-	r.Status = checks.Fail
+	r.Status = status
 	var b strings.Builder
 	for i, f := range fails {
 		if i > 0 {
@@ -241,7 +283,7 @@ func (u *unit) verdict(j judge, ok, expected string) checks.Result {
 		b.WriteString(" | no pods running")
 	}
 	r.Evidence.Observed = b.String()
-	if !templateFailed {
+	if !templateBad && status != checks.Pass {
 		// The template is clean: the pods were changed after it, typically by a mutating
 		// webhook, and fixing the template will not fix them.
 		r.Evidence.Where = "pod spec (the pods differ from " + u.where + ")"
