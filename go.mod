@@ -12,7 +12,11 @@ require (
 	k8s.io/pod-security-admission v0.37.2
 )
 
-require github.com/kylelemons/godebug v1.1.0 // indirect
+require (
+	github.com/distribution/reference v0.6.0
+	github.com/kylelemons/godebug v1.1.0 // indirect
+	github.com/opencontainers/go-digest v1.0.0 // indirect
+)
 
 require (
 	github.com/chromedp/cdproto v0.159.0
