@@ -97,14 +97,16 @@ func (d diffLevel) labels(mode string) map[string]string {
 }
 
 // enforceLevels: baseline and restricted at the latest version, as KP-WL-001 and KP-WL-002
-// judge, and two pinned versions, where the policy differs (the safe sysctls grew in 1.27,
-// 1.29 and 1.32; before 1.19 seccomp was read from annotations; the restricted runAsUser
-// check came in 1.23).
+// judge, and pinned versions where the policy differs: before 1.19 seccomp was read from
+// annotations; the safe sysctls grew in 1.27, 1.29, 1.32 and 1.37; seLinuxOptions changed in
+// 1.31; the host probe check came in 1.34; user namespaces relaxed runAsNonRoot, runAsUser and
+// procMount in 1.35.
 var enforceLevels = []diffLevel{
 	{"diff-enforce-baseline", api.LevelVersion{Level: api.LevelBaseline, Version: api.LatestVersion()}},
 	{"diff-enforce-restricted", api.LevelVersion{Level: api.LevelRestricted, Version: api.LatestVersion()}},
 	{"diff-enforce-baseline-v1-18", api.LevelVersion{Level: api.LevelBaseline, Version: api.MajorMinorVersion(1, 18)}},
 	{"diff-enforce-restricted-v1-25", api.LevelVersion{Level: api.LevelRestricted, Version: api.MajorMinorVersion(1, 25)}},
+	{"diff-enforce-baseline-v1-34", api.LevelVersion{Level: api.LevelBaseline, Version: api.MajorMinorVersion(1, 34)}},
 }
 
 // warnLevels: templates are never refused, only warned about.

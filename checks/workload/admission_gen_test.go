@@ -42,12 +42,13 @@ var (
 	// "CHOWN"; "ALL" is not a capability to add).
 	otherCaps = []corev1.Capability{"NET_ADMIN", "NET_RAW", "SYS_PTRACE", "SYS_MODULE", "BPF", "ALL", "chown",
 		"CAP_CHOWN", "net_bind_service"}
-	// Sysctls of the safe set, at the versions they joined it (some only at 1.27, 1.29 or
-	// 1.32: a namespace pinned to v1.25 refuses them), and some outside it.
+	// Sysctls of the safe set, at the versions they joined it (some only at 1.27, 1.29,
+	// 1.32 or 1.37: a namespace pinned to an older version refuses them), and some outside it.
 	safeSysctls = []string{"kernel.shm_rmid_forced", "net.ipv4.ip_local_port_range", "net.ipv4.ip_unprivileged_port_start",
 		"net.ipv4.tcp_syncookies", "net.ipv4.ping_group_range", "net.ipv4.ip_local_reserved_ports",
 		"net.ipv4.tcp_keepalive_time", "net.ipv4.tcp_fin_timeout", "net.ipv4.tcp_keepalive_intvl",
-		"net.ipv4.tcp_keepalive_probes", "net.ipv4.tcp_rmem", "net.ipv4.tcp_wmem"}
+		"net.ipv4.tcp_keepalive_probes", "net.ipv4.tcp_rmem", "net.ipv4.tcp_wmem",
+		"net.ipv4.tcp_slow_start_after_idle", "net.ipv4.tcp_notsent_lowat"}
 	unsafeSysctls = []string{"kernel.msgmax", "net.core.somaxconn", "kernel.sem", "net.ipv4.ip_forward", "vm.swappiness",
 		"kernel.shm_rmid_forced.x"}
 	seLinuxTypes = []string{"container_t", "container_init_t", "container_kvm_t", "container_engine_t", "", "spc_t",
