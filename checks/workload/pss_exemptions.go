@@ -8,8 +8,12 @@ of the API server's --admission-control-config-file (pod-security.admission.conf
 PodSecurityConfiguration, exemptions.{usernames,runtimeClasses,namespaces}); CIS 1.12 5.2.1.
 
 Unit: each exemption (Kind "AdmissionConfiguration", named after the file); one PASS when
-there is none. Reads: the admission configuration given with --admission-config. Without it
-the control is NOT_EVALUATED: the API does not serve the file.
+there is none. Reads: the admission configuration given with --admission-config, else the one
+a node report of the API server's node carries (audit node reads the file the static pod
+names), else the kube-apiserver's flags: without --admission-control-config-file the plugin
+runs with its built-in configuration, which exempts nothing. When the file is named but not
+read, or the API server is not visible, the control is NOT_EVALUATED: the API does not serve
+the file.
 
 Allowed values:
   - usernames: none. FAIL: an exempt user creates unjudged pods in every namespace, and
@@ -48,11 +52,10 @@ func init() {
 }
 
 func podSecurityExemptions(s *snapshot.Snapshot) []checks.Result {
-	if s.Files == nil || s.Files.PodSecurity == nil {
-		return []checks.Result{{Status: checks.NotEvaluated, Resource: checks.Resource{Kind: "Cluster"},
-			Reason: "the admission configuration was not given: pass a copy of the API server's --admission-control-config-file with --admission-config"}}
+	c, why := podSecurityConfig(s)
+	if c == nil {
+		return []checks.Result{{Status: checks.NotEvaluated, Resource: checks.Resource{Kind: "Cluster"}, Reason: why}}
 	}
-	c := s.Files.PodSecurity
 	res := checks.Resource{Kind: "AdmissionConfiguration", Name: c.Path}
 	where := func(field string) string {
 		return fmt.Sprintf("%s PodSecurity (%s) exemptions.%s", c.Path, c.Source, field)

@@ -87,24 +87,59 @@ func (ps *nsPolicies) runtimeClassExempt(rc *string) bool {
 // defaultsSource says where the defaults come from, for evidence.
 func (ps *nsPolicies) defaultsSource() string {
 	if ps.config == nil {
-		return "the plugin's defaults (no --admission-config given)"
+		return "the plugin's built-in defaults (admission configuration not read)"
 	}
 	return "the admission configuration " + ps.config.Path
 }
 
-// defaultPolicy is the policy of a namespace without labels: the admission configuration's
-// defaults (read with the plugin's ToPolicy) or, without one, the plugin's built-in defaults,
-// privileged at latest for every mode.
+// podSecurityConfig finds the PodSecurity plugin's configuration: a copy given with
+// --admission-config, else the node report of a kube-apiserver's node (the agent reads the
+// file the static pod names), else, when every kube-apiserver is visible and none sets
+// --admission-control-config-file, the plugin's built-in configuration. Otherwise it is
+// unknown (nil), and why is returned.
+func podSecurityConfig(s *snapshot.Snapshot) (*snapshot.PodSecurityConfig, string) {
+	if s.Files != nil && s.Files.PodSecurity != nil {
+		return s.Files.PodSecurity, ""
+	}
+	apiservers := s.Components("kube-apiserver")
+	var named []string
+	for _, c := range apiservers {
+		if r := s.NodeReport(c.Node); r != nil && r.PodSecurity != nil {
+			cfg := *r.PodSecurity
+			cfg.Path += " (node report of " + r.Node + ")"
+			return &cfg, ""
+		}
+		if v, ok := c.Flag("admission-control-config-file"); ok && v != "" {
+			named = append(named, v)
+		}
+	}
+	switch {
+	case len(apiservers) == 0:
+		return nil, "the kube-apiserver is not visible (managed control plane, or not a static pod): pass a copy of its --admission-control-config-file with --admission-config"
+	case len(named) > 0:
+		return nil, fmt.Sprintf("the API server's --admission-control-config-file=%s was not read: pass a copy with --admission-config, or the node report of its node with --node-reports", named[0])
+	}
+	return &snapshot.PodSecurityConfig{
+		Path:   "kube-apiserver without --admission-control-config-file",
+		Source: "defaults",
+		Defaults: snapshot.PodSecurityDefaults{Enforce: "privileged", EnforceVersion: "latest",
+			Audit: "privileged", AuditVersion: "latest", Warn: "privileged", WarnVersion: "latest"},
+	}, ""
+}
+
+// defaultPolicy is the policy of a namespace without labels: the configuration's defaults (read
+// with the plugin's ToPolicy) or, when it is unknown, the plugin's built-in defaults, privileged
+// at latest for every mode, which is also what every managed offering runs.
 func defaultPolicy(s *snapshot.Snapshot) (api.Policy, *snapshot.PodSecurityConfig, error) {
 	builtin := api.Policy{
 		Enforce: api.LevelVersion{Level: api.LevelPrivileged, Version: api.LatestVersion()},
 		Audit:   api.LevelVersion{Level: api.LevelPrivileged, Version: api.LatestVersion()},
 		Warn:    api.LevelVersion{Level: api.LevelPrivileged, Version: api.LatestVersion()},
 	}
-	if s.Files == nil || s.Files.PodSecurity == nil {
+	c, _ := podSecurityConfig(s)
+	if c == nil {
 		return builtin, nil, nil
 	}
-	c := s.Files.PodSecurity
 	d := c.Defaults
 	p, err := admissionapi.ToPolicy(admissionapi.PodSecurityDefaults{
 		Enforce: d.Enforce, EnforceVersion: d.EnforceVersion,

@@ -242,14 +242,45 @@ func TestNamespaceVersion(t *testing.T) {
 	}
 }
 
+func apiserverWith(s *snapshot.Snapshot, node string, args ...string) {
+	s.ControlPlane = append(s.ControlPlane, snapshot.Component{Name: "kube-apiserver", Namespace: "kube-system",
+		Pod: "kube-apiserver-" + node, Node: node,
+		Flags: cmdline.Parse([]string{"kube-apiserver"}, args, cmdline.BoolFlags("kube-apiserver"))})
+}
+
+func TestPodSecurityConfigSources(t *testing.T) {
+	s := collected()
+	if got := podSecurityExemptions(s); len(got) != 1 || got[0].Status != checks.NotEvaluated || !strings.Contains(got[0].Reason, "not visible") {
+		t.Errorf("no API server visible: %+v, want one NOT_EVALUATED", got)
+	}
+	apiserverWith(s, "cp1", "--authorization-mode=Node,RBAC")
+	if got := podSecurityExemptions(s); len(got) != 1 || got[0].Status != checks.Pass || !strings.Contains(got[0].Evidence.Where, "without --admission-control-config-file") {
+		t.Errorf("API server without the flag: %+v, want one PASS (built-in configuration)", got)
+	}
+	s = collected()
+	apiserverWith(s, "cp1", "--admission-control-config-file=/etc/kubernetes/adm.yaml")
+	if got := podSecurityExemptions(s); len(got) != 1 || got[0].Status != checks.NotEvaluated || !strings.Contains(got[0].Reason, "/etc/kubernetes/adm.yaml") {
+		t.Errorf("file named, not read: %+v, want NOT_EVALUATED naming it", got)
+	}
+	namespace(s, "none")
+	d := privilegedDefaults()
+	d.Enforce = "restricted"
+	s.NodeReports = append(s.NodeReports, snapshot.NodeReport{Node: "cp1", PodSecurity: &snapshot.PodSecurityConfig{
+		Path: "/etc/kubernetes/adm.yaml", Source: "inline", Defaults: d,
+		Exemptions: snapshot.PodSecurityExemptions{Namespaces: []string{"legacy"}}}})
+	got := podSecurityExemptions(s)
+	if len(got) != 1 || got[0].Status != checks.Fail || !strings.Contains(got[0].Evidence.Where, "node report of cp1") {
+		t.Errorf("from the node report: %+v, want the exemption of legacy to FAIL", got)
+	}
+	if r := namespaceEnforced(s); len(r) != 1 || r[0].Status != checks.Pass || !strings.Contains(r[0].Evidence.Observed, "default restricted") {
+		t.Errorf("namespace under the node report's defaults: %+v, want PASS at the default restricted", r)
+	}
+}
+
 func TestPodSecurityExemptions(t *testing.T) {
 	s := collected()
-	got := podSecurityExemptions(s)
-	if len(got) != 1 || got[0].Status != checks.NotEvaluated {
-		t.Fatalf("without the admission configuration: %+v, want one NOT_EVALUATED", got)
-	}
 	withPSA(&snapshot.PodSecurityConfig{Defaults: privilegedDefaults()})(s)
-	got = podSecurityExemptions(s)
+	got := podSecurityExemptions(s)
 	if len(got) != 1 || got[0].Status != checks.Pass {
 		t.Fatalf("no exemptions: %+v, want one PASS", got)
 	}
