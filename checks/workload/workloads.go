@@ -6,23 +6,15 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/types"
 
 	"github.com/kubeposture/kubeposture/checks"
 	"github.com/kubeposture/kubeposture/snapshot"
+	"github.com/kubeposture/kubeposture/workloads"
 )
 
 // inputs are the resources the workload index reads: a check built on it must list them all,
 // or a pod whose owner was not collected would be judged as a bare pod.
-var inputs = []snapshot.Resource{
-	snapshot.ResPods,
-	snapshot.ResDeployments,
-	snapshot.ResStatefulSets,
-	snapshot.ResDaemonSets,
-	snapshot.ResReplicaSets,
-	snapshot.ResJobs,
-	snapshot.ResCronJobs,
-}
+var inputs = workloads.Inputs
 
 // unit is one top-level workload: what a person deploys and fixes, and what a result is about.
 type unit struct {
@@ -35,110 +27,24 @@ type unit struct {
 	pods []*corev1.Pod
 }
 
-// owner is a UID the index knows: the unit it belongs to, and the kind of the object that
-// carries the UID (a ReplicaSet's UID maps to its Deployment's unit).
-type owner struct {
-	unit int
-	kind string
-}
-
-// units indexes the snapshot's workloads. Ownership follows controller ownerReferences by
-// UID, as the garbage collector does: Pod→ReplicaSet→Deployment, Pod→Job→CronJob,
-// Pod→StatefulSet and Pod→DaemonSet. A ReplicaSet or Job whose controller is not in the
-// snapshot is a unit itself; a pod whose controller is not in the snapshot (a mirror pod owned
-// by its Node, a pod of a custom controller) is a bare pod. Cost is linear in the number of
-// objects.
+// units indexes the snapshot's workloads with package workloads (ownership by controller
+// ownerReference UID: Pod→ReplicaSet→Deployment, Pod→Job→CronJob, Pod→StatefulSet,
+// Pod→DaemonSet; a pod whose controller is not in the snapshot is a bare pod), as units the
+// checks of this package judge and report.
 func units(s *snapshot.Snapshot) []unit {
-	n := len(s.Deployments) + len(s.StatefulSets) + len(s.DaemonSets) + len(s.CronJobs) +
-		len(s.ReplicaSets) + len(s.Jobs)
-	us := make([]unit, 0, n) // bare pods, usually few, are appended as found
-	byUID := make(map[types.UID]owner, n)
-
-	add := func(kind string, m *metav1.ObjectMeta, t *corev1.PodTemplateSpec, where string) {
-		if m.UID != "" { // an object without UID (hand-made snapshot) can own nothing
-			byUID[m.UID] = owner{unit: len(us), kind: kind}
-		}
-		us = append(us, unit{
-			res:      checks.Resource{Kind: kind, Namespace: m.Namespace, Name: m.Name},
-			template: t,
-			where:    where,
-		})
-	}
-	// alias folds an intermediate object into its controller's unit when that controller is
-	// in the snapshot, and reports whether it did.
-	alias := func(kind string, m *metav1.ObjectMeta, ownerKind string) bool {
-		ref := controllerOf(m)
-		if ref == nil || ref.Kind != ownerKind {
-			return false
-		}
-		o, ok := byUID[ref.UID]
-		if !ok || o.kind != ownerKind {
-			return false
-		}
-		if m.UID != "" {
-			byUID[m.UID] = owner{unit: o.unit, kind: kind}
-		}
-		return true
-	}
-
-	const tmpl = "spec.template.spec"
-	for i := range s.Deployments {
-		d := &s.Deployments[i]
-		add("Deployment", &d.ObjectMeta, &d.Spec.Template, tmpl)
-	}
-	for i := range s.StatefulSets {
-		o := &s.StatefulSets[i]
-		add("StatefulSet", &o.ObjectMeta, &o.Spec.Template, tmpl)
-	}
-	for i := range s.DaemonSets {
-		o := &s.DaemonSets[i]
-		add("DaemonSet", &o.ObjectMeta, &o.Spec.Template, tmpl)
-	}
-	for i := range s.CronJobs {
-		o := &s.CronJobs[i]
-		add("CronJob", &o.ObjectMeta, &o.Spec.JobTemplate.Spec.Template, "spec.jobTemplate.spec.template.spec")
-	}
-	// ReplicaSets and Jobs after their possible owners, so that alias can find them.
-	for i := range s.ReplicaSets {
-		o := &s.ReplicaSets[i]
-		if !alias("ReplicaSet", &o.ObjectMeta, "Deployment") {
-			add("ReplicaSet", &o.ObjectMeta, &o.Spec.Template, tmpl)
-		}
-	}
-	for i := range s.Jobs {
-		o := &s.Jobs[i]
-		if !alias("Job", &o.ObjectMeta, "CronJob") {
-			add("Job", &o.ObjectMeta, &o.Spec.Template, tmpl)
-		}
-	}
-
-	for i := range s.Pods {
-		p := &s.Pods[i]
-		if ref := controllerOf(&p.ObjectMeta); ref != nil {
-			if o, ok := byUID[ref.UID]; ok && o.kind == ref.Kind {
-				us[o.unit].pods = append(us[o.unit].pods, p)
-				continue
-			}
-		}
-		us = append(us, unit{
-			res:   checks.Resource{Kind: "Pod", Namespace: p.Namespace, Name: p.Name},
-			where: "spec",
-			pods:  []*corev1.Pod{p},
-		})
+	ws := workloads.Index(s)
+	us := make([]unit, len(ws))
+	for i := range ws {
+		w := &ws[i]
+		us[i] = unit{res: checks.Resource{Kind: w.Kind, Namespace: w.Namespace, Name: w.Name},
+			template: w.Template, where: w.Where, pods: w.Pods}
 	}
 	return us
 }
 
-// controllerOf returns the ownerReference with controller=true, or nil (as
-// metav1.GetControllerOf, without the interface conversion and copy).
+// controllerOf returns the ownerReference with controller=true, or nil.
 func controllerOf(m *metav1.ObjectMeta) *metav1.OwnerReference {
-	for i := range m.OwnerReferences {
-		r := &m.OwnerReferences[i]
-		if r.Controller != nil && *r.Controller && r.UID != "" {
-			return r
-		}
-	}
-	return nil
+	return workloads.ControllerOf(m)
 }
 
 // judge says why a pod spec breaks a control, or returns "" when it complies. meta is the
