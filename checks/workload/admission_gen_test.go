@@ -433,6 +433,11 @@ var traps = []trap{
 		})
 		return fmt.Sprintf("containers=%v", hp)
 	}},
+	{"runtimeClass", false, func(g *podGen, c *genCase) string {
+		// Exempt from PodSecurity where the admission configuration says so.
+		c.spec.RuntimeClassName = ptr(exemptRuntimeClass)
+		return exemptRuntimeClass
+	}},
 	{"windows-runAsUserName", false, func(g *podGen, c *genCase) string {
 		ctr := g.anyContainer(c)
 		sc(ctr).WindowsOptions = &corev1.WindowsSecurityContextOptions{RunAsUserName: ptr("ContainerUser")}
@@ -442,6 +447,9 @@ var traps = []trap{
 		return ctr.Name
 	}},
 }
+
+// exemptRuntimeClass is a runtime class the configured cluster's PodSecurity exempts.
+const exemptRuntimeClass = "kata"
 
 func seccompField(annotation string) *corev1.SeccompProfile {
 	switch {

@@ -12,6 +12,7 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/rest"
 
 	"github.com/kubeposture/kubeposture/collect"
 	"github.com/kubeposture/kubeposture/internal/testcluster"
@@ -50,11 +51,17 @@ func testCluster(t testing.TB) *testcluster.Cluster {
 	return clusterInst
 }
 
-// clusterClient is an admin client with a rate limit high enough not to be what a test waits
-// on.
+// clusterClient is an admin client of the package's cluster.
 func clusterClient(t testing.TB) *kubernetes.Clientset {
 	t.Helper()
-	cfg := *testCluster(t).Admin
+	return clientFor(t, testCluster(t).Admin)
+}
+
+// clientFor is a client with a rate limit high enough not to be what a test waits on, whose
+// warnings go to the sink in each request's context (withWarnings).
+func clientFor(t testing.TB, admin *rest.Config) *kubernetes.Clientset {
+	t.Helper()
+	cfg := *admin
 	cfg.QPS, cfg.Burst = 2000, 4000
 	cfg.WarningHandlerWithContext = warningRouter{}
 	cs, err := kubernetes.NewForConfig(&cfg)
@@ -105,14 +112,23 @@ func createNamespace(t testing.TB, cs kubernetes.Interface, name string, labels 
 	}
 }
 
-// collectSnapshot collects the cluster with the real collector (which compacts what it lists)
-// and returns the snapshot after a write and read through the file format: what the checks of
-// an `audit scan --snapshot` would read.
+// collectSnapshot collects the package's cluster (see collectFrom).
 func collectSnapshot(t testing.TB) *snapshot.Snapshot {
 	t.Helper()
-	snap, err := collect.Collect(context.Background(), testCluster(t).Admin, collect.Options{SkipKubelet: true})
+	return collectFrom(t, testCluster(t).Admin, collect.FileOptions{})
+}
+
+// collectFrom collects a cluster with the real collector (which compacts what it lists), adds
+// the control-plane files named, and returns the snapshot after a write and read through the
+// file format: what the checks of an `audit scan --snapshot` would read.
+func collectFrom(t testing.TB, cfg *rest.Config, files collect.FileOptions) *snapshot.Snapshot {
+	t.Helper()
+	snap, err := collect.Collect(context.Background(), cfg, collect.Options{SkipKubelet: true})
 	if err != nil {
 		t.Fatalf("collect: %v", err)
+	}
+	if err := collect.AddFiles(snap, files); err != nil {
+		t.Fatalf("read the control-plane files: %v", err)
 	}
 	var buf bytes.Buffer
 	if err := snapshot.Write(&buf, snap); err != nil {
