@@ -608,6 +608,11 @@ func runDiff(t *testing.T, setup diffSetup, seed uint64, n int) {
 			t.Fatalf("label namespace %s: %v", l.ns, err)
 		}
 	}
+	for _, l := range enforce {
+		if !l.exempt {
+			waitEnforced(t, cs, l.ns)
+		}
+	}
 
 	// Phase 3: the API server's verdicts, by dry-run.
 	phase = time.Now()

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"os"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -139,4 +140,25 @@ func collectFrom(t testing.TB, cfg *rest.Config, files collect.FileOptions) *sna
 		t.Fatalf("read the snapshot back: %v", err)
 	}
 	return back
+}
+
+// waitEnforced waits until the API server refuses a privileged pod in namespace ns: the
+// PodSecurity plugin reads namespaces' labels from an informer, which may lag an update by a
+// moment. It fails the test if the label does not take effect.
+func waitEnforced(t testing.TB, cs kubernetes.Interface, ns string) {
+	t.Helper()
+	probe := &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: "enforced-probe"}, Spec: corev1.PodSpec{
+		Containers: []corev1.Container{{Name: "probe", Image: "registry.example/probe:1",
+			SecurityContext: &corev1.SecurityContext{Privileged: ptr(true)}}}}}
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		_, err := cs.CoreV1().Pods(ns).Create(context.Background(), probe, metav1.CreateOptions{DryRun: []string{metav1.DryRunAll}})
+		if apierrors.IsForbidden(err) && strings.Contains(err.Error(), "violates PodSecurity") {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("namespace %s: a privileged pod is still not refused 15 s after labelling (last: %v)", ns, err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }
