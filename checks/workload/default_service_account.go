@@ -16,7 +16,8 @@ only the old one); spec.automountServiceAccountToken and the kubernetes.io/confi
 annotation.
 
 Allowed values: serviceAccountName set to an account other than "default". Empty (the
-ServiceAccount admission plugin assigns "default") or "default" fails; the evidence says when
+ServiceAccount admission plugin assigns "default") or "default" fails, with one message for
+both so that a template that leaves it unset folds with its pods; the evidence says when
 the pod spec at least disables token automounting, which removes the credential but not the
 shared identity. A mirror pod (a static pod of a kubelet) cannot use a service account at all
 (admission rejects one that names it) and is NOT_APPLICABLE.
@@ -77,19 +78,16 @@ func defaultServiceAccount(s *snapshot.Snapshot) []checks.Result {
 }
 
 func usesDefaultServiceAccount(_ *metav1.ObjectMeta, spec *corev1.PodSpec) string {
-	name, field := spec.ServiceAccountName, "serviceAccountName"
-	if name == "" && spec.DeprecatedServiceAccount != "" {
-		name, field = spec.DeprecatedServiceAccount, "serviceAccount"
+	name := spec.ServiceAccountName
+	if name == "" {
+		name = spec.DeprecatedServiceAccount
 	}
-	var msg string
-	switch name {
-	case "":
-		msg = `serviceAccountName unset: runs as "default"`
-	case "default":
-		msg = field + `: "default"`
-	default:
+	if name != "" && name != "default" {
 		return ""
 	}
+	// One message for unset and "default": admission turns the template's unset into the
+	// pods' "default", and the replicas should fold with their template.
+	msg := `runs as the "default" service account`
 	if spec.AutomountServiceAccountToken != nil && !*spec.AutomountServiceAccountToken {
 		msg += " (automountServiceAccountToken: false, no token mounted)"
 	}

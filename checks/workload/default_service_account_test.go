@@ -26,12 +26,12 @@ func TestDefaultServiceAccount(t *testing.T) {
 		{
 			name:  "unset fails",
 			build: func(s *snapshot.Snapshot) { s.Pods = append(s.Pods, pod("a", "p", nil, restrictedSpec())) },
-			want:  []want{{res: res("Pod", "a", "p"), status: checks.Fail, observed: []string{`serviceAccountName unset: runs as "default"`}}},
+			want:  []want{{res: res("Pod", "a", "p"), status: checks.Fail, observed: []string{`runs as the "default" service account`}}},
 		},
 		{
 			name:  "default named explicitly fails",
 			build: func(s *snapshot.Snapshot) { s.Pods = append(s.Pods, pod("a", "p", nil, sa("default"))) },
-			want:  []want{{res: res("Pod", "a", "p"), status: checks.Fail, observed: []string{`serviceAccountName: "default"`}}},
+			want:  []want{{res: res("Pod", "a", "p"), status: checks.Fail, observed: []string{`runs as the "default" service account`}}},
 		},
 		{
 			name: "deprecated serviceAccount field is read when serviceAccountName is empty",
@@ -42,7 +42,7 @@ func TestDefaultServiceAccount(t *testing.T) {
 			},
 			want: []want{
 				{res: res("Pod", "a", "old-own"), status: checks.Pass},
-				{res: res("Pod", "a", "old-default"), status: checks.Fail, observed: []string{`serviceAccount: "default"`}},
+				{res: res("Pod", "a", "old-default"), status: checks.Fail, observed: []string{`runs as the "default" service account`}},
 			},
 		},
 		{
@@ -67,11 +67,14 @@ func TestDefaultServiceAccount(t *testing.T) {
 				addDeployment(s, "shop", "web", restrictedSpec(), restrictedSpec(), restrictedSpec())
 				addDeployment(s, "shop", "api", sa("api"), sa("api"))
 				addCronJob(s, "shop", "report", sa("default"), sa("default"))
+				// Admission set the pods' serviceAccountName; the template left it unset.
+				addDeployment(s, "shop", "admitted", restrictedSpec(), sa("default"))
 			},
 			want: []want{
-				{res: res("Deployment", "shop", "web"), status: checks.Fail, where: "spec.template.spec", observed: []string{"template and 2 of 2 pods: serviceAccountName unset"}},
+				{res: res("Deployment", "shop", "web"), status: checks.Fail, where: "spec.template.spec", observed: []string{`template and 2 of 2 pods: runs as the "default" service account`}},
 				{res: res("Deployment", "shop", "api"), status: checks.Pass, observed: []string{"template and 1 of 1 pod: runs as its own service account"}},
 				{res: res("CronJob", "shop", "report"), status: checks.Fail, where: "spec.jobTemplate.spec.template.spec"},
+				{res: res("Deployment", "shop", "admitted"), status: checks.Fail, observed: []string{`template and 1 of 1 pod: runs as the "default" service account`}},
 			},
 		},
 	}
