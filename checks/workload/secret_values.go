@@ -7,9 +7,10 @@ package workload
 // Rules, in order:
 //
 //  1. Formats (svFormats below): a value containing a credential of a known shape. Each rule
-//     has literal triggers, cheap substring tests that must match before its regular
-//     expression runs, so that the common value (a mode, a port, a host name) costs a few
-//     IndexByte scans and no regexp. These findings are certain: a FAIL.
+//     has literal triggers, found in one pass over the value before its regular expression
+//     runs, so that the common value (a mode, a port, a host name) costs no regexp. A match
+//     that contains "EXAMPLE" (AWS's documented AKIAIOSFODNN7EXAMPLE) is not a finding. These
+//     findings are certain: a FAIL.
 //  2. Passwords by key name: a key whose last word (split on _ - . space and camelCase) is a
 //     password word (password, passwd, pwd, pass, passphrase), or whose last two words are a
 //     credential pair (api key, secret key, access key, private key, client secret, auth
@@ -134,6 +135,9 @@ func (s *svScanner) value(name, v string) {
 			continue
 		}
 		if len(m) >= 6 && m[4] >= 0 && svInert(v[m[4]:m[5]], "") {
+			continue
+		}
+		if strings.Contains(v[m[0]:m[1]], "EXAMPLE") { // AWS's documented AKIAIOSFODNN7EXAMPLE and the like
 			continue
 		}
 		s.addFormat(start, f, v[m[2]:m[3]], m[1]-m[0])

@@ -8,7 +8,7 @@ import (
 
 // Fake credentials of the right shapes, built so that no complete token appears in the source.
 var (
-	fakeAWS    = "AKIA" + "Q7EXAMPLE2345XYZ"
+	fakeAWS    = "AKIA" + "Q7ZZTESTKEY2345X"
 	fakeGitHub = "ghp_" + strings.Repeat("a1B2", 9)
 	fakeSlack  = "xoxb-" + "123456789012-abcdefABCDEF"
 	fakeStripe = "sk_live_" + "51Habcdefghijklmnop"
@@ -34,6 +34,7 @@ func TestSecretValueRules(t *testing.T) {
 			"GCP service-account key (JSON)", true, `"\"private_key\""`},
 		{"AWS key id", "AWS_ACCESS_KEY_ID", fakeAWS, "AWS access key id", true, `"AKIA"… (20 chars)`},
 		{"AWS-like word too short", "REGION", "ASIAPACIFIC", "", false, ""},
+		{"AWS documentation's example key", "AWS_ACCESS_KEY_ID", "AKIA" + "IOSFODNN7EXAMPLE", "", false, ""},
 		{"Azure connection string", "conn", fakeAzure, "Azure storage account key", true, `"AccountKey="`},
 		{"GitHub token", "GH", fakeGitHub, "GitHub token", true, `"ghp_"`},
 		{"GitHub fine-grained", "GH", "github_pat_" + strings.Repeat("A1b2", 8), "GitHub fine-grained token", true, `"github_pat_"`},
