@@ -626,6 +626,17 @@ func runDiff(t *testing.T, setup diffSetup, seed uint64, n int) {
 		}
 	})
 	t.Logf("phase 3: %d dry-run requests in %s", len(cases)*len(enforce), time.Since(phase).Round(time.Millisecond))
+	for _, dc := range cases {
+		for j, l := range enforce {
+			want, ok := dc.c.want[l.lv.String()]
+			if !ok || !dc.valid || l.exempt || l.fromDefaults {
+				continue
+			}
+			if got := reasonNames(dc.server[j].forbidden); !slices.Equal(got, want) || dc.server[j].err != "" {
+				t.Errorf("regression case %s (%s) in %s: the API server says %s, want reasons %q", dc.name(), strings.Join(dc.traps, ", "), l.ns, dc.server[j], want)
+			}
+		}
+	}
 
 	phase = time.Now()
 	snap := collectFrom(t, setup.admin, setup.files)
@@ -905,7 +916,9 @@ func collectedTemplates(s *snapshot.Snapshot) map[checks.Resource]*corev1.PodTem
 }
 
 // regressionCases are fixed cases that run in every diff, beside the generated ones: the
-// traps the issue names, and any case the diff once found our verdict wrong on.
+// traps the issue names, and any case the diff once found our verdict wrong on. Their want
+// pins the API server's reasons (and so ours, which the diff requires equal) at the levels
+// named.
 func regressionCases() []*genCase {
 	restricted := func(name string, traps ...string) *genCase {
 		c := &genCase{name: name, annotations: map[string]string{}, traps: traps}
@@ -918,24 +931,33 @@ func regressionCases() []*genCase {
 		return c
 	}
 	var cs []*genCase
+	add := func(c *genCase, want map[string][]string) {
+		c.want = want
+		cs = append(cs, c)
+	}
+	const b, r = "baseline:latest", "restricted:latest"
 	c := restricted("r-pod-level-nonroot", "runAsNonRoot only at pod level")
-	cs = append(cs, c)
+	add(c, map[string][]string{b: {}, r: {}})
 	c = restricted("r-drop-all-lowercase", "drop all (lowercase)")
 	c.spec.Containers[0].SecurityContext.Capabilities.Drop = []corev1.Capability{"all"}
-	cs = append(cs, c)
+	add(c, map[string][]string{b: {}, r: {"unrestricted capabilities"}})
 	c = restricted("r-privileged-init", "privileged init container beside a clean main container")
 	c.spec.InitContainers = []corev1.Container{container("init")}
 	c.spec.InitContainers[0].SecurityContext = &corev1.SecurityContext{Privileged: ptr(true)}
-	cs = append(cs, c)
+	add(c, map[string][]string{b: {"privileged"}})
 	c = restricted("r-seccomp-override", "seccomp RuntimeDefault at pod level, Unconfined in a container")
 	c.spec.Containers[0].SecurityContext.SeccompProfile = &corev1.SeccompProfile{Type: corev1.SeccompProfileTypeUnconfined}
-	cs = append(cs, c)
+	add(c, map[string][]string{b: {"seccompProfile"}, r: {"seccompProfile"}})
 	c = restricted("r-hostnetwork-implied-hostport", "hostNetwork: the API server defaults hostPort to containerPort")
 	c.spec.HostNetwork = true
 	c.spec.Containers[0].Ports = []corev1.ContainerPort{{ContainerPort: 8080}}
-	cs = append(cs, c)
+	add(c, map[string][]string{b: {"host namespaces", "hostPort"}})
 	c = restricted("r-apparmor-annotation-only", "AppArmor annotation only: the API server mirrors it into the field")
 	c.annotations[corev1.DeprecatedAppArmorBetaContainerAnnotationKeyPrefix+"app"] = "unconfined"
-	cs = append(cs, c)
+	// Two findings: the annotation, and the field the API server filled from it.
+	add(c, map[string][]string{b: {"forbidden AppArmor profiles"}})
+	c = restricted("r-add-baseline-cap", "a capability of the baseline list added: baseline allows it, restricted does not")
+	c.spec.Containers[0].SecurityContext.Capabilities.Add = []corev1.Capability{"CHOWN"}
+	add(c, map[string][]string{b: {}, r: {"unrestricted capabilities"}})
 	return cs
 }

@@ -24,6 +24,9 @@ type genCase struct {
 	annotations map[string]string
 	spec        corev1.PodSpec
 	traps       []string
+	// want, for a fixed case, are the reasons expected at a level ("baseline:latest"), in
+	// admission's order; empty: allowed.
+	want map[string][]string
 }
 
 type podGen struct {
