@@ -156,6 +156,12 @@ func seedEstate(t *testing.T, cs kubernetes.Interface, ns string) {
 		Spec: appsv1.DaemonSetSpec{Selector: sel("agent"), Template: tmpl("agent", itHostAgent())}}, metav1.CreateOptions{})
 	must("create daemonset agent", err)
 
+	// A pod whose controller is not in the cluster (a custom controller's, or one deleted
+	// while the garbage collector, which the test cluster does not run, was away): it is its
+	// own unit.
+	pod("orphan", []metav1.OwnerReference{{APIVersion: "apps/v1", Kind: "ReplicaSet", Name: "gone-6c4b",
+		UID: "00000000-0000-0000-0000-00000000dead", Controller: ptr(true)}}, itBaseline())
+
 	// Bare pods.
 	pod("debug", nil, itPrivileged())
 	pod("clean", nil, itRestricted())
@@ -167,6 +173,7 @@ func seedEstate(t *testing.T, cs kubernetes.Interface, ns string) {
 var itUnits = []checks.Resource{
 	{Kind: "Deployment", Name: "web"}, {Kind: "StatefulSet", Name: "db"}, {Kind: "CronJob", Name: "backup"},
 	{Kind: "DaemonSet", Name: "agent"}, {Kind: "Pod", Name: "debug"}, {Kind: "Pod", Name: "clean"}, {Kind: "Pod", Name: "userns"},
+	{Kind: "Pod", Name: "orphan"},
 }
 
 // itWant is an expected result of a control on a unit.
@@ -192,6 +199,7 @@ func psWants(lv api.LevelVersion) map[string]itWant {
 		"Pod/debug":       {fail, []string{privileged}, "spec"},
 		"Pod/clean":       {pass, []string{"allowed"}, "spec"},
 		"Pod/userns":      {pass, []string{"allowed"}, "spec"},
+		"Pod/orphan":      {pass, []string{"allowed"}, "spec"},
 	}
 	if lv.Level == api.LevelPrivileged || lv.Level == "" {
 		for k := range w {
@@ -205,6 +213,7 @@ func psWants(lv api.LevelVersion) map[string]itWant {
 		// restricted replaces the hostPath check by its volume-type check.
 		w["DaemonSet/agent"] = itWant{fail, []string{"template: ", "host namespaces",
 			`restricted volume types (volume "root" uses restricted volume type "hostPath")`, "no pods running"}, "spec.template.spec"}
+		w["Pod/orphan"] = itWant{fail, []string{"allowPrivilegeEscalation != false", "runAsNonRoot != true"}, "spec"}
 		if !lv.Version.Latest() && lv.Version.Older(api.MajorMinorVersion(1, 35)) {
 			w["Pod/userns"] = itWant{fail, []string{`runAsNonRoot != true (pod or container "app" must set securityContext.runAsNonRoot=true)`}, "spec"}
 		}
