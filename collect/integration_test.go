@@ -241,6 +241,21 @@ func estateVerdicts(nodeStatus checks.Status) map[string]checks.Status {
 	}
 	v["KP-WL-041 Cluster"] = pass
 	v["KP-WL-042 Cluster"] = pass
+	// Pod Security admission: only shop enforces a level (restricted, latest), which its
+	// Deployment meets; every other namespace enforces nothing, kube-system warns. The test
+	// API server sets no --admission-control-config-file: the plugin's built-in
+	// configuration, which exempts nothing.
+	for _, w := range append([]string{"Deployment/shop/web", "Deployment/legacy/admin-tool", "CronJob/batch/nightly-report"},
+		"Pod/kube-system/etcd-cp-1", "Pod/kube-system/kube-apiserver-cp-1", "Pod/kube-system/kube-controller-manager-cp-1", "Pod/kube-system/kube-scheduler-cp-1") {
+		v["KP-WL-004 "+w] = pass
+	}
+	for _, ns := range []string{"default", "kube-public", "kube-node-lease", "empty", "legacy", "batch"} {
+		v["KP-WL-005 Namespace/"+ns] = fail
+		v["KP-WL-006 Namespace/"+ns] = na
+	}
+	v["KP-WL-005 Namespace/kube-system"], v["KP-WL-006 Namespace/kube-system"] = warn, na
+	v["KP-WL-005 Namespace/shop"], v["KP-WL-006 Namespace/shop"] = pass, pass
+	v["KP-WL-007 AdmissionConfiguration/kube-apiserver without --admission-control-config-file"] = pass
 	for ns, st := range map[string]checks.Status{
 		"default": na, "kube-public": na, "kube-node-lease": na, "empty": na,
 		"kube-system": fail, "shop": pass, "legacy": fail, "batch": fail,
@@ -444,6 +459,7 @@ func addControlPlaneVerdicts(v map[string]checks.Status) {
 		"KP-CP-045": checks.Fail,   // no --encryption-provider-config: identity
 		"KP-CP-046": checks.Fail,   // no --audit-policy-file
 		"KP-CP-049": checks.Manual, // request timeout: for the operators to judge
+		"KP-CP-051": checks.Pass,   // PodSecurity admission: default-on
 	} {
 		v[id+" "+apiserver] = st
 	}
