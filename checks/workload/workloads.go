@@ -31,16 +31,23 @@ type unit struct {
 // ownerReference UID: Pod→ReplicaSet→Deployment, Pod→Job→CronJob, Pod→StatefulSet,
 // Pod→DaemonSet; a pod whose controller is not in the snapshot is a bare pod), as units the
 // checks of this package judge and report.
+//
+// The index is built once per run and shared by the controls of the layer (checks.Memo), so
+// it must be read only: a check never changes a unit.
 func units(s *snapshot.Snapshot) []unit {
-	ws := workloads.Index(s)
-	us := make([]unit, len(ws))
-	for i := range ws {
-		w := &ws[i]
-		us[i] = unit{res: checks.Resource{Kind: w.Kind, Namespace: w.Namespace, Name: w.Name},
-			template: w.Template, where: w.Where, pods: w.Pods}
-	}
-	return us
+	return checks.Memo(s, unitsKey{}, func() []unit {
+		ws := workloads.Index(s)
+		us := make([]unit, len(ws))
+		for i := range ws {
+			w := &ws[i]
+			us[i] = unit{res: checks.Resource{Kind: w.Kind, Namespace: w.Namespace, Name: w.Name},
+				template: w.Template, where: w.Where, pods: w.Pods}
+		}
+		return us
+	})
 }
+
+type unitsKey struct{}
 
 // controllerOf returns the ownerReference with controller=true, or nil.
 func controllerOf(m *metav1.ObjectMeta) *metav1.OwnerReference {
@@ -127,18 +134,29 @@ func (u *unit) graded(g grade, ok, expected string) checks.Result {
 	}
 
 	var fails []failure
-	var index map[string]int // message → position in fails; only built when something fails
+	var index map[string]int // message → position in fails, once there are many
 	record := func(st checks.Status, msg string) *failure {
+		// Units usually have one or two distinct messages: a scan beats building a map.
 		if index == nil {
-			index = map[string]int{}
+			for i := range fails {
+				if fails[i].msg == msg {
+					return &fails[i]
+				}
+			}
+			if len(fails) == 8 {
+				index = make(map[string]int, 16)
+				for i := range fails {
+					index[fails[i].msg] = i
+				}
+			}
+		} else if i, seen := index[msg]; seen {
+			return &fails[i]
 		}
-		i, seen := index[msg]
-		if !seen {
-			i = len(fails)
-			index[msg] = i
-			fails = append(fails, failure{status: st, msg: msg})
+		if index != nil {
+			index[msg] = len(fails)
 		}
-		return &fails[i]
+		fails = append(fails, failure{status: st, msg: msg, pods: make([]string, 0, len(u.pods))})
+		return &fails[len(fails)-1]
 	}
 	status := checks.Pass
 	templateFailed, templateBad := false, false
@@ -170,6 +188,11 @@ func (u *unit) graded(g grade, ok, expected string) checks.Result {
 
 	r.Status = status
 	var b strings.Builder
+	size := 64 // the subjects and separators
+	for _, f := range fails {
+		size += len(f.msg) + 48
+	}
+	b.Grow(size + len(ok))
 	for i, f := range fails {
 		if i > 0 {
 			b.WriteString(" | ")
