@@ -140,21 +140,18 @@ func allowedRegistries(s *snapshot.Snapshot, p checks.Params) []checks.Result {
 		names[i] = e.String()
 	}
 	list := strings.Join(names, ", ")
-	cache := imageCache{}
-	verdicts := map[string]string{} // image → "" (allowed) or why not; images repeat
+	cache, ls := imageCache{}, newLines()
 	return evaluateGraded(s, func(_ *metav1.ObjectMeta, spec *corev1.PodSpec) (checks.Status, string) {
 		var f findings
 		eachContainer(spec, func(kind string, c *corev1.Container) {
-			msg, seen := verdicts[c.Image]
-			if !seen {
-				msg = registryVerdict(entries, cache.get(c.Image), c.Image)
-				verdicts[c.Image] = msg
-			}
-			if msg != "" {
-				f.add(checks.Fail, kind, c.Name, msg)
-			}
+			ls.add(&f, kind, c, c.Image, func() (checks.Status, string) {
+				if msg := registryVerdict(entries, cache.get(c.Image), c.Image); msg != "" {
+					return checks.Fail, msg
+				}
+				return checks.Pass, ""
+			})
 		})
-		return f.result()
+		return f.resultWith(ls)
 	}, "every image from an allowed registry ("+list+")", "images only from: "+list)
 }
 

@@ -60,23 +60,27 @@ func init() {
 }
 
 func imageImmutable(s *snapshot.Snapshot) []checks.Result {
-	cache := imageCache{}
+	cache, ls := imageCache{}, newLines()
 	return evaluateGraded(s, func(_ *metav1.ObjectMeta, spec *corev1.PodSpec) (checks.Status, string) {
 		var f findings
 		eachContainer(spec, func(kind string, c *corev1.Container) {
-			r := cache.get(c.Image)
-			switch {
-			case r.err != nil:
-				f.add(checks.Fail, kind, c.Name, `image "`+c.Image+`" is not a valid image reference: `+r.err.Error())
-			case r.digest != "":
-			case r.tag == "":
-				f.add(checks.Fail, kind, c.Name, `image "`+c.Image+`" has no tag and no digest (pulls `+r.name()+`:latest)`)
-			case r.tag == "latest":
-				f.add(checks.Fail, kind, c.Name, `image "`+c.Image+`" uses the tag latest without a digest`)
-			default:
-				f.add(checks.Warn, kind, c.Name, `image "`+c.Image+`" has a tag but no digest`)
-			}
+			ls.add(&f, kind, c, c.Image, func() (checks.Status, string) { return immutability(cache.get(c.Image), c.Image) })
 		})
-		return f.result()
+		return f.resultWith(ls)
 	}, "every image pinned by digest", "every image referenced by digest (repo@sha256:... or repo:tag@sha256:...); never latest or no tag")
+}
+
+// immutability grades one image reference.
+func immutability(r *imageRef, image string) (checks.Status, string) {
+	switch {
+	case r.err != nil:
+		return checks.Fail, `image "` + image + `" is not a valid image reference: ` + r.err.Error()
+	case r.digest != "":
+		return checks.Pass, ""
+	case r.tag == "":
+		return checks.Fail, `image "` + image + `" has no tag and no digest (pulls ` + r.name() + `:latest)`
+	case r.tag == "latest":
+		return checks.Fail, `image "` + image + `" uses the tag latest without a digest`
+	}
+	return checks.Warn, `image "` + image + `" has a tag but no digest`
 }

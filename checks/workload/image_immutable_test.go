@@ -52,6 +52,18 @@ func TestImageImmutable(t *testing.T) {
 					`initContainer "migrate" image "migrate:v3" has a tag but no digest`,
 					`ephemeralContainer "debug" image "busybox" has no tag`}}}
 		}},
+		{"more containers than the joined cache holds: every one is listed", func() (func(*snapshot.Snapshot), []want) {
+			return func(s *snapshot.Snapshot) {
+					s.Pods = append(s.Pods, pod("a", "p", nil, with(func(s *corev1.PodSpec) {
+						s.Containers = nil
+						for _, n := range []string{"c1", "c2", "c3", "c4", "c5", "c6"} {
+							s.Containers = append(s.Containers, corev1.Container{Name: n, Image: n + ":latest"})
+						}
+					})))
+				}, []want{{res: p, status: checks.Fail, observed: []string{
+					`container "c1" image "c1:latest" uses the tag latest without a digest; container "c2"`,
+					`; container "c4" image "c4:latest" uses the tag latest without a digest; container "c5" image "c5:latest" uses the tag latest without a digest; container "c6"`}}}
+		}},
 		{"warn only from an init container", func() (func(*snapshot.Snapshot), []want) {
 			return func(s *snapshot.Snapshot) {
 				s.Pods = append(s.Pods, pod("a", "p", nil, with(func(s *corev1.PodSpec) {

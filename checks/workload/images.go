@@ -85,20 +85,34 @@ func eachContainer(spec *corev1.PodSpec, f func(kind string, c *corev1.Container
 
 // findings gathers the per-container messages of one pod spec and their worst status.
 type findings struct {
+	few    [maxJoined]string // the first messages; beyond maxJoined, b holds them all
+	n      int
 	b      strings.Builder
 	status checks.Status
 }
 
-// add records a message about a container at status st (Fail or Warn).
-func (f *findings) add(st checks.Status, kind, name, msg string) {
-	if f.b.Len() > 0 {
-		f.b.WriteString("; ")
+// maxJoined is how many messages a lines cache joins without building a string: pods rarely
+// have more containers with something to report.
+const maxJoined = 4
+
+// addLine records a message that already names its container.
+func (f *findings) addLine(st checks.Status, line string) {
+	switch {
+	case f.n < maxJoined:
+		f.few[f.n] = line
+	case f.n == maxJoined:
+		for _, l := range f.few {
+			f.b.WriteString(l)
+			f.b.WriteString("; ")
+		}
+		fallthrough
+	default:
+		if f.n > maxJoined {
+			f.b.WriteString("; ")
+		}
+		f.b.WriteString(line)
 	}
-	f.b.WriteString(kind)
-	f.b.WriteString(` "`)
-	f.b.WriteString(name)
-	f.b.WriteString(`" `)
-	f.b.WriteString(msg)
+	f.n++
 	if f.status == "" {
 		f.status = st
 	} else {
@@ -106,10 +120,65 @@ func (f *findings) add(st checks.Status, kind, name, msg string) {
 	}
 }
 
-// result is the grade of the spec: Pass and "" when nothing was added.
-func (f *findings) result() (checks.Status, string) {
-	if f.b.Len() == 0 {
+// resultWith is the grade of the spec: Pass and "" when nothing was added. The same messages
+// are joined into one string once per check call (l's cache), not once per replica.
+func (f *findings) resultWith(l *lines) (checks.Status, string) {
+	switch {
+	case f.n == 0:
 		return checks.Pass, ""
+	case f.n == 1:
+		return f.status, f.few[0]
+	case f.n > maxJoined:
+		return f.status, f.b.String()
 	}
-	return f.status, f.b.String()
+	if j, ok := l.joined[f.few]; ok {
+		return f.status, j
+	}
+	j := strings.Join(f.few[:f.n], "; ")
+	l.joined[f.few] = j
+	return f.status, j
+}
+
+// lineKey identifies a container's verdict: its kind, its name, and what the verdict is
+// about (the image, a setting, and a second one if needed).
+type lineKey struct{ kind, name, detail, variant string }
+
+// line is a container's verdict: its status and message, "" when it complies.
+type line struct {
+	status checks.Status
+	text   string
+}
+
+// lines caches container verdicts, and their joins, for one check call: replicas repeat the
+// same containers, and building the same text for each of 100,000 pods was most of a check's
+// cost. Not safe for concurrent use.
+type lines struct {
+	byContainer map[lineKey]line
+	joined      map[[maxJoined]string]string
+}
+
+func newLines() *lines {
+	return &lines{byContainer: map[lineKey]line{}, joined: map[[maxJoined]string]string{}}
+}
+
+// add records in f the verdict of the container kind/c about detail, computing it with
+// judge (which returns the message without the container's name) the first time.
+func (l *lines) add(f *findings, kind string, c *corev1.Container, detail string, judge func() (checks.Status, string)) {
+	l.addVariant(f, kind, c, detail, "", judge)
+}
+
+// addVariant is add for a verdict that depends on two things (an image and a policy).
+func (l *lines) addVariant(f *findings, kind string, c *corev1.Container, detail, variant string, judge func() (checks.Status, string)) {
+	k := lineKey{kind, c.Name, detail, variant}
+	v, seen := l.byContainer[k]
+	if !seen {
+		st, msg := judge()
+		if msg != "" {
+			v = line{st, kind + ` "` + c.Name + `" ` + msg}
+		}
+		l.byContainer[k] = v
+	}
+	if v.text != "" {
+		f.addLine(v.status, v.text)
+	}
 }

@@ -56,18 +56,21 @@ func init() {
 }
 
 func pullPolicy(s *snapshot.Snapshot) []checks.Result {
-	cache := imageCache{}
+	cache, ls := imageCache{}, newLines()
 	return evaluateGraded(s, func(_ *metav1.ObjectMeta, spec *corev1.PodSpec) (checks.Status, string) {
 		var f findings
 		eachContainer(spec, func(kind string, c *corev1.Container) {
 			if c.ImagePullPolicy != corev1.PullIfNotPresent && c.ImagePullPolicy != corev1.PullNever {
 				return
 			}
-			if r := cache.get(c.Image); r.err == nil && r.mutable() {
-				f.add(checks.Warn, kind, c.Name, `image "`+c.Image+`" (no digest, tag latest or none) with imagePullPolicy `+string(c.ImagePullPolicy))
-			}
+			ls.addVariant(&f, kind, c, c.Image, string(c.ImagePullPolicy), func() (checks.Status, string) {
+				if r := cache.get(c.Image); r.err == nil && r.mutable() {
+					return checks.Warn, `image "` + c.Image + `" (no digest, tag latest or none) with imagePullPolicy ` + string(c.ImagePullPolicy)
+				}
+				return checks.Pass, ""
+			})
 		})
-		return f.result()
+		return f.resultWith(ls)
 	}, "no image named by latest or no tag with imagePullPolicy IfNotPresent or Never",
 		"imagePullPolicy Always (or a digest) for every image named by latest or no tag")
 }

@@ -50,6 +50,7 @@ func init() {
 }
 
 func readOnlyRoot(s *snapshot.Snapshot) []checks.Result {
+	ls := newLines()
 	return evaluateGraded(s, func(_ *metav1.ObjectMeta, spec *corev1.PodSpec) (checks.Status, string) {
 		if spec.OS != nil && spec.OS.Name == corev1.Windows {
 			return checks.Pass, "a Windows pod: readOnlyRootFilesystem does not apply"
@@ -59,12 +60,16 @@ func readOnlyRoot(s *snapshot.Snapshot) []checks.Result {
 			sc := c.SecurityContext
 			switch {
 			case sc == nil || sc.ReadOnlyRootFilesystem == nil:
-				f.add(checks.Fail, kind, c.Name, "does not set readOnlyRootFilesystem (writable)")
+				ls.add(&f, kind, c, "unset", func() (checks.Status, string) {
+					return checks.Fail, "does not set readOnlyRootFilesystem (writable)"
+				})
 			case !*sc.ReadOnlyRootFilesystem:
-				f.add(checks.Fail, kind, c.Name, "sets readOnlyRootFilesystem=false")
+				ls.add(&f, kind, c, "false", func() (checks.Status, string) {
+					return checks.Fail, "sets readOnlyRootFilesystem=false"
+				})
 			}
 		})
-		return f.result()
+		return f.resultWith(ls)
 	}, "every container has readOnlyRootFilesystem=true",
 		"securityContext.readOnlyRootFilesystem: true on every container, initContainer and ephemeralContainer")
 }

@@ -1,0 +1,43 @@
+package workload
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/kubeposture/kubeposture/checks"
+	"github.com/kubeposture/kubeposture/internal/synth"
+	"github.com/kubeposture/kubeposture/snapshot"
+)
+
+// BenchmarkImageAndResourceChecks runs KP-WL-020 to KP-WL-026 over internal/synth snapshots
+// of 10,000 and 100,000 pods (one distinct image per Deployment plus a shared sidecar, every
+// image tagged without a digest, so that KP-WL-020 builds a WARN for every pod; pull policy
+// IfNotPresent; resources set). pods/s is per core (a check runs on one goroutine).
+func BenchmarkImageAndResourceChecks(b *testing.B) {
+	allow := checks.Params{AllowedRegistries: []string{"registry.example.com"}}
+	for _, pods := range []int{10_000, 100_000} {
+		s := synth.Snapshot(pods)
+		for _, bc := range []struct {
+			name string
+			fn   func(*snapshot.Snapshot) []checks.Result
+		}{
+			{"image-immutable", imageImmutable},
+			{"allowed-registries", func(s *snapshot.Snapshot) []checks.Result { return allowedRegistries(s, allow) }},
+			{"pull-policy", pullPolicy},
+			{"resources", resourcesSet},
+			{"readonly-root", readOnlyRoot},
+			{"host-path-runtime", hostPathRuntime},
+			{"host-path-sensitive", hostPathSensitive},
+		} {
+			b.Run(fmt.Sprintf("pods=%d/%s", pods, bc.name), func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					if n := len(bc.fn(s)); n != len(s.Deployments) {
+						b.Fatalf("%d results, want %d (one per Deployment)", n, len(s.Deployments))
+					}
+				}
+				b.ReportMetric(float64(pods)*float64(b.N)/b.Elapsed().Seconds(), "pods/s")
+			})
+		}
+	}
+}
