@@ -71,18 +71,19 @@ const resourcesOK = "cpu and memory requests and limits set on every container"
 
 func resourcesSet(s *snapshot.Snapshot) []checks.Result {
 	us := units(s)
+	ls := newLines()
 	out := make([]checks.Result, 0, len(us))
 	for i := range us {
 		u := &us[i]
 		podsFail := false
 		for _, p := range u.pods {
-			if missingResources(&p.Spec) != "" {
+			if hasGaps(&p.Spec) {
 				podsFail = true
 				break
 			}
 		}
 		out = append(out, u.graded(func(m *metav1.ObjectMeta, spec *corev1.PodSpec) (checks.Status, string) {
-			msg := missingResources(spec)
+			msg := missingResources(spec, ls)
 			switch {
 			case msg == "":
 				return checks.Pass, ""
@@ -102,24 +103,78 @@ func resourcesSet(s *snapshot.Snapshot) []checks.Result {
 	return out
 }
 
-// missingResources lists, per container, the requests and limits that are neither set on it
-// nor on the pod; "" when none is missing.
-func missingResources(spec *corev1.PodSpec) string {
-	var pod corev1.ResourceRequirements
-	if spec.Resources != nil {
-		pod = *spec.Resources
+// Gaps of a container, as bits: what it lacks of the four values.
+const (
+	gapLimitCPU = 1 << iota
+	gapRequestCPU
+	gapLimitMemory
+	gapRequestMemory
+)
+
+// gapNames names each combination of gaps, built once so that a message costs no allocation.
+var gapNames = func() (names [16]string) {
+	for g := 1; g < 16; g++ {
+		var parts []string
+		for bit, name := range []string{"limits.cpu", "requests.cpu", "limits.memory", "requests.memory"} {
+			if g&(1<<bit) != 0 {
+				parts = append(parts, name)
+			}
+		}
+		names[g] = strings.Join(parts, ", ")
 	}
-	var b strings.Builder
+	return names
+}()
+
+// gaps returns what c lacks of the four values, counting the pod-level ones (pod) and a
+// request defaulted from its limit.
+func gaps(c *corev1.Container, pod *corev1.ResourceRequirements) int {
+	g := 0
+	if !has(c.Resources.Limits, corev1.ResourceCPU) && !has(pod.Limits, corev1.ResourceCPU) {
+		g |= gapLimitCPU
+		if !has(c.Resources.Requests, corev1.ResourceCPU) && !has(pod.Requests, corev1.ResourceCPU) {
+			g |= gapRequestCPU
+		}
+	}
+	if !has(c.Resources.Limits, corev1.ResourceMemory) && !has(pod.Limits, corev1.ResourceMemory) {
+		g |= gapLimitMemory
+		if !has(c.Resources.Requests, corev1.ResourceMemory) && !has(pod.Requests, corev1.ResourceMemory) {
+			g |= gapRequestMemory
+		}
+	}
+	return g
+}
+
+func podResources(spec *corev1.PodSpec) *corev1.ResourceRequirements {
+	if spec.Resources != nil {
+		return spec.Resources
+	}
+	return &corev1.ResourceRequirements{}
+}
+
+// hasGaps reports whether a container or init container of spec lacks one of the values.
+func hasGaps(spec *corev1.PodSpec) bool {
+	pod := podResources(spec)
+	for i := range spec.InitContainers {
+		if gaps(&spec.InitContainers[i], pod) != 0 {
+			return true
+		}
+	}
+	for i := range spec.Containers {
+		if gaps(&spec.Containers[i], pod) != 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// missingResources lists, per container and init container, the requests and limits that
+// are neither set on it nor on the pod; "" when none is missing.
+func missingResources(spec *corev1.PodSpec, ls *lines) string {
+	pod := podResources(spec)
+	var f findings
 	check := func(kind string, c *corev1.Container) {
-		n := 0
-		for _, name := range []corev1.ResourceName{corev1.ResourceCPU, corev1.ResourceMemory} {
-			limit := has(c.Resources.Limits, name) || has(pod.Limits, name)
-			if !limit {
-				missing(&b, &n, kind, c.Name, "limits."+string(name))
-			}
-			if !limit && !has(c.Resources.Requests, name) && !has(pod.Requests, name) {
-				missing(&b, &n, kind, c.Name, "requests."+string(name))
-			}
+		if g := gaps(c, pod); g != 0 {
+			ls.add(&f, kind, c, gapNames[g], func() (checks.Status, string) { return checks.Fail, "has no " + gapNames[g] })
 		}
 	}
 	for i := range spec.InitContainers {
@@ -128,28 +183,11 @@ func missingResources(spec *corev1.PodSpec) string {
 	for i := range spec.Containers {
 		check("container", &spec.Containers[i])
 	}
-	return b.String()
+	_, msg := f.resultWith(ls)
+	return msg
 }
 
 func has(l corev1.ResourceList, name corev1.ResourceName) bool {
 	_, ok := l[name]
 	return ok
-}
-
-// missing appends one missing field of a container, opening the container's entry on its
-// first (n counts them).
-func missing(b *strings.Builder, n *int, kind, name, field string) {
-	if *n == 0 {
-		if b.Len() > 0 {
-			b.WriteString("; ")
-		}
-		b.WriteString(kind)
-		b.WriteString(` "`)
-		b.WriteString(name)
-		b.WriteString(`" has no `)
-	} else {
-		b.WriteString(", ")
-	}
-	b.WriteString(field)
-	*n++
 }
