@@ -54,18 +54,18 @@ var daemonSockets = []string{
 
 // secretPaths hold credentials or other workloads' data.
 var secretPaths = []struct{ path, what string }{
-	{"/etc/kubernetes", "Kubernetes credentials and manifests (kubeconfigs, PKI, static pods)"},
+	{"/etc/kubernetes", "Kubernetes credentials and manifests: kubeconfigs, PKI, static pods"},
 	{"/var/lib/kubelet", "the kubelet's state: every pod's volumes and secrets, the kubelet's credentials"},
 	{"/var/lib/etcd", "etcd's data: every object of the cluster, secrets included"},
 	{"/var/lib/docker", "a container runtime's state: every container's filesystem"},
 	{"/var/lib/containerd", "a container runtime's state: every container's filesystem"},
 	{"/var/lib/containers", "a container runtime's state: every container's filesystem"},
-	{"/root", "root's home directory (SSH keys, kubeconfigs)"},
-	{"/home", "users' home directories (SSH keys, kubeconfigs)"},
+	{"/root", "root's home directory: SSH keys, kubeconfigs"},
+	{"/home", "users' home directories: SSH keys, kubeconfigs"},
 	{"/etc/shadow", "the node's password hashes"},
 	{"/etc/ssh", "the node's SSH host keys"},
 	{"/proc", "the node's processes: their environments, and the node's filesystem through /proc/1/root"},
-	{"/dev", "the node's devices (disks, memory)"},
+	{"/dev", "the node's devices: disks, memory"},
 }
 
 // systemPaths are the node's own files: writable, they let a container change the node.
@@ -78,8 +78,8 @@ var systemPaths = []struct{ path, what string }{
 	{"/sbin", "the node's system files"},
 	{"/lib", "the node's system files"},
 	{"/lib64", "the node's system files"},
-	{"/opt/cni/bin", "the node's CNI plugins (run as root by the kubelet)"},
-	{"/var/log", "the node's and pods' logs (writable: a symlink planted there makes the kubelet read any node file)"},
+	{"/opt/cni/bin", "the node's CNI plugins, run as root by the kubelet"},
+	{"/var/log", "the node's and pods' logs; writable, a symlink planted there makes the kubelet read any node file"},
 }
 
 // benignReadOnly are read-only mounts commonly made for public data.
@@ -110,7 +110,7 @@ func classifyHostPath(p string, readOnly bool) (hpClass, string) {
 	}
 	for _, s := range daemonSockets {
 		if within(s, p) {
-			return hpRuntime, "a socket of a root daemon of the node (" + s + "): it starts services as root; read-only does not stop writes to a socket"
+			return hpRuntime, "a socket of a root daemon of the node, " + s + ", which starts services as root; read-only does not stop writes to a socket"
 		}
 	}
 	if strings.HasSuffix(p, ".sock") {
