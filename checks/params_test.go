@@ -54,3 +54,14 @@ func TestEvaluateParams(t *testing.T) {
 		}
 	}
 }
+
+// A check's own NOT_EVALUATED about the whole control survives a namespace filter: "no
+// allow-list given" is about every namespace, and must not read as NOT_APPLICABLE.
+func TestNotEvaluatedSurvivesNamespaceFilter(t *testing.T) {
+	c := check("TEST-NS-OWN-NE", checks.Workload, checks.High, checks.References{}, results(
+		checks.Result{Status: checks.NotEvaluated, Resource: checks.Resource{Kind: "Cluster"}, Reason: "no list given"}))
+	rep := checks.Run(snapshot.New(), []checks.Check{c}, checks.Selection{Namespaces: []string{"shop"}})
+	if got := rep.Controls[0]; got.Status != checks.NotEvaluated || got.Results[0].Reason != "no list given" {
+		t.Errorf("under -n: %s %+v, want the check's NOT_EVALUATED", got.Status, got.Results)
+	}
+}

@@ -209,6 +209,13 @@ func filterNamespaces(results []Result, namespaces []string) []Result {
 	}
 	out := results[:0:0]
 	for _, r := range results {
+		if r.Status == NotEvaluated && r.Resource.Kind == "Cluster" {
+			// A check's own NOT_EVALUATED for the whole control (no allow-list given, an
+			// input it lacks) is about every namespace: dropping it would turn "could not
+			// judge" into NOT_APPLICABLE.
+			out = append(out, r)
+			continue
+		}
 		ns := r.Resource.Namespace
 		if r.Resource.Kind == "Namespace" {
 			ns = r.Resource.Name // a namespace's own verdict belongs to it
