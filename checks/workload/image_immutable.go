@@ -22,13 +22,17 @@ runtimes parse it (github.com/distribution/reference, ParseNormalizedNamed).
 	PASS  a digest ("nginx@sha256:…"), with or without a tag: with both, the runtimes pull by
 	      the digest and the tag is only a label
 
-The running digest of each container is in the pod's status.containerStatuses[].imageID (kept
-by the collector); it is what to pin to.
+For a pod, the evidence adds the image the container runs, from the pod's
+status.*containerStatuses[].imageID (kept by the collector): the reference to pin to, and,
+when replicas of one workload run different digests under the same tag, a separate line per
+digest.
 */
 
 package workload
 
 import (
+	"strings"
+
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
@@ -61,13 +65,65 @@ func init() {
 
 func imageImmutable(s *snapshot.Snapshot) []checks.Result {
 	cache, ls := imageCache{}, newLines()
-	return evaluateGraded(s, func(_ *metav1.ObjectMeta, spec *corev1.PodSpec) (checks.Status, string) {
+	// pods maps a pod's metadata to the pod, to read the digests it runs; built on first need.
+	var pods map[*metav1.ObjectMeta]*corev1.Pod
+	running := func(m *metav1.ObjectMeta, kind, name string) string {
+		if pods == nil {
+			pods = make(map[*metav1.ObjectMeta]*corev1.Pod, len(s.Pods))
+			for i := range s.Pods {
+				pods[&s.Pods[i].ObjectMeta] = &s.Pods[i]
+			}
+		}
+		if p := pods[m]; p != nil { // nil: a template
+			return runningImage(&p.Status, kind, name)
+		}
+		return ""
+	}
+	return evaluateGraded(s, func(m *metav1.ObjectMeta, spec *corev1.PodSpec) (checks.Status, string) {
 		var f findings
 		eachContainer(spec, func(kind string, c *corev1.Container) {
-			ls.add(&f, kind, c, c.Image, func() (checks.Status, string) { return immutability(cache.get(c.Image), c.Image) })
+			r := cache.get(c.Image)
+			if r.err == nil && r.digest != "" {
+				return
+			}
+			// Replicas that run different digests under one tag get different messages, so the
+			// evidence shows the drift.
+			run := running(m, kind, c.Name)
+			ls.addVariant(&f, kind, c, c.Image, run, func() (checks.Status, string) {
+				st, msg := immutability(r, c.Image)
+				if run != "" {
+					msg += ", runs " + run
+				}
+				return st, msg
+			})
 		})
 		return f.resultWith(ls)
 	}, "every image pinned by digest", "every image referenced by digest (repo@sha256:... or repo:tag@sha256:...); never latest or no tag")
+}
+
+// runningImage is the pinned reference of the image a pod's container runs, from its
+// status.*containerStatuses[].imageID ("docker.io/library/nginx@sha256:...";
+// "docker-pullable://" under Docker), or "" when the status has none (a pod not started, or a
+// runtime that reports only the local image id, which cannot be pulled).
+func runningImage(st *corev1.PodStatus, kind, name string) string {
+	statuses := st.ContainerStatuses
+	switch kind {
+	case "initContainer":
+		statuses = st.InitContainerStatuses
+	case "ephemeralContainer":
+		statuses = st.EphemeralContainerStatuses
+	}
+	for i := range statuses {
+		if statuses[i].Name != name {
+			continue
+		}
+		id := strings.TrimPrefix(statuses[i].ImageID, "docker-pullable://")
+		if !strings.Contains(id, "@sha256:") {
+			return ""
+		}
+		return id
+	}
+	return ""
 }
 
 // immutability grades one image reference.

@@ -64,6 +64,33 @@ func TestImageImmutable(t *testing.T) {
 					`container "c1" image "c1:latest" uses the tag latest without a digest; container "c2"`,
 					`; container "c4" image "c4:latest" uses the tag latest without a digest; container "c5" image "c5:latest" uses the tag latest without a digest; container "c6"`}}}
 		}},
+		{"pods show the digest they run, and replicas that drifted apart", func() (func(*snapshot.Snapshot), []want) {
+			tagged := with(func(s *corev1.PodSpec) { s.Containers[0].Image = "nginx:1.27" })
+			runs := func(p *corev1.Pod, imageID string) {
+				p.Status.ContainerStatuses = []corev1.ContainerStatus{{Name: "app", Image: "docker.io/library/nginx:1.27", ImageID: imageID}}
+			}
+			d2 := "sha256:0000000000000000000000000000000000000000000000000000000000000002"
+			return func(s *snapshot.Snapshot) {
+					addDeployment(s, "shop", "web", tagged, tagged, tagged, tagged, tagged)
+					runs(&s.Pods[0], "docker.io/library/nginx@"+digest)
+					runs(&s.Pods[1], "docker-pullable://docker.io/library/nginx@"+digest)
+					runs(&s.Pods[2], "docker.io/library/nginx@"+d2)
+					runs(&s.Pods[3], "sha256:1234") // a local image id: not a reference, not shown
+				}, []want{{res: res("Deployment", "shop", "web"), status: checks.Warn, where: "spec.template.spec", observed: []string{
+					`template and 1 of 4 pods (web-7d9f-d): container "app" image "nginx:1.27" has a tag but no digest | `,
+					`2 of 4 pods (web-7d9f-a, web-7d9f-b): container "app" image "nginx:1.27" has a tag but no digest, runs docker.io/library/nginx@` + digest + " | ",
+					`1 of 4 pods (web-7d9f-c): container "app" image "nginx:1.27" has a tag but no digest, runs docker.io/library/nginx@` + d2}}}
+		}},
+		{"an init container's digest comes from its own status", func() (func(*snapshot.Snapshot), []want) {
+			return func(s *snapshot.Snapshot) {
+				s.Pods = append(s.Pods, pod("a", "p", nil, with(func(s *corev1.PodSpec) {
+					s.Containers[0].Image = "app@" + digest
+					s.InitContainers = []corev1.Container{{Name: "app", Image: "migrate:latest"}}
+				})))
+				s.Pods[0].Status.ContainerStatuses = []corev1.ContainerStatus{{Name: "app", ImageID: "docker.io/library/app@" + digest}}
+				s.Pods[0].Status.InitContainerStatuses = []corev1.ContainerStatus{{Name: "app", ImageID: "docker.io/library/migrate@" + digest}}
+			}, []want{{res: p, status: checks.Fail, observed: []string{`initContainer "app" image "migrate:latest" uses the tag latest without a digest, runs docker.io/library/migrate@`}}}
+		}},
 		{"warn only from an init container", func() (func(*snapshot.Snapshot), []want) {
 			return func(s *snapshot.Snapshot) {
 				s.Pods = append(s.Pods, pod("a", "p", nil, with(func(s *corev1.PodSpec) {
