@@ -256,6 +256,24 @@ func estateVerdicts(nodeStatus checks.Status) map[string]checks.Status {
 	v["KP-WL-005 Namespace/kube-system"], v["KP-WL-006 Namespace/kube-system"] = warn, na
 	v["KP-WL-005 Namespace/shop"], v["KP-WL-006 Namespace/shop"] = pass, pass
 	v["KP-WL-007 AdmissionConfiguration/kube-apiserver without --admission-control-config-file"] = pass
+	// Images and resources: web is pinned by digest and read-only, sets no resources; the
+	// admin tool runs :latest; the report a version tag. The static pods run version tags,
+	// mount the node's credentials (/etc/kubernetes/pki) and set no limits.
+	for w, st := range map[string][6]checks.Status{ // 020, 022, 023, 024, 025, 026
+		"Deployment/shop/web":          {pass, pass, fail, pass, pass, pass},
+		"Deployment/legacy/admin-tool": {fail, pass, fail, fail, pass, pass},
+		"CronJob/batch/nightly-report": {warn, pass, fail, fail, pass, pass},
+	} {
+		for i, id := range []string{"020", "022", "023", "024", "025", "026"} {
+			v["KP-WL-"+id+" "+w] = st[i]
+		}
+	}
+	for _, p := range controlPlanePods {
+		for i, id := range []string{"020", "022", "023", "024", "025", "026"} {
+			v["KP-WL-"+id+" Pod/kube-system/"+p] = [6]checks.Status{warn, pass, fail, fail, pass, fail}[i]
+		}
+	}
+	v["KP-WL-021 Cluster"] = checks.NotEvaluated // no --allowed-registries given
 	for ns, st := range map[string]checks.Status{
 		"default": na, "kube-public": na, "kube-node-lease": na, "empty": na,
 		"kube-system": fail, "shop": pass, "legacy": fail, "batch": fail,
