@@ -5,6 +5,7 @@ go 1.26.0
 require (
 	github.com/aquasecurity/trivy v0.66.0
 	github.com/aquasecurity/trivy-db v0.0.0-20250731052236-c7c831e2254d
+	github.com/distribution/reference v0.6.0
 	github.com/google/go-containerregistry v0.20.6
 	go.etcd.io/bbolt v1.5.0
 	go4.org/netipx v0.0.0-20260823151212-3075585bcbeb
@@ -319,7 +320,6 @@ require (
 )
 
 require (
-	github.com/distribution/reference v0.6.0 // indirect
 	github.com/kylelemons/godebug v1.1.0 // indirect
 	github.com/opencontainers/go-digest v1.0.0 // indirect
 )

@@ -104,6 +104,19 @@ type Check struct {
 	Inputs []snapshot.Resource
 	// Evaluate returns one result per resource it judged. It must not modify the snapshot.
 	Evaluate func(s *snapshot.Snapshot) []Result
+	// EvaluateParams is Evaluate for a check that also needs what the user gave (an
+	// allow-list): still a pure function, of the snapshot and the run's Params. A check sets
+	// exactly one of Evaluate and EvaluateParams.
+	EvaluateParams func(s *snapshot.Snapshot, p Params) []Result
+}
+
+// Params are the user's inputs to the checks that need one. They travel in the Selection, so
+// that the report records what a verdict was judged against.
+type Params struct {
+	// AllowedRegistries lists the image registries (hosts, with a port if any, optionally
+	// followed by a path prefix: "registry.example.com", "ghcr.io/acme") that images may come
+	// from. Empty means no allow-list was given.
+	AllowedRegistries []string `json:"allowedRegistries,omitempty"`
 }
 
 var (
@@ -131,8 +144,10 @@ func (c Check) validate() error {
 		return fmt.Errorf("control with title %q has no id", c.Title)
 	case c.Title == "" || c.Description == "" || c.Remediation == "":
 		return fmt.Errorf("control %s: title, description and remediation are required", c.ID)
-	case c.Evaluate == nil:
+	case c.Evaluate == nil && c.EvaluateParams == nil:
 		return fmt.Errorf("control %s: no Evaluate function", c.ID)
+	case c.Evaluate != nil && c.EvaluateParams != nil:
+		return fmt.Errorf("control %s: both Evaluate and EvaluateParams are set (set exactly one)", c.ID)
 	case c.Severity.Rank() < 0:
 		return fmt.Errorf("control %s: unknown severity %q", c.ID, c.Severity)
 	}

@@ -19,6 +19,9 @@ type Selection struct {
 	// Namespaces keeps only results about objects in these namespaces, and the namespaces'
 	// own results (Kind "Namespace"); other cluster-scoped results are dropped when it is set.
 	Namespaces []string `json:"namespaces,omitempty"`
+	// Params are the user's inputs to the checks (an allow-list); embedded so that the report
+	// records them beside the rest of the selection, and omits them when none were given.
+	Params
 }
 
 // Select returns the registered checks that s selects, in catalog order. It fails on a
@@ -139,7 +142,7 @@ func Run(snap *snapshot.Snapshot, checks []Check, sel Selection) *Report {
 
 // runOne evaluates one control into its report.
 func runOne(snap *snapshot.Snapshot, c Check, sel Selection) ControlReport {
-	results, evaluated := evaluate(snap, c)
+	results, evaluated := evaluate(snap, c, sel.Params)
 	if evaluated {
 		// The engine's own NOT_EVALUATED (missing input, panic) is about the whole
 		// control, not a cluster-scoped object: the namespace filter must not drop it.
@@ -170,7 +173,7 @@ func emptyReason(sel Selection) string {
 
 // evaluate runs c over snap. evaluated is false when the engine itself judged the control
 // NOT_EVALUATED (an input missing, or the check panicked).
-func evaluate(snap *snapshot.Snapshot, c Check) (results []Result, evaluated bool) {
+func evaluate(snap *snapshot.Snapshot, c Check, p Params) (results []Result, evaluated bool) {
 	for _, in := range c.Inputs {
 		col, ok := snap.Status(in)
 		if !ok {
@@ -190,6 +193,9 @@ func evaluate(snap *snapshot.Snapshot, c Check) (results []Result, evaluated boo
 			evaluated = false
 		}
 	}()
+	if c.EvaluateParams != nil {
+		return c.EvaluateParams(snap, p), true
+	}
 	return c.Evaluate(snap), true
 }
 
@@ -203,6 +209,13 @@ func filterNamespaces(results []Result, namespaces []string) []Result {
 	}
 	out := results[:0:0]
 	for _, r := range results {
+		if r.Status == NotEvaluated && r.Resource.Kind == "Cluster" {
+			// A check's own NOT_EVALUATED for the whole control (no allow-list given, an
+			// input it lacks) is about every namespace: dropping it would turn "could not
+			// judge" into NOT_APPLICABLE.
+			out = append(out, r)
+			continue
+		}
 		ns := r.Resource.Namespace
 		if r.Resource.Kind == "Namespace" {
 			ns = r.Resource.Name // a namespace's own verdict belongs to it

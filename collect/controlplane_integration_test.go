@@ -181,8 +181,9 @@ func TestControlPlaneSecureServer(t *testing.T) {
 	want["KP-CP-043 Component/kube-system/etcd-cp-1"] = checks.Manual // a CA of its own by path: compare the files
 	want["KP-CP-049 Component/kube-system/kube-apiserver-cp-1"] = checks.Manual
 	want["KP-CP-050 Component/kube-system/kube-controller-manager-cp-1"] = checks.Manual
-	want["KP-CP-047 Cluster"] = checks.Pass // aesgcm writes seen in /metrics
-	want["KP-CP-048 Cluster"] = checks.Pass // 401 everywhere
+	want["KP-CP-051 Component/kube-system/kube-apiserver-cp-1"] = checks.Pass // PodSecurity: default-on
+	want["KP-CP-047 Cluster"] = checks.Pass                                   // aesgcm writes seen in /metrics
+	want["KP-CP-048 Cluster"] = checks.Pass                                   // 401 everywhere
 	got := verdicts(rep)
 	for k := range got {
 		if !strings.HasPrefix(k, "KP-CP-") {
@@ -319,8 +320,9 @@ func TestControlPlaneInsecureServer(t *testing.T) {
 	}
 	want["KP-CP-049"+api] = checks.Manual
 	want["KP-CP-050 Component/kube-system/kube-controller-manager-cp-1"] = checks.Manual
-	want["KP-CP-047 Cluster"] = checks.Fail // identity writes seen in /metrics
-	want["KP-CP-048 Cluster"] = checks.Pass // anonymous is switched off by AlwaysAllow: 401 everywhere
+	want["KP-CP-051 Component/kube-system/kube-apiserver-cp-1"] = checks.Pass // PodSecurity: default-on
+	want["KP-CP-047 Cluster"] = checks.Fail                                   // identity writes seen in /metrics
+	want["KP-CP-048 Cluster"] = checks.Pass                                   // anonymous is switched off by AlwaysAllow: 401 everywhere
 	for k, v := range map[string]checks.Status{
 		"KP-RBAC-001 Cluster": checks.Pass, "KP-RBAC-003 Cluster": checks.Pass, "KP-RBAC-007 Cluster": checks.Manual,
 		"KP-RBAC-008 Cluster": checks.Pass, "KP-RBAC-009 Cluster": checks.Pass, "KP-RBAC-010 Cluster": checks.Pass,

@@ -209,6 +209,7 @@ type FileOptions struct {
 	AuditPolicy          string
 	AuthorizationConfig  string
 	AuthenticationConfig string
+	AdmissionConfig      string
 }
 
 // readFile reads and parses path, wrapping errors with what the file is and what to give.
@@ -271,6 +272,14 @@ func AddFiles(snap *snapshot.Snapshot, opts FileOptions) error {
 		a.Path = opts.AuthenticationConfig
 		snap.Files.Authentication = a
 		snap.Resources[snapshot.ResAuthenticationConfig] = snapshot.Collection{State: snapshot.Collected, Count: 1}
+	}
+	if opts.AdmissionConfig != "" {
+		c, err := ReadAdmissionConfig(opts.AdmissionConfig)
+		if err != nil {
+			return err
+		}
+		snap.Files.PodSecurity = c
+		snap.Resources[snapshot.ResAdmissionConfig] = snapshot.Collection{State: snapshot.Collected, Count: 1}
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -188,4 +189,64 @@ func FuzzParseAuthConfigs(f *testing.F) {
 		}
 		_, _ = ParseAuthenticationConfig(data)
 	})
+}
+
+func TestParseAdmissionConfig(t *testing.T) {
+	dir := t.TempDir()
+	pss := `apiVersion: pod-security.admission.config.k8s.io/v1
+kind: PodSecurityConfiguration
+defaults:
+  enforce: baseline
+exemptions:
+  namespaces: [legacy]
+  usernames: [system:serviceaccount:kube-system:replicaset-controller]
+`
+	if err := os.WriteFile(filepath.Join(dir, "pss.yaml"), []byte(pss), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	byPath := "apiVersion: apiserver.config.k8s.io/v1\nkind: AdmissionConfiguration\nplugins:\n- name: EventRateLimit\n  path: erl.yaml\n- name: PodSecurity\n  path: pss.yaml\n"
+	inline := "apiVersion: apiserver.config.k8s.io/v1\nkind: AdmissionConfiguration\nplugins:\n- name: PodSecurity\n  configuration:\n" +
+		"    apiVersion: pod-security.admission.config.k8s.io/v1\n    kind: PodSecurityConfiguration\n    defaults:\n      enforce: restricted\n      warn: restricted\n"
+	for _, tc := range []struct {
+		name, file, wantEnforce, wantSource string
+		wantNS                              []string
+	}{
+		{"path entry, relative to the file", byPath, "baseline", "pss.yaml", []string{"legacy"}},
+		{"inline entry", inline, "restricted", "inline", nil},
+		{"no PodSecurity entry: the plugin's defaults", "apiVersion: apiserver.config.k8s.io/v1\nkind: AdmissionConfiguration\nplugins: []\n", "privileged", "defaults", nil},
+		{"a PodSecurityConfiguration given directly", pss, "baseline", "file", []string{"legacy"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := filepath.Join(dir, "admission.yaml")
+			if err := os.WriteFile(p, []byte(tc.file), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			c, err := ReadAdmissionConfig(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.Defaults.Enforce != tc.wantEnforce || c.Source != tc.wantSource || c.Defaults.EnforceVersion != "latest" || c.Defaults.Audit != "privileged" {
+				t.Errorf("got %+v, want enforce %s from %s, defaulted versions and audit", c, tc.wantEnforce, tc.wantSource)
+			}
+			if !slices.Equal(c.Exemptions.Namespaces, tc.wantNS) {
+				t.Errorf("exempt namespaces %v, want %v", c.Exemptions.Namespaces, tc.wantNS)
+			}
+		})
+	}
+	for _, bad := range []struct{ name, file, want string }{
+		{"wrong kind", "kind: Policy\n", `kind is "Policy"`},
+		{"bad level", "apiVersion: pod-security.admission.config.k8s.io/v1\nkind: PodSecurityConfiguration\ndefaults:\n  enforce: strict\n", "defaults.enforce"},
+		{"missing path", "apiVersion: apiserver.config.k8s.io/v1\nkind: AdmissionConfiguration\nplugins:\n- name: PodSecurity\n  path: nope.yaml\n", "plugins[0] (PodSecurity) path"},
+	} {
+		t.Run(bad.name, func(t *testing.T) {
+			p := filepath.Join(dir, "bad.yaml")
+			if err := os.WriteFile(p, []byte(bad.file), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			_, err := ReadAdmissionConfig(p)
+			if err == nil || !strings.Contains(err.Error(), bad.want) || !strings.Contains(err.Error(), p) {
+				t.Errorf("error %v, want one naming %s and %q", err, p, bad.want)
+			}
+		})
+	}
 }

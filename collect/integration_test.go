@@ -229,6 +229,51 @@ func estateVerdicts(nodeStatus checks.Status) map[string]checks.Status {
 		v[id+" Deployment/legacy/admin-tool"] = st[1]
 		v[id+" CronJob/batch/nightly-report"] = st[2]
 	}
+	// Service accounts and secrets: no workload names a service account; the mirror pods
+	// cannot; the only secret is Opaque; no config map or env value holds a secret.
+	for _, p := range controlPlanePods {
+		v["KP-WL-040 Pod/kube-system/"+p] = na
+		v["KP-WL-043 Pod/kube-system/"+p] = pass
+	}
+	for _, w := range []string{"Deployment/shop/web", "Deployment/legacy/admin-tool", "CronJob/batch/nightly-report"} {
+		v["KP-WL-040 "+w] = fail
+		v["KP-WL-043 "+w] = pass
+	}
+	v["KP-WL-041 Cluster"] = pass
+	v["KP-WL-042 Cluster"] = pass
+	// Pod Security admission: only shop enforces a level (restricted, latest), which its
+	// Deployment meets; every other namespace enforces nothing, kube-system warns. The test
+	// API server sets no --admission-control-config-file: the plugin's built-in
+	// configuration, which exempts nothing.
+	for _, w := range append([]string{"Deployment/shop/web", "Deployment/legacy/admin-tool", "CronJob/batch/nightly-report"},
+		"Pod/kube-system/etcd-cp-1", "Pod/kube-system/kube-apiserver-cp-1", "Pod/kube-system/kube-controller-manager-cp-1", "Pod/kube-system/kube-scheduler-cp-1") {
+		v["KP-WL-004 "+w] = pass
+	}
+	for _, ns := range []string{"default", "kube-public", "kube-node-lease", "empty", "legacy", "batch"} {
+		v["KP-WL-005 Namespace/"+ns] = fail
+		v["KP-WL-006 Namespace/"+ns] = na
+	}
+	v["KP-WL-005 Namespace/kube-system"], v["KP-WL-006 Namespace/kube-system"] = warn, na
+	v["KP-WL-005 Namespace/shop"], v["KP-WL-006 Namespace/shop"] = pass, pass
+	v["KP-WL-007 AdmissionConfiguration/kube-apiserver without --admission-control-config-file"] = pass
+	// Images and resources: web is pinned by digest and read-only, sets no resources; the
+	// admin tool runs :latest; the report a version tag. The static pods run version tags,
+	// mount the node's credentials (/etc/kubernetes/pki) and set no limits.
+	for w, st := range map[string][6]checks.Status{ // 020, 022, 023, 024, 025, 026
+		"Deployment/shop/web":          {pass, pass, fail, pass, pass, pass},
+		"Deployment/legacy/admin-tool": {fail, pass, fail, fail, pass, pass},
+		"CronJob/batch/nightly-report": {warn, pass, fail, fail, pass, pass},
+	} {
+		for i, id := range []string{"020", "022", "023", "024", "025", "026"} {
+			v["KP-WL-"+id+" "+w] = st[i]
+		}
+	}
+	for _, p := range controlPlanePods {
+		for i, id := range []string{"020", "022", "023", "024", "025", "026"} {
+			v["KP-WL-"+id+" Pod/kube-system/"+p] = [6]checks.Status{warn, pass, fail, fail, pass, fail}[i]
+		}
+	}
+	v["KP-WL-021 Cluster"] = checks.NotEvaluated // no --allowed-registries given
 	for ns, st := range map[string]checks.Status{
 		"default": na, "kube-public": na, "kube-node-lease": na, "empty": na,
 		"kube-system": fail, "shop": pass, "legacy": fail, "batch": fail,
@@ -318,6 +363,7 @@ func TestForbiddenKinds(t *testing.T) {
 	}
 	// The escalation paths read secrets' metadata (legacy token secrets are a step).
 	want["KP-RBAC-015 Cluster"] = checks.NotEvaluated
+	want["KP-WL-041 Cluster"] = checks.NotEvaluated // legacy token secrets: never PASS unseen
 	diffVerdicts(t, got, want)
 	for _, c := range rep.Controls {
 		if c.ID == "KP-NET-001" && !strings.Contains(c.Results[0].Reason, "forbidden") {
@@ -431,6 +477,7 @@ func addControlPlaneVerdicts(v map[string]checks.Status) {
 		"KP-CP-045": checks.Fail,   // no --encryption-provider-config: identity
 		"KP-CP-046": checks.Fail,   // no --audit-policy-file
 		"KP-CP-049": checks.Manual, // request timeout: for the operators to judge
+		"KP-CP-051": checks.Pass,   // PodSecurity admission: default-on
 	} {
 		v[id+" "+apiserver] = st
 	}
@@ -463,8 +510,9 @@ func addControlPlaneVerdicts(v map[string]checks.Status) {
 		"KP-RBAC-008 RoleBinding/legacy/admin-tool-edit": checks.Warn, // edit impersonates serviceaccounts
 		"KP-RBAC-013 RoleBinding/legacy/admin-tool-edit": checks.Warn,
 		"KP-RBAC-005 ServiceAccount/legacy/default":      checks.Fail, // bound to edit
-		// Mounted token, and the batch/default account has no binding of its own.
-		"KP-RBAC-006 Pod/batch/nightly-report-29000000-x7k2p": checks.Warn,
+		// Mounted token, and the batch/default account has no binding of its own (the pod
+		// is reported as its top-level workload).
+		"KP-RBAC-006 CronJob/batch/nightly-report": checks.Warn,
 	} {
 		v[id] = st
 	}

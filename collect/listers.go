@@ -29,6 +29,9 @@ func typed[T any, L any](r snapshot.Resource,
 	store func(*snapshot.Snapshot, []T)) kind {
 	return kind{resource: r, list: func(ctx context.Context, c *collector) (int, error) {
 		call := list(c)
+		// Replicas repeat their labels, images, resource lists and security contexts: each
+		// page's copies are made to share those of the objects before them.
+		sh := snapshot.NewSharer()
 		all, err := listPaged(ctx, c, func(ctx context.Context, o metav1.ListOptions) ([]T, string, error) {
 			l, err := call(ctx, o)
 			if err != nil {
@@ -44,6 +47,7 @@ func typed[T any, L any](r snapshot.Resource,
 				if p, ok := any(&items[i]).(*corev1.Pod); ok {
 					compactPod(p)
 				}
+				sh.Share(&items[i])
 			}
 			return items, any(l).(metav1.ListInterface).GetContinue(), nil
 		})

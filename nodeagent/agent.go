@@ -25,6 +25,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"sigs.k8s.io/yaml"
 
+	"github.com/kubeposture/kubeposture/admissionconfig"
 	"github.com/kubeposture/kubeposture/cmdline"
 	"github.com/kubeposture/kubeposture/snapshot"
 )
@@ -350,6 +351,7 @@ func (a *agent) statFiles() {
 		a.walk("/var/lib/cni/networks", "cni")
 		a.readEncryption()
 		a.readAuditPolicy()
+		a.readAdmission()
 	}
 	for _, p := range []string{"/etc/systemd/system/kubelet.service.d/10-kubeadm.conf",
 		"/usr/lib/systemd/system/kubelet.service.d/10-kubeadm.conf"} {
@@ -519,6 +521,32 @@ func (a *agent) readAuditPolicy() {
 		sum.Levels = append(sum.Levels, r.Level)
 	}
 	a.rep.AuditPolicy = sum
+}
+
+// readAdmission reads the PodSecurity plugin's configuration from the API server's
+// --admission-control-config-file, resolving a plugin's relative path as the API server does.
+func (a *agent) readAdmission() {
+	p, ok := a.staticFlag("kube-apiserver", "admission-control-config-file")
+	if !ok || p == "" {
+		return
+	}
+	data, err := os.ReadFile(a.host(p))
+	if err != nil {
+		a.errorf("admission configuration %s: %v", p, err)
+		return
+	}
+	c, err := admissionconfig.Parse(data, func(rel string) ([]byte, error) {
+		if !path.IsAbs(rel) {
+			rel = path.Join(path.Dir(p), rel)
+		}
+		return os.ReadFile(a.host(rel))
+	})
+	if err != nil {
+		a.errorf("admission configuration %s: %v", p, err)
+		return
+	}
+	c.Path = p
+	a.rep.PodSecurity = c
 }
 
 // proxyKubeconfig is the --kubeconfig of a kube-proxy running as a process on the node (CIS

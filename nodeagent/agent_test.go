@@ -175,6 +175,10 @@ func TestKubeadmControlPlane(t *testing.T) {
 	if rep.AuditPolicy == nil || strings.Join(rep.AuditPolicy.Levels, ",") != "Metadata" {
 		t.Errorf("audit policy summary = %+v", rep.AuditPolicy)
 	}
+	if ps := rep.PodSecurity; ps == nil || ps.Defaults.Enforce != "baseline" || ps.Source != "pss.yaml" ||
+		strings.Join(ps.Exemptions.Namespaces, ",") != "kube-system" {
+		t.Errorf("PodSecurity configuration = %+v, want enforce baseline from pss.yaml, kube-system exempt", ps)
+	}
 	var buf bytes.Buffer
 	_ = nodeagent.WriteReport(&buf, rep)
 	if bytes.Contains(buf.Bytes(), []byte("c2VjcmV0")) {

@@ -143,7 +143,8 @@ func kubeadmControlPlane(host string) []entry {
 		dir("/etc/kubernetes/manifests", 0o755),
 		file("/etc/kubernetes/manifests/kube-apiserver.yaml", 0o600, staticPod("kube-apiserver",
 			"--authorization-mode=Node,RBAC", "--client-ca-file=/etc/kubernetes/pki/ca.crt",
-			"--encryption-provider-config=/etc/kubernetes/enc/enc.yaml", "--audit-policy-file=/etc/kubernetes/audit/policy.yaml")),
+			"--encryption-provider-config=/etc/kubernetes/enc/enc.yaml", "--audit-policy-file=/etc/kubernetes/audit/policy.yaml",
+			"--admission-control-config-file=/etc/kubernetes/admission/admission.yaml")),
 		file("/etc/kubernetes/manifests/kube-controller-manager.yaml", 0o600, staticPod("kube-controller-manager", "--bind-address=127.0.0.1")),
 		file("/etc/kubernetes/manifests/kube-scheduler.yaml", 0o600, staticPod("kube-scheduler", "--bind-address=127.0.0.1")),
 		file("/etc/kubernetes/manifests/etcd.yaml", 0o600, staticPod("etcd", "--data-dir=/var/lib/etcd", "--client-cert-auth=true")),
@@ -160,6 +161,9 @@ func kubeadmControlPlane(host string) []entry {
 		file("/etc/cni/net.d/10-calico.conflist", 0o644, "{}"),
 		file("/etc/kubernetes/enc/enc.yaml", 0o600, "apiVersion: apiserver.config.k8s.io/v1\nkind: EncryptionConfiguration\nresources:\n- resources: [secrets]\n  providers:\n  - aescbc:\n      keys:\n      - name: key1\n        secret: c2VjcmV0LWtleS1tYXRlcmlhbC1uZXZlci1jb3BpZWQ=\n  - identity: {}\n"),
 		file("/etc/kubernetes/audit/policy.yaml", 0o600, "apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n- level: Metadata\n"),
+		// The PodSecurity entry names its file relative to the admission configuration.
+		file("/etc/kubernetes/admission/admission.yaml", 0o600, "apiVersion: apiserver.config.k8s.io/v1\nkind: AdmissionConfiguration\nplugins:\n- name: PodSecurity\n  path: pss.yaml\n"),
+		file("/etc/kubernetes/admission/pss.yaml", 0o600, "apiVersion: pod-security.admission.config.k8s.io/v1\nkind: PodSecurityConfiguration\ndefaults:\n  enforce: baseline\nexemptions:\n  namespaces: [kube-system]\n"),
 	)
 }
 

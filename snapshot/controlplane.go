@@ -6,6 +6,9 @@ package snapshot
 const (
 	ResEncryptionConfig Resource = "file/encryption-config"
 	ResAuditPolicy      Resource = "file/audit-policy"
+	// ResAdmissionConfig: the API server's --admission-control-config-file, of which the
+	// PodSecurity plugin's configuration is kept.
+	ResAdmissionConfig Resource = "file/admission-config"
 )
 
 // ControlPlaneFiles holds the parsed files. A nil field was not given.
@@ -14,6 +17,38 @@ type ControlPlaneFiles struct {
 	AuditPolicy    *AuditPolicy          `json:"auditPolicy,omitempty"`
 	Authorization  *AuthorizationConfig  `json:"authorization,omitempty"`
 	Authentication *AuthenticationConfig `json:"authentication,omitempty"`
+	PodSecurity    *PodSecurityConfig    `json:"podSecurity,omitempty"`
+}
+
+// PodSecurityConfig is the PodSecurity admission plugin's configuration
+// (pod-security.admission.config.k8s.io PodSecurityConfiguration) as the API server applies it:
+// the cluster-wide defaults a namespace without labels gets, and the exemptions.
+type PodSecurityConfig struct {
+	// Path is the file as given to audit.
+	Path string `json:"path"`
+	// Source says where in the file the configuration came from: "inline", a path, or
+	// "defaults" when the admission configuration has no PodSecurity entry.
+	Source     string                `json:"source"`
+	Defaults   PodSecurityDefaults   `json:"defaults"`
+	Exemptions PodSecurityExemptions `json:"exemptions"`
+}
+
+// PodSecurityDefaults are the levels and versions of each mode, defaulted as the plugin
+// defaults them (privileged, latest).
+type PodSecurityDefaults struct {
+	Enforce        string `json:"enforce"`
+	EnforceVersion string `json:"enforceVersion"`
+	Audit          string `json:"audit"`
+	AuditVersion   string `json:"auditVersion"`
+	Warn           string `json:"warn"`
+	WarnVersion    string `json:"warnVersion"`
+}
+
+// PodSecurityExemptions are the requests the plugin does not judge at all.
+type PodSecurityExemptions struct {
+	Usernames      []string `json:"usernames,omitempty"`
+	Namespaces     []string `json:"namespaces,omitempty"`
+	RuntimeClasses []string `json:"runtimeClasses,omitempty"`
 }
 
 // EncryptionConfig is the shape of an apiserver.config.k8s.io EncryptionConfiguration.

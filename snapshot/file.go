@@ -224,6 +224,7 @@ func fieldIndex(key string) (int, bool) {
 // closing '}'.
 func decodeMembers(dec *json.Decoder, s *Snapshot) error {
 	v := reflect.ValueOf(s).Elem()
+	sh := NewSharer()
 	for dec.More() {
 		tok, err := dec.Token()
 		if err != nil {
@@ -239,7 +240,7 @@ func decodeMembers(dec *json.Decoder, s *Snapshot) error {
 			continue
 		}
 		name, _, _ := strings.Cut(v.Type().Field(i).Tag.Get("json"), ",")
-		if err := decodeValue(dec, name, v.Field(i)); err != nil {
+		if err := decodeValue(dec, name, v.Field(i), sh); err != nil {
 			return err
 		}
 	}
@@ -252,7 +253,7 @@ func decodeMembers(dec *json.Decoder, s *Snapshot) error {
 // decodeValue decodes the next value into v, found at path. A list is decoded element by
 // element and a map with string keys member by member, with the same result as
 // json.Unmarshal; anything else is decoded whole.
-func decodeValue(dec *json.Decoder, path string, v reflect.Value) error {
+func decodeValue(dec *json.Decoder, path string, v reflect.Value, sh *Sharer) error {
 	t := v.Type()
 	isList := t.Kind() == reflect.Slice && t.Elem().Kind() != reflect.Uint8
 	isMap := t.Kind() == reflect.Map && t.Key().Kind() == reflect.String
@@ -275,6 +276,7 @@ func decodeValue(dec *json.Decoder, path string, v reflect.Value) error {
 			if err := valueError(fmt.Sprintf("%s[%d]", path, i), dec.Decode(el)); err != nil {
 				return err
 			}
+			sh.Share(el)
 		}
 	case isMap && tok == json.Delim('{'):
 		if v.IsNil() {

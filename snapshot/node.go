@@ -45,6 +45,9 @@ type NodeReport struct {
 	Encryption *EncryptionSummary `json:"encryption,omitempty"`
 	// AuditPolicy summarises the API server's audit policy file; nil when there is none.
 	AuditPolicy *AuditPolicySummary `json:"auditPolicy,omitempty"`
+	// PodSecurity is the PodSecurity plugin's configuration from the API server's
+	// --admission-control-config-file; nil when the flag is not set.
+	PodSecurity *PodSecurityConfig `json:"podSecurity,omitempty"`
 	// Errors lists what could not be read, and why.
 	Errors []string `json:"errors,omitempty"`
 }

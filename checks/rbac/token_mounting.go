@@ -6,30 +6,36 @@
 // service account's, and unset on both is true; a projected serviceAccountToken volume is a
 // token too.
 //
-// Reads: Pods, ServiceAccounts, and the bindings that apply to each pod's service account
-// (Kubernetes' own excepted).
+// Reads: Pods and their controllers (package workloads folds each pod into its top-level
+// workload: a Deployment's replicas are one result), ServiceAccounts, and the bindings that
+// apply to each pod's service account (Kubernetes' own excepted).
 //
 // Allowed values: a pod mounts a token only when its service account has rights of its own.
 // A pod whose token grants nothing beyond what every authenticated identity has is a WARN (the
-// token is not needed, and is one more credential to steal). Pods that mount no token, or need
-// theirs, are not listed; with no WARN the control is one PASS for the cluster, saying how many
-// pods were looked at.
+// token is not needed, and is one more credential to steal), reported once per top-level
+// workload with how many of its pods mount it (and which, when not all). The running pods are
+// judged, not the templates: whether a token is mounted is decided at admission, from the
+// service account as it was then. Workloads whose pods mount no token, or need theirs, are not
+// listed; with no WARN the control is one PASS for the cluster, saying how many pods were
+// looked at.
 
 package rbac
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/kubeposture/kubeposture/checks"
 	"github.com/kubeposture/kubeposture/rbac"
 	"github.com/kubeposture/kubeposture/snapshot"
+	"github.com/kubeposture/kubeposture/workloads"
 )
 
 func init() {
 	register("KP-RBAC-006", "5.1.6", "Service-account tokens are mounted only where necessary", checks.Low,
 		"A mounted token is a credential any process in the pod (or anyone who breaks into it) can use against the API server.",
 		"Set automountServiceAccountToken: false on pods (or their service accounts) that do not call the API.",
-		append([]snapshot.Resource{snapshot.ResPods, snapshot.ResServiceAccounts}, inputs...), tokenMounting)
+		append(append([]snapshot.Resource{snapshot.ResServiceAccounts}, inputs...), workloads.Inputs...), tokenMounting)
 }
 
 func tokenMounting(snap *snapshot.Snapshot) []checks.Result {
@@ -38,25 +44,58 @@ func tokenMounting(snap *snapshot.Snapshot) []checks.Result {
 	needs := map[string]bool{} // namespace/name -> the account has bindings of its own
 	var out []checks.Result
 	mounted := 0
-	for i := range snap.Pods {
-		p := &snap.Pods[i]
-		key := p.Namespace + "/" + podServiceAccount(p)
-		if !tokenMounted(p, sas[key]) {
+	// unneeded: per account, the pods of one workload that mount its token needlessly.
+	type unneeded struct {
+		account string
+		pods    []string
+	}
+	var found []unneeded
+	for _, w := range workloads.Index(snap) {
+		found = found[:0]
+		for _, p := range w.Pods {
+			key := p.Namespace + "/" + podServiceAccount(p)
+			if !tokenMounted(p, sas[key]) {
+				continue
+			}
+			mounted++
+			need, ok := needs[key]
+			if !ok {
+				need = len(userBindings(e, rbac.ServiceAccountUser(p.Namespace, podServiceAccount(p)))) > 0
+				needs[key] = need
+			}
+			if need {
+				continue
+			}
+			i := 0
+			for i < len(found) && found[i].account != key {
+				i++
+			}
+			if i == len(found) {
+				found = append(found, unneeded{account: key})
+			}
+			found[i].pods = append(found[i].pods, p.Name)
+		}
+		if len(found) == 0 {
 			continue
 		}
-		mounted++
-		need, ok := needs[key]
-		if !ok {
-			need = len(userBindings(e, rbac.ServiceAccountUser(p.Namespace, podServiceAccount(p)))) > 0
-			needs[key] = need
+		res := checks.Resource{Kind: w.Kind, Namespace: w.Namespace, Name: w.Name}
+		field := "spec"
+		if w.Template != nil {
+			field = w.Where
 		}
-		if need {
-			continue
+		var where, observed []string
+		for _, f := range found {
+			where = append(where, "ServiceAccount/"+f.account)
+			msg := "token of " + f.account + " mounted"
+			if w.Template != nil {
+				msg += " in " + podCount(f.pods, len(w.Pods))
+			}
+			observed = append(observed, msg+"; the account has no binding of its own")
 		}
-		out = append(out, checks.Result{Status: checks.Warn, Resource: checks.Resource{Kind: "Pod", Namespace: p.Namespace, Name: p.Name},
+		out = append(out, checks.Result{Status: checks.Warn, Resource: res,
 			Evidence: checks.Evidence{
-				Where:    fmt.Sprintf("Pod/%s/%s spec.automountServiceAccountToken, ServiceAccount/%s", p.Namespace, p.Name, key),
-				Observed: fmt.Sprintf("token of %s mounted; the account has no binding of its own", key),
+				Where:    fmt.Sprintf("%s %s.automountServiceAccountToken, %s", res, field, strings.Join(where, ", ")),
+				Observed: strings.Join(observed, " | "),
 				Expected: "automountServiceAccountToken: false when the pod does not call the API",
 			}})
 	}
@@ -67,4 +106,18 @@ func tokenMounting(snap *snapshot.Snapshot) []checks.Result {
 			Expected: "tokens mounted only where the service account is used"}}}
 	}
 	return out
+}
+
+// podCount says "3 of 3 pods", or "1 of 3 pods (web-x)" naming up to three pods of a strict
+// subset.
+func podCount(names []string, total int) string {
+	s := fmt.Sprintf("%d of %d pods", len(names), total)
+	if len(names) == total {
+		return s
+	}
+	const listed = 3
+	if len(names) > listed {
+		return fmt.Sprintf("%s (%s, +%d more)", s, strings.Join(names[:listed], ", "), len(names)-listed)
+	}
+	return s + " (" + strings.Join(names, ", ") + ")"
 }

@@ -3,6 +3,7 @@ package rbac
 import (
 	"testing"
 
+	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -46,5 +47,40 @@ func TestTokenMounting(t *testing.T) {
 				t.Errorf("resource %v", rs[0].Resource)
 			}
 		})
+	}
+}
+
+// TestTokenMountingPerWorkload: pods are folded into their top-level workload (package
+// workloads), so a Deployment's replicas are one WARN saying how many mount the token.
+func TestTokenMountingPerWorkload(t *testing.T) {
+	snap := rbacSnap()
+	snap.ServiceAccounts = []corev1.ServiceAccount{{ObjectMeta: metav1.ObjectMeta{Namespace: "team", Name: "app"}}}
+	snap.Deployments = []appsv1.Deployment{{ObjectMeta: metav1.ObjectMeta{Namespace: "team", Name: "web", UID: "d"}}}
+	snap.ReplicaSets = []appsv1.ReplicaSet{{ObjectMeta: metav1.ObjectMeta{Namespace: "team", Name: "web-1", UID: "rs",
+		OwnerReferences: []metav1.OwnerReference{{Kind: "Deployment", Name: "web", UID: "d", Controller: ptr.To(true)}}}}}
+	podOf := func(name string, automount *bool) corev1.Pod {
+		return corev1.Pod{ObjectMeta: metav1.ObjectMeta{Namespace: "team", Name: name,
+			OwnerReferences: []metav1.OwnerReference{{Kind: "ReplicaSet", Name: "web-1", UID: "rs", Controller: ptr.To(true)}}},
+			Spec: corev1.PodSpec{ServiceAccountName: "app", AutomountServiceAccountToken: automount}}
+	}
+	snap.Pods = []corev1.Pod{podOf("web-1-a", nil), podOf("web-1-b", nil), podOf("web-1-c", ptr.To(false)),
+		{ObjectMeta: metav1.ObjectMeta{Namespace: "team", Name: "bare"}, Spec: corev1.PodSpec{ServiceAccountName: "app"}}}
+	rs := tokenMounting(snap)
+	if len(rs) != 2 {
+		t.Fatalf("got %d results, want 2 (the Deployment and the bare pod): %+v", len(rs), rs)
+	}
+	dep, bare := rs[0], rs[1]
+	if dep.Resource != (checks.Resource{Kind: "Deployment", Namespace: "team", Name: "web"}) || dep.Status != checks.Warn {
+		t.Errorf("first result %+v, want a WARN on Deployment/team/web", dep)
+	}
+	if want := "token of team/app mounted in 2 of 3 pods (web-1-a, web-1-b); the account has no binding of its own"; dep.Evidence.Observed != want {
+		t.Errorf("observed %q, want %q", dep.Evidence.Observed, want)
+	}
+	if want := "Deployment/team/web spec.template.spec.automountServiceAccountToken, ServiceAccount/team/app"; dep.Evidence.Where != want {
+		t.Errorf("where %q, want %q", dep.Evidence.Where, want)
+	}
+	if bare.Resource != (checks.Resource{Kind: "Pod", Namespace: "team", Name: "bare"}) ||
+		bare.Evidence.Observed != "token of team/app mounted; the account has no binding of its own" {
+		t.Errorf("second result %+v, want the bare pod as before", bare)
 	}
 }

@@ -67,6 +67,28 @@ func TestPSSRestricted(t *testing.T) {
 			want: []want{{res: res("Pod", "a", "p"), status: checks.Fail, observed: []string{"unrestricted capabilities"}}},
 		},
 		{
+			name: "drop all in lower case is not drop ALL",
+			build: bare("p", with(func(s *corev1.PodSpec) {
+				s.Containers[0].SecurityContext.Capabilities.Drop = []corev1.Capability{"all"}
+			})),
+			want: []want{{res: res("Pod", "a", "p"), status: checks.Fail, observed: []string{"unrestricted capabilities", `must set securityContext.capabilities.drop=["ALL"]`}}},
+		},
+		{
+			name: "seccomp RuntimeDefault at pod level, overridden by Unconfined in a container, fails",
+			build: bare("p", with(func(s *corev1.PodSpec) {
+				podLevel(s)
+				s.Containers[0].SecurityContext.SeccompProfile = &corev1.SeccompProfile{Type: corev1.SeccompProfileTypeUnconfined}
+			})),
+			want: []want{{res: res("Pod", "a", "p"), status: checks.Fail, observed: []string{`seccompProfile (container "app" must not set securityContext.seccompProfile.type to "Unconfined")`}}},
+		},
+		{
+			name: "a privileged init container beside a clean main container fails",
+			build: bare("p", with(func(s *corev1.PodSpec) {
+				s.InitContainers = []corev1.Container{{Name: "setup", SecurityContext: &corev1.SecurityContext{Privileged: ptr(true)}}}
+			})),
+			want: []want{{res: res("Pod", "a", "p"), status: checks.Fail, observed: []string{`"setup"`, "privileged"}}},
+		},
+		{
 			name: "init container without a security context fails",
 			build: bare("p", with(func(s *corev1.PodSpec) {
 				s.InitContainers = []corev1.Container{{Name: "migrate"}}

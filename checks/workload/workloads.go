@@ -6,23 +6,15 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/types"
 
 	"github.com/kubeposture/kubeposture/checks"
 	"github.com/kubeposture/kubeposture/snapshot"
+	"github.com/kubeposture/kubeposture/workloads"
 )
 
 // inputs are the resources the workload index reads: a check built on it must list them all,
 // or a pod whose owner was not collected would be judged as a bare pod.
-var inputs = []snapshot.Resource{
-	snapshot.ResPods,
-	snapshot.ResDeployments,
-	snapshot.ResStatefulSets,
-	snapshot.ResDaemonSets,
-	snapshot.ResReplicaSets,
-	snapshot.ResJobs,
-	snapshot.ResCronJobs,
-}
+var inputs = workloads.Inputs
 
 // unit is one top-level workload: what a person deploys and fixes, and what a result is about.
 type unit struct {
@@ -35,129 +27,72 @@ type unit struct {
 	pods []*corev1.Pod
 }
 
-// owner is a UID the index knows: the unit it belongs to, and the kind of the object that
-// carries the UID (a ReplicaSet's UID maps to its Deployment's unit).
-type owner struct {
-	unit int
-	kind string
-}
-
-// units indexes the snapshot's workloads. Ownership follows controller ownerReferences by
-// UID, as the garbage collector does: Pod→ReplicaSet→Deployment, Pod→Job→CronJob,
-// Pod→StatefulSet and Pod→DaemonSet. A ReplicaSet or Job whose controller is not in the
-// snapshot is a unit itself; a pod whose controller is not in the snapshot (a mirror pod owned
-// by its Node, a pod of a custom controller) is a bare pod. Cost is linear in the number of
-// objects.
+// units indexes the snapshot's workloads with package workloads (ownership by controller
+// ownerReference UID: Pod→ReplicaSet→Deployment, Pod→Job→CronJob, Pod→StatefulSet,
+// Pod→DaemonSet; a pod whose controller is not in the snapshot is a bare pod), as units the
+// checks of this package judge and report.
+//
+// The index is built once per run and shared by the controls of the layer (checks.Memo), so
+// it must be read only: a check never changes a unit.
 func units(s *snapshot.Snapshot) []unit {
-	n := len(s.Deployments) + len(s.StatefulSets) + len(s.DaemonSets) + len(s.CronJobs) +
-		len(s.ReplicaSets) + len(s.Jobs)
-	us := make([]unit, 0, n) // bare pods, usually few, are appended as found
-	byUID := make(map[types.UID]owner, n)
-
-	add := func(kind string, m *metav1.ObjectMeta, t *corev1.PodTemplateSpec, where string) {
-		if m.UID != "" { // an object without UID (hand-made snapshot) can own nothing
-			byUID[m.UID] = owner{unit: len(us), kind: kind}
+	return checks.Memo(s, unitsKey{}, func() []unit {
+		ws := workloads.Index(s)
+		us := make([]unit, len(ws))
+		for i := range ws {
+			w := &ws[i]
+			us[i] = unit{res: checks.Resource{Kind: w.Kind, Namespace: w.Namespace, Name: w.Name},
+				template: w.Template, where: w.Where, pods: w.Pods}
 		}
-		us = append(us, unit{
-			res:      checks.Resource{Kind: kind, Namespace: m.Namespace, Name: m.Name},
-			template: t,
-			where:    where,
-		})
-	}
-	// alias folds an intermediate object into its controller's unit when that controller is
-	// in the snapshot, and reports whether it did.
-	alias := func(kind string, m *metav1.ObjectMeta, ownerKind string) bool {
-		ref := controllerOf(m)
-		if ref == nil || ref.Kind != ownerKind {
-			return false
-		}
-		o, ok := byUID[ref.UID]
-		if !ok || o.kind != ownerKind {
-			return false
-		}
-		if m.UID != "" {
-			byUID[m.UID] = owner{unit: o.unit, kind: kind}
-		}
-		return true
-	}
-
-	const tmpl = "spec.template.spec"
-	for i := range s.Deployments {
-		d := &s.Deployments[i]
-		add("Deployment", &d.ObjectMeta, &d.Spec.Template, tmpl)
-	}
-	for i := range s.StatefulSets {
-		o := &s.StatefulSets[i]
-		add("StatefulSet", &o.ObjectMeta, &o.Spec.Template, tmpl)
-	}
-	for i := range s.DaemonSets {
-		o := &s.DaemonSets[i]
-		add("DaemonSet", &o.ObjectMeta, &o.Spec.Template, tmpl)
-	}
-	for i := range s.CronJobs {
-		o := &s.CronJobs[i]
-		add("CronJob", &o.ObjectMeta, &o.Spec.JobTemplate.Spec.Template, "spec.jobTemplate.spec.template.spec")
-	}
-	// ReplicaSets and Jobs after their possible owners, so that alias can find them.
-	for i := range s.ReplicaSets {
-		o := &s.ReplicaSets[i]
-		if !alias("ReplicaSet", &o.ObjectMeta, "Deployment") {
-			add("ReplicaSet", &o.ObjectMeta, &o.Spec.Template, tmpl)
-		}
-	}
-	for i := range s.Jobs {
-		o := &s.Jobs[i]
-		if !alias("Job", &o.ObjectMeta, "CronJob") {
-			add("Job", &o.ObjectMeta, &o.Spec.Template, tmpl)
-		}
-	}
-
-	for i := range s.Pods {
-		p := &s.Pods[i]
-		if ref := controllerOf(&p.ObjectMeta); ref != nil {
-			if o, ok := byUID[ref.UID]; ok && o.kind == ref.Kind {
-				us[o.unit].pods = append(us[o.unit].pods, p)
-				continue
-			}
-		}
-		us = append(us, unit{
-			res:   checks.Resource{Kind: "Pod", Namespace: p.Namespace, Name: p.Name},
-			where: "spec",
-			pods:  []*corev1.Pod{p},
-		})
-	}
-	return us
+		return us
+	})
 }
 
-// controllerOf returns the ownerReference with controller=true, or nil (as
-// metav1.GetControllerOf, without the interface conversion and copy).
+type unitsKey struct{}
+
+// controllerOf returns the ownerReference with controller=true, or nil.
 func controllerOf(m *metav1.ObjectMeta) *metav1.OwnerReference {
-	for i := range m.OwnerReferences {
-		r := &m.OwnerReferences[i]
-		if r.Controller != nil && *r.Controller && r.UID != "" {
-			return r
-		}
-	}
-	return nil
+	return workloads.ControllerOf(m)
 }
 
 // judge says why a pod spec breaks a control, or returns "" when it complies. meta is the
 // pod's (or template's) metadata: some rules read annotations.
 type judge func(meta *metav1.ObjectMeta, spec *corev1.PodSpec) string
 
+// grade is a judge with more than two verdicts: the status of a pod spec under a control
+// (Fail or Warn) and why. A compliant spec returns Pass and "", which the unit's ok text
+// describes; Pass with a message is a note the evidence keeps (a template that lacks a value
+// its admitted pods carry).
+type grade func(meta *metav1.ObjectMeta, spec *corev1.PodSpec) (checks.Status, string)
+
 // evaluateUnits judges every unit of s with j and returns one result per unit. ok describes a
 // compliant object ("allowed"); expected goes to Evidence.Expected.
 func evaluateUnits(s *snapshot.Snapshot, j judge, ok, expected string) []checks.Result {
+	return evaluateGraded(s, j.grade(), ok, expected)
+}
+
+// grade is j as a grade: a message fails.
+func (j judge) grade() grade {
+	return func(m *metav1.ObjectMeta, spec *corev1.PodSpec) (checks.Status, string) {
+		if msg := j(m, spec); msg != "" {
+			return checks.Fail, msg
+		}
+		return checks.Pass, ""
+	}
+}
+
+// evaluateGraded is evaluateUnits for a grade.
+func evaluateGraded(s *snapshot.Snapshot, g grade, ok, expected string) []checks.Result {
 	us := units(s)
 	out := make([]checks.Result, 0, len(us))
 	for i := range us {
-		out = append(out, us[i].verdict(j, ok, expected))
+		out = append(out, us[i].graded(g, ok, expected))
 	}
 	return out
 }
 
-// failure is one distinct failure message and the objects of a unit that share it.
+// failure is one distinct verdict message, its status, and the objects of a unit that share it.
 type failure struct {
+	status   checks.Status
 	msg      string
 	template bool
 	pods     []string
@@ -167,15 +102,31 @@ type failure struct {
 // enough for a report line.
 const maxNames = 3
 
-// verdict judges the unit's template and each of its pods, and folds them into one result:
-// FAIL if any object fails, the evidence grouping objects by identical message so that 300
-// replicas with the same problem read as one line.
+// worse returns the worse of two statuses in report order (FAIL before WARN before PASS).
+func worse(a, b checks.Status) checks.Status {
+	for _, s := range checks.Statuses {
+		if s == a || s == b {
+			return s
+		}
+	}
+	return a
+}
+
+// verdict judges the unit's template and each of its pods with j, and folds them into one
+// result: FAIL if any object fails (see graded).
 func (u *unit) verdict(j judge, ok, expected string) checks.Result {
+	return u.graded(j.grade(), ok, expected)
+}
+
+// graded grades the unit's template and each of its pods, and folds them into one result,
+// the worst of theirs (FAIL if any object fails), the evidence grouping objects by identical
+// message so that 300 replicas with the same problem read as one line.
+func (u *unit) graded(g grade, ok, expected string) checks.Result {
 	r := checks.Result{Resource: u.res, Evidence: checks.Evidence{Expected: expected, Where: u.where}}
 	if u.template == nil { // a bare pod: the pod is the unit
 		p := u.pods[0]
-		if msg := j(&p.ObjectMeta, &p.Spec); msg != "" {
-			r.Status, r.Evidence.Observed = checks.Fail, msg
+		if st, msg := g(&p.ObjectMeta, &p.Spec); msg != "" {
+			r.Status, r.Evidence.Observed = st, msg
 		} else {
 			r.Status, r.Evidence.Observed = checks.Pass, ok
 		}
@@ -183,30 +134,45 @@ func (u *unit) verdict(j judge, ok, expected string) checks.Result {
 	}
 
 	var fails []failure
-	var index map[string]int // message → position in fails; only built when something fails
-	record := func(msg string) *failure {
+	var index map[string]int // message → position in fails, once there are many
+	record := func(st checks.Status, msg string) *failure {
+		// Units usually have one or two distinct messages: a scan beats building a map.
 		if index == nil {
-			index = map[string]int{}
+			for i := range fails {
+				if fails[i].msg == msg {
+					return &fails[i]
+				}
+			}
+			if len(fails) == 8 {
+				index = make(map[string]int, 16)
+				for i := range fails {
+					index[fails[i].msg] = i
+				}
+			}
+		} else if i, seen := index[msg]; seen {
+			return &fails[i]
 		}
-		i, seen := index[msg]
-		if !seen {
-			i = len(fails)
-			index[msg] = i
-			fails = append(fails, failure{msg: msg})
+		if index != nil {
+			index[msg] = len(fails)
 		}
-		return &fails[i]
+		fails = append(fails, failure{status: st, msg: msg, pods: make([]string, 0, len(u.pods))})
+		return &fails[len(fails)-1]
 	}
-	templateFailed := false
-	if msg := j(&u.template.ObjectMeta, &u.template.Spec); msg != "" {
-		record(msg).template = true
+	status := checks.Pass
+	templateFailed, templateBad := false, false
+	if st, msg := g(&u.template.ObjectMeta, &u.template.Spec); msg != "" {
+		record(st, msg).template = true
 		templateFailed = true
+		templateBad = st != checks.Pass
+		status = worse(status, st)
 	}
 	failedPods := 0
 	for _, p := range u.pods {
-		if msg := j(&p.ObjectMeta, &p.Spec); msg != "" {
-			f := record(msg)
+		if st, msg := g(&p.ObjectMeta, &p.Spec); msg != "" {
+			f := record(st, msg)
 			f.pods = append(f.pods, p.Name)
 			failedPods++
+			status = worse(status, st)
 		}
 	}
 
@@ -220,8 +186,13 @@ func (u *unit) verdict(j judge, ok, expected string) checks.Result {
 		return r
 	}
 
-	r.Status = checks.Fail
+	r.Status = status
 	var b strings.Builder
+	size := 64 // the subjects and separators
+	for _, f := range fails {
+		size += len(f.msg) + 48
+	}
+	b.Grow(size + len(ok))
 	for i, f := range fails {
 		if i > 0 {
 			b.WriteString(" | ")
@@ -241,7 +212,7 @@ func (u *unit) verdict(j judge, ok, expected string) checks.Result {
 		b.WriteString(" | no pods running")
 	}
 	r.Evidence.Observed = b.String()
-	if !templateFailed {
+	if !templateBad && status != checks.Pass {
 		// The template is clean: the pods were changed after it, typically by a mutating
 		// webhook, and fixing the template will not fix them.
 		r.Evidence.Where = "pod spec (the pods differ from " + u.where + ")"

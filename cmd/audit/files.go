@@ -19,6 +19,7 @@ func (f *fileFlags) add(cmd *cobra.Command) {
 	fl.StringVar(&f.opts.AuditPolicy, "audit-policy", "", "a copy of the API server's audit policy (--audit-policy-file), to judge what it records")
 	fl.StringVar(&f.opts.AuthorizationConfig, "authorization-config", "", "a copy of the API server's AuthorizationConfiguration (--authorization-config), to judge its authorizer chain")
 	fl.StringVar(&f.opts.AuthenticationConfig, "authentication-config", "", "a copy of the API server's AuthenticationConfiguration (--authentication-config), to judge anonymous authentication")
+	fl.StringVar(&f.opts.AdmissionConfig, "admission-config", "", "a copy of the API server's AdmissionConfiguration (--admission-control-config-file), to judge the PodSecurity plugin's cluster-wide defaults and exemptions")
 }
 
 // apply reads the files into snap.

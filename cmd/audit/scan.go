@@ -12,6 +12,7 @@ import (
 
 	"github.com/kubeposture/kubeposture/checks"
 	_ "github.com/kubeposture/kubeposture/checks/builtin"
+	"github.com/kubeposture/kubeposture/checks/workload"
 	"github.com/kubeposture/kubeposture/evidence"
 	"github.com/kubeposture/kubeposture/metrics"
 	"github.com/kubeposture/kubeposture/nodeagent"
@@ -33,6 +34,7 @@ type scanFlags struct {
 	pushgateway string
 	exceptions  exceptionFlags
 	filenames   []string
+	registries  []string
 }
 
 func newScanCommand(kube *genericclioptions.ConfigFlags) *cobra.Command {
@@ -70,6 +72,7 @@ never PASS. Exit code 0: no FAIL at or above --fail-on; 1: failures; 2: error.`,
 	fl.StringVar(&sf.failOn, "fail-on", "info", "exit 1 when a control of this severity or higher fails: critical, high, medium, low, info (any FAIL); none never fails")
 	fl.StringVar(&sf.nodeReports, "node-reports", "", "merge the node reports ('audit node' outputs) of this directory, or of standard input with -, before the checks run")
 	fl.StringVar(&sf.pushgateway, "pushgateway", "", "also push the scan's metrics to this Prometheus Pushgateway URL (job \"kubeposture\", grouped by cluster_uid)")
+	addAllowedRegistries(cmd, &sf.registries)
 	sf.exceptions.add(cmd, true)
 	cf.add(cmd)
 	ff.add(cmd)
@@ -165,6 +168,12 @@ func runScan(cmd *cobra.Command, kube *genericclioptions.ConfigFlags, sf *scanFl
 	return nil
 }
 
+// addAllowedRegistries adds --allowed-registries, the allow-list of KP-WL-021, to a command
+// that runs checks.
+func addAllowedRegistries(cmd *cobra.Command, list *[]string) {
+	cmd.Flags().StringSliceVar(list, "allowed-registries", nil, "registries images may come from, e.g. registry.example.com,ghcr.io/acme,docker.io/library (host[:port][/path prefix]; docker.io is Docker Hub); without it KP-WL-021 is NOT_EVALUATED")
+}
+
 func writeReport(stdout io.Writer, path string, rep *checks.Report, format report.Format) error {
 	if path == "" {
 		return report.Write(stdout, rep, format, report.Options{})
@@ -212,6 +221,13 @@ func selection(sf *scanFlags, kube *genericclioptions.ConfigFlags) (checks.Selec
 	// kubeconfig's default namespace is not applied) means all namespaces.
 	if kube.Namespace != nil && *kube.Namespace != "" {
 		sel.Namespaces = []string{*kube.Namespace}
+	}
+	if len(sf.registries) > 0 {
+		list, err := workload.ParseAllowedRegistries(sf.registries)
+		if err != nil {
+			return sel, fmt.Errorf("--allowed-registries: %w", err)
+		}
+		sel.AllowedRegistries = list
 	}
 	return sel, nil
 }

@@ -32,6 +32,7 @@ type serveFlags struct {
 	frameworks []string
 	layers     []string
 	controls   []string
+	registries []string
 	exceptions exceptionFlags
 }
 
@@ -74,6 +75,7 @@ and kubeposture_last_success_timestamp_seconds ages). SIGTERM or SIGINT shuts it
 	fl.StringSliceVar(&sf.frameworks, "framework", nil, "frameworks to check (as scan)")
 	fl.StringSliceVar(&sf.layers, "layer", nil, "layers to check (as scan)")
 	fl.StringSliceVar(&sf.controls, "control", nil, "controls to check (as scan)")
+	addAllowedRegistries(cmd, &sf.registries)
 	sf.exceptions.add(cmd, true)
 	cf.add(cmd)
 	ff.add(cmd)
@@ -88,7 +90,7 @@ func newServeScan(kube *genericclioptions.ConfigFlags, sf *serveFlags, cf *colle
 	if sf.interval <= 0 {
 		return nil, fmt.Errorf("--interval must be positive, got %s", sf.interval)
 	}
-	sel, err := selection(&scanFlags{frameworks: sf.frameworks, layers: sf.layers, controls: sf.controls}, kube)
+	sel, err := selection(&scanFlags{frameworks: sf.frameworks, layers: sf.layers, controls: sf.controls, registries: sf.registries}, kube)
 	if err != nil {
 		return nil, err
 	}

@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"sigs.k8s.io/kustomize/api/krusty"
@@ -45,6 +46,11 @@ func TestServeManifests(t *testing.T) {
 		t.Errorf("command %v: %v", c.Command, err)
 	}
 
+	// The image is a placeholder (":latest", which KP-WL-020 fails): point it at a release
+	// pinned by digest, as README step 1 has the user do.
+	for i := range s.Deployments[0].Spec.Template.Spec.Containers {
+		s.Deployments[0].Spec.Template.Spec.Containers[i].Image = "registry.example.com/kubeposture:v0.1.0@sha256:" + strings.Repeat("ab", 32)
+	}
 	rep := checks.Run(s, checks.Registered(), checks.Selection{})
 	judged := 0
 	for _, ctl := range rep.Controls {

@@ -1,0 +1,327 @@
+package snapshot
+
+import (
+	"reflect"
+	"slices"
+
+	appsv1 "k8s.io/api/apps/v1"
+	batchv1 "k8s.io/api/batch/v1"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+// Sharer makes the objects of a snapshot share one copy of each equal string and small map
+// as they are decoded. The replicas of a workload carry the same labels, annotations, images,
+// container names, mount paths and resource lists; decoded one by one, each holds its own
+// copy, and at 10,000 pods the copies were a third of the heap (maps alone 48 MB, mostly the
+// containers' resource lists). Sharing is safe because a snapshot is read-only once read:
+// checks must not modify it (checks.Check.Evaluate).
+//
+// Only values that repeat across objects are shared: names and UIDs of the objects
+// themselves are unique and are left alone, since a table entry would cost more than it saves.
+type Sharer struct {
+	strs map[string]string
+	maps map[string]map[string]string
+	res  map[string]corev1.ResourceList
+	// firsts holds, per controller and container position, the first replica's container:
+	// the parts of a later replica's container equal to it are made to share its copies.
+	firsts map[firstKey]*corev1.Container
+	// firstSpecs holds, per controller, the first replica's pod spec (a copy).
+	firstSpecs map[string]*corev1.PodSpec
+	keys       []string
+	buf        []byte
+}
+
+type firstKey struct {
+	owner string
+	kind  byte // 'c' containers, 'i' init containers
+	index int
+}
+
+func NewSharer() *Sharer {
+	return &Sharer{strs: map[string]string{}, maps: map[string]map[string]string{}, res: map[string]corev1.ResourceList{},
+		firsts: map[firstKey]*corev1.Container{}, firstSpecs: map[string]*corev1.PodSpec{}}
+}
+
+// Share canonicalises the strings and maps of a decoded list element v (a pointer to it).
+func (s *Sharer) Share(v any) {
+	switch o := v.(type) {
+	case *corev1.Pod:
+		s.meta(&o.ObjectMeta)
+		s.podSpec(&o.Spec)
+		s.replicas(o)
+		for _, l := range [][]corev1.ContainerStatus{o.Status.ContainerStatuses, o.Status.InitContainerStatuses, o.Status.EphemeralContainerStatuses} {
+			for i := range l {
+				s.str(&l[i].Name)
+				s.str(&l[i].Image)
+				s.str(&l[i].ImageID)
+			}
+		}
+	case *appsv1.ReplicaSet:
+		s.meta(&o.ObjectMeta)
+		s.template(&o.Spec.Template)
+	case *appsv1.Deployment:
+		s.meta(&o.ObjectMeta)
+		s.template(&o.Spec.Template)
+	case *appsv1.StatefulSet:
+		s.meta(&o.ObjectMeta)
+		s.template(&o.Spec.Template)
+	case *appsv1.DaemonSet:
+		s.meta(&o.ObjectMeta)
+		s.template(&o.Spec.Template)
+	case *batchv1.Job:
+		s.meta(&o.ObjectMeta)
+		s.template(&o.Spec.Template)
+	case *batchv1.CronJob:
+		s.meta(&o.ObjectMeta)
+		s.template(&o.Spec.JobTemplate.Spec.Template)
+	case *corev1.Service:
+		s.meta(&o.ObjectMeta)
+		o.Spec.Selector = s.strMap(o.Spec.Selector)
+	case *corev1.ServiceAccount:
+		s.meta(&o.ObjectMeta)
+	case *corev1.ConfigMap:
+		s.meta(&o.ObjectMeta)
+	case *SecretMeta:
+		s.meta(&o.ObjectMeta)
+	}
+}
+
+func (s *Sharer) str(p *string) {
+	if *p == "" {
+		return
+	}
+	if v, ok := s.strs[*p]; ok {
+		*p = v
+		return
+	}
+	s.strs[*p] = *p
+}
+
+func (s *Sharer) meta(m *metav1.ObjectMeta) {
+	m.OwnerReferences, m.Finalizers = exact(m.OwnerReferences), exact(m.Finalizers)
+	s.str(&m.Namespace)
+	s.str(&m.GenerateName)
+	m.Labels = s.strMap(m.Labels)
+	m.Annotations = s.strMap(m.Annotations)
+	for i := range m.OwnerReferences {
+		r := &m.OwnerReferences[i]
+		s.str(&r.APIVersion)
+		s.str(&r.Kind)
+		s.str(&r.Name)
+	}
+}
+
+func (s *Sharer) template(t *corev1.PodTemplateSpec) {
+	t.Labels = s.strMap(t.Labels)
+	t.Annotations = s.strMap(t.Annotations)
+	s.podSpec(&t.Spec)
+}
+
+// exact returns l in an array of its own length: encoding/json grows a decoded list to at
+// least four elements, so a pod's two containers took the room of four.
+func exact[T any](l []T) []T {
+	if cap(l) == len(l) {
+		return l
+	}
+	return append(make([]T, 0, len(l)), l...)
+}
+
+func (s *Sharer) podSpec(p *corev1.PodSpec) {
+	p.Containers, p.InitContainers, p.Volumes = exact(p.Containers), exact(p.InitContainers), exact(p.Volumes)
+	p.Tolerations, p.ImagePullSecrets = exact(p.Tolerations), exact(p.ImagePullSecrets)
+	p.NodeSelector = s.strMap(p.NodeSelector)
+	s.str(&p.NodeName)
+	s.str(&p.ServiceAccountName)
+	s.str(&p.DeprecatedServiceAccount)
+	s.str(&p.SchedulerName)
+	s.str(&p.PriorityClassName)
+	for i := range p.Containers {
+		s.container(&p.Containers[i])
+	}
+	for i := range p.InitContainers {
+		s.container(&p.InitContainers[i])
+	}
+	for i := range p.EphemeralContainers {
+		s.container((*corev1.Container)(&p.EphemeralContainers[i].EphemeralContainerCommon))
+	}
+	for i := range p.Volumes {
+		v := &p.Volumes[i]
+		s.str(&v.Name)
+		if v.ConfigMap != nil {
+			s.str(&v.ConfigMap.Name)
+		}
+		if v.Secret != nil {
+			s.str(&v.Secret.SecretName)
+		}
+	}
+}
+
+func (s *Sharer) container(c *corev1.Container) {
+	c.Env, c.VolumeMounts, c.Ports = exact(c.Env), exact(c.VolumeMounts), exact(c.Ports)
+	c.Command, c.Args, c.EnvFrom = exact(c.Command), exact(c.Args), exact(c.EnvFrom)
+	s.str(&c.Name)
+	s.str(&c.Image)
+	s.str(&c.TerminationMessagePath)
+	c.Resources.Limits = s.resources(c.Resources.Limits)
+	c.Resources.Requests = s.resources(c.Resources.Requests)
+	for i := range c.Env {
+		s.str(&c.Env[i].Name)
+		s.str(&c.Env[i].Value)
+	}
+	for i := range c.VolumeMounts {
+		s.str(&c.VolumeMounts[i].Name)
+		s.str(&c.VolumeMounts[i].MountPath)
+	}
+	for i := range c.Ports {
+		s.str(&c.Ports[i].Name)
+	}
+}
+
+// replicas makes a pod's containers share the parts equal to those of the first pod of the
+// same controller (its replicas): security contexts, probes, lifecycle, environment, ports,
+// command and arguments. The containers themselves cannot be shared whole: admission gives
+// each replica a volume mount of its own (kube-api-access-xxxxx).
+func (s *Sharer) replicas(p *corev1.Pod) {
+	var owner string
+	for _, r := range p.OwnerReferences {
+		if r.Controller != nil && *r.Controller {
+			owner = string(r.UID)
+		}
+	}
+	if owner == "" {
+		return
+	}
+	spec := &p.Spec
+	if first, ok := s.firstSpecs[owner]; !ok {
+		c := *spec
+		s.firstSpecs[owner] = &c
+	} else {
+		if spec.SecurityContext != nil && reflect.DeepEqual(spec.SecurityContext, first.SecurityContext) {
+			spec.SecurityContext = first.SecurityContext
+		}
+		if spec.Affinity != nil && reflect.DeepEqual(spec.Affinity, first.Affinity) {
+			spec.Affinity = first.Affinity
+		}
+		if len(spec.Tolerations) > 0 && reflect.DeepEqual(spec.Tolerations, first.Tolerations) {
+			spec.Tolerations = first.Tolerations
+		}
+		if len(spec.TopologySpreadConstraints) > 0 && reflect.DeepEqual(spec.TopologySpreadConstraints, first.TopologySpreadConstraints) {
+			spec.TopologySpreadConstraints = first.TopologySpreadConstraints
+		}
+		if len(spec.ImagePullSecrets) > 0 && reflect.DeepEqual(spec.ImagePullSecrets, first.ImagePullSecrets) {
+			spec.ImagePullSecrets = first.ImagePullSecrets
+		}
+		// A volume's source is shared when equal, though its name may not be: the
+		// service-account volume has a name of its own in every replica.
+		for i := range spec.Volumes {
+			if i < len(first.Volumes) && reflect.DeepEqual(spec.Volumes[i].VolumeSource, first.Volumes[i].VolumeSource) {
+				spec.Volumes[i].VolumeSource = first.Volumes[i].VolumeSource
+			}
+		}
+	}
+	for kind, l := range map[byte][]corev1.Container{'c': p.Spec.Containers, 'i': p.Spec.InitContainers} {
+		for i := range l {
+			k := firstKey{owner: owner, kind: kind, index: i}
+			first, ok := s.firsts[k]
+			if !ok {
+				c := l[i] // a copy: the pods list may move as it grows
+				s.firsts[k] = &c
+				continue
+			}
+			shareEqual(&l[i], first)
+		}
+	}
+}
+
+// shareEqual points each heavy part of c at first's when they are equal.
+func shareEqual(c, first *corev1.Container) {
+	if c.Name != first.Name {
+		return
+	}
+	if c.SecurityContext != nil && reflect.DeepEqual(c.SecurityContext, first.SecurityContext) {
+		c.SecurityContext = first.SecurityContext
+	}
+	if c.LivenessProbe != nil && reflect.DeepEqual(c.LivenessProbe, first.LivenessProbe) {
+		c.LivenessProbe = first.LivenessProbe
+	}
+	if c.ReadinessProbe != nil && reflect.DeepEqual(c.ReadinessProbe, first.ReadinessProbe) {
+		c.ReadinessProbe = first.ReadinessProbe
+	}
+	if c.StartupProbe != nil && reflect.DeepEqual(c.StartupProbe, first.StartupProbe) {
+		c.StartupProbe = first.StartupProbe
+	}
+	if c.Lifecycle != nil && reflect.DeepEqual(c.Lifecycle, first.Lifecycle) {
+		c.Lifecycle = first.Lifecycle
+	}
+	if len(c.Env) > 0 && reflect.DeepEqual(c.Env, first.Env) {
+		c.Env = first.Env
+	}
+	if len(c.EnvFrom) > 0 && reflect.DeepEqual(c.EnvFrom, first.EnvFrom) {
+		c.EnvFrom = first.EnvFrom
+	}
+	if len(c.Ports) > 0 && reflect.DeepEqual(c.Ports, first.Ports) {
+		c.Ports = first.Ports
+	}
+	if len(c.Command) > 0 && slices.Equal(c.Command, first.Command) {
+		c.Command = first.Command
+	}
+	if len(c.Args) > 0 && slices.Equal(c.Args, first.Args) {
+		c.Args = first.Args
+	}
+}
+
+// strMap returns the shared map equal to m, making m the shared one if it is the first.
+func (s *Sharer) strMap(m map[string]string) map[string]string {
+	if len(m) == 0 {
+		return m
+	}
+	s.keys = s.keys[:0]
+	for k := range m {
+		s.keys = append(s.keys, k)
+	}
+	slices.Sort(s.keys)
+	s.buf = s.buf[:0]
+	for _, k := range s.keys {
+		// Lengths first, so that no two maps make the same key.
+		s.buf = appendLen(s.buf, k)
+		s.buf = appendLen(s.buf, m[k])
+	}
+	if shared, ok := s.maps[string(s.buf)]; ok {
+		return shared
+	}
+	for k, v := range m { // keep the first copy's strings shared too
+		s.str(&k)
+		s.str(&v)
+	}
+	s.maps[string(s.buf)] = m
+	return m
+}
+
+func (s *Sharer) resources(rl corev1.ResourceList) corev1.ResourceList {
+	if len(rl) == 0 {
+		return rl
+	}
+	s.keys = s.keys[:0]
+	for k := range rl {
+		s.keys = append(s.keys, string(k))
+	}
+	slices.Sort(s.keys)
+	s.buf = s.buf[:0]
+	for _, k := range s.keys {
+		q := rl[corev1.ResourceName(k)]
+		s.buf = appendLen(s.buf, k)
+		s.buf = appendLen(s.buf, q.String())
+	}
+	if shared, ok := s.res[string(s.buf)]; ok {
+		return shared
+	}
+	s.res[string(s.buf)] = rl
+	return rl
+}
+
+func appendLen(b []byte, v string) []byte {
+	n := len(v)
+	b = append(b, byte(n>>24), byte(n>>16), byte(n>>8), byte(n))
+	return append(b, v...)
+}
