@@ -274,6 +274,7 @@ func estateVerdicts(nodeStatus checks.Status) map[string]checks.Status {
 		}
 	}
 	v["KP-WL-021 Cluster"] = checks.NotEvaluated // no --allowed-registries given
+	v["KP-WL-060 Cluster"] = checks.NotEvaluated // images not scanned (no --scan-images)
 	for ns, st := range map[string]checks.Status{
 		"default": na, "kube-public": na, "kube-node-lease": na, "empty": na,
 		"kube-system": fail, "shop": pass, "legacy": fail, "batch": fail,
