@@ -15,17 +15,28 @@
 // Registry credentials are the user's own (the Docker config keychain, as `docker pull` uses),
 // or none. imagePullSecrets are never read: the collector never reads a Secret's value.
 //
-// Trivy version: v0.66.0, the newest release that builds with a plain Go toolchain. From
+// Trivy version: v0.66.0, the newest release that builds with a plain Go 1.26 toolchain. From
 // v0.67.0 Trivy imports encoding/json/v2, which Go 1.26 builds only with GOEXPERIMENT=jsonv2,
 // and whose API Go 1.27 changed (json.SkipFunc), so that v0.74.0 builds on no released Go
-// without that variable. The vulnerability data comes from the database (schema 2, the same
-// for both), not from the library, so an older library matches today's advisories.
+// without that variable. v0.66.0 uses github.com/go-json-experiment/json, which stands in
+// for encoding/json/v2 whenever the jsonv2 experiment is on: on by default in Go 1.27, where
+// that same rename breaks it. So the scanner is compiled when the experiment is off (Go 1.26,
+// or Go 1.27 with GOEXPERIMENT=nojsonv2), and any other build gets a stub (stub.go) whose Scan
+// says how to rebuild; everything else works in both. The vulnerability data comes from the
+// database (schema 2, the same for all these releases), not from the library, so an older
+// library matches today's advisories.
 package imagescan
 
 import (
+	"errors"
 	"io"
 	"time"
 )
+
+// ErrNotBuiltIn is what Scan returns in a build without the scanner.
+var ErrNotBuiltIn = errors.New("this audit binary was built with the jsonv2 experiment on (Go 1.27's default), " +
+	"with which Trivy does not compile: reinstall it with `GOEXPERIMENT=nojsonv2 go install github.com/kubeposture/kubeposture/cmd/audit@latest` " +
+	"(Go 1.27), or with Go 1.26")
 
 // TrivyVersion is the version of the Trivy library this package is built with (go.mod).
 const TrivyVersion = "v0.66.0"

@@ -1,3 +1,5 @@
+//go:build !goexperiment.jsonv2
+
 package imagescan
 
 import (
@@ -42,6 +44,9 @@ func init() {
 	// reach the snapshot through return values) and keep the buffer from growing.
 	tlog.InitLogger(false, true)
 }
+
+// Available reports whether this build can scan images (see doc.go).
+const Available = true
 
 // Scan scans every distinct image of s (Targets) and records the results in s.ImageScans and
 // s.Resources[snapshot.ResImages]. An image that cannot be scanned gets its Error and the

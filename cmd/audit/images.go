@@ -42,6 +42,8 @@ func (f *imageFlags) validate() error {
 		return nil
 	}
 	switch {
+	case !imagescan.Available:
+		return fmt.Errorf("--scan-images: %w", imagescan.ErrNotBuiltIn)
 	case f.server == "" && f.cacheDir == "":
 		return fmt.Errorf("--scan-images needs a vulnerability database: give --trivy-server URL (a Trivy server) or --trivy-cache-dir DIR (a database copied in with `trivy image --download-db-only --cache-dir DIR`)")
 	case f.server != "" && f.cacheDir != "":

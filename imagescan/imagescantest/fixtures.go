@@ -1,3 +1,5 @@
+//go:build !goexperiment.jsonv2
+
 // Package imagescantest builds the offline fixtures of the image scanner's tests: a
 // vulnerability database in Trivy's format, a small Alpine-like image, and a registry on
 // loopback that counts manifest reads.
