@@ -7,6 +7,7 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
@@ -197,26 +198,16 @@ func (s *Sharer) replicas(p *corev1.Pod) {
 		c := *spec
 		s.firstSpecs[owner] = &c
 	} else {
-		if spec.SecurityContext != nil && reflect.DeepEqual(spec.SecurityContext, first.SecurityContext) {
-			spec.SecurityContext = first.SecurityContext
-		}
-		if spec.Affinity != nil && reflect.DeepEqual(spec.Affinity, first.Affinity) {
-			spec.Affinity = first.Affinity
-		}
-		if len(spec.Tolerations) > 0 && reflect.DeepEqual(spec.Tolerations, first.Tolerations) {
-			spec.Tolerations = first.Tolerations
-		}
-		if len(spec.TopologySpreadConstraints) > 0 && reflect.DeepEqual(spec.TopologySpreadConstraints, first.TopologySpreadConstraints) {
-			spec.TopologySpreadConstraints = first.TopologySpreadConstraints
-		}
-		if len(spec.ImagePullSecrets) > 0 && reflect.DeepEqual(spec.ImagePullSecrets, first.ImagePullSecrets) {
-			spec.ImagePullSecrets = first.ImagePullSecrets
-		}
+		shareIf(&spec.SecurityContext, first.SecurityContext)
+		shareIf(&spec.Affinity, first.Affinity)
+		shareIf(&spec.Tolerations, first.Tolerations)
+		shareIf(&spec.TopologySpreadConstraints, first.TopologySpreadConstraints)
+		shareIf(&spec.ImagePullSecrets, first.ImagePullSecrets)
 		// A volume's source is shared when equal, though its name may not be: the
 		// service-account volume has a name of its own in every replica.
 		for i := range spec.Volumes {
-			if i < len(first.Volumes) && reflect.DeepEqual(spec.Volumes[i].VolumeSource, first.Volumes[i].VolumeSource) {
-				spec.Volumes[i].VolumeSource = first.Volumes[i].VolumeSource
+			if i < len(first.Volumes) {
+				shareIf(&spec.Volumes[i].VolumeSource, first.Volumes[i].VolumeSource)
 			}
 		}
 	}
@@ -239,35 +230,23 @@ func shareEqual(c, first *corev1.Container) {
 	if c.Name != first.Name {
 		return
 	}
-	if c.SecurityContext != nil && reflect.DeepEqual(c.SecurityContext, first.SecurityContext) {
-		c.SecurityContext = first.SecurityContext
-	}
-	if c.LivenessProbe != nil && reflect.DeepEqual(c.LivenessProbe, first.LivenessProbe) {
-		c.LivenessProbe = first.LivenessProbe
-	}
-	if c.ReadinessProbe != nil && reflect.DeepEqual(c.ReadinessProbe, first.ReadinessProbe) {
-		c.ReadinessProbe = first.ReadinessProbe
-	}
-	if c.StartupProbe != nil && reflect.DeepEqual(c.StartupProbe, first.StartupProbe) {
-		c.StartupProbe = first.StartupProbe
-	}
-	if c.Lifecycle != nil && reflect.DeepEqual(c.Lifecycle, first.Lifecycle) {
-		c.Lifecycle = first.Lifecycle
-	}
-	if len(c.Env) > 0 && reflect.DeepEqual(c.Env, first.Env) {
-		c.Env = first.Env
-	}
-	if len(c.EnvFrom) > 0 && reflect.DeepEqual(c.EnvFrom, first.EnvFrom) {
-		c.EnvFrom = first.EnvFrom
-	}
-	if len(c.Ports) > 0 && reflect.DeepEqual(c.Ports, first.Ports) {
-		c.Ports = first.Ports
-	}
-	if len(c.Command) > 0 && slices.Equal(c.Command, first.Command) {
-		c.Command = first.Command
-	}
-	if len(c.Args) > 0 && slices.Equal(c.Args, first.Args) {
-		c.Args = first.Args
+	shareIf(&c.SecurityContext, first.SecurityContext)
+	shareIf(&c.LivenessProbe, first.LivenessProbe)
+	shareIf(&c.ReadinessProbe, first.ReadinessProbe)
+	shareIf(&c.StartupProbe, first.StartupProbe)
+	shareIf(&c.Lifecycle, first.Lifecycle)
+	shareIf(&c.Env, first.Env)
+	shareIf(&c.EnvFrom, first.EnvFrom)
+	shareIf(&c.Ports, first.Ports)
+	shareIf(&c.Command, first.Command)
+	shareIf(&c.Args, first.Args)
+}
+
+// shareIf makes *p first's value (a pointer, slice or struct of pointers: what it points to is
+// then shared) when *p is set and equal to it.
+func shareIf[T any](p *T, first T) {
+	if !reflect.ValueOf(p).Elem().IsZero() && reflect.DeepEqual(*p, first) {
+		*p = first
 	}
 }
 
@@ -276,17 +255,7 @@ func (s *Sharer) strMap(m map[string]string) map[string]string {
 	if len(m) == 0 {
 		return m
 	}
-	s.keys = s.keys[:0]
-	for k := range m {
-		s.keys = append(s.keys, k)
-	}
-	slices.Sort(s.keys)
-	s.buf = s.buf[:0]
-	for _, k := range s.keys {
-		// Lengths first, so that no two maps make the same key.
-		s.buf = appendLen(s.buf, k)
-		s.buf = appendLen(s.buf, m[k])
-	}
+	s.buf = mapKey(s.buf[:0], &s.keys, m, func(v string) string { return v })
 	if shared, ok := s.maps[string(s.buf)]; ok {
 		return shared
 	}
@@ -302,22 +271,27 @@ func (s *Sharer) resources(rl corev1.ResourceList) corev1.ResourceList {
 	if len(rl) == 0 {
 		return rl
 	}
-	s.keys = s.keys[:0]
-	for k := range rl {
-		s.keys = append(s.keys, string(k))
-	}
-	slices.Sort(s.keys)
-	s.buf = s.buf[:0]
-	for _, k := range s.keys {
-		q := rl[corev1.ResourceName(k)]
-		s.buf = appendLen(s.buf, k)
-		s.buf = appendLen(s.buf, q.String())
-	}
+	s.buf = mapKey(s.buf[:0], &s.keys, rl, func(q resource.Quantity) string { return q.String() })
 	if shared, ok := s.res[string(s.buf)]; ok {
 		return shared
 	}
 	s.res[string(s.buf)] = rl
 	return rl
+}
+
+// mapKey appends to b a key for m's content: its entries sorted by key, each key and value
+// length-prefixed so that no two maps make the same key. keys is scratch space.
+func mapKey[K ~string, V any](b []byte, keys *[]string, m map[K]V, value func(V) string) []byte {
+	*keys = (*keys)[:0]
+	for k := range m {
+		*keys = append(*keys, string(k))
+	}
+	slices.Sort(*keys)
+	for _, k := range *keys {
+		b = appendLen(b, k)
+		b = appendLen(b, value(m[K(k)]))
+	}
+	return b
 }
 
 func appendLen(b []byte, v string) []byte {
