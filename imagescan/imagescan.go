@@ -63,6 +63,8 @@ func Scan(ctx context.Context, s *snapshot.Snapshot, opts Options) error {
 		backend scan.Backend
 		ac      cache.ArtifactCache
 		source  string
+		// scans counts the scans running, abandoned ones included (scanWithTimeout).
+		scans sync.WaitGroup
 	)
 	switch {
 	case opts.Server != "" && opts.CacheDir != "":
@@ -82,7 +84,9 @@ func Scan(ctx context.Context, s *snapshot.Snapshot, opts Options) error {
 		if err != nil {
 			return err
 		}
-		defer db.Close()
+		// An abandoned scan may still read the database: close it once they are done, or
+		// leave it open (read-only) if one is stuck past a grace period.
+		defer closeWhenIdle(&scans, time.Minute)
 		c := cache.NewMemoryCache()
 		backend = local.NewService(applier.NewApplier(c), ospkg.NewScanner(), langpkg.NewScanner(), vulnerability.NewClient(trivydb.Config{}))
 		ac = c
@@ -103,7 +107,7 @@ func Scan(ctx context.Context, s *snapshot.Snapshot, opts Options) error {
 			defer wg.Done()
 			defer func() { <-sem }()
 			start := time.Now()
-			results[i] = scanWithTimeout(ctx, backend, ac, t, opts.Timeout)
+			results[i] = scanWithTimeout(ctx, &scans, backend, ac, t, opts.Timeout)
 			if opts.Progress != nil {
 				progressMu.Lock()
 				status := fmt.Sprintf("%d vulnerabilities", len(results[i].Vulnerabilities))
@@ -181,13 +185,29 @@ func ping(ctx context.Context, url string) error {
 	return nil
 }
 
+// closeWhenIdle closes the vulnerability database once every scan has returned, or leaves it
+// open when one is still running after grace.
+func closeWhenIdle(scans *sync.WaitGroup, grace time.Duration) {
+	idle := make(chan struct{})
+	go func() { scans.Wait(); close(idle) }()
+	select {
+	case <-idle:
+		_ = db.Close()
+	case <-time.After(grace):
+	}
+}
+
 // scanWithTimeout scans t, giving up after timeout even if a registry read ignores the
-// context (the abandoned scan finishes in the background).
-func scanWithTimeout(ctx context.Context, backend scan.Backend, ac cache.ArtifactCache, t Target, timeout time.Duration) snapshot.ImageScan {
+// context (the abandoned scan finishes in the background; scans counts it until then).
+func scanWithTimeout(ctx context.Context, scans *sync.WaitGroup, backend scan.Backend, ac cache.ArtifactCache, t Target, timeout time.Duration) snapshot.ImageScan {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	done := make(chan snapshot.ImageScan, 1)
-	go func() { done <- scanOne(ctx, backend, ac, t) }()
+	scans.Add(1)
+	go func() {
+		defer scans.Done()
+		done <- scanOne(ctx, backend, ac, t)
+	}()
 	select {
 	case r := <-done:
 		return r
