@@ -17,11 +17,14 @@ COPY . .
 # CGO_ENABLED=0: a static binary that needs no libc (distroless/static has none);
 # -trimpath: no build machine paths in it; -s -w: no symbol table or DWARF;
 # -X ...version: what `audit version` and every report's toolVersion say.
+# audit-imagescan is the image scanner (Trivy) that `audit scan --scan-images` starts: a binary
+# of its own, so that audit does not carry Trivy's weight.
+RUN CGO_ENABLED=0 GOOS=$TARGETOS GOARCH=$TARGETARCH go build -trimpath -ldflags "-s -w" -o /out/audit-imagescan ./cmd/audit-imagescan
 RUN CGO_ENABLED=0 GOOS=$TARGETOS GOARCH=$TARGETARCH go build -trimpath -ldflags "-s -w -X github.com/kubeposture/kubeposture.version=$VERSION" -o /out/audit ./cmd/audit
 
 # Runtime stage: no shell, no package manager, CA certificates and /etc/passwd only;
 # "nonroot" is uid/gid 65532, which deploy/base/cronjob.yaml also sets.
 FROM gcr.io/distroless/static:nonroot
-COPY --from=build /out/audit /usr/local/bin/audit
+COPY --from=build /out/audit /out/audit-imagescan /usr/local/bin/
 USER 65532:65532
 ENTRYPOINT ["audit"]

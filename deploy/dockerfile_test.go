@@ -29,7 +29,15 @@ func TestDockerfileBuildsStaticBinary(t *testing.T) {
 	var line string
 	for _, l := range strings.Split(string(df), "\n") {
 		if strings.HasPrefix(l, "RUN ") && strings.Contains(l, " go build ") {
-			line = strings.TrimPrefix(l, "RUN ")
+			// Every binary of the image is static and without build paths.
+			for _, want := range []string{"CGO_ENABLED=0", "-trimpath", "-s -w"} {
+				if !strings.Contains(l, want) {
+					t.Errorf("the Dockerfile's build line %q lacks %q", l, want)
+				}
+			}
+			if strings.HasSuffix(l, " ./cmd/audit") {
+				line = strings.TrimPrefix(l, "RUN ")
+			}
 		}
 	}
 	for _, want := range []string{"CGO_ENABLED=0", "-trimpath", `-ldflags "-s -w -X github.com/kubeposture/kubeposture.version=$VERSION"`, "-o /out/audit", "./cmd/audit"} {

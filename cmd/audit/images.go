@@ -42,8 +42,6 @@ func (f *imageFlags) validate() error {
 		return nil
 	}
 	switch {
-	case !imagescan.Available:
-		return fmt.Errorf("--scan-images: %w", imagescan.ErrNotBuiltIn)
 	case f.server == "" && f.cacheDir == "":
 		return fmt.Errorf("--scan-images needs a vulnerability database: give --trivy-server URL (a Trivy server) or --trivy-cache-dir DIR (a database copied in with `trivy image --download-db-only --cache-dir DIR`)")
 	case f.server != "" && f.cacheDir != "":
@@ -52,6 +50,9 @@ func (f *imageFlags) validate() error {
 		return fmt.Errorf("--image-scan-timeout must be positive, got %s", f.timeout)
 	case f.concurrency <= 0:
 		return fmt.Errorf("--image-concurrency must be positive, got %d", f.concurrency)
+	}
+	if _, err := imagescan.Executable(); err != nil {
+		return fmt.Errorf("--scan-images: %w", err)
 	}
 	if f.cacheDir != "" {
 		if st, err := os.Stat(f.cacheDir); err != nil || !st.IsDir() {

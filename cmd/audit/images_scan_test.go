@@ -4,6 +4,7 @@ package main
 
 import (
 	"encoding/json"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -12,14 +13,22 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/kubeposture/kubeposture/checks"
+	"github.com/kubeposture/kubeposture/imagescan"
 	"github.com/kubeposture/kubeposture/imagescan/imagescantest"
 	"github.com/kubeposture/kubeposture/snapshot"
 )
 
 // TestScanSnapshotScanImages: `audit scan --snapshot F --scan-images --trivy-cache-dir D`
-// scans the images the snapshot names, from a registry on loopback with a fixture database,
-// and reports KP-WL-060 with the CVE in the JSON report.
+// scans the images the snapshot names with the real scanner executable (built here from
+// cmd/audit-imagescan), from a registry on loopback with a fixture database, and reports
+// KP-WL-060 with the CVE in the JSON report.
 func TestScanSnapshotScanImages(t *testing.T) {
+	exe := filepath.Join(t.TempDir(), imagescan.ExecutableName)
+	if b, err := exec.Command("go", "build", "-o", exe, "github.com/kubeposture/kubeposture/cmd/"+imagescan.ExecutableName).CombinedOutput(); err != nil {
+		t.Fatalf("build the scanner: %v\n%s", err, b)
+	}
+	t.Setenv(imagescan.ExecutableEnv, exe)
+
 	reg := imagescantest.NewRegistry(t)
 	ref, _ := reg.Push(t, "shop/base", "1.0", imagescantest.AlpineImage(t, [][2]string{{"musl", imagescantest.MuslVersion}}))
 	cacheDir := t.TempDir()

@@ -2,6 +2,7 @@ package main
 
 import (
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -16,6 +17,8 @@ func TestImageFlagsValidate(t *testing.T) {
 		t.Fatal(err)
 	}
 	ok := imageFlags{timeout: time.Minute, concurrency: 2}
+	// The scanner executable: any existing file will do for validation.
+	t.Setenv(imagescan.ExecutableEnv, file)
 	tests := []struct {
 		name string
 		set  func(f *imageFlags)
@@ -32,16 +35,18 @@ func TestImageFlagsValidate(t *testing.T) {
 		{"zero concurrency", func(f *imageFlags) { f.scan, f.server, f.concurrency = true, "http://t", 0 }, "--image-concurrency"},
 		{"server", func(f *imageFlags) { f.scan, f.server = true, "http://t" }, ""},
 		{"cache dir", func(f *imageFlags) { f.scan, f.cacheDir = true, dir }, ""},
+		{"no scanner executable", func(f *imageFlags) {
+			f.scan, f.server = true, "http://t"
+			os.Setenv(imagescan.ExecutableEnv, filepath.Join(dir, "missing")) // restored by t.Setenv's cleanup
+		}, "go install github.com/kubeposture/kubeposture/cmd/audit-imagescan"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			os.Setenv(imagescan.ExecutableEnv, file)
 			f := ok
 			tt.set(&f)
 			err := f.validate()
 			want := tt.want
-			if f.scan && !imagescan.Available { // a build without the scanner says so first
-				want = "jsonv2"
-			}
 			switch {
 			case want == "" && err != nil:
 				t.Errorf("unexpected error: %v", err)

@@ -1,6 +1,9 @@
 //go:build !goexperiment.jsonv2
 
-package imagescan
+// Package trivyscan is the image scanner itself: Trivy used as a Go library. It is the only
+// package that imports Trivy, and only the audit-imagescan executable links it, so that
+// audit itself carries none of Trivy's weight (see package imagescan).
+package trivyscan
 
 import (
 	"context"
@@ -33,6 +36,7 @@ import (
 	"github.com/aquasecurity/trivy/pkg/types"
 	"github.com/aquasecurity/trivy/pkg/vulnerability"
 
+	"github.com/kubeposture/kubeposture/imagescan"
 	"github.com/kubeposture/kubeposture/snapshot"
 )
 
@@ -45,19 +49,26 @@ func init() {
 	tlog.InitLogger(false, true)
 }
 
-// Available reports whether this build can scan images (see doc.go).
-const Available = true
+// Scan scans every distinct image of s (imagescan.Targets) and records the results in
+// s.ImageScans and s.Resources[snapshot.ResImages].
+func Scan(ctx context.Context, s *snapshot.Snapshot, opts imagescan.Options) error {
+	res, err := ScanTargets(ctx, imagescan.Targets(s), opts)
+	if err != nil {
+		return err
+	}
+	res.Apply(s)
+	return nil
+}
 
-// Scan scans every distinct image of s (Targets) and records the results in s.ImageScans and
-// s.Resources[snapshot.ResImages]. An image that cannot be scanned gets its Error and the
-// others go on; Scan itself fails only when nothing can be scanned (no database, server
+// ScanTargets scans each target once. An image that cannot be scanned gets its Error and the
+// others go on; ScanTargets itself fails only when nothing can be scanned (no database, server
 // unreachable), with an error that says what to do.
-func Scan(ctx context.Context, s *snapshot.Snapshot, opts Options) error {
+func ScanTargets(ctx context.Context, targets []imagescan.Target, opts imagescan.Options) (*imagescan.Result, error) {
 	if opts.Timeout <= 0 {
-		opts.Timeout = DefaultTimeout
+		opts.Timeout = imagescan.DefaultTimeout
 	}
 	if opts.Concurrency <= 0 {
-		opts.Concurrency = DefaultConcurrency
+		opts.Concurrency = imagescan.DefaultConcurrency
 	}
 	var (
 		backend scan.Backend
@@ -68,11 +79,11 @@ func Scan(ctx context.Context, s *snapshot.Snapshot, opts Options) error {
 	)
 	switch {
 	case opts.Server != "" && opts.CacheDir != "":
-		return errors.New("give either a Trivy server or a cache directory, not both")
+		return nil, errors.New("give either a Trivy server or a cache directory, not both")
 	case opts.Server != "":
 		url := strings.TrimRight(opts.Server, "/")
 		if err := ping(ctx, url); err != nil {
-			return err
+			return nil, err
 		}
 		backend = client.NewService(client.ServiceOption{RemoteURL: url})
 		ac = cache.NewRemoteCache(ctx, cache.RemoteOptions{ServerAddr: url})
@@ -82,7 +93,7 @@ func Scan(ctx context.Context, s *snapshot.Snapshot, opts Options) error {
 		defer dbMu.Unlock()
 		meta, err := openDB(opts.CacheDir)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		// An abandoned scan may still read the database: close it once they are done, or
 		// leave it open (read-only) if one is stuck past a grace period.
@@ -92,10 +103,9 @@ func Scan(ctx context.Context, s *snapshot.Snapshot, opts Options) error {
 		ac = c
 		source = fmt.Sprintf("local DB %s (updated %s)", db.Dir(opts.CacheDir), meta.UpdatedAt.UTC().Format(time.RFC3339))
 	default:
-		return errors.New("no Trivy server and no cache directory given")
+		return nil, errors.New("no Trivy server and no cache directory given")
 	}
 
-	targets := Targets(s)
 	results := make([]snapshot.ImageScan, len(targets))
 	sem := make(chan struct{}, opts.Concurrency)
 	var wg sync.WaitGroup
@@ -128,7 +138,7 @@ func Scan(ctx context.Context, s *snapshot.Snapshot, opts Options) error {
 		}
 	}
 	col := snapshot.Collection{State: snapshot.Collected, Count: len(results),
-		Message: fmt.Sprintf("trivy %s, %s", TrivyVersion, source)}
+		Message: fmt.Sprintf("trivy %s, %s", imagescan.TrivyVersion, source)}
 	switch {
 	case failed > 0 && failed == len(results):
 		col.State = snapshot.Failed
@@ -137,19 +147,14 @@ func Scan(ctx context.Context, s *snapshot.Snapshot, opts Options) error {
 		col.State = snapshot.Partial
 		col.Message += fmt.Sprintf("; %d of %d images could not be scanned (see imageScans[].error)", failed, len(results))
 	}
-	if s.Resources == nil {
-		s.Resources = map[snapshot.Resource]snapshot.Collection{}
-	}
-	s.Resources[snapshot.ResImages] = col
-	s.ImageScans = results
-	return nil
+	return &imagescan.Result{Scans: results, Collection: col}, nil
 }
 
 // openDB opens the vulnerability database of a Trivy cache directory read-only, and checks
 // that it is there and of the schema this Trivy reads. It never downloads one.
 func openDB(cacheDir string) (metadata.Metadata, error) {
 	dir := db.Dir(cacheDir)
-	get := fmt.Sprintf("on a connected machine run `trivy image --download-db-only --cache-dir DIR` (Trivy %s or a release with DB schema %d), then copy DIR/db to %s", TrivyVersion, trivydb.SchemaVersion, dir)
+	get := fmt.Sprintf("on a connected machine run `trivy image --download-db-only --cache-dir DIR` (Trivy %s or a release with DB schema %d), then copy DIR/db to %s", imagescan.TrivyVersion, trivydb.SchemaVersion, dir)
 	if _, err := os.Stat(trivydb.Path(dir)); err != nil {
 		return metadata.Metadata{}, fmt.Errorf("no vulnerability database at %s (%w): %s; kubeposture never downloads it", trivydb.Path(dir), err, get)
 	}
@@ -199,7 +204,7 @@ func closeWhenIdle(scans *sync.WaitGroup, grace time.Duration) {
 
 // scanWithTimeout scans t, giving up after timeout even if a registry read ignores the
 // context (the abandoned scan finishes in the background; scans counts it until then).
-func scanWithTimeout(ctx context.Context, scans *sync.WaitGroup, backend scan.Backend, ac cache.ArtifactCache, t Target, timeout time.Duration) snapshot.ImageScan {
+func scanWithTimeout(ctx context.Context, scans *sync.WaitGroup, backend scan.Backend, ac cache.ArtifactCache, t imagescan.Target, timeout time.Duration) snapshot.ImageScan {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	done := make(chan snapshot.ImageScan, 1)
@@ -227,7 +232,7 @@ var disabledAnalyzers = func() []analyzer.Type {
 
 // scanOne pulls t from its registry (anonymously or with the Docker keychain), analyses its
 // layers and matches its packages against the database.
-func scanOne(ctx context.Context, backend scan.Backend, ac cache.ArtifactCache, t Target) snapshot.ImageScan {
+func scanOne(ctx context.Context, backend scan.Backend, ac cache.ArtifactCache, t imagescan.Target) snapshot.ImageScan {
 	out := snapshot.ImageScan{Image: t.Ref, Digest: t.Digest, Note: t.Note}
 	img, cleanup, err := image.NewContainerImage(ctx, t.Ref, ftypes.ImageOptions{
 		ImageSources: ftypes.ImageSources{ftypes.RemoteImageSource},

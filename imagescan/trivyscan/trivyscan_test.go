@@ -1,6 +1,6 @@
 //go:build !goexperiment.jsonv2
 
-package imagescan
+package trivyscan
 
 import (
 	"context"
@@ -24,6 +24,7 @@ import (
 
 	"github.com/kubeposture/kubeposture/checks"
 	_ "github.com/kubeposture/kubeposture/checks/workload"
+	"github.com/kubeposture/kubeposture/imagescan"
 	"github.com/kubeposture/kubeposture/imagescan/imagescantest"
 	"github.com/kubeposture/kubeposture/snapshot"
 )
@@ -81,12 +82,12 @@ func TestScanLocalFindsCVEOncePerDigestAndAttributesWorkloads(t *testing.T) {
 	imagescantest.WriteDB(t, cacheDir)
 
 	s := cluster(reg.Host+"/shop/base:1.0", vulnRef, reg.Host+"/shop/clean:2.0", cleanRef, missing)
-	if got := Targets(s); len(got) != 3 {
+	if got := imagescan.Targets(s); len(got) != 3 {
 		t.Fatalf("Targets: %d distinct images, want 3 (one digest shared by 12 pods, one clean, one missing): %+v", len(got), got)
 	}
 
 	start := time.Now()
-	if err := Scan(context.Background(), s, Options{CacheDir: cacheDir, Timeout: time.Minute}); err != nil {
+	if err := Scan(context.Background(), s, imagescan.Options{CacheDir: cacheDir, Timeout: time.Minute}); err != nil {
 		t.Fatal(err)
 	}
 	t.Logf("local scan of 3 images: %s", time.Since(start))
@@ -188,7 +189,7 @@ func runControl(t *testing.T, s *snapshot.Snapshot) []checks.Result {
 
 func TestScanLocalWithoutDatabaseSaysWhereToPutIt(t *testing.T) {
 	dir := t.TempDir()
-	err := Scan(context.Background(), snapshot.New(), Options{CacheDir: dir})
+	err := Scan(context.Background(), snapshot.New(), imagescan.Options{CacheDir: dir})
 	if err == nil {
 		t.Fatal("scan without a database succeeded")
 	}
@@ -206,7 +207,7 @@ func TestScanServerUnreachable(t *testing.T) {
 	srv := httptest.NewServer(http.NotFoundHandler())
 	url := srv.URL
 	srv.Close()
-	err := Scan(context.Background(), snapshot.New(), Options{Server: url})
+	err := Scan(context.Background(), snapshot.New(), imagescan.Options{Server: url})
 	if err == nil || !strings.Contains(err.Error(), "does not answer") {
 		t.Errorf("error = %v, want the server does not answer", err)
 	}
@@ -231,7 +232,7 @@ func TestScanServerMode(t *testing.T) {
 	s := cluster(reg.Host+"/shop/base:1.0", vulnRef, reg.Host+"/shop/base:1.0", vulnRef, reg.Host+"/shop/base:1.0")
 	s.Pods = s.Pods[:len(s.Pods)-1] // drop the bare pod: every pod runs the one digest
 	start := time.Now()
-	if err := Scan(context.Background(), s, Options{Server: ts.URL}); err != nil {
+	if err := Scan(context.Background(), s, imagescan.Options{Server: ts.URL}); err != nil {
 		t.Fatal(err)
 	}
 	t.Logf("server-mode scan of 1 image: %s", time.Since(start))
