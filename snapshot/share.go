@@ -59,23 +59,17 @@ func (s *Sharer) Share(v any) {
 			}
 		}
 	case *appsv1.ReplicaSet:
-		s.meta(&o.ObjectMeta)
-		s.template(&o.Spec.Template)
+		s.template(&o.ObjectMeta, &o.Spec.Template)
 	case *appsv1.Deployment:
-		s.meta(&o.ObjectMeta)
-		s.template(&o.Spec.Template)
+		s.template(&o.ObjectMeta, &o.Spec.Template)
 	case *appsv1.StatefulSet:
-		s.meta(&o.ObjectMeta)
-		s.template(&o.Spec.Template)
+		s.template(&o.ObjectMeta, &o.Spec.Template)
 	case *appsv1.DaemonSet:
-		s.meta(&o.ObjectMeta)
-		s.template(&o.Spec.Template)
+		s.template(&o.ObjectMeta, &o.Spec.Template)
 	case *batchv1.Job:
-		s.meta(&o.ObjectMeta)
-		s.template(&o.Spec.Template)
+		s.template(&o.ObjectMeta, &o.Spec.Template)
 	case *batchv1.CronJob:
-		s.meta(&o.ObjectMeta)
-		s.template(&o.Spec.JobTemplate.Spec.Template)
+		s.template(&o.ObjectMeta, &o.Spec.JobTemplate.Spec.Template)
 	case *corev1.Service:
 		s.meta(&o.ObjectMeta)
 		o.Spec.Selector = s.strMap(o.Spec.Selector)
@@ -113,7 +107,9 @@ func (s *Sharer) meta(m *metav1.ObjectMeta) {
 	}
 }
 
-func (s *Sharer) template(t *corev1.PodTemplateSpec) {
+// template shares the parts of a workload controller: its metadata and its pod template.
+func (s *Sharer) template(m *metav1.ObjectMeta, t *corev1.PodTemplateSpec) {
+	s.meta(m)
 	t.Labels = s.strMap(t.Labels)
 	t.Annotations = s.strMap(t.Annotations)
 	s.podSpec(&t.Spec)

@@ -34,8 +34,6 @@ type nsPolicies struct {
 	// config is the plugin's configuration, nil when no admission configuration was given
 	// (the defaults are then the plugin's own: privileged, latest, no exemptions).
 	config *snapshot.PodSecurityConfig
-	// configErr is set when the given configuration's defaults cannot be read.
-	configErr error
 }
 
 type nsPoliciesKey struct{}
@@ -44,7 +42,7 @@ type nsPoliciesKey struct{}
 func namespacePolicies(s *snapshot.Snapshot) *nsPolicies {
 	return checks.Memo(s, nsPoliciesKey{}, func() *nsPolicies {
 		ps := &nsPolicies{byName: make(map[string]*nsPolicy, len(s.Namespaces))}
-		ps.defaults, ps.config, ps.configErr = defaultPolicy(s)
+		ps.defaults, ps.config = defaultPolicy(s)
 		for i := range s.Namespaces {
 			ns := &s.Namespaces[i]
 			ps.byName[ns.Name] = ps.build(ns.Name, ns.Labels)
@@ -130,7 +128,7 @@ func podSecurityConfig(s *snapshot.Snapshot) (*snapshot.PodSecurityConfig, strin
 // defaultPolicy is the policy of a namespace without labels: the configuration's defaults (read
 // with the plugin's ToPolicy) or, when it is unknown, the plugin's built-in defaults, privileged
 // at latest for every mode, which is also what every managed offering runs.
-func defaultPolicy(s *snapshot.Snapshot) (api.Policy, *snapshot.PodSecurityConfig, error) {
+func defaultPolicy(s *snapshot.Snapshot) (api.Policy, *snapshot.PodSecurityConfig) {
 	builtin := api.Policy{
 		Enforce: api.LevelVersion{Level: api.LevelPrivileged, Version: api.LatestVersion()},
 		Audit:   api.LevelVersion{Level: api.LevelPrivileged, Version: api.LatestVersion()},
@@ -138,7 +136,7 @@ func defaultPolicy(s *snapshot.Snapshot) (api.Policy, *snapshot.PodSecurityConfi
 	}
 	c, _ := podSecurityConfig(s)
 	if c == nil {
-		return builtin, nil, nil
+		return builtin, nil
 	}
 	d := c.Defaults
 	p, err := admissionapi.ToPolicy(admissionapi.PodSecurityDefaults{
@@ -147,14 +145,15 @@ func defaultPolicy(s *snapshot.Snapshot) (api.Policy, *snapshot.PodSecurityConfi
 		Warn: d.Warn, WarnVersion: d.WarnVersion,
 	})
 	if err != nil {
-		// The API server would refuse to start with it; judge with the built-in defaults
-		// and say so.
-		return builtin, c, fmt.Errorf("PodSecurity defaults in %s: %w", c.Path, err)
+		// Only a hand-made snapshot gets here: the collector and the node agent validate the
+		// configuration as the API server does, which refuses to start with invalid defaults.
+		return builtin, c
 	}
-	return p, c, nil
+	return p, c
 }
 
-// labelOrDefault renders the value of mode's label, or the default it falls back to.
+// describe renders the labels of mode as the namespace sets them, or the default it falls
+// back to.
 func (np *nsPolicy) describe(mode string, lv api.LevelVersion) string {
 	level, hasLevel := np.labels[api.EnforceLevelLabel]
 	version, hasVersion := np.labels[api.EnforceVersionLabel]
