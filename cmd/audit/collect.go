@@ -9,7 +9,6 @@ import (
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
-	"k8s.io/cli-runtime/pkg/genericclioptions"
 
 	"github.com/kubeposture/kubeposture/collect"
 	"github.com/kubeposture/kubeposture/snapshot"
@@ -50,7 +49,7 @@ func (f *collectFlags) validate() error {
 }
 
 // collectLive snapshots the cluster the kubeconfig flags point at.
-func collectLive(kube *genericclioptions.ConfigFlags, f *collectFlags) (*snapshot.Snapshot, error) {
+func collectLive(kube *kubeFlags, f *collectFlags) (*snapshot.Snapshot, error) {
 	if err := f.validate(); err != nil {
 		return nil, err
 	}
@@ -70,7 +69,7 @@ func collectLive(kube *genericclioptions.ConfigFlags, f *collectFlags) (*snapsho
 	return collect.Collect(ctx, cfg, opts)
 }
 
-func newCollectCommand(kube *genericclioptions.ConfigFlags) *cobra.Command {
+func newCollectCommand(kube *kubeFlags) *cobra.Command {
 	var cf collectFlags
 	var imf imageFlags
 	var out string

@@ -21,9 +21,13 @@ func main() {
 
 // run executes the command line and returns the exit code.
 func run(args []string) int {
-	cmd := newRootCommand()
+	prof := &profiling{}
+	cmd := newRootCommandProfiled(prof)
 	cmd.SetArgs(args)
 	err := cmd.Execute()
+	if perr := prof.stop(); perr != nil && err == nil {
+		err = perr
+	}
 	var fe *failuresError
 	switch {
 	case err == nil:

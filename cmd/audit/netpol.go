@@ -9,7 +9,6 @@ import (
 
 	"github.com/spf13/cobra"
 	corev1 "k8s.io/api/core/v1"
-	"k8s.io/cli-runtime/pkg/genericclioptions"
 
 	"github.com/kubeposture/kubeposture/netpol"
 	"github.com/kubeposture/kubeposture/snapshot"
@@ -23,7 +22,7 @@ type netpolFlags struct {
 	output   string
 }
 
-func newNetpolCommand(kube *genericclioptions.ConfigFlags) *cobra.Command {
+func newNetpolCommand(kube *kubeFlags) *cobra.Command {
 	var nf netpolFlags
 	var cf collectFlags
 	cmd := &cobra.Command{
@@ -54,7 +53,7 @@ Exit code 0 for an answer either way; 2 on error.`,
 	return cmd
 }
 
-func runNetpol(out io.Writer, kube *genericclioptions.ConfigFlags, nf *netpolFlags, cf *collectFlags) error {
+func runNetpol(out io.Writer, kube *kubeFlags, nf *netpolFlags, cf *collectFlags) error {
 	// Validate every flag before the (possibly long) collection.
 	switch {
 	case nf.from == "":

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-	"k8s.io/cli-runtime/pkg/genericclioptions"
 
 	"github.com/kubeposture/kubeposture/checks"
 	_ "github.com/kubeposture/kubeposture/checks/builtin"
@@ -37,7 +36,7 @@ type scanFlags struct {
 	registries  []string
 }
 
-func newScanCommand(kube *genericclioptions.ConfigFlags) *cobra.Command {
+func newScanCommand(kube *kubeFlags) *cobra.Command {
 	var sf scanFlags
 	var cf collectFlags
 	var ff fileFlags
@@ -80,7 +79,7 @@ never PASS. Exit code 0: no FAIL at or above --fail-on; 1: failures; 2: error.`,
 	return cmd
 }
 
-func runScan(cmd *cobra.Command, kube *genericclioptions.ConfigFlags, sf *scanFlags, cf *collectFlags, ff *fileFlags, imf *imageFlags) error {
+func runScan(cmd *cobra.Command, kube *kubeFlags, sf *scanFlags, cf *collectFlags, ff *fileFlags, imf *imageFlags) error {
 	started := time.Now()
 	// Validate every flag before the (possibly long) collection.
 	sel, err := selection(sf, kube)
@@ -192,7 +191,7 @@ func writeReport(stdout io.Writer, path string, rep *checks.Report, format repor
 	return nil
 }
 
-func selection(sf *scanFlags, kube *genericclioptions.ConfigFlags) (checks.Selection, error) {
+func selection(sf *scanFlags, kube *kubeFlags) (checks.Selection, error) {
 	var sel checks.Selection
 	for _, s := range sf.frameworks {
 		f, err := checks.ParseFramework(s)
@@ -219,8 +218,8 @@ func selection(sf *scanFlags, kube *genericclioptions.ConfigFlags) (checks.Selec
 	}
 	// -n/--namespace narrows the results, as kubectl's does its listing. An empty value (the
 	// kubeconfig's default namespace is not applied) means all namespaces.
-	if kube.Namespace != nil && *kube.Namespace != "" {
-		sel.Namespaces = []string{*kube.Namespace}
+	if ns := kube.namespace(); ns != "" {
+		sel.Namespaces = []string{ns}
 	}
 	if len(sf.registries) > 0 {
 		list, err := workload.ParseAllowedRegistries(sf.registries)

@@ -17,7 +17,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/spf13/cobra"
-	"k8s.io/cli-runtime/pkg/genericclioptions"
 
 	"github.com/kubeposture/kubeposture/checks"
 	"github.com/kubeposture/kubeposture/metrics"
@@ -36,7 +35,7 @@ type serveFlags struct {
 	exceptions exceptionFlags
 }
 
-func newServeCommand(kube *genericclioptions.ConfigFlags) *cobra.Command {
+func newServeCommand(kube *kubeFlags) *cobra.Command {
 	var sf serveFlags
 	var cf collectFlags
 	var ff fileFlags
@@ -86,7 +85,7 @@ and kubeposture_last_success_timestamp_seconds ages). SIGTERM or SIGINT shuts it
 type scanFunc func(ctx context.Context) (*checks.Report, map[snapshot.Resource]snapshot.Collection, error)
 
 // newServeScan validates the flags once, and returns the scan that serve repeats.
-func newServeScan(kube *genericclioptions.ConfigFlags, sf *serveFlags, cf *collectFlags, ff *fileFlags) (scanFunc, error) {
+func newServeScan(kube *kubeFlags, sf *serveFlags, cf *collectFlags, ff *fileFlags) (scanFunc, error) {
 	if sf.interval <= 0 {
 		return nil, fmt.Errorf("--interval must be positive, got %s", sf.interval)
 	}
