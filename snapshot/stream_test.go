@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -31,6 +33,10 @@ func TestReadDecodesAsUnmarshal(t *testing.T) {
 		"empty list":                `{` + head + `,"resources":{},"nodes":[]}`,
 		"case-insensitive names":    `{"APIVERSION":"kubeposture.io/v1alpha1","Kind":"Snapshot","Resources":{},"Pods":[{"metadata":{"name":"a"}}]}`,
 		"unknown members skipped":   `{` + head + `,"resources":{},"future":[1,{"x":[]}],"pods":[]}`,
+		// The recorded counts only reserve room: wrong ones change nothing.
+		"count too high":   `{` + head + `,"resources":{"pods":{"state":"collected","count":1000000000}},"pods":[{"metadata":{"name":"a"}},{}]}`,
+		"count too low":    `{` + head + `,"resources":{"pods":{"state":"collected","count":1}},"pods":[{"metadata":{"name":"a"}},{},{}]}`,
+		"count after list": `{` + head + `,"pods":[{}],"resources":{"pods":{"state":"collected","count":7}}}`,
 	}
 	for name, doc := range docs {
 		t.Run(name, func(t *testing.T) {
@@ -48,6 +54,38 @@ func TestReadDecodesAsUnmarshal(t *testing.T) {
 				t.Errorf("Read and json.Unmarshal differ:\nRead      %.2000s\nUnmarshal %.2000s", gj, wj)
 			}
 		})
+	}
+}
+
+// A snapshot's recorded count reserves room for its list, but never more than the document
+// could fill: a forged count in a small file must not make the reader reserve gigabytes.
+func TestReadBoundsTheRecordedCount(t *testing.T) {
+	doc := `{"apiVersion":"kubeposture.io/v1alpha1","kind":"Snapshot",` +
+		`"resources":{"pods":{"state":"collected","count":1000000000}},"pods":[{"metadata":{"name":"a"}},{}]}`
+	path := filepath.Join(t.TempDir(), "forged.json")
+	if err := os.WriteFile(path, []byte(doc), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s, err := snapshot.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Pods) != 2 || cap(s.Pods) > len(doc)/3 {
+		t.Errorf("pods: len %d cap %d, want len 2 and cap at most %d", len(s.Pods), cap(s.Pods), len(doc)/3)
+	}
+	// And a true count is used whole: the list is decoded into one array of its size.
+	var b bytes.Buffer
+	if err := snapshot.Write(&b, synth.Snapshot(300)); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, b.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if s, err = snapshot.ReadFile(path); err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Pods) != 300 || cap(s.Pods) != 300 {
+		t.Errorf("pods: len %d cap %d, want 300 and 300", len(s.Pods), cap(s.Pods))
 	}
 }
 
