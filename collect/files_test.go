@@ -143,6 +143,11 @@ apiserver_storage_transformation_operations_total{resource="secrets",status="OK"
 apiserver_storage_transformation_operations_total{resource="configmaps",status="OK",transformation_type="to_storage",transformer_prefix=""} 9
 # TYPE other_metric gauge
 other_metric 1
+# HELP apiserver_storage_transformation_operations_total_seconds A family whose name starts with the same letters.
+# TYPE apiserver_storage_transformation_operations_total_seconds histogram
+apiserver_storage_transformation_operations_total_seconds_bucket{resource="secrets",le="+Inf"} 4
+apiserver_storage_transformation_operations_total_seconds_sum{resource="secrets"} 0.5
+apiserver_storage_transformation_operations_total_seconds_count{resource="secrets"} 4
 `)
 	got, err := ParseSecretTransformations(body)
 	if err != nil {
@@ -157,6 +162,16 @@ other_metric 1
 	}
 	if _, err := ParseSecretTransformations([]byte("not { metrics")); err == nil {
 		t.Error("garbage parsed")
+	}
+	// Exposition text without the family has no samples; the other families are not parsed.
+	for _, doc := range []string{"# TYPE other_metric gauge\nother_metric 1\n", "# HELP x y\n# TYPE other_metric gauge\nother_metric{ 1\n"} {
+		if got, err := ParseSecretTransformations([]byte(doc)); err != nil || got != nil {
+			t.Errorf("%q: %v, %v; want nothing", doc, got, err)
+		}
+	}
+	// The family is parsed: a malformed sample of it is an error.
+	if _, err := ParseSecretTransformations([]byte("# TYPE apiserver_storage_transformation_operations_total counter\napiserver_storage_transformation_operations_total{resource=\"secrets\" 1\n")); err == nil {
+		t.Error("malformed sample parsed")
 	}
 }
 
