@@ -194,30 +194,33 @@ func (s *Sharer) replicas(p *corev1.Pod) {
 		c := *spec
 		s.firstSpecs[owner] = &c
 	} else {
-		shareIf(&spec.SecurityContext, first.SecurityContext)
-		shareIf(&spec.Affinity, first.Affinity)
-		shareIf(&spec.Tolerations, first.Tolerations)
-		shareIf(&spec.TopologySpreadConstraints, first.TopologySpreadConstraints)
-		shareIf(&spec.ImagePullSecrets, first.ImagePullSecrets)
+		shareIf(&spec.SecurityContext, &first.SecurityContext)
+		shareIf(&spec.Affinity, &first.Affinity)
+		shareIf(&spec.Tolerations, &first.Tolerations)
+		shareIf(&spec.TopologySpreadConstraints, &first.TopologySpreadConstraints)
+		shareIf(&spec.ImagePullSecrets, &first.ImagePullSecrets)
 		// A volume's source is shared when equal, though its name may not be: the
 		// service-account volume has a name of its own in every replica.
 		for i := range spec.Volumes {
 			if i < len(first.Volumes) {
-				shareIf(&spec.Volumes[i].VolumeSource, first.Volumes[i].VolumeSource)
+				shareIf(&spec.Volumes[i].VolumeSource, &first.Volumes[i].VolumeSource)
 			}
 		}
 	}
-	for kind, l := range map[byte][]corev1.Container{'c': p.Spec.Containers, 'i': p.Spec.InitContainers} {
-		for i := range l {
-			k := firstKey{owner: owner, kind: kind, index: i}
-			first, ok := s.firsts[k]
-			if !ok {
-				c := l[i] // a copy: the pods list may move as it grows
-				s.firsts[k] = &c
-				continue
-			}
-			shareEqual(&l[i], first)
+	s.replicaContainers(owner, 'c', p.Spec.Containers)
+	s.replicaContainers(owner, 'i', p.Spec.InitContainers)
+}
+
+func (s *Sharer) replicaContainers(owner string, kind byte, l []corev1.Container) {
+	for i := range l {
+		k := firstKey{owner: owner, kind: kind, index: i}
+		first, ok := s.firsts[k]
+		if !ok {
+			c := l[i] // a copy: the pods list may move as it grows
+			s.firsts[k] = &c
+			continue
 		}
+		shareEqual(&l[i], first)
 	}
 }
 
@@ -226,23 +229,96 @@ func shareEqual(c, first *corev1.Container) {
 	if c.Name != first.Name {
 		return
 	}
-	shareIf(&c.SecurityContext, first.SecurityContext)
-	shareIf(&c.LivenessProbe, first.LivenessProbe)
-	shareIf(&c.ReadinessProbe, first.ReadinessProbe)
-	shareIf(&c.StartupProbe, first.StartupProbe)
-	shareIf(&c.Lifecycle, first.Lifecycle)
-	shareIf(&c.Env, first.Env)
-	shareIf(&c.EnvFrom, first.EnvFrom)
-	shareIf(&c.Ports, first.Ports)
-	shareIf(&c.Command, first.Command)
-	shareIf(&c.Args, first.Args)
+	shareIf(&c.SecurityContext, &first.SecurityContext)
+	shareIf(&c.LivenessProbe, &first.LivenessProbe)
+	shareIf(&c.ReadinessProbe, &first.ReadinessProbe)
+	shareIf(&c.StartupProbe, &first.StartupProbe)
+	shareIf(&c.Lifecycle, &first.Lifecycle)
+	shareIf(&c.Env, &first.Env)
+	shareIf(&c.EnvFrom, &first.EnvFrom)
+	shareIf(&c.Ports, &first.Ports)
+	shareIf(&c.Command, &first.Command)
+	shareIf(&c.Args, &first.Args)
 }
 
 // shareIf makes *p first's value (a pointer, slice or struct of pointers: what it points to is
 // then shared) when *p is set and equal to it.
-func shareIf[T any](p *T, first T) {
-	if !reflect.ValueOf(p).Elem().IsZero() && reflect.DeepEqual(*p, first) {
-		*p = first
+func shareIf[T any](p, first *T) {
+	v := reflect.ValueOf(p).Elem()
+	if !v.IsZero() && equal(v, reflect.ValueOf(first).Elem()) {
+		*p = *first
+	}
+}
+
+// equal is reflect.DeepEqual for the acyclic values of API objects, without the record of
+// visited pointers that DeepEqual keeps against cycles (hashing it was a third of the cost of
+// comparing a replica's container with the first one's), and with the same answers: nil and
+// empty differ, pointers are equal when what they point to is, maps and slices that are the
+// same are equal without a look inside.
+func equal(a, b reflect.Value) bool {
+	switch a.Kind() {
+	case reflect.Bool:
+		return a.Bool() == b.Bool()
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return a.Int() == b.Int()
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		return a.Uint() == b.Uint()
+	case reflect.Float32, reflect.Float64:
+		return a.Float() == b.Float()
+	case reflect.String:
+		return a.String() == b.String()
+	case reflect.Pointer:
+		if a.IsNil() || b.IsNil() {
+			return a.IsNil() == b.IsNil()
+		}
+		return a.UnsafePointer() == b.UnsafePointer() || equal(a.Elem(), b.Elem())
+	case reflect.Struct:
+		for i, n := 0, a.NumField(); i < n; i++ {
+			if !equal(a.Field(i), b.Field(i)) {
+				return false
+			}
+		}
+		return true
+	case reflect.Slice:
+		if a.IsNil() != b.IsNil() || a.Len() != b.Len() {
+			return false
+		}
+		if a.Len() == 0 || a.UnsafePointer() == b.UnsafePointer() {
+			return true
+		}
+		fallthrough
+	case reflect.Array:
+		for i, n := 0, a.Len(); i < n; i++ {
+			if !equal(a.Index(i), b.Index(i)) {
+				return false
+			}
+		}
+		return true
+	case reflect.Map:
+		if a.IsNil() != b.IsNil() || a.Len() != b.Len() {
+			return false
+		}
+		if a.UnsafePointer() == b.UnsafePointer() {
+			return true
+		}
+		for it := a.MapRange(); it.Next(); {
+			bv := b.MapIndex(it.Key())
+			if !bv.IsValid() || !equal(it.Value(), bv) {
+				return false
+			}
+		}
+		return true
+	case reflect.Interface:
+		if a.IsNil() || b.IsNil() {
+			return a.IsNil() == b.IsNil()
+		}
+		return a.Elem().Type() == b.Elem().Type() && equal(a.Elem(), b.Elem())
+	case reflect.Complex64, reflect.Complex128:
+		return a.Complex() == b.Complex()
+	case reflect.Func:
+		return a.IsNil() && b.IsNil() // as DeepEqual: functions are equal only when both nil
+	default: // channels and unsafe pointers: the same one
+		return a.Pointer() == b.Pointer()
 	}
 }
 

@@ -173,3 +173,22 @@ func TestWriteMatchesEncoder(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkShare shares the pods of a synthetic snapshot as they arrive (one Sharer per
+// list, as the collector and Read use it): the collector's cost per pod beyond decoding.
+func BenchmarkShare(b *testing.B) {
+	src := synth.Snapshot(10000).Pods
+	b.ReportAllocs()
+	for b.Loop() {
+		b.StopTimer()
+		pods := make([]corev1.Pod, len(src))
+		for i := range src {
+			src[i].DeepCopyInto(&pods[i])
+		}
+		b.StartTimer()
+		sh := snapshot.NewSharer()
+		for i := range pods {
+			sh.Share(&pods[i])
+		}
+	}
+}
