@@ -144,6 +144,7 @@ func runScan(cmd *cobra.Command, kube *kubeFlags, sf *scanFlags, cf *collectFlag
 	if err := imf.apply(snap, cmd.ErrOrStderr()); err != nil {
 		return err
 	}
+	boundHeap()
 	rep := checks.Run(snap, selected, sel)
 	sf.exceptions.apply(rep, snap)
 
