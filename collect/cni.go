@@ -108,7 +108,7 @@ func (c *collector) collectCNI(ctx context.Context, cfg *rest.Config) {
 				out = append(out, cniPolicy(k, &l.Items[i]))
 			}
 			return out, l.GetContinue(), nil
-		})
+		}, nil)
 		if err != nil {
 			record(k, outcome(err))
 			continue

@@ -267,9 +267,33 @@ func outcome(err error) snapshot.Collection {
 // restarts from the beginning, as client-go's pager does. The pages are joined once, at the
 // end, into a slice of the exact size: appending page by page would copy a list of 100,000
 // pods about twice over and leave the copies to the garbage collector.
-func listPaged[T any](ctx context.Context, c *collector, page func(context.Context, metav1.ListOptions) ([]T, string, error)) ([]T, error) {
+//
+// settle, if not nil, is given each page's items, in order, on a goroutine of its own while
+// the next page is requested: the pages of one kind come one after the other, so work done
+// between them (compacting and sharing a page of pods) would lengthen the listing of the
+// largest kind, which bounds the whole collection.
+func listPaged[T any](ctx context.Context, c *collector, page func(context.Context, metav1.ListOptions) ([]T, string, error), settle func([]T)) ([]T, error) {
 	for attempt := 0; ; attempt++ {
 		var pages [][]T
+		var settling chan []T
+		var settled chan struct{}
+		if settle != nil {
+			settling, settled = make(chan []T, 2), make(chan struct{})
+			go func() {
+				defer close(settled)
+				for items := range settling {
+					settle(items)
+				}
+			}()
+		}
+		// finish waits until every page sent has been settled.
+		finish := func() {
+			if settling != nil {
+				close(settling)
+				<-settled
+				settling = nil
+			}
+		}
 		n := 0
 		opts := metav1.ListOptions{Limit: c.opts.PageSize}
 		expired := false
@@ -286,9 +310,13 @@ func listPaged[T any](ctx context.Context, c *collector, page func(context.Conte
 				break
 			}
 			if err != nil {
+				finish()
 				return nil, err
 			}
 			pages = append(pages, items)
+			if settling != nil {
+				settling <- items
+			}
 			c.gc.check()
 			n += len(items)
 			c.progress.objects(len(items))
@@ -297,6 +325,7 @@ func listPaged[T any](ctx context.Context, c *collector, page func(context.Conte
 			}
 			opts.Continue = cont
 		}
+		finish()
 		if !expired {
 			if len(pages) == 1 {
 				return pages[0], nil

@@ -40,16 +40,17 @@ func typed[T any, L any](r snapshot.Resource,
 			// Every typed list has Items []T and embeds ListMeta: a mismatch is a
 			// programming error that the integration tests catch on the first page.
 			items := reflect.ValueOf(l).Elem().FieldByName("Items").Interface().([]T)
+			return items, any(l).(metav1.ListInterface).GetContinue(), nil
+		}, func(items []T) {
 			for i := range items {
 				compactMeta(any(&items[i]).(metav1.Object))
 				// As the page arrives, so that what is dropped is garbage before the
-				// next page is decoded rather than after the whole list.
+				// next pages are decoded rather than after the whole list.
 				if p, ok := any(&items[i]).(*corev1.Pod); ok {
 					compactPod(p)
 				}
 				sh.Share(&items[i])
 			}
-			return items, any(l).(metav1.ListInterface).GetContinue(), nil
 		})
 		if err != nil {
 			return 0, err

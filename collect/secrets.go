@@ -34,7 +34,7 @@ func listSecretMetadata(ctx context.Context, c *collector) (int, error) {
 			return nil, "", err
 		}
 		return parseSecretTable(raw)
-	})
+	}, nil)
 	if err != nil {
 		return 0, err
 	}
