@@ -55,7 +55,7 @@ func encode(w *bufio.Writer, s *Snapshot) error {
 	for i := 0; i < t.NumField(); i++ {
 		f := t.Field(i)
 		name, opts, _ := strings.Cut(f.Tag.Get("json"), ",")
-		if name == "-" {
+		if name == "-" || !f.IsExported() { // as encoding/json: not members
 			continue
 		}
 		if name == "" {
@@ -94,15 +94,19 @@ func encode(w *bufio.Writer, s *Snapshot) error {
 	return err
 }
 
-// plainMembers is true when every field of Snapshot is an exported, named member whose only
-// tag option is omitempty: what encode writes itself. Otherwise (an embedded struct, a
-// string or omitzero option) it leaves the whole document to json.Encoder.
+// plainMembers is true when every member of Snapshot is a named field whose only tag option
+// is omitempty (unexported fields are not members): what encode writes itself. Otherwise (an
+// embedded struct, a string or omitzero option) it leaves the whole document to json.Encoder,
+// which holds it whole in memory (TestWriteStreams).
 var plainMembers = func() bool {
 	t := reflect.TypeFor[Snapshot]()
 	for i := 0; i < t.NumField(); i++ {
 		f := t.Field(i)
 		name, opts, _ := strings.Cut(f.Tag.Get("json"), ",")
-		if !f.IsExported() || f.Anonymous || (name == "-" && opts != "") || (opts != "" && opts != "omitempty") {
+		if !f.IsExported() && !f.Anonymous {
+			continue
+		}
+		if f.Anonymous || (name == "-" && opts != "") || (opts != "" && opts != "omitempty") {
 			return false
 		}
 	}
