@@ -50,7 +50,7 @@ func pssExpected(level api.Level) string {
 // includes the baseline checks it does not override, as in admission. Each distinct pod spec
 // is evaluated once (see pssCache).
 func evaluatePSS(s *snapshot.Snapshot, level api.Level) []checks.Result {
-	c := newPSSCache(api.LevelVersion{Level: level, Version: api.LatestVersion()})
+	c := newRunPSSCache(s, api.LevelVersion{Level: level, Version: api.LatestVersion()})
 	return evaluateUnits(s, c.judge, "allowed", pssExpected(level))
 }
 

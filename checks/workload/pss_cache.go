@@ -10,6 +10,9 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/pod-security-admission/api"
 	"k8s.io/pod-security-admission/policy"
+
+	"github.com/kubeposture/kubeposture/checks"
+	"github.com/kubeposture/kubeposture/snapshot"
 )
 
 // pssCache evaluates the Pod Security Standards once per distinct input rather than once per
@@ -48,6 +51,9 @@ type pssCache struct {
 	inits      []corev1.Container
 	ephemeral  []corev1.EphemeralContainer
 	volumes    []corev1.Volume
+	// keys are the run's keys of the snapshot's pod specs, when the cache was made for one
+	// (newRunPSSCache); nil otherwise.
+	keys map[*corev1.PodSpec]objectKey
 	// evaluations counts calls of the evaluator, for tests.
 	evaluations int
 }
@@ -56,9 +62,62 @@ func newPSSCache(lv api.LevelVersion) *pssCache {
 	return &pssCache{lv: lv, verdicts: map[pssKey]string{}}
 }
 
+// newRunPSSCache is newPSSCache for the controls of a run: the keys of the snapshot's pod
+// specs are computed once and shared (pssKeys).
+func newRunPSSCache(s *snapshot.Snapshot, lv api.LevelVersion) *pssCache {
+	c := newPSSCache(lv)
+	c.keys = pssKeys(s)
+	return c
+}
+
+// objectKey is an object's key, and the metadata it was computed with.
+type objectKey struct {
+	meta *metav1.ObjectMeta
+	key  pssKey
+	ok   bool
+}
+
+// pssKeys computes, once per run, the key of every pod spec of the snapshot's workload units
+// (templates and pods): KP-WL-001, 002 and 004 judge the same objects, and the key is most of
+// what judging a replica costs. It is indexed by the spec's address in the snapshot, which
+// nothing else can have while the snapshot lives; an address not in it (a spec that is not
+// the snapshot's) is keyed afresh.
+func pssKeys(s *snapshot.Snapshot) map[*corev1.PodSpec]objectKey {
+	return checks.Memo(s, pssKeysKey{}, func() map[*corev1.PodSpec]objectKey {
+		us := units(s)
+		n := 0
+		for i := range us {
+			n += len(us[i].pods) + 1
+		}
+		keys := make(map[*corev1.PodSpec]objectKey, n)
+		c := newPSSCache(api.LevelVersion{}) // for its scratch space
+		add := func(meta *metav1.ObjectMeta, spec *corev1.PodSpec) {
+			k, ok := c.key(meta, spec)
+			keys[spec] = objectKey{meta: meta, key: k, ok: ok}
+		}
+		for i := range us {
+			if t := us[i].template; t != nil {
+				add(&t.ObjectMeta, &t.Spec)
+			}
+			for _, p := range us[i].pods {
+				add(&p.ObjectMeta, &p.Spec)
+			}
+		}
+		return keys
+	})
+}
+
+type pssKeysKey struct{}
+
 // judge is a judge (see workloads.go) with the cache in front of the evaluator.
 func (c *pssCache) judge(meta *metav1.ObjectMeta, spec *corev1.PodSpec) string {
-	key, ok := c.key(meta, spec)
+	var key pssKey
+	var ok bool
+	if k, found := c.keys[spec]; found && k.meta == meta {
+		key, ok = k.key, k.ok
+	} else {
+		key, ok = c.key(meta, spec)
+	}
 	if !ok {
 		return c.evaluate(meta, spec)
 	}

@@ -164,6 +164,47 @@ func TestPSSCacheSharesReplicas(t *testing.T) {
 	}
 }
 
+// The run's shared keys give the verdicts keys computed afresh give, for the snapshot's own
+// specs; a spec that is not the snapshot's, or the same spec with other metadata, is keyed
+// afresh rather than answered from them.
+func TestPSSCacheRunKeys(t *testing.T) {
+	s := synth.Snapshot(200)
+	s.Pods[7].Spec.HostNetwork = true // one replica unlike its siblings
+	done := s.ShareDerived()
+	defer done()
+	lv := api.LevelVersion{Level: api.LevelBaseline, Version: api.LatestVersion()}
+	run, fresh := newRunPSSCache(s, lv), newPSSCache(lv)
+	if len(run.keys) < len(s.Pods) {
+		t.Fatalf("%d shared keys for %d pods", len(run.keys), len(s.Pods))
+	}
+	for i := range s.Pods {
+		p := &s.Pods[i]
+		if got, want := run.judge(&p.ObjectMeta, &p.Spec), fresh.judge(&p.ObjectMeta, &p.Spec); got != want {
+			t.Errorf("pod %s: %q with the run's keys, %q without", p.Name, got, want)
+		}
+	}
+	if run.evaluations != fresh.evaluations {
+		t.Errorf("%d evaluations with the run's keys, %d without", run.evaluations, fresh.evaluations)
+	}
+	// Pod 5 is allowed (pods 0-4 are a privileged workload's). A copy of its spec (another
+	// address) that differs is judged on its own content.
+	p := &s.Pods[5]
+	if v := run.judge(&p.ObjectMeta, &p.Spec); v != "" {
+		t.Fatalf("pod 5: %q, want it allowed", v)
+	}
+	spec := p.Spec
+	spec.HostPID = true
+	if got := run.judge(&p.ObjectMeta, &spec); got == "" {
+		t.Error("a copy with hostPID was answered from the original's key")
+	}
+	// The snapshot's spec with other metadata (an AppArmor annotation) is keyed afresh.
+	meta := *p.ObjectMeta.DeepCopy()
+	meta.Annotations = map[string]string{corev1.DeprecatedAppArmorBetaContainerAnnotationKeyPrefix + "app": "unconfined"}
+	if got := run.judge(&meta, &p.Spec); got == "" {
+		t.Error("other metadata with the snapshot's spec was answered from the snapshot's key")
+	}
+}
+
 // reviewedChecks are the upstream checks and versions the key's list of unread fields was
 // checked against (k8s.io/pod-security-admission v0.37). A change here means reading the
 // new checks and updating pssCache's list before this list.

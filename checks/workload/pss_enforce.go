@@ -84,7 +84,7 @@ func pssEnforce(s *snapshot.Snapshot) []checks.Result {
 		}
 		c := caches[lv]
 		if c == nil {
-			c = newPSSCache(lv)
+			c = newRunPSSCache(s, lv)
 			caches[lv] = c
 		}
 		j := func(meta *metav1.ObjectMeta, spec *corev1.PodSpec) string {
