@@ -1,6 +1,8 @@
 package checks
 
 import (
+	"fmt"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -246,6 +248,49 @@ func TestResortMatchesSortResults(t *testing.T) {
 	for i := range a {
 		if a[i] != b[i] {
 			t.Fatalf("at %d: sortResults %+v, resort %+v", i, a[i], b[i])
+		}
+	}
+}
+
+// sortResults is a stable sort by status rank, namespace, kind and name: the same order as
+// sort.SliceStable with that comparison, on inputs with many equal keys, sorted or not.
+func TestSortResultsIsStable(t *testing.T) {
+	rank := map[Status]int{}
+	for i, s := range Statuses {
+		rank[s] = i
+	}
+	less := func(rs []Result) func(i, j int) bool {
+		return func(i, j int) bool {
+			a, b := rs[i], rs[j]
+			if rank[a.Status] != rank[b.Status] {
+				return rank[a.Status] < rank[b.Status]
+			}
+			if a.Resource.Namespace != b.Resource.Namespace {
+				return a.Resource.Namespace < b.Resource.Namespace
+			}
+			if a.Resource.Kind != b.Resource.Kind {
+				return a.Resource.Kind < b.Resource.Kind
+			}
+			return a.Resource.Name < b.Resource.Name
+		}
+	}
+	for n := 0; n < 300; n += 37 {
+		for seed := uint64(1); seed <= 3; seed++ {
+			x := seed
+			rnd := func(m int) int { x = x*6364136223846793005 + 1442695040888963407; return int(x>>33) % m }
+			rs := make([]Result, n)
+			for i := range rs {
+				rs[i] = Result{Status: Statuses[rnd(3)], Resource: Resource{Kind: "Pod", Namespace: string(rune('a' + rnd(3))),
+					Name: string(rune('a' + rnd(4)))}, Reason: fmt.Sprint(i)} // Reason tells equal keys apart
+			}
+			want := append([]Result(nil), rs...)
+			sort.SliceStable(want, less(want))
+			sortResults(rs)
+			for i := range rs {
+				if rs[i] != want[i] {
+					t.Fatalf("n=%d seed=%d at %d: %+v, want %+v", n, seed, i, rs[i], want[i])
+				}
+			}
 		}
 	}
 }

@@ -262,11 +262,25 @@ func sortResults(rs []Result) {
 		idx[i] = int32(i)
 	}
 	slices.SortStableFunc(idx, func(i, j int32) int { return cmpResults(&rs[i], &rs[j]) })
-	out := make([]Result, len(rs))
-	for i, j := range idx {
-		out[i] = rs[j]
+	// Apply the permutation in place, cycle by cycle (position i takes the result at idx[i]),
+	// rather than through a copy of every result.
+	for i := range idx {
+		if idx[i] < 0 {
+			continue
+		}
+		tmp := rs[i]
+		j := int32(i)
+		for {
+			k := idx[j]
+			idx[j] = -1
+			if k == int32(i) {
+				rs[j] = tmp
+				break
+			}
+			rs[j] = rs[k]
+			j = k
+		}
 	}
-	copy(rs, out)
 }
 
 // Aggregate is a control's overall status: FAIL if any resource fails, else WARN if any
