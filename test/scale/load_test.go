@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"os"
+	"path/filepath"
 	"testing"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -121,4 +123,28 @@ func lenOr[L any](l L, err error, n func() int) (int, error) {
 		return 0, err
 	}
 	return n(), nil
+}
+
+// The synthetic mode writes a snapshot, measures a scan of it and writes what it measured.
+func TestSynthetic(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "scale.json")
+	if err := runSynthetic(120, 1, out, dir, ""); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var res Results
+	if err := json.Unmarshal(data, &res); err != nil {
+		t.Fatal(err)
+	}
+	if res.Pods != 120 || len(res.Phases) != 1 || len(res.Phases[0].Samples) != 1 ||
+		res.Phases[0].WallSeconds <= 0 || res.Phases[0].PeakRSSMiB <= 0 {
+		t.Errorf("results %+v", res)
+	}
+	if _, err := snapshot.ReadFile(filepath.Join(dir, "synthetic-120.json")); err != nil {
+		t.Errorf("the synthetic snapshot: %v", err)
+	}
 }

@@ -60,6 +60,7 @@ func main() {
 	hold := flag.Bool("hold", false, "load the estate, then keep the cluster up (kubeconfig in -keep) until interrupted, instead of measuring")
 	auditBin := flag.String("audit", "", "measure this audit binary (default: build ./cmd/audit from this checkout)")
 	baseline := flag.String("baseline", "", "also measure this audit binary (an older build), for a before/after in one run")
+	synthetic := flag.Bool("synthetic", false, "no cluster: measure audit scan --snapshot of internal/synth's snapshot of -pods pods (for 100,000)")
 	floorMode := flag.Bool("floor", false, "internal: run the floor listing against -kubeconfig and print the object count")
 	kubeconfig := flag.String("kubeconfig", "", "internal: the kubeconfig of -floor")
 	flag.Parse()
@@ -73,6 +74,13 @@ func main() {
 	}
 	if *jsonPath == "" {
 		*jsonPath = fmt.Sprintf("scale-%d.json", *pods)
+	}
+	if *synthetic {
+		if err := runSynthetic(*pods, *runs, *jsonPath, *keep, *auditBin); err != nil {
+			fmt.Fprintln(os.Stderr, "scale:", err)
+			os.Exit(1)
+		}
+		return
 	}
 	if err := run(*pods, *runs, *workers, *jsonPath, *keep, *auditBin, *baseline, *hold); err != nil {
 		fmt.Fprintln(os.Stderr, "scale:", err)
