@@ -148,3 +148,21 @@ func TestSynthetic(t *testing.T) {
 		t.Errorf("the synthetic snapshot: %v", err)
 	}
 }
+
+// A child's measured peak is its own, not this process's: after this process has held 400
+// MiB, a child that holds next to nothing must not be measured at 400 MiB.
+func TestMeasureOwnPeak(t *testing.T) {
+	big := make([]byte, 400<<20)
+	for i := range big {
+		big[i] = 1
+	}
+	big = nil
+	_, s, err := measure([]string{"/bin/true"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.PeakRSSMiB > 100 {
+		t.Errorf("/bin/true measured at %.0f MiB: the parent's peak leaked into it", s.PeakRSSMiB)
+	}
+	_ = big
+}

@@ -32,6 +32,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"sort"
 	"strconv"
 	"strings"
@@ -305,7 +306,15 @@ func moduleRoot() (string, error) {
 }
 
 // measure runs a command and returns its standard output and the kernel's accounting of it.
+//
+// The kernel's peak RSS of a child is at least this process's peak at the time it starts:
+// Go starts a child on this process's memory (vfork), and exec records that memory's high
+// water mark as the child's. So this process first returns what it can to the system and
+// resets its own mark (Linux's clear_refs), which otherwise, after building a snapshot of
+// 100,000 pods, made a scan that peaked at 0.9 GiB read as 1.4 GiB.
 func measure(args []string) (string, Sample, error) {
+	debug.FreeOSMemory()
+	_ = os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) // best effort: Linux only
 	cmd := exec.Command(args[0], args[1:]...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
