@@ -41,6 +41,14 @@ func (s *Snapshot) ShareDerived() (done func()) {
 	}
 }
 
+// SharingDerived reports whether a ShareDerived read is under way: whether what Derived
+// builds is kept for other readers (a reader may then build more than it needs itself).
+func (s *Snapshot) SharingDerived() bool {
+	s.derived.mu.Lock()
+	defer s.derived.mu.Unlock()
+	return s.derived.readers > 0
+}
+
 // Derived returns the value stored under key, building it with build the first time, during
 // a ShareDerived read; outside one it returns build() and keeps nothing. build runs once
 // however many goroutines ask at the same time. key should be a value of an unexported type

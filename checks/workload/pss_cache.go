@@ -63,10 +63,13 @@ func newPSSCache(lv api.LevelVersion) *pssCache {
 }
 
 // newRunPSSCache is newPSSCache for the controls of a run: the keys of the snapshot's pod
-// specs are computed once and shared (pssKeys).
+// specs are computed once and shared (pssKeys). Outside a run (a control called alone) there
+// is no one to share them with, and each is computed when judged.
 func newRunPSSCache(s *snapshot.Snapshot, lv api.LevelVersion) *pssCache {
 	c := newPSSCache(lv)
-	c.keys = pssKeys(s)
+	if s.SharingDerived() {
+		c.keys = pssKeys(s)
+	}
 	return c
 }
 
