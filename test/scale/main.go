@@ -147,22 +147,11 @@ func run(pods, runs, workers int, jsonPath, keep, audit, baseline string, hold b
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	dir := keep
-	if dir == "" {
-		var err error
-		if dir, err = os.MkdirTemp("", "kubeposture-scale-"); err != nil {
-			return err
-		}
-		defer os.RemoveAll(dir)
-	} else if err := os.MkdirAll(dir, 0o755); err != nil {
+	dir, audit, cleanup, err := workDir(keep, audit)
+	if err != nil {
 		return err
 	}
-	if audit == "" {
-		audit = filepath.Join(dir, "audit")
-		if err := buildAudit(audit); err != nil {
-			return err
-		}
-	}
+	defer cleanup()
 
 	c, err := testcluster.Start(ctx, testcluster.Options{APIServerFlags: apiServerFlags, Log: os.Stderr})
 	if err != nil {
@@ -279,6 +268,28 @@ func loaderClient(admin *rest.Config) kubernetes.Interface {
 	cfg.ContentType = "application/vnd.kubernetes.protobuf"
 	cfg.AcceptContentTypes = "application/vnd.kubernetes.protobuf,application/json"
 	return kubernetes.NewForConfigOrDie(cfg)
+}
+
+// workDir returns the directory the run writes in (keep, or a temporary one that cleanup
+// removes) and the audit binary to measure (audit, or one built from this checkout in it).
+func workDir(keep, audit string) (dir, auditBin string, cleanup func(), err error) {
+	dir, cleanup = keep, func() {}
+	if dir == "" {
+		if dir, err = os.MkdirTemp("", "kubeposture-scale-"); err != nil {
+			return "", "", nil, err
+		}
+		cleanup = func() { os.RemoveAll(dir) }
+	} else if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", "", nil, err
+	}
+	if audit == "" {
+		audit = filepath.Join(dir, "audit")
+		if err := buildAudit(audit); err != nil {
+			cleanup()
+			return "", "", nil, err
+		}
+	}
+	return dir, audit, cleanup, nil
 }
 
 // buildAudit builds cmd/audit from this checkout, so that the measured binary is the code

@@ -16,22 +16,11 @@ import (
 // number of pods, with no cluster: for sizes beyond what the test API server loads in
 // reasonable time (100,000 pods), and the memory target the issue sets there.
 func runSynthetic(pods, runs int, jsonPath, keep, audit string) error {
-	dir := keep
-	if dir == "" {
-		var err error
-		if dir, err = os.MkdirTemp("", "kubeposture-scale-"); err != nil {
-			return err
-		}
-		defer os.RemoveAll(dir)
-	} else if err := os.MkdirAll(dir, 0o755); err != nil {
+	dir, audit, cleanup, err := workDir(keep, audit)
+	if err != nil {
 		return err
 	}
-	if audit == "" {
-		audit = filepath.Join(dir, "audit")
-		if err := buildAudit(audit); err != nil {
-			return err
-		}
-	}
+	defer cleanup()
 	path := filepath.Join(dir, fmt.Sprintf("synthetic-%d.json", pods))
 	s := synth.Snapshot(pods)
 	objects := int64(len(s.Pods) + len(s.Deployments) + len(s.ReplicaSets) + len(s.Namespaces) +
