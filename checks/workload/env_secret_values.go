@@ -132,23 +132,23 @@ func sameEnv(a, b *corev1.PodSpec) bool {
 }
 
 func sameContainersEnv(a, b []corev1.Container) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i].Name != b[i].Name || !sameEnvVars(a[i].Env, b[i].Env) {
-			return false
-		}
-	}
-	return true
+	return sameEnvOf(a, b, func(c *corev1.Container) *corev1.Container { return c })
 }
 
 func sameEphemeralEnv(a, b []corev1.EphemeralContainer) bool {
+	return sameEnvOf(a, b, func(e *corev1.EphemeralContainer) *corev1.Container {
+		return (*corev1.Container)(&e.EphemeralContainerCommon)
+	})
+}
+
+// sameEnvOf compares the names and env of two lists of containers of either kind.
+func sameEnvOf[T any](a, b []T, container func(*T) *corev1.Container) bool {
 	if len(a) != len(b) {
 		return false
 	}
 	for i := range a {
-		if a[i].Name != b[i].Name || !sameEnvVars(a[i].Env, b[i].Env) {
+		ca, cb := container(&a[i]), container(&b[i])
+		if ca.Name != cb.Name || !sameEnvVars(ca.Env, cb.Env) {
 			return false
 		}
 	}
