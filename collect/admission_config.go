@@ -5,7 +5,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/kubeposture/kubeposture/admissionconfig"
+	"github.com/kubeposture/kubeposture/internal/admissionconfig"
 	"github.com/kubeposture/kubeposture/snapshot"
 )
 

@@ -7,7 +7,7 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 
-	"github.com/kubeposture/kubeposture/cmdline"
+	"github.com/kubeposture/kubeposture/internal/componentflags"
 	"github.com/kubeposture/kubeposture/snapshot"
 )
 
@@ -43,7 +43,7 @@ func ControlPlane(pods []corev1.Pod) []snapshot.Component {
 				Mirror:    mirror,
 				Command:   ctr.Command,
 				Args:      ctr.Args,
-				Flags:     cmdline.Parse(ctr.Command, ctr.Args, cmdline.BoolFlags(name)),
+				Flags:     componentflags.Parse(ctr.Command, ctr.Args, componentflags.BoolFlags(name)),
 				Env:       literalEnv(ctr.Env),
 			})
 		}

@@ -25,8 +25,8 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"sigs.k8s.io/yaml"
 
-	"github.com/kubeposture/kubeposture/admissionconfig"
-	"github.com/kubeposture/kubeposture/cmdline"
+	"github.com/kubeposture/kubeposture/internal/admissionconfig"
+	"github.com/kubeposture/kubeposture/internal/componentflags"
 	"github.com/kubeposture/kubeposture/snapshot"
 )
 
@@ -307,7 +307,7 @@ func (a *agent) readStaticPods() {
 			}
 			a.rep.StaticPods = append(a.rep.StaticPods, snapshot.Component{
 				Name: name, Namespace: pod.Namespace, Pod: pod.Name, Node: a.rep.Node, Image: c.Image,
-				Command: c.Command, Args: c.Args, Flags: cmdline.Parse(c.Command, c.Args, cmdline.BoolFlags(name)),
+				Command: c.Command, Args: c.Args, Flags: componentflags.Parse(c.Command, c.Args, componentflags.BoolFlags(name)),
 			})
 		}
 		if strings.HasPrefix(e.Name(), "kube-apiserver") {
@@ -572,7 +572,7 @@ func (a *agent) readKubeProxy() {
 	}
 	kp := &snapshot.NodeKubeProxy{PID: pid}
 	kp.Command, _ = ParseKubeletCmdline(raw)
-	kp.Flags = cmdline.Parse(kp.Command, nil, nil)
+	kp.Flags = componentflags.Parse(kp.Command, nil, nil)
 	last := func(name string) string {
 		for i := len(kp.Flags) - 1; i >= 0; i-- {
 			if kp.Flags[i].Name == name {

@@ -10,7 +10,7 @@ import (
 	kubeletv1beta1 "k8s.io/kubelet/config/v1beta1"
 	"sigs.k8s.io/yaml"
 
-	"github.com/kubeposture/kubeposture/cmdline"
+	"github.com/kubeposture/kubeposture/internal/componentflags"
 	"github.com/kubeposture/kubeposture/snapshot"
 )
 
@@ -31,7 +31,7 @@ func ParseKubeletCmdline(raw []byte) (command []string, flags []snapshot.Flag) {
 		return nil, nil
 	}
 	command = strings.Split(s, "\x00")
-	return command, cmdline.Parse(command, nil, func(n string) bool { return kubeletBoolFlags[n] })
+	return command, componentflags.Parse(command, nil, func(n string) bool { return kubeletBoolFlags[n] })
 }
 
 // ParseKubeletConfig decodes a kubelet config file (YAML or JSON, KubeletConfiguration

@@ -1,7 +1,7 @@
 /*
 The admission plugin AlwaysAdmit must be off. It is off by default.
 
-Source: CIS Kubernetes Benchmark 1.2.10. Effective set as computed by cmdline.EffectiveAdmission from k8s.io/kubernetes pkg/kubeapiserver/options/plugins.go (DefaultOffAdmissionPlugins: AlwaysAdmit is default-off in v1.37) and k8s.io/apiserver pkg/server/options/admission.go (enabledPluginNames).
+Source: CIS Kubernetes Benchmark 1.2.10. Effective set as computed by componentflags.EffectiveAdmission from k8s.io/kubernetes pkg/kubeapiserver/options/plugins.go (DefaultOffAdmissionPlugins: AlwaysAdmit is default-off in v1.37) and k8s.io/apiserver pkg/server/options/admission.go (enabledPluginNames).
 
 Reads: kube-apiserver --enable-admission-plugins, --disable-admission-plugins (both lists accumulate across repeats), --admission-control (deprecated; replaces the set).
 

@@ -1,7 +1,7 @@
 /*
 The admission plugin EventRateLimit must be on. It also needs a configuration file, which is not checked here.
 
-Source: CIS Kubernetes Benchmark 1.2.9. Effective set as computed by cmdline.EffectiveAdmission from k8s.io/kubernetes pkg/kubeapiserver/options/plugins.go (DefaultOffAdmissionPlugins: EventRateLimit is default-off in v1.37) and k8s.io/apiserver pkg/server/options/admission.go (enabledPluginNames).
+Source: CIS Kubernetes Benchmark 1.2.9. Effective set as computed by componentflags.EffectiveAdmission from k8s.io/kubernetes pkg/kubeapiserver/options/plugins.go (DefaultOffAdmissionPlugins: EventRateLimit is default-off in v1.37) and k8s.io/apiserver pkg/server/options/admission.go (enabledPluginNames).
 
 Reads: kube-apiserver --enable-admission-plugins, --disable-admission-plugins (both lists accumulate across repeats), --admission-control (deprecated; replaces the set).
 

@@ -5,7 +5,7 @@ pod-security.kubernetes.io labels. It is on by default; --disable-admission-plug
 
 Source: Kubernetes documentation, "Pod Security Admission"; CIS Kubernetes Benchmark 1.12 5.2.1
 ("at least one active policy control mechanism"). Effective set as computed by
-cmdline.EffectiveAdmission (PodSecurity is default-on in v1.37, k8s.io/kubernetes
+componentflags.EffectiveAdmission (PodSecurity is default-on in v1.37, k8s.io/kubernetes
 pkg/kubeapiserver/options/plugins.go).
 
 Reads: kube-apiserver --enable-admission-plugins, --disable-admission-plugins,

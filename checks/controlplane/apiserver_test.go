@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/kubeposture/kubeposture/checks"
-	"github.com/kubeposture/kubeposture/cmdline"
+	"github.com/kubeposture/kubeposture/internal/componentflags"
 	"github.com/kubeposture/kubeposture/snapshot"
 )
 
@@ -29,7 +29,7 @@ var evaluators = map[string]func(*snapshot.Snapshot) []checks.Result{
 }
 
 // apiserverSnap returns a kubeadm snapshot with one kube-apiserver static pod per args list,
-// on nodes cp-1, cp-2, ...; flags go through cmdline.Parse as the collector's do.
+// on nodes cp-1, cp-2, ...; flags go through componentflags.Parse as the collector's do.
 func apiserverSnap(instances ...[]string) *snapshot.Snapshot {
 	s := snapshot.New()
 	s.Cluster.Provider = snapshot.ProviderKubeadm
@@ -40,7 +40,7 @@ func apiserverSnap(instances ...[]string) *snapshot.Snapshot {
 		s.ControlPlane = append(s.ControlPlane, snapshot.Component{
 			Name: apiserver, Namespace: "kube-system", Pod: "kube-apiserver-" + node, Node: node, Mirror: true,
 			Command: command, Args: args,
-			Flags: cmdline.Parse(command, args, cmdline.BoolFlags(apiserver)),
+			Flags: componentflags.Parse(command, args, componentflags.BoolFlags(apiserver)),
 		})
 	}
 	return s

@@ -25,7 +25,7 @@ import (
 	"strings"
 
 	"github.com/kubeposture/kubeposture/checks"
-	"github.com/kubeposture/kubeposture/cmdline"
+	"github.com/kubeposture/kubeposture/internal/componentflags"
 	"github.com/kubeposture/kubeposture/snapshot"
 )
 
@@ -66,7 +66,7 @@ func secretsMatch(r snapshot.AuditPolicyRule) (some, all bool) {
 
 func auditPolicySecrets(snap *snapshot.Snapshot) []checks.Result {
 	return eachAPIServer(snap, func(c *snapshot.Component) checks.Result {
-		flag := cmdline.Lookup(c, "audit-policy-file")
+		flag := componentflags.Lookup(c, "audit-policy-file")
 		ev := checks.Evidence{Where: where(c, "audit-policy-file"), Expected: "every request on secrets audited at Metadata"}
 		if !flag.Present() {
 			ev.Observed = "--audit-policy-file: " + flag.Describe() + " (nothing is audited)"

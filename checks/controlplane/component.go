@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"github.com/kubeposture/kubeposture/checks"
-	"github.com/kubeposture/kubeposture/cmdline"
+	"github.com/kubeposture/kubeposture/internal/componentflags"
 	"github.com/kubeposture/kubeposture/snapshot"
 )
 
@@ -41,7 +41,7 @@ func eachComponent(snap *snapshot.Snapshot, name string, judge func(c *snapshot.
 }
 
 // whereValue names where a value was read: the flag, or etcd's environment variable.
-func whereValue(c *snapshot.Component, v cmdline.Value) string {
+func whereValue(c *snapshot.Component, v componentflags.Value) string {
 	if strings.HasPrefix(v.Origin, "env ") {
 		return fmt.Sprintf("%s env %s (pod %s/%s)", c.Name, strings.TrimPrefix(v.Origin, "env "), c.Namespace, c.Pod)
 	}
@@ -57,7 +57,7 @@ func configFileOverrides(c *snapshot.Component, flag, expected string) (checks.R
 	case etcd:
 		// etcdmain/config.go: "if a configuration file is provided, other command line flags
 		// and environment variables will be ignored".
-		v := cmdline.Lookup(c, "config-file")
+		v := componentflags.Lookup(c, "config-file")
 		if !v.Present() {
 			return checks.Result{}, false
 		}
@@ -65,7 +65,7 @@ func configFileOverrides(c *snapshot.Component, flag, expected string) (checks.R
 	case scheduler:
 		// cmd/kube-scheduler/app/options/deprecated.go: the deprecated flags (--profiling
 		// among them) are "ignored if a config file is specified in --config".
-		v := cmdline.Lookup(c, "config")
+		v := componentflags.Lookup(c, "config")
 		if flag != "profiling" || !v.Present() {
 			return checks.Result{}, false
 		}
@@ -85,7 +85,7 @@ func requireBool(c *snapshot.Component, flag string, want bool) checks.Result {
 	if r, ok := configFileOverrides(c, flag, expected); ok {
 		return r
 	}
-	v := cmdline.Lookup(c, flag)
+	v := componentflags.Lookup(c, flag)
 	ev := checks.Evidence{Where: whereValue(c, v), Expected: expected, Observed: v.Describe()}
 	b, err := v.Bool()
 	if err != nil {
@@ -109,7 +109,7 @@ func requirePresent(c *snapshot.Component, flags ...string) checks.Result {
 	var observed, wheres []string
 	pass := true
 	for _, f := range flags {
-		v := cmdline.Lookup(c, f)
+		v := componentflags.Lookup(c, f)
 		wheres = append(wheres, whereValue(c, v))
 		if !v.Present() {
 			pass = false
@@ -125,7 +125,7 @@ func requirePresent(c *snapshot.Component, flags ...string) checks.Result {
 
 // requireAbsent judges a flag that must not be set.
 func requireAbsent(c *snapshot.Component, flag string) checks.Result {
-	v := cmdline.Lookup(c, flag)
+	v := componentflags.Lookup(c, flag)
 	ev := checks.Evidence{Where: whereValue(c, v), Expected: "--" + flag + " not set", Observed: v.Describe()}
 	return verdict(!v.Present(), ev)
 }
@@ -133,7 +133,7 @@ func requireAbsent(c *snapshot.Component, flag string) checks.Result {
 // requireAtLeast judges an integer flag that must be at least min. A path condition (for
 // audit log rotation, --audit-log-path to a file) is checked by the caller.
 func requireAtLeast(c *snapshot.Component, flag string, min int) checks.Result {
-	v := cmdline.Lookup(c, flag)
+	v := componentflags.Lookup(c, flag)
 	ev := checks.Evidence{Where: whereValue(c, v), Expected: fmt.Sprintf("--%s >= %d", flag, min), Observed: v.Describe()}
 	n, err := v.Int()
 	if err != nil {
@@ -147,7 +147,7 @@ func requireAtLeast(c *snapshot.Component, flag string, min int) checks.Result {
 // ::1). The value is parsed as an IP and compared exactly: 127.0.0.10 is not 127.0.0.1, and
 // the default 0.0.0.0 listens on every interface.
 func requireLoopback(c *snapshot.Component, flag string) checks.Result {
-	v := cmdline.Lookup(c, flag)
+	v := componentflags.Lookup(c, flag)
 	ev := checks.Evidence{Where: whereValue(c, v), Expected: "--" + flag + "=127.0.0.1", Observed: v.Describe()}
 	ip := net.ParseIP(strings.TrimSpace(v.Raw))
 	pass := ip != nil && (ip.Equal(net.IPv4(127, 0, 0, 1)) || ip.Equal(net.IPv6loopback))
@@ -158,9 +158,9 @@ func requireLoopback(c *snapshot.Component, flag string) checks.Result {
 }
 
 // requirePlugin judges an admission plugin that must be on (want true) or off in the
-// effective set (see cmdline.EffectiveAdmission).
+// effective set (see componentflags.EffectiveAdmission).
 func requirePlugin(c *snapshot.Component, plugin string, want bool) checks.Result {
-	a := cmdline.EffectiveAdmission(c)
+	a := componentflags.EffectiveAdmission(c)
 	state := "enabled"
 	if !want {
 		state = "not enabled"
@@ -213,7 +213,7 @@ func fix(change, manifest string) string {
 // log is a file: without --audit-log-path, or with "-" (standard out), there is nothing to
 // rotate.
 func auditRotation(c *snapshot.Component, flag string, min int) checks.Result {
-	path := cmdline.Lookup(c, "audit-log-path")
+	path := componentflags.Lookup(c, "audit-log-path")
 	if !path.Present() || strings.TrimSpace(path.Raw) == "-" {
 		return checks.Result{Status: checks.NotApplicable,
 			Evidence: checks.Evidence{Where: where(c, "audit-log-path"), Observed: "--audit-log-path: " + path.Describe(), Expected: fmt.Sprintf("--%s >= %d with an audit log file", flag, min)},
@@ -233,7 +233,7 @@ var strongCipherSuites = map[string]bool{
 }
 
 func cipherSuites(c *snapshot.Component) checks.Result {
-	v := cmdline.Lookup(c, "tls-cipher-suites")
+	v := componentflags.Lookup(c, "tls-cipher-suites")
 	ev := checks.Evidence{Where: where(c, "tls-cipher-suites"), Expected: "only strong suites (ECDHE with AES-GCM or ChaCha20-Poly1305)", Observed: v.Describe()}
 	if v.Err != nil {
 		return checks.Result{Status: checks.Fail, Evidence: ev}
@@ -295,14 +295,14 @@ func etcdCA(snap *snapshot.Snapshot, c *snapshot.Component) checks.Result {
 	if r, ok := configFileOverrides(c, flag, expected); ok {
 		return r
 	}
-	v := cmdline.Lookup(c, flag)
+	v := componentflags.Lookup(c, flag)
 	ev := checks.Evidence{Where: whereValue(c, v), Expected: expected, Observed: v.Describe()}
 	if !v.Present() {
 		return checks.Result{Status: checks.Fail, Evidence: ev}
 	}
 	var others []string
 	for _, a := range snap.Components(apiserver) {
-		ca := cmdline.Lookup(a, "client-ca-file")
+		ca := componentflags.Lookup(a, "client-ca-file")
 		if !ca.Present() {
 			continue
 		}
@@ -322,7 +322,7 @@ func etcdCA(snap *snapshot.Snapshot, c *snapshot.Component) checks.Result {
 // manualValue reports the effective value of a flag whose right value depends on the cluster
 // (CIS "as appropriate"): MANUAL, with the value and its origin for the person who decides.
 func manualValue(c *snapshot.Component, flag, question string) checks.Result {
-	v := cmdline.Lookup(c, flag)
+	v := componentflags.Lookup(c, flag)
 	return checks.Result{Status: checks.Manual,
 		Evidence: checks.Evidence{Where: whereValue(c, v), Observed: v.Describe(), Expected: question},
 		Reason:   question + ": the right value depends on the cluster's workload, which only its operators know"}

@@ -8,7 +8,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 
 	"github.com/kubeposture/kubeposture/checks"
-	"github.com/kubeposture/kubeposture/cmdline"
+	"github.com/kubeposture/kubeposture/internal/componentflags"
 	"github.com/kubeposture/kubeposture/snapshot"
 )
 
@@ -22,7 +22,7 @@ func componentSnap(name string, args []string, env []corev1.EnvVar) *snapshot.Sn
 	s.ControlPlane = append(s.ControlPlane, snapshot.Component{
 		Name: name, Namespace: "kube-system", Pod: name + "-cp-1", Node: "cp-1", Mirror: true,
 		Command: command, Args: args, Env: env,
-		Flags: cmdline.Parse(command, args, cmdline.BoolFlags(name)),
+		Flags: componentflags.Parse(command, args, componentflags.BoolFlags(name)),
 	})
 	return s
 }

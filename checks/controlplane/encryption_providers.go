@@ -26,7 +26,7 @@ import (
 	"strings"
 
 	"github.com/kubeposture/kubeposture/checks"
-	"github.com/kubeposture/kubeposture/cmdline"
+	"github.com/kubeposture/kubeposture/internal/componentflags"
 	"github.com/kubeposture/kubeposture/snapshot"
 )
 
@@ -88,7 +88,7 @@ func providerName(p snapshot.EncryptionProvider) string {
 
 func encryptionProviders(snap *snapshot.Snapshot) []checks.Result {
 	return eachAPIServer(snap, func(c *snapshot.Component) checks.Result {
-		flag := cmdline.Lookup(c, "encryption-provider-config")
+		flag := componentflags.Lookup(c, "encryption-provider-config")
 		expected := "first provider for secrets: kms v2, aesgcm or secretbox"
 		ev := checks.Evidence{Where: where(c, "encryption-provider-config"), Expected: expected}
 		if !flag.Present() {

@@ -26,7 +26,7 @@ import (
 	networkingv1 "k8s.io/api/networking/v1"
 
 	"github.com/kubeposture/kubeposture/checks"
-	"github.com/kubeposture/kubeposture/netpol"
+	"github.com/kubeposture/kubeposture/internal/netpol"
 	"github.com/kubeposture/kubeposture/snapshot"
 )
 

@@ -7,7 +7,7 @@ spec.externalIPs to any address, and kube-proxy then routes the cluster's traffi
 address to the Service. The fix upstream offers is the DenyServiceExternalIPs admission plugin
 (default-off in v1.37: k8s.io/kubernetes pkg/kubeapiserver/options/plugins.go
 DefaultOffAdmissionPlugins), which rejects new externalIPs; CIS 1.2.3 asks for it (KP-CP-007).
-The effective plugin set is cmdline.EffectiveAdmission's, as KP-CP-007 computes it.
+The effective plugin set is componentflags.EffectiveAdmission's, as KP-CP-007 computes it.
 
 Reads: services[].spec.externalIPs; the kube-apiserver components'
 --enable-admission-plugins, --disable-admission-plugins, --admission-control.
@@ -25,7 +25,7 @@ import (
 	"strings"
 
 	"github.com/kubeposture/kubeposture/checks"
-	"github.com/kubeposture/kubeposture/cmdline"
+	"github.com/kubeposture/kubeposture/internal/componentflags"
 	"github.com/kubeposture/kubeposture/snapshot"
 )
 
@@ -55,7 +55,7 @@ func externalIPs(s *snapshot.Snapshot) []checks.Result {
 		for _, c := range s.Components("kube-apiserver") {
 			apiservers = append(apiservers, c.Pod)
 			// Flags the server refuses (a.Err) leave the plugin's state unknown: not on.
-			if a := cmdline.EffectiveAdmission(c); a.Err != nil || !a.Has("DenyServiceExternalIPs") {
+			if a := componentflags.EffectiveAdmission(c); a.Err != nil || !a.Has("DenyServiceExternalIPs") {
 				off = append(off, c.Pod)
 			}
 		}

@@ -7,7 +7,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/kubeposture/kubeposture/checks"
-	"github.com/kubeposture/kubeposture/cmdline"
+	"github.com/kubeposture/kubeposture/internal/componentflags"
 	"github.com/kubeposture/kubeposture/snapshot"
 )
 
@@ -19,7 +19,7 @@ func TestExternalIPs(t *testing.T) {
 	apiserver := func(args ...string) []snapshot.Component {
 		cmd := append([]string{"kube-apiserver"}, args...)
 		return []snapshot.Component{{Name: "kube-apiserver", Namespace: "kube-system", Pod: "kube-apiserver-cp-1",
-			Command: cmd, Flags: cmdline.Parse(cmd, nil, nil)}}
+			Command: cmd, Flags: componentflags.Parse(cmd, nil, nil)}}
 	}
 	for _, tt := range []struct {
 		name string

@@ -10,7 +10,7 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 
 	"github.com/kubeposture/kubeposture/checks"
-	"github.com/kubeposture/kubeposture/netpol"
+	"github.com/kubeposture/kubeposture/internal/netpol"
 	"github.com/kubeposture/kubeposture/snapshot"
 )
 

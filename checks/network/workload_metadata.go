@@ -23,7 +23,7 @@ package network
 
 import (
 	"github.com/kubeposture/kubeposture/checks"
-	"github.com/kubeposture/kubeposture/netpol"
+	"github.com/kubeposture/kubeposture/internal/netpol"
 	"github.com/kubeposture/kubeposture/snapshot"
 )
 

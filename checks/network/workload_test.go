@@ -7,7 +7,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/kubeposture/kubeposture/checks"
-	"github.com/kubeposture/kubeposture/cmdline"
+	"github.com/kubeposture/kubeposture/internal/componentflags"
 	"github.com/kubeposture/kubeposture/snapshot"
 )
 
@@ -107,7 +107,7 @@ func TestAPIServerReach(t *testing.T) {
 		Spec: corev1.ServiceSpec{ClusterIP: "10.96.0.1", Ports: []corev1.ServicePort{{Port: 443, Protocol: corev1.ProtocolTCP}}}}}
 	args := []string{"kube-apiserver", "--advertise-address=192.0.2.10"}
 	e.s.ControlPlane = []snapshot.Component{{Name: "kube-apiserver", Namespace: "kube-system", Pod: "kube-apiserver-cp-1",
-		Command: args, Flags: cmdline.Parse(args, nil, nil)}}
+		Command: args, Flags: componentflags.Parse(args, nil, nil)}}
 	expectAll(t, c.Evaluate(e.s), map[string]wantResult{
 		// web may reach 0.0.0.0/0 minus 10/8 on 443: not the Service (10.96.0.1), not 192.0.2.10:6443.
 		"Deployment/shop/web":         {checks.Pass, "denied"},

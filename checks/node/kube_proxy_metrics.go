@@ -30,7 +30,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/kubeposture/kubeposture/checks"
-	"github.com/kubeposture/kubeposture/cmdline"
+	"github.com/kubeposture/kubeposture/internal/componentflags"
 	"github.com/kubeposture/kubeposture/snapshot"
 )
 
@@ -94,7 +94,7 @@ func kubeProxyMetrics(snap *snapshot.Snapshot) []checks.Result {
 }
 
 func judgeKubeProxy(snap *snapshot.Snapshot, p *corev1.Pod, c *corev1.Container) checks.Result {
-	flags := cmdline.Parse(c.Command, c.Args, nil)
+	flags := componentflags.Parse(c.Command, c.Args, nil)
 	last := func(name string) (string, bool) {
 		for i := len(flags) - 1; i >= 0; i-- {
 			if flags[i].Name == name {

@@ -9,8 +9,8 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/kubeposture/kubeposture/checks"
+	"github.com/kubeposture/kubeposture/internal/authz"
 	"github.com/kubeposture/kubeposture/internal/synth"
-	"github.com/kubeposture/kubeposture/rbac"
 	"github.com/kubeposture/kubeposture/snapshot"
 )
 
@@ -100,6 +100,6 @@ func BenchmarkEvaluatorCan(b *testing.B) {
 	}
 }
 
-func rbacReq(verb, resource, ns string) rbac.Request {
-	return rbac.Request{Verb: verb, Resource: resource, Namespace: ns}
+func rbacReq(verb, resource, ns string) authz.Request {
+	return authz.Request{Verb: verb, Resource: resource, Namespace: ns}
 }

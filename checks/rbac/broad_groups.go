@@ -25,7 +25,7 @@ import (
 	"k8s.io/component-helpers/auth/rbac/validation"
 
 	"github.com/kubeposture/kubeposture/checks"
-	"github.com/kubeposture/kubeposture/rbac"
+	"github.com/kubeposture/kubeposture/internal/authz"
 	"github.com/kubeposture/kubeposture/snapshot"
 )
 
@@ -63,7 +63,7 @@ func broadGroupBindings(snap *snapshot.Snapshot) []checks.Result {
 	for _, b := range e.Bindings {
 		var who []string
 		for _, s := range b.Subjects {
-			if (s.Kind == rbacv1.UserKind && s.Name == rbac.Anonymous) || (s.Kind == rbacv1.GroupKind && (s.Name == rbac.Unauthenticated || s.Name == rbac.Authenticated)) {
+			if (s.Kind == rbacv1.UserKind && s.Name == authz.Anonymous) || (s.Kind == rbacv1.GroupKind && (s.Name == authz.Unauthenticated || s.Name == authz.Authenticated)) {
 				who = append(who, s.Kind+" "+s.Name)
 			}
 		}

@@ -17,7 +17,7 @@ package rbac
 
 import (
 	"github.com/kubeposture/kubeposture/checks"
-	"github.com/kubeposture/kubeposture/rbac"
+	"github.com/kubeposture/kubeposture/internal/authz"
 	"github.com/kubeposture/kubeposture/snapshot"
 )
 
@@ -28,7 +28,7 @@ func init() {
 		inputs, clusterAdmin)
 }
 
-var clusterAdminAsks = []ask{{Request: rbac.Request{Verb: "*", Group: "*", Resource: "*"}}}
+var clusterAdminAsks = []ask{{Request: authz.Request{Verb: "*", Group: "*", Resource: "*"}}}
 
 func clusterAdmin(snap *snapshot.Snapshot) []checks.Result {
 	return judgeGrants(snap, clusterAdminAsks, "cluster-admin (or every verb on every resource) bound only to Kubernetes' own subjects")

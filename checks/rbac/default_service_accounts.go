@@ -20,7 +20,7 @@ import (
 	"strings"
 
 	"github.com/kubeposture/kubeposture/checks"
-	"github.com/kubeposture/kubeposture/rbac"
+	"github.com/kubeposture/kubeposture/internal/authz"
 	"github.com/kubeposture/kubeposture/snapshot"
 )
 
@@ -41,7 +41,7 @@ func defaultServiceAccounts(snap *snapshot.Snapshot) []checks.Result {
 		}
 		res := checks.Resource{Kind: "ServiceAccount", Namespace: sa.Namespace, Name: sa.Name}
 		ev := checks.Evidence{Where: res.String(), Expected: "automountServiceAccountToken: false, and no binding"}
-		bindings := userBindings(e, rbac.ServiceAccountUser(sa.Namespace, sa.Name))
+		bindings := userBindings(e, authz.ServiceAccountUser(sa.Namespace, sa.Name))
 		automount := sa.AutomountServiceAccountToken == nil || *sa.AutomountServiceAccountToken
 		var obs []string
 		if len(bindings) > 0 {

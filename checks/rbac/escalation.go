@@ -37,7 +37,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 
 	"github.com/kubeposture/kubeposture/checks"
-	"github.com/kubeposture/kubeposture/rbac"
+	"github.com/kubeposture/kubeposture/internal/authz"
 	"github.com/kubeposture/kubeposture/snapshot"
 )
 
@@ -50,7 +50,7 @@ func init() {
 
 // escalationGraph holds what the steps need, indexed by namespace.
 type escalationGraph struct {
-	e          *rbac.Evaluator
+	e          *authz.Evaluator
 	namespaces []string
 	sas        map[string][]string          // namespace -> service account names
 	execTarget map[string]map[string]string // namespace -> service account -> a pod mounting its token
@@ -105,7 +105,7 @@ func newEscalationGraph(snap *snapshot.Snapshot) *escalationGraph {
 	return g
 }
 
-func (g *escalationGraph) powerOf(u rbac.User) powerOf {
+func (g *escalationGraph) powerOf(u authz.User) powerOf {
 	if p, ok := g.power[u.Name]; ok {
 		return p
 	}
@@ -134,11 +134,11 @@ type move struct {
 // moves lists u's steps, in namespace order, each target once. It walks u's bindings rather
 // than every namespace: a ClusterRoleBinding grants in all namespaces, a RoleBinding in its
 // own, so the namespaces where u can do something are found from its few bindings.
-func (g *escalationGraph) moves(u rbac.User) []move {
+func (g *escalationGraph) moves(u authz.User) []move {
 	bindings := g.e.BindingsFor(u)
 	// where returns the namespaces where u may do r, with the binding that grants it there.
 	where := func(verb, group, resource, sub string) (nss []string, via map[string]string) {
-		r := rbac.Request{Verb: verb, Group: group, Resource: resource, Subresource: sub}
+		r := authz.Request{Verb: verb, Group: group, Resource: resource, Subresource: sub}
 		via = map[string]string{}
 		for _, b := range bindings {
 			if b.Kind == "ClusterRoleBinding" {
@@ -214,10 +214,10 @@ func sortedKeys(m map[string]string) []string {
 }
 
 // chain returns the shortest chain (one or two steps) from u to a powerful identity, or "".
-func (g *escalationGraph) chain(u rbac.User) string {
+func (g *escalationGraph) chain(u authz.User) string {
 	first := g.moves(u)
 	end := func(m move) (string, bool) {
-		p := g.powerOf(rbac.ServiceAccountUser(m.ns, m.sa))
+		p := g.powerOf(authz.ServiceAccountUser(m.ns, m.sa))
 		if p.what == "" {
 			return "", false
 		}
@@ -229,7 +229,7 @@ func (g *escalationGraph) chain(u rbac.User) string {
 		}
 	}
 	for _, m := range first {
-		for _, m2 := range g.moves(rbac.ServiceAccountUser(m.ns, m.sa)) {
+		for _, m2 := range g.moves(authz.ServiceAccountUser(m.ns, m.sa)) {
 			if m2.ns == m.ns && m2.sa == m.sa {
 				continue
 			}
@@ -246,7 +246,7 @@ func escalation(snap *snapshot.Snapshot) []checks.Result {
 	type subj struct {
 		key string
 		res checks.Resource
-		u   rbac.User
+		u   authz.User
 	}
 	var subjects []subj
 	seen := map[string]bool{}
@@ -256,7 +256,7 @@ func escalation(snap *snapshot.Snapshot) []checks.Result {
 		}
 		for _, s := range b.Subjects {
 			k := subjectKey(b, s)
-			if seen[k] || (s.Kind == "Group" && s.Name == rbac.Masters) {
+			if seen[k] || (s.Kind == "Group" && s.Name == authz.Masters) {
 				continue
 			}
 			seen[k] = true

@@ -7,38 +7,38 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
 
-	"github.com/kubeposture/kubeposture/rbac"
+	"github.com/kubeposture/kubeposture/internal/authz"
 	"github.com/kubeposture/kubeposture/snapshot"
 )
 
 // userOf is the identity a subject of a binding authenticates as. A group is judged through
 // a member that has no other group but system:authenticated (and system:unauthenticated for
 // that group), which is the least any member has.
-func userOf(b *rbac.Binding, s rbacv1.Subject) rbac.User {
+func userOf(b *authz.Binding, s rbacv1.Subject) authz.User {
 	switch s.Kind {
 	case rbacv1.ServiceAccountKind:
 		ns := s.Namespace
 		if ns == "" {
 			ns = b.Namespace
 		}
-		return rbac.ServiceAccountUser(ns, s.Name)
+		return authz.ServiceAccountUser(ns, s.Name)
 	case rbacv1.GroupKind:
-		if s.Name == rbac.Unauthenticated {
-			return rbac.User{Name: rbac.Anonymous, Groups: []string{rbac.Unauthenticated}}
+		if s.Name == authz.Unauthenticated {
+			return authz.User{Name: authz.Anonymous, Groups: []string{authz.Unauthenticated}}
 		}
-		return rbac.User{Name: "(a member of " + s.Name + ")", Groups: []string{s.Name, rbac.Authenticated}}
+		return authz.User{Name: "(a member of " + s.Name + ")", Groups: []string{s.Name, authz.Authenticated}}
 	default:
-		if s.Name == rbac.Anonymous {
-			return rbac.User{Name: s.Name, Groups: []string{rbac.Unauthenticated}}
+		if s.Name == authz.Anonymous {
+			return authz.User{Name: s.Name, Groups: []string{authz.Unauthenticated}}
 		}
-		return rbac.User{Name: s.Name, Groups: []string{rbac.Authenticated}}
+		return authz.User{Name: s.Name, Groups: []string{authz.Authenticated}}
 	}
 }
 
 // powerAsks are the cluster-wide permissions that amount to owning the cluster's secrets or
 // its RBAC: reading every secret (service-account tokens included), impersonating, granting
 // any role, or minting tokens for any service account.
-var powerAsks = []rbac.Request{
+var powerAsks = []authz.Request{
 	{Verb: "get", Resource: "secrets"},
 	{Verb: "list", Resource: "secrets"},
 	{Verb: "watch", Resource: "secrets"},
@@ -51,7 +51,7 @@ var powerAsks = []rbac.Request{
 
 // power returns the first cluster-wide power u holds, and the binding that grants it ("" when
 // u has none).
-func power(e *rbac.Evaluator, u rbac.User) (string, *rbac.Binding) {
+func power(e *authz.Evaluator, u authz.User) (string, *authz.Binding) {
 	for _, r := range powerAsks {
 		if ok, b := e.Can(u, r); ok {
 			return r.String(), b
@@ -61,7 +61,7 @@ func power(e *rbac.Evaluator, u rbac.User) (string, *rbac.Binding) {
 }
 
 // grantedBy renders how a permission was granted, for an evidence chain.
-func grantedBy(b *rbac.Binding) string {
+func grantedBy(b *authz.Binding) string {
 	if b == nil {
 		return "system:masters"
 	}
@@ -110,7 +110,7 @@ func serviceAccounts(snap *snapshot.Snapshot) map[string]*corev1.ServiceAccount 
 }
 
 // userBindings returns the bindings other than Kubernetes' own that apply to u, by ID.
-func userBindings(e *rbac.Evaluator, u rbac.User) []string {
+func userBindings(e *authz.Evaluator, u authz.User) []string {
 	var out []string
 	for _, b := range e.BindingsFor(u) {
 		if !b.Default {
@@ -122,7 +122,7 @@ func userBindings(e *rbac.Evaluator, u rbac.User) []string {
 }
 
 // subjectKey identifies a subject across bindings.
-func subjectKey(b *rbac.Binding, s rbacv1.Subject) string {
+func subjectKey(b *authz.Binding, s rbacv1.Subject) string {
 	return subjectString(b, s)
 }
 

@@ -20,7 +20,7 @@ import (
 	"fmt"
 
 	"github.com/kubeposture/kubeposture/checks"
-	"github.com/kubeposture/kubeposture/rbac"
+	"github.com/kubeposture/kubeposture/internal/authz"
 	"github.com/kubeposture/kubeposture/snapshot"
 )
 
@@ -33,7 +33,7 @@ func init() {
 
 type powerOf struct {
 	what string
-	via  *rbac.Binding
+	via  *authz.Binding
 }
 
 func podTokenPower(snap *snapshot.Snapshot) []checks.Result {
@@ -52,7 +52,7 @@ func podTokenPower(snap *snapshot.Snapshot) []checks.Result {
 		judged++
 		pw, ok := cache[key]
 		if !ok {
-			pw.what, pw.via = power(e, rbac.ServiceAccountUser(p.Namespace, sa))
+			pw.what, pw.via = power(e, authz.ServiceAccountUser(p.Namespace, sa))
 			cache[key] = pw
 		}
 		if pw.what == "" {

@@ -17,7 +17,7 @@ import (
 	rbacv1 "k8s.io/api/rbac/v1"
 
 	"github.com/kubeposture/kubeposture/checks"
-	"github.com/kubeposture/kubeposture/rbac"
+	"github.com/kubeposture/kubeposture/internal/authz"
 	"github.com/kubeposture/kubeposture/snapshot"
 )
 
@@ -29,27 +29,27 @@ type evaluatorKey struct{}
 
 // evaluator returns the snapshot's RBAC evaluator, built once per run and shared by the RBAC
 // controls (it is read-only once built).
-func evaluator(snap *snapshot.Snapshot) *rbac.Evaluator {
-	return checks.Memo(snap, evaluatorKey{}, func() *rbac.Evaluator {
-		return rbac.New(snap.Roles, snap.ClusterRoles, snap.RoleBindings, snap.ClusterRoleBindings)
+func evaluator(snap *snapshot.Snapshot) *authz.Evaluator {
+	return checks.Memo(snap, evaluatorKey{}, func() *authz.Evaluator {
+		return authz.New(snap.Roles, snap.ClusterRoles, snap.RoleBindings, snap.ClusterRoleBindings)
 	})
 }
 
 // broadGroups are the groups every request, every authenticated request or every service
 // account falls into: a grant to them is a grant to everyone of that kind.
 var broadGroups = map[string]bool{
-	rbac.Unauthenticated: true, rbac.Authenticated: true, rbac.AllServiceAccounts: true,
+	authz.Unauthenticated: true, authz.Authenticated: true, authz.AllServiceAccounts: true,
 }
 
 // broadSubject reports whether s is everyone of some kind (a broad group, or the anonymous
 // user).
 func broadSubject(s rbacv1.Subject) bool {
-	return (s.Kind == rbacv1.GroupKind && broadGroups[s.Name]) || (s.Kind == rbacv1.UserKind && s.Name == rbac.Anonymous)
+	return (s.Kind == rbacv1.GroupKind && broadGroups[s.Name]) || (s.Kind == rbacv1.UserKind && s.Name == authz.Anonymous)
 }
 
 // subjectString renders a subject as kind and name (namespace/name for service accounts,
 // with the binding's namespace when the subject has none).
-func subjectString(b *rbac.Binding, s rbacv1.Subject) string {
+func subjectString(b *authz.Binding, s rbacv1.Subject) string {
 	if s.Kind == rbacv1.ServiceAccountKind {
 		ns := s.Namespace
 		if ns == "" {
@@ -60,7 +60,7 @@ func subjectString(b *rbac.Binding, s rbacv1.Subject) string {
 	return s.Kind + " " + s.Name
 }
 
-func subjects(b *rbac.Binding) string {
+func subjects(b *authz.Binding) string {
 	var out []string
 	for _, s := range b.Subjects {
 		out = append(out, subjectString(b, s))
@@ -68,7 +68,7 @@ func subjects(b *rbac.Binding) string {
 	return strings.Join(out, ", ")
 }
 
-func bindingResource(b *rbac.Binding) checks.Resource {
+func bindingResource(b *authz.Binding) checks.Resource {
 	return checks.Resource{Kind: b.Kind, Namespace: b.Namespace, Name: b.Name}
 }
 
@@ -76,7 +76,7 @@ func bindingResource(b *rbac.Binding) checks.Resource {
 // by ClusterRoleBindings; namespaced ones are asked in each RoleBinding's own namespace and
 // cluster-wide for ClusterRoleBindings.
 type ask struct {
-	rbac.Request
+	authz.Request
 	ClusterScoped bool
 }
 
@@ -128,7 +128,7 @@ func judgeGrants(snap *snapshot.Snapshot, asks []ask, expected string) []checks.
 	return out
 }
 
-func countUserBindings(e *rbac.Evaluator) int {
+func countUserBindings(e *authz.Evaluator) int {
 	n := 0
 	for _, b := range e.Bindings {
 		if !b.Default {
@@ -163,5 +163,5 @@ func register(id, cis, title string, sev checks.Severity, description, remediati
 
 // req is shorthand for an ask.
 func req(verb, group, resource, subresource string, clusterScoped bool) ask {
-	return ask{Request: rbac.Request{Verb: verb, Group: group, Resource: resource, Subresource: subresource}, ClusterScoped: clusterScoped}
+	return ask{Request: authz.Request{Verb: verb, Group: group, Resource: resource, Subresource: subresource}, ClusterScoped: clusterScoped}
 }

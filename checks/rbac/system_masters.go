@@ -16,7 +16,7 @@ package rbac
 
 import (
 	"github.com/kubeposture/kubeposture/checks"
-	"github.com/kubeposture/kubeposture/rbac"
+	"github.com/kubeposture/kubeposture/internal/authz"
 	"github.com/kubeposture/kubeposture/snapshot"
 )
 
@@ -35,7 +35,7 @@ func systemMasters(snap *snapshot.Snapshot) []checks.Result {
 			continue
 		}
 		for _, s := range b.Subjects {
-			if s.Kind == "Group" && s.Name == rbac.Masters {
+			if s.Kind == "Group" && s.Name == authz.Masters {
 				out = append(out, checks.Result{Status: checks.Warn, Resource: bindingResource(b), Evidence: checks.Evidence{
 					Where: b.ID() + " subjects", Observed: "Group system:masters bound to " + b.Role(), Expected: "no use of system:masters"}})
 				break

@@ -6,7 +6,7 @@
 // service account's, and unset on both is true; a projected serviceAccountToken volume is a
 // token too.
 //
-// Reads: Pods and their controllers (package workloads folds each pod into its top-level
+// Reads: Pods and their controllers (package internal/owners folds each pod into its top-level
 // workload: a Deployment's replicas are one result), ServiceAccounts, and the bindings that
 // apply to each pod's service account (Kubernetes' own excepted).
 //
@@ -26,16 +26,16 @@ import (
 	"strings"
 
 	"github.com/kubeposture/kubeposture/checks"
-	"github.com/kubeposture/kubeposture/rbac"
+	"github.com/kubeposture/kubeposture/internal/authz"
+	"github.com/kubeposture/kubeposture/internal/owners"
 	"github.com/kubeposture/kubeposture/snapshot"
-	"github.com/kubeposture/kubeposture/workloads"
 )
 
 func init() {
 	register("KP-RBAC-006", "5.1.6", "Service-account tokens are mounted only where necessary", checks.Low,
 		"A mounted token is a credential any process in the pod (or anyone who breaks into it) can use against the API server.",
 		"Set automountServiceAccountToken: false on pods (or their service accounts) that do not call the API.",
-		append(append([]snapshot.Resource{snapshot.ResServiceAccounts}, inputs...), workloads.Inputs...), tokenMounting)
+		append(append([]snapshot.Resource{snapshot.ResServiceAccounts}, inputs...), owners.Inputs...), tokenMounting)
 }
 
 func tokenMounting(snap *snapshot.Snapshot) []checks.Result {
@@ -50,7 +50,7 @@ func tokenMounting(snap *snapshot.Snapshot) []checks.Result {
 		pods    []string
 	}
 	var found []unneeded
-	for _, w := range workloads.Index(snap) {
+	for _, w := range owners.Index(snap) {
 		found = found[:0]
 		for _, p := range w.Pods {
 			key := p.Namespace + "/" + podServiceAccount(p)
@@ -60,7 +60,7 @@ func tokenMounting(snap *snapshot.Snapshot) []checks.Result {
 			mounted++
 			need, ok := needs[key]
 			if !ok {
-				need = len(userBindings(e, rbac.ServiceAccountUser(p.Namespace, podServiceAccount(p)))) > 0
+				need = len(userBindings(e, authz.ServiceAccountUser(p.Namespace, podServiceAccount(p)))) > 0
 				needs[key] = need
 			}
 			if need {

@@ -19,7 +19,7 @@ import (
 	rbacv1 "k8s.io/api/rbac/v1"
 
 	"github.com/kubeposture/kubeposture/checks"
-	"github.com/kubeposture/kubeposture/rbac"
+	"github.com/kubeposture/kubeposture/internal/authz"
 	"github.com/kubeposture/kubeposture/snapshot"
 )
 
@@ -60,11 +60,11 @@ func wildcards(snap *snapshot.Snapshot) []checks.Result {
 	}
 	for i := range snap.ClusterRoles {
 		cr := &snap.ClusterRoles[i]
-		judge(checks.Resource{Kind: "ClusterRole", Name: cr.Name}, rbac.IsDefaultRole(cr.ObjectMeta), cr.Rules)
+		judge(checks.Resource{Kind: "ClusterRole", Name: cr.Name}, authz.IsDefaultRole(cr.ObjectMeta), cr.Rules)
 	}
 	for i := range snap.Roles {
 		r := &snap.Roles[i]
-		judge(checks.Resource{Kind: "Role", Namespace: r.Namespace, Name: r.Name}, rbac.IsDefaultRole(r.ObjectMeta), r.Rules)
+		judge(checks.Resource{Kind: "Role", Namespace: r.Namespace, Name: r.Name}, authz.IsDefaultRole(r.ObjectMeta), r.Rules)
 	}
 	if len(out) == 0 {
 		return []checks.Result{{Status: checks.Pass, Resource: checks.Resource{Kind: "Cluster"}, Evidence: checks.Evidence{

@@ -40,7 +40,7 @@ import (
 	"k8s.io/pod-security-admission/api"
 
 	"github.com/kubeposture/kubeposture/checks"
-	"github.com/kubeposture/kubeposture/cmdline"
+	"github.com/kubeposture/kubeposture/internal/componentflags"
 	"github.com/kubeposture/kubeposture/snapshot"
 )
 
@@ -137,7 +137,7 @@ func reportOnly(np *nsPolicy) string {
 func podSecurityDisabled(s *snapshot.Snapshot) string {
 	var off []string
 	for _, c := range s.Components("kube-apiserver") {
-		if !cmdline.EffectiveAdmission(c).Has("PodSecurity") {
+		if !componentflags.EffectiveAdmission(c).Has("PodSecurity") {
 			off = append(off, c.Namespace+"/"+c.Pod)
 		}
 	}

@@ -9,7 +9,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/kubeposture/kubeposture/checks"
-	"github.com/kubeposture/kubeposture/cmdline"
+	"github.com/kubeposture/kubeposture/internal/componentflags"
 	"github.com/kubeposture/kubeposture/snapshot"
 )
 
@@ -202,7 +202,7 @@ func TestNamespaceEnforced(t *testing.T) {
 			name: "plugin disabled on the API server: labels enforce nothing",
 			build: func(s *snapshot.Snapshot) {
 				s.ControlPlane = append(s.ControlPlane, snapshot.Component{Name: "kube-apiserver", Namespace: "kube-system", Pod: "kube-apiserver-cp1",
-					Flags: cmdline.Parse([]string{"kube-apiserver"}, []string{"--disable-admission-plugins=PodSecurity"}, cmdline.BoolFlags("kube-apiserver"))})
+					Flags: componentflags.Parse([]string{"kube-apiserver"}, []string{"--disable-admission-plugins=PodSecurity"}, componentflags.BoolFlags("kube-apiserver"))})
 				namespace(s, "restr", enforce, "restricted")
 			},
 			want: []want{{res: checks.Resource{Kind: "Namespace", Name: "restr"}, status: checks.Fail, observed: []string{"PodSecurity admission plugin is off"}}},
@@ -245,7 +245,7 @@ func TestNamespaceVersion(t *testing.T) {
 func apiserverWith(s *snapshot.Snapshot, node string, args ...string) {
 	s.ControlPlane = append(s.ControlPlane, snapshot.Component{Name: "kube-apiserver", Namespace: "kube-system",
 		Pod: "kube-apiserver-" + node, Node: node,
-		Flags: cmdline.Parse([]string{"kube-apiserver"}, args, cmdline.BoolFlags("kube-apiserver"))})
+		Flags: componentflags.Parse([]string{"kube-apiserver"}, args, componentflags.BoolFlags("kube-apiserver"))})
 }
 
 func TestPodSecurityConfigSources(t *testing.T) {

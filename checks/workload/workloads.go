@@ -8,13 +8,13 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/kubeposture/kubeposture/checks"
+	"github.com/kubeposture/kubeposture/internal/owners"
 	"github.com/kubeposture/kubeposture/snapshot"
-	"github.com/kubeposture/kubeposture/workloads"
 )
 
 // inputs are the resources the workload index reads: a check built on it must list them all,
 // or a pod whose owner was not collected would be judged as a bare pod.
-var inputs = workloads.Inputs
+var inputs = owners.Inputs
 
 // unit is one top-level workload: what a person deploys and fixes, and what a result is about.
 type unit struct {
@@ -27,7 +27,7 @@ type unit struct {
 	pods []*corev1.Pod
 }
 
-// units indexes the snapshot's workloads with package workloads (ownership by controller
+// units indexes the snapshot's workloads with package internal/owners (ownership by controller
 // ownerReference UID: Pod→ReplicaSet→Deployment, Pod→Job→CronJob, Pod→StatefulSet,
 // Pod→DaemonSet; a pod whose controller is not in the snapshot is a bare pod), as units the
 // checks of this package judge and report.
@@ -36,7 +36,7 @@ type unit struct {
 // it must be read only: a check never changes a unit.
 func units(s *snapshot.Snapshot) []unit {
 	return checks.Memo(s, unitsKey{}, func() []unit {
-		ws := workloads.Index(s)
+		ws := owners.Index(s)
 		us := make([]unit, len(ws))
 		for i := range ws {
 			w := &ws[i]
@@ -51,7 +51,7 @@ type unitsKey struct{}
 
 // controllerOf returns the ownerReference with controller=true, or nil.
 func controllerOf(m *metav1.ObjectMeta) *metav1.OwnerReference {
-	return workloads.ControllerOf(m)
+	return owners.ControllerOf(m)
 }
 
 // judge says why a pod spec breaks a control, or returns "" when it complies. meta is the

@@ -16,7 +16,7 @@ import (
 	kubeletv1beta1 "k8s.io/kubelet/config/v1beta1"
 	"k8s.io/utils/ptr"
 
-	"github.com/kubeposture/kubeposture/cmdline"
+	"github.com/kubeposture/kubeposture/internal/componentflags"
 	"github.com/kubeposture/kubeposture/snapshot"
 )
 
@@ -77,7 +77,7 @@ func Snapshot(pods int) *snapshot.Snapshot {
 	}
 	api := []string{"kube-apiserver", "--authorization-mode=Node,RBAC", "--anonymous-auth=false"}
 	s.ControlPlane = []snapshot.Component{{Name: "kube-apiserver", Namespace: "kube-system", Pod: "kube-apiserver-cp-1",
-		Node: "cp-1", Mirror: true, Command: api, Flags: cmdline.Parse(api, nil, cmdline.BoolFlags("kube-apiserver"))}}
+		Node: "cp-1", Mirror: true, Command: api, Flags: componentflags.Parse(api, nil, componentflags.BoolFlags("kube-apiserver"))}}
 
 	for r, n := range map[snapshot.Resource]int{
 		snapshot.ResPods: len(s.Pods), snapshot.ResDeployments: len(s.Deployments), snapshot.ResReplicaSets: len(s.ReplicaSets),

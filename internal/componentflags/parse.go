@@ -1,4 +1,6 @@
-// Package cmdline parses the command line of a control-plane container into flags.
+// Package componentflags parses the command line of a control-plane container (kube-apiserver,
+// kube-controller-manager, kube-scheduler, etcd) into flags, and reads them back as each
+// component would: last-wins, defaults, the effective admission plugins.
 //
 // Kubernetes components use spf13/pflag: "--name=value" and "--name value" both set a flag,
 // except that a boolean flag never takes the next word as its value ("--profiling false" sets
@@ -10,7 +12,7 @@
 // Known limit: pflag gives a non-boolean flag the next word even when that word starts with
 // "-". Parse does not (it cannot tell every boolean flag of every version apart), so a flag
 // left without its value is recorded bare instead of swallowing the next flag.
-package cmdline
+package componentflags
 
 import (
 	"strings"

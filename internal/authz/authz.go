@@ -1,4 +1,4 @@
-// Package rbac evaluates Kubernetes RBAC over a snapshot's Roles, ClusterRoles and bindings,
+// Package authz evaluates Kubernetes RBAC over a snapshot's Roles, ClusterRoles and bindings,
 // with the API server's own semantics, so that checks can ask "who can do what, where".
 //
 // Rule matching is k8s.io/component-helpers/auth/rbac/validation.Covers, the function the API
@@ -13,7 +13,7 @@
 // snapshot of a cluster whose controller manager has not run yet is judged right.
 //
 // There is no substring matching anywhere: names, verbs and resources are compared exactly.
-package rbac
+package authz
 
 import (
 	"sort"

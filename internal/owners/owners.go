@@ -1,8 +1,8 @@
-// Package workloads indexes a snapshot's top-level workloads: each Deployment, StatefulSet,
+// Package owners indexes a snapshot's top-level workloads: each Deployment, StatefulSet,
 // DaemonSet, CronJob, ReplicaSet or Job without a controller, and bare pod, with the pods it
 // owns. It is what checks report on ("a Deployment with 300 replicas is one result"), shared by
 // the workload checks (checks/workload) and the RBAC checks about pods (checks/rbac).
-package workloads
+package owners
 
 import (
 	corev1 "k8s.io/api/core/v1"

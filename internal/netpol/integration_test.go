@@ -21,8 +21,8 @@ import (
 	"github.com/kubeposture/kubeposture/checks"
 	_ "github.com/kubeposture/kubeposture/checks/builtin"
 	"github.com/kubeposture/kubeposture/collect"
+	"github.com/kubeposture/kubeposture/internal/netpol"
 	"github.com/kubeposture/kubeposture/internal/testcluster"
-	"github.com/kubeposture/kubeposture/netpol"
 	"github.com/kubeposture/kubeposture/snapshot"
 )
 

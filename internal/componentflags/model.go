@@ -1,4 +1,4 @@
-package cmdline
+package componentflags
 
 import (
 	"encoding/csv"

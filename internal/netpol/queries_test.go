@@ -8,7 +8,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
-	"github.com/kubeposture/kubeposture/cmdline"
+	"github.com/kubeposture/kubeposture/internal/componentflags"
 	"github.com/kubeposture/kubeposture/snapshot"
 )
 
@@ -146,7 +146,7 @@ func TestAPIServerTargets(t *testing.T) {
 			Ports: []corev1.ServicePort{{Name: "https", Port: 443, Protocol: corev1.ProtocolTCP}}}}}
 	args := []string{"kube-apiserver", "--advertise-address=10.0.0.10", "--secure-port=6443"}
 	s.ControlPlane = []snapshot.Component{{Name: "kube-apiserver", Namespace: "kube-system", Pod: "kube-apiserver-cp-1",
-		Command: args, Flags: cmdline.Parse(args, nil, nil)}}
+		Command: args, Flags: componentflags.Parse(args, nil, nil)}}
 	s.Nodes = []corev1.Node{
 		{ObjectMeta: metav1.ObjectMeta{Name: "cp-1", Labels: map[string]string{"node-role.kubernetes.io/control-plane": ""}},
 			Status: corev1.NodeStatus{Addresses: []corev1.NodeAddress{{Type: corev1.NodeInternalIP, Address: "10.0.0.10"},
