@@ -2,8 +2,6 @@ package controlplane
 
 import (
 	"fmt"
-	"net"
-	"strconv"
 	"strings"
 
 	"github.com/kubeposture/kubeposture/checks"
@@ -78,104 +76,6 @@ func configFileOverrides(c *snapshot.Component, flag, expected string) (checks.R
 		Reason:   fmt.Sprintf("%s reads its settings from %s and ignores --%s there; the snapshot does not hold the file", c.Name, file, flag)}, true
 }
 
-// requireBool judges a boolean flag that must equal want. An absent flag is the binary's
-// default; a value the parser cannot read fails (the component would not start).
-func requireBool(c *snapshot.Component, flag string, want bool) checks.Result {
-	expected := fmt.Sprintf("--%s=%t", flag, want)
-	if r, ok := configFileOverrides(c, flag, expected); ok {
-		return r
-	}
-	v := componentflags.Lookup(c, flag)
-	ev := checks.Evidence{Where: whereValue(c, v), Expected: expected, Observed: v.Describe()}
-	b, err := v.Bool()
-	if err != nil {
-		if !strings.Contains(ev.Observed, err.Error()) {
-			ev.Observed += " (" + err.Error() + ")"
-		}
-		return checks.Result{Status: checks.Fail, Evidence: ev}
-	}
-	return verdict(b == want, ev)
-}
-
-// requirePresent judges path flags that must all be set to a non-empty value.
-func requirePresent(c *snapshot.Component, flags ...string) checks.Result {
-	var expected []string
-	for _, f := range flags {
-		expected = append(expected, "--"+f+" set")
-	}
-	if r, ok := configFileOverrides(c, flags[0], strings.Join(expected, " and ")); ok {
-		return r
-	}
-	var observed, wheres []string
-	pass := true
-	for _, f := range flags {
-		v := componentflags.Lookup(c, f)
-		wheres = append(wheres, whereValue(c, v))
-		if !v.Present() {
-			pass = false
-		}
-		if v.Set && !v.Present() {
-			observed = append(observed, "--"+f+" set to an empty value (unset)")
-			continue
-		}
-		observed = append(observed, "--"+f+": "+v.Describe())
-	}
-	return verdict(pass, checks.Evidence{Where: strings.Join(wheres, "; "), Expected: strings.Join(expected, " and "), Observed: strings.Join(observed, "; ")})
-}
-
-// requireAbsent judges a flag that must not be set.
-func requireAbsent(c *snapshot.Component, flag string) checks.Result {
-	v := componentflags.Lookup(c, flag)
-	ev := checks.Evidence{Where: whereValue(c, v), Expected: "--" + flag + " not set", Observed: v.Describe()}
-	return verdict(!v.Present(), ev)
-}
-
-// requireAtLeast judges an integer flag that must be at least min. A path condition (for
-// audit log rotation, --audit-log-path to a file) is checked by the caller.
-func requireAtLeast(c *snapshot.Component, flag string, min int) checks.Result {
-	v := componentflags.Lookup(c, flag)
-	ev := checks.Evidence{Where: whereValue(c, v), Expected: fmt.Sprintf("--%s >= %d", flag, min), Observed: v.Describe()}
-	n, err := v.Int()
-	if err != nil {
-		ev.Observed += " (" + err.Error() + ")"
-		return checks.Result{Status: checks.Fail, Evidence: ev}
-	}
-	return verdict(n >= min, ev)
-}
-
-// requireLoopback judges --bind-address, which must be the loopback address 127.0.0.1 (or
-// ::1). The value is parsed as an IP and compared exactly: 127.0.0.10 is not 127.0.0.1, and
-// the default 0.0.0.0 listens on every interface.
-func requireLoopback(c *snapshot.Component, flag string) checks.Result {
-	v := componentflags.Lookup(c, flag)
-	ev := checks.Evidence{Where: whereValue(c, v), Expected: "--" + flag + "=127.0.0.1", Observed: v.Describe()}
-	ip := net.ParseIP(strings.TrimSpace(v.Raw))
-	pass := ip != nil && (ip.Equal(net.IPv4(127, 0, 0, 1)) || ip.Equal(net.IPv6loopback))
-	if ip == nil {
-		ev.Observed += " (not an IP address)"
-	}
-	return verdict(pass, ev)
-}
-
-// requirePlugin judges an admission plugin that must be on (want true) or off in the
-// effective set (see componentflags.EffectiveAdmission).
-func requirePlugin(c *snapshot.Component, plugin string, want bool) checks.Result {
-	a := componentflags.EffectiveAdmission(c)
-	state := "enabled"
-	if !want {
-		state = "not enabled"
-	}
-	ev := checks.Evidence{
-		Where:    where(c, "enable-admission-plugins") + ", --disable-admission-plugins, --admission-control",
-		Expected: plugin + " " + state + " in the effective admission plugin set",
-		Observed: fmt.Sprintf("%s %s: %s", plugin, map[bool]string{true: "enabled", false: "not enabled"}[a.Has(plugin)], a.Observed),
-	}
-	if a.Err != nil {
-		return checks.Result{Status: checks.Fail, Evidence: ev}
-	}
-	return verdict(a.Has(plugin) == want, ev)
-}
-
 // nsaAreas maps controls of this package to the NSA/CISA hardening guide areas they check,
 // by their kubescape ids (../shared/reference/nsa-controls.tsv): C-0066 secret/etcd
 // encryption, C-0067 audit logs.
@@ -207,19 +107,6 @@ const (
 // fix renders a remediation: the change, in the manifest of each control-plane node.
 func fix(change, manifest string) string {
 	return change + " in " + manifest + " on each control-plane node (the kubelet restarts the static pod)."
-}
-
-// auditRotation judges an --audit-log-max* flag, which means something only when the audit
-// log is a file: without --audit-log-path, or with "-" (standard out), there is nothing to
-// rotate.
-func auditRotation(c *snapshot.Component, flag string, min int) checks.Result {
-	path := componentflags.Lookup(c, "audit-log-path")
-	if !path.Present() || strings.TrimSpace(path.Raw) == "-" {
-		return checks.Result{Status: checks.NotApplicable,
-			Evidence: checks.Evidence{Where: where(c, "audit-log-path"), Observed: "--audit-log-path: " + path.Describe(), Expected: fmt.Sprintf("--%s >= %d with an audit log file", flag, min)},
-			Reason:   "no audit log file to rotate (KP-CP-016 judges --audit-log-path)"}
-	}
-	return requireAtLeast(c, flag, min)
 }
 
 // strongCipherSuites are the TLS 1.2 suites CIS 1.12 (1.2.29) accepts; Go names them the same
@@ -254,40 +141,6 @@ func cipherSuites(c *snapshot.Component) checks.Result {
 	return verdict(len(weak) == 0, ev)
 }
 
-// featureGate judges one gate of --feature-gates, read as component-base's featuregate Set
-// does: "k=v" pairs separated by commas, values by strconv.ParseBool, each occurrence merged
-// into the map (a later value of a key wins). def is the gate's default.
-func featureGate(c *snapshot.Component, gate string, want bool) checks.Result {
-	ev := checks.Evidence{Where: where(c, "feature-gates"), Expected: fmt.Sprintf("%s=%t or absent (default true)", gate, want)}
-	value, set, n := "", false, 0
-	for _, f := range c.Flags {
-		if f.Name != "feature-gates" {
-			continue
-		}
-		n++
-		for _, kv := range strings.Split(f.Value, ",") {
-			k, v, ok := strings.Cut(strings.TrimSpace(kv), "=")
-			if ok && strings.TrimSpace(k) == gate {
-				value, set = strings.TrimSpace(v), true
-			}
-		}
-	}
-	if !set {
-		ev.Observed = fmt.Sprintf("%s not in --feature-gates (default: true; k8s.io/kubernetes pkg/features/kube_features.go)", gate)
-		return verdict(want, ev)
-	}
-	ev.Observed = fmt.Sprintf("%s=%s", gate, value)
-	if n > 1 {
-		ev.Observed += fmt.Sprintf(" (--feature-gates given %d times: the maps merge, the later value wins)", n)
-	}
-	b, err := strconv.ParseBool(value)
-	if err != nil {
-		ev.Observed += " (not a boolean: the component would refuse to start)"
-		return checks.Result{Status: checks.Fail, Evidence: ev}
-	}
-	return verdict(b == want, ev)
-}
-
 // etcdCA judges etcd's --trusted-ca-file against the API servers' --client-ca-file.
 func etcdCA(snap *snapshot.Snapshot, c *snapshot.Component) checks.Result {
 	const flag = "trusted-ca-file"
@@ -317,13 +170,4 @@ func etcdCA(snap *snapshot.Snapshot, c *snapshot.Component) checks.Result {
 		reason += " " + strings.Join(others, ", ")
 	}
 	return checks.Result{Status: checks.Manual, Evidence: ev, Reason: reason}
-}
-
-// manualValue reports the effective value of a flag whose right value depends on the cluster
-// (CIS "as appropriate"): MANUAL, with the value and its origin for the person who decides.
-func manualValue(c *snapshot.Component, flag, question string) checks.Result {
-	v := componentflags.Lookup(c, flag)
-	return checks.Result{Status: checks.Manual,
-		Evidence: checks.Evidence{Where: whereValue(c, v), Observed: v.Describe(), Expected: question},
-		Reason:   question + ": the right value depends on the cluster's workload, which only its operators know"}
 }
