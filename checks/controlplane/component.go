@@ -84,19 +84,6 @@ var nsaAreas = map[string][]string{
 	"KP-CP-026": {"C-0066"}, "KP-CP-045": {"C-0066"},
 }
 
-// register adds a control of this package; the Inputs are always the control-plane pods.
-func register(id, cis, title string, sev checks.Severity, description, remediation string, eval func(*snapshot.Snapshot) []checks.Result) {
-	checks.Register(checks.Check{
-		Control: checks.Control{
-			ID: id, Title: title, Layer: checks.ControlPlane, Severity: sev,
-			Description: description, Remediation: remediation,
-			References: checks.References{CIS: []string{cis}, NSA: nsaAreas[id]},
-		},
-		Inputs:   inputs,
-		Evaluate: eval,
-	})
-}
-
 const (
 	manifestAPIServer = "/etc/kubernetes/manifests/kube-apiserver.yaml"
 	manifestKCM       = "/etc/kubernetes/manifests/kube-controller-manager.yaml"
@@ -107,67 +94,4 @@ const (
 // fix renders a remediation: the change, in the manifest of each control-plane node.
 func fix(change, manifest string) string {
 	return change + " in " + manifest + " on each control-plane node (the kubelet restarts the static pod)."
-}
-
-// strongCipherSuites are the TLS 1.2 suites CIS 1.12 (1.2.29) accepts; Go names them the same
-// (crypto/tls cipher_suites.go).
-var strongCipherSuites = map[string]bool{
-	"TLS_AES_128_GCM_SHA256": true, "TLS_AES_256_GCM_SHA384": true, "TLS_CHACHA20_POLY1305_SHA256": true,
-	"TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256": true, "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384": true,
-	"TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305": true, "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256": true,
-	"TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256": true, "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384": true,
-	"TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305": true, "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256": true,
-}
-
-func cipherSuites(c *snapshot.Component) checks.Result {
-	v := componentflags.Lookup(c, "tls-cipher-suites")
-	ev := checks.Evidence{Where: where(c, "tls-cipher-suites"), Expected: "only strong suites (ECDHE with AES-GCM or ChaCha20-Poly1305)", Observed: v.Describe()}
-	if v.Err != nil {
-		return checks.Result{Status: checks.Fail, Evidence: ev}
-	}
-	if len(v.Items) == 0 {
-		ev.Observed += " (Go crypto/tls defaults, which include TLS_ECDHE_*_WITH_AES_*_CBC_SHA)"
-		return checks.Result{Status: checks.Fail, Evidence: ev}
-	}
-	var weak []string
-	for _, s := range v.Items {
-		if !strongCipherSuites[s] {
-			weak = append(weak, s)
-		}
-	}
-	if len(weak) > 0 {
-		ev.Observed += "; not strong: " + strings.Join(weak, ",")
-	}
-	return verdict(len(weak) == 0, ev)
-}
-
-// etcdCA judges etcd's --trusted-ca-file against the API servers' --client-ca-file.
-func etcdCA(snap *snapshot.Snapshot, c *snapshot.Component) checks.Result {
-	const flag = "trusted-ca-file"
-	expected := "--trusted-ca-file set to a CA used by etcd only"
-	if r, ok := configFileOverrides(c, flag, expected); ok {
-		return r
-	}
-	v := componentflags.Lookup(c, flag)
-	ev := checks.Evidence{Where: whereValue(c, v), Expected: expected, Observed: v.Describe()}
-	if !v.Present() {
-		return checks.Result{Status: checks.Fail, Evidence: ev}
-	}
-	var others []string
-	for _, a := range snap.Components(apiserver) {
-		ca := componentflags.Lookup(a, "client-ca-file")
-		if !ca.Present() {
-			continue
-		}
-		if ca.Raw == v.Raw {
-			ev.Observed += "; the same file is the --client-ca-file of " + a.Pod
-			return checks.Result{Status: checks.Fail, Evidence: ev}
-		}
-		others = append(others, ca.Raw+" ("+a.Pod+")")
-	}
-	reason := "the snapshot holds file paths, not certificates: check that " + v.Raw + " is not the cluster CA"
-	if len(others) > 0 {
-		reason += " " + strings.Join(others, ", ")
-	}
-	return checks.Result{Status: checks.Manual, Evidence: ev, Reason: reason}
 }
