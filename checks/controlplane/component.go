@@ -76,9 +76,12 @@ func configFileOverrides(c *snapshot.Component, flag, expected string) (checks.R
 		Reason:   fmt.Sprintf("%s reads its settings from %s and ignores --%s there; the snapshot does not hold the file", c.Name, file, flag)}, true
 }
 
-// nsaAreas maps controls of this package to the NSA/CISA hardening guide areas they check,
-// by their kubescape ids (../shared/reference/nsa-controls.tsv): C-0066 secret/etcd
-// encryption, C-0067 audit logs.
+// nsaAreas maps controls of this package to the areas of the NSA/CISA Kubernetes Hardening
+// Guide they check, by the ids kubescape gives those areas (what References.NSA holds):
+// C-0066 "Secret/etcd encryption enabled", the guide's "etcd / secrets encryption" under
+// network separation and hardening; C-0067 "Audit logs enabled", its "Audit logging and
+// threat detection". It is the one place this package states them: flagRule.check and the
+// controls registered from their own files read it.
 var nsaAreas = map[string][]string{
 	"KP-CP-016": {"C-0067"}, "KP-CP-044": {"C-0067"},
 	"KP-CP-026": {"C-0066"}, "KP-CP-045": {"C-0066"},
