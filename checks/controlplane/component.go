@@ -15,16 +15,23 @@ const (
 	etcd              = "etcd"
 )
 
-// eachComponent judges every instance of the named component, one result per instance. With
-// no instance it says why, as eachAPIServer does: NOT_APPLICABLE on a managed control plane,
-// NOT_EVALUATED otherwise.
+// eachComponent judges every instance of the named component, one result per instance, as
+// eachAPIServer does for the API server's original controls (whose reports word a managed
+// control plane differently).
 func eachComponent(snap *snapshot.Snapshot, name string, judge func(c *snapshot.Component) checks.Result) []checks.Result {
+	return eachInstance(snap, name, "the provider runs "+name+" and sets its flags", judge)
+}
+
+// eachInstance judges every instance of the named component, one result per instance. With
+// no instance it returns the single result saying why: NOT_APPLICABLE on a managed control
+// plane (managed says what the provider does), NOT_EVALUATED otherwise.
+func eachInstance(snap *snapshot.Snapshot, name, managed string, judge func(c *snapshot.Component) checks.Result) []checks.Result {
 	comps := snap.Components(name)
 	if len(comps) == 0 {
 		cluster := checks.Resource{Kind: "Cluster"}
 		if p := snap.Cluster.Provider; p.Managed() {
 			return []checks.Result{{Status: checks.NotApplicable, Resource: cluster,
-				Reason: fmt.Sprintf("control plane managed by %s: the provider runs %s and sets its flags; check the provider's documentation", p, name)}}
+				Reason: fmt.Sprintf("control plane managed by %s: %s; check the provider's documentation", p, managed)}}
 		}
 		return []checks.Result{{Status: checks.NotEvaluated, Resource: cluster,
 			Reason: fmt.Sprintf("no %s static pod found in kube-system: the control plane is not visible to the collector (managed, or not run as static pods)", name)}}
