@@ -20,23 +20,7 @@ var inputs = []snapshot.Resource{snapshot.ResControlPlane}
 // returns the single result saying why: a provider-run control plane is out of the user's
 // reach (NOT_APPLICABLE); otherwise we merely could not see it (NOT_EVALUATED).
 func eachAPIServer(snap *snapshot.Snapshot, judge func(c *snapshot.Component) checks.Result) []checks.Result {
-	comps := snap.Components(apiserver)
-	if len(comps) == 0 {
-		cluster := checks.Resource{Kind: "Cluster"}
-		if p := snap.Cluster.Provider; p.Managed() {
-			return []checks.Result{{Status: checks.NotApplicable, Resource: cluster,
-				Reason: fmt.Sprintf("control plane managed by %s: the provider sets these flags; check the provider's documentation", p)}}
-		}
-		return []checks.Result{{Status: checks.NotEvaluated, Resource: cluster,
-			Reason: "no kube-apiserver static pod found in kube-system: the control plane is not visible to the collector (managed, or not run as static pods)"}}
-	}
-	out := make([]checks.Result, 0, len(comps))
-	for _, c := range comps {
-		r := judge(c)
-		r.Resource = checks.Resource{Kind: "Component", Namespace: c.Namespace, Name: c.Pod}
-		out = append(out, r)
-	}
-	return out
+	return eachInstance(snap, apiserver, "the provider sets these flags", judge)
 }
 
 // where names a flag of one component instance, for Evidence.Where.

@@ -30,10 +30,19 @@ import (
 )
 
 func init() {
-	register("KP-CP-046", "3.2.2", "Audit policy records every request on secrets", checks.Medium,
-		"Reads and changes of secrets are what an investigation needs first; a policy that lets some through at None, or logs their values, defeats the audit log.",
-		"Put a rule `- level: Metadata\\n  resources: [{group: \"\", resources: [\"secrets\"]}]` before any broader rule in the audit policy. Give audit the file with --audit-policy to check it.",
-		auditPolicySecrets)
+	checks.Register(checks.Check{
+		Control: checks.Control{
+			ID:          "KP-CP-046",
+			Title:       "Audit policy records every request on secrets",
+			Layer:       checks.ControlPlane,
+			Severity:    checks.Medium,
+			Description: "Reads and changes of secrets are what an investigation needs first; a policy that lets some through at None, or logs their values, defeats the audit log.",
+			Remediation: "Put a rule `- level: Metadata\\n  resources: [{group: \"\", resources: [\"secrets\"]}]` before any broader rule in the audit policy. Give audit the file with --audit-policy to check it.",
+			References:  checks.References{CIS: []string{"3.2.2"}},
+		},
+		Inputs:   inputs,
+		Evaluate: auditPolicySecrets,
+	})
 }
 
 // secretsMatch says whether gr can match a request on secrets, and whether for every name.

@@ -2,6 +2,7 @@ package controlplane
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -66,10 +67,43 @@ func runComponentCases(t *testing.T, component string, eval func(*snapshot.Snaps
 	}
 }
 
+// perInstance lists the controls outside the flag tables that judge each instance of one
+// component with eachComponent, with the CIS id each carries.
+var perInstance = []struct{ id, component, cis string }{
+	{"KP-CP-027", apiserver, "1.2.29"},
+	{"KP-CP-043", etcd, "2.7"},
+}
+
+// eachInstanceControl calls f with every control judged per instance of a component: the
+// rows of the flag tables and perInstance.
+func eachInstanceControl(f func(id, component string)) {
+	for _, t := range flagTables {
+		for _, r := range t.Rules {
+			f(r.ID, t.Component)
+		}
+	}
+	for _, c := range perInstance {
+		f(c.id, c.component)
+	}
+}
+
+// registered returns the registered check with the given id.
+func registered(t *testing.T, id string) checks.Check {
+	t.Helper()
+	for _, c := range checks.Registered() {
+		if c.ID == id {
+			return c
+		}
+	}
+	t.Fatalf("%s is not registered", id)
+	return checks.Check{}
+}
+
 // TestComponentMissing: every control of a component that is not in the snapshot is
 // NOT_APPLICABLE on a managed control plane and NOT_EVALUATED elsewhere, never PASS.
 func TestComponentMissing(t *testing.T) {
-	for id, ctl := range componentControls {
+	eachInstanceControl(func(id, component string) {
+		eval := registered(t, id).Evaluate
 		for _, tc := range []struct {
 			provider snapshot.Provider
 			want     checks.Status
@@ -78,42 +112,46 @@ func TestComponentMissing(t *testing.T) {
 				s := snapshot.New()
 				s.Cluster.Provider = tc.provider
 				s.Resources[snapshot.ResControlPlane] = snapshot.Collection{State: snapshot.Collected}
-				rs := ctl.eval(s)
-				if len(rs) != 1 || rs[0].Status != tc.want || rs[0].Reason == "" || !strings.Contains(rs[0].Reason, ctl.component) {
-					t.Fatalf("got %+v, want one %s naming %s", rs, tc.want, ctl.component)
+				rs := eval(s)
+				if len(rs) != 1 || rs[0].Status != tc.want || rs[0].Reason == "" || !strings.Contains(rs[0].Reason, component) {
+					t.Fatalf("got %+v, want one %s naming %s", rs, tc.want, component)
 				}
 			})
 		}
-	}
+	})
 }
 
-// TestComponentRegistered: each control is registered with its CIS id, on the control-plane
-// layer, reading the control-plane pods.
-func TestComponentRegistered(t *testing.T) {
-	reg := map[string]checks.Check{}
-	for _, c := range checks.Registered() {
-		reg[c.ID] = c
-	}
-	for id, ctl := range componentControls {
-		c, ok := reg[id]
-		if !ok {
-			t.Errorf("%s is not registered", id)
-			continue
-		}
+// TestPerInstanceRegistered: the controls outside the tables are registered with their CIS
+// id, on the control-plane layer, reading the control-plane pods (TestFlagRulesRegistered
+// does the same for the tables' rows).
+func TestPerInstanceRegistered(t *testing.T) {
+	for _, ctl := range perInstance {
+		c := registered(t, ctl.id)
 		if len(c.References.CIS) != 1 || c.References.CIS[0] != ctl.cis || c.Layer != checks.ControlPlane {
-			t.Errorf("%s: CIS %v layer %s, want [%s] %s", id, c.References.CIS, c.Layer, ctl.cis, checks.ControlPlane)
+			t.Errorf("%s: CIS %v layer %s, want [%s] %s", ctl.id, c.References.CIS, c.Layer, ctl.cis, checks.ControlPlane)
 		}
 		if len(c.Inputs) != 1 || c.Inputs[0] != snapshot.ResControlPlane {
-			t.Errorf("%s: inputs %v", id, c.Inputs)
+			t.Errorf("%s: inputs %v", ctl.id, c.Inputs)
 		}
 	}
 }
 
-type componentControl struct {
-	component string
-	cis       string
-	eval      func(*snapshot.Snapshot) []checks.Result
+// TestNSAAreas: nsaAreas is what every control of this package carries as its NSA
+// references, table rows and files alike; a key no control reads would be caught here.
+func TestNSAAreas(t *testing.T) {
+	seen := map[string]bool{}
+	for _, c := range checks.Registered() {
+		if !strings.HasPrefix(c.ID, "KP-CP-") {
+			continue
+		}
+		seen[c.ID] = true
+		if want := nsaAreas[c.ID]; !slices.Equal(c.References.NSA, want) {
+			t.Errorf("%s: NSA %v, want %v (nsaAreas)", c.ID, c.References.NSA, want)
+		}
+	}
+	for id := range nsaAreas {
+		if !seen[id] {
+			t.Errorf("nsaAreas names %s, which is not registered", id)
+		}
+	}
 }
-
-// componentControls is filled by each control's test file.
-var componentControls = map[string]componentControl{}

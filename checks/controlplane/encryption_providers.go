@@ -31,10 +31,19 @@ import (
 )
 
 func init() {
-	register("KP-CP-045", "1.2.28", "Secrets are encrypted at rest with a strong provider", checks.High,
-		"The first provider that applies to secrets encrypts every write; identity (or no entry for secrets) stores them in etcd in plain text, where a backup or an etcd reader sees them.",
-		"Make the first provider of the entry for secrets kms (apiVersion v2), aesgcm or secretbox, then rewrite every secret (kubectl get secrets -A -o json | kubectl replace -f -). Give audit the file with --encryption-config to check it.",
-		encryptionProviders)
+	checks.Register(checks.Check{
+		Control: checks.Control{
+			ID:          "KP-CP-045",
+			Title:       "Secrets are encrypted at rest with a strong provider",
+			Layer:       checks.ControlPlane,
+			Severity:    checks.High,
+			Description: "The first provider that applies to secrets encrypts every write; identity (or no entry for secrets) stores them in etcd in plain text, where a backup or an etcd reader sees them.",
+			Remediation: "Make the first provider of the entry for secrets kms (apiVersion v2), aesgcm or secretbox, then rewrite every secret (kubectl get secrets -A -o json | kubectl replace -f -). Give audit the file with --encryption-config to check it.",
+			References:  checks.References{CIS: []string{"1.2.28"}, NSA: nsaAreas["KP-CP-045"]},
+		},
+		Inputs:   inputs,
+		Evaluate: encryptionProviders,
+	})
 }
 
 // secretProviders returns the providers that apply to secrets, and which entries supplied

@@ -7,11 +7,6 @@ import (
 	"github.com/kubeposture/kubeposture/checks"
 )
 
-var _ = func() bool {
-	componentControls["KP-CP-043"] = componentControl{component: etcd, cis: "2.7", eval: etcdUniqueCA}
-	return true
-}()
-
 func TestEtcdUniqueCA(t *testing.T) {
 	runComponentCases(t, etcd, etcdUniqueCA, []cpCase{
 		{name: "absent", args: nil, want: checks.Fail},

@@ -9,6 +9,10 @@ Reads: kube-apiserver --profiling (last occurrence wins).
 
 Allowed values: --profiling=false, in any spelling strconv.ParseBool reads as false. Absent is
 true (FAIL); a value ParseBool cannot read fails.
+
+A flag rule, but not a row of apiserverFlags: it reports with requireFalse and eachAPIServer,
+as KP-CP-001 to 004 do, and a row (isBool, eachComponent) would change its evidence and its
+reasons in the reports ("absent (default: true)" would name the default's source).
 */
 
 package controlplane

@@ -6,11 +6,6 @@ import (
 	"github.com/kubeposture/kubeposture/checks"
 )
 
-var _ = func() bool {
-	componentControls["KP-CP-027"] = componentControl{component: apiserver, cis: "1.2.29", eval: tlsCipherSuites}
-	return true
-}()
-
 func TestTlsCipherSuites(t *testing.T) {
 	runComponentCases(t, apiserver, tlsCipherSuites, []cpCase{
 		{name: "absent", args: nil, want: checks.Fail, observed: "Go crypto/tls defaults"},

@@ -1,0 +1,192 @@
+package controlplane
+
+import (
+	"testing"
+
+	"github.com/kubeposture/kubeposture/checks"
+)
+
+func TestAPIServerFlags(t *testing.T) {
+	runFlagTable(t, apiserverFlags, map[string][]cpCase{
+		"KP-CP-006": {
+			{name: "absent", args: nil, want: checks.Pass, observed: "absent"},
+			{name: "set", args: []string{"--token-auth-file=/etc/k/tokens.csv"}, want: checks.Fail, observed: "tokens.csv"},
+			{name: "empty value", args: []string{"--token-auth-file="}, want: checks.Pass},
+			{name: "similar name is another flag", args: []string{"--token-auth-file-x=/a"}, want: checks.Pass},
+		},
+		"KP-CP-007": {
+			{name: "absent: default set", args: nil, want: checks.Fail, observed: "DenyServiceExternalIPs"},
+			{name: "enabled", args: []string{"--enable-admission-plugins=DenyServiceExternalIPs"}, want: checks.Pass},
+			{name: "enabled among others, repeated flag", args: []string{"--enable-admission-plugins=NodeRestriction", "--enable-admission-plugins=PodSecurity,DenyServiceExternalIPs"}, want: checks.Pass, observed: "accumulate"},
+			{name: "disabled", args: []string{"--disable-admission-plugins=DenyServiceExternalIPs"}, want: checks.Fail},
+			{name: "admission-control replaces the set, without it", args: []string{"--admission-control=NamespaceExists"}, want: checks.Fail, observed: "replaces"},
+			{name: "admission-control with it", args: []string{"--admission-control=DenyServiceExternalIPs"}, want: checks.Pass},
+			{name: "admission-control with enable: refuses to start", args: []string{"--admission-control=DenyServiceExternalIPs", "--enable-admission-plugins=DenyServiceExternalIPs"}, want: checks.Fail, observed: "mutually exclusive"},
+			{name: "substring is not the plugin", args: []string{"--enable-admission-plugins=XDenyServiceExternalIPs"}, want: checks.Fail},
+		},
+		"KP-CP-008": {
+			{name: "absent", args: nil, want: checks.Fail, observed: "absent"},
+			{name: "both", args: []string{"--kubelet-client-certificate=/a.crt", "--kubelet-client-key=/a.key"}, want: checks.Pass},
+			{name: "certificate only", args: []string{"--kubelet-client-certificate=/a.crt"}, want: checks.Fail},
+			{name: "empty key", args: []string{"--kubelet-client-certificate=/a.crt", "--kubelet-client-key="}, want: checks.Fail, observed: "empty value"},
+		},
+		"KP-CP-009": {
+			{name: "absent", args: nil, want: checks.Fail, observed: "absent"},
+			{name: "set", args: []string{"--kubelet-certificate-authority=/ca.crt"}, want: checks.Pass},
+			{name: "empty", args: []string{"--kubelet-certificate-authority="}, want: checks.Fail},
+		},
+		"KP-CP-010": {
+			{name: "absent: default set", args: nil, want: checks.Fail, observed: "EventRateLimit"},
+			{name: "enabled", args: []string{"--enable-admission-plugins=EventRateLimit"}, want: checks.Pass},
+			{name: "enabled among others, repeated flag", args: []string{"--enable-admission-plugins=NodeRestriction", "--enable-admission-plugins=PodSecurity,EventRateLimit"}, want: checks.Pass, observed: "accumulate"},
+			{name: "disabled", args: []string{"--disable-admission-plugins=EventRateLimit"}, want: checks.Fail},
+			{name: "admission-control replaces the set, without it", args: []string{"--admission-control=NamespaceExists"}, want: checks.Fail, observed: "replaces"},
+			{name: "admission-control with it", args: []string{"--admission-control=EventRateLimit"}, want: checks.Pass},
+			{name: "admission-control with enable: refuses to start", args: []string{"--admission-control=EventRateLimit", "--enable-admission-plugins=EventRateLimit"}, want: checks.Fail, observed: "mutually exclusive"},
+			{name: "substring is not the plugin", args: []string{"--enable-admission-plugins=XEventRateLimit"}, want: checks.Fail},
+		},
+		"KP-CP-011": {
+			{name: "absent: default set", args: nil, want: checks.Pass, observed: "AlwaysAdmit"},
+			{name: "enabled", args: []string{"--enable-admission-plugins=AlwaysAdmit"}, want: checks.Fail},
+			{name: "enabled among others, repeated flag", args: []string{"--enable-admission-plugins=NodeRestriction", "--enable-admission-plugins=PodSecurity,AlwaysAdmit"}, want: checks.Fail, observed: "accumulate"},
+			{name: "disabled", args: []string{"--disable-admission-plugins=AlwaysAdmit"}, want: checks.Pass},
+			{name: "admission-control replaces the set, without it", args: []string{"--admission-control=NamespaceExists"}, want: checks.Pass, observed: "replaces"},
+			{name: "admission-control with it", args: []string{"--admission-control=AlwaysAdmit"}, want: checks.Fail},
+			{name: "admission-control with enable: refuses to start", args: []string{"--admission-control=AlwaysAdmit", "--enable-admission-plugins=AlwaysAdmit"}, want: checks.Fail, observed: "mutually exclusive"},
+			{name: "substring is not the plugin", args: []string{"--enable-admission-plugins=XAlwaysAdmit"}, want: checks.Pass},
+		},
+		"KP-CP-012": {
+			{name: "absent: default set", args: nil, want: checks.Fail, observed: "AlwaysPullImages"},
+			{name: "enabled", args: []string{"--enable-admission-plugins=AlwaysPullImages"}, want: checks.Pass},
+			{name: "enabled among others, repeated flag", args: []string{"--enable-admission-plugins=NodeRestriction", "--enable-admission-plugins=PodSecurity,AlwaysPullImages"}, want: checks.Pass, observed: "accumulate"},
+			{name: "disabled", args: []string{"--disable-admission-plugins=AlwaysPullImages"}, want: checks.Fail},
+			{name: "admission-control replaces the set, without it", args: []string{"--admission-control=NamespaceExists"}, want: checks.Fail, observed: "replaces"},
+			{name: "admission-control with it", args: []string{"--admission-control=AlwaysPullImages"}, want: checks.Pass},
+			{name: "admission-control with enable: refuses to start", args: []string{"--admission-control=AlwaysPullImages", "--enable-admission-plugins=AlwaysPullImages"}, want: checks.Fail, observed: "mutually exclusive"},
+			{name: "substring is not the plugin", args: []string{"--enable-admission-plugins=XAlwaysPullImages"}, want: checks.Fail},
+		},
+		"KP-CP-013": {
+			{name: "absent: default set", args: nil, want: checks.Pass, observed: "ServiceAccount"},
+			{name: "enabled", args: []string{"--enable-admission-plugins=ServiceAccount"}, want: checks.Pass},
+			{name: "enabled among others, repeated flag", args: []string{"--enable-admission-plugins=NodeRestriction", "--enable-admission-plugins=PodSecurity,ServiceAccount"}, want: checks.Pass, observed: "accumulate"},
+			{name: "disabled", args: []string{"--disable-admission-plugins=ServiceAccount"}, want: checks.Fail},
+			{name: "admission-control replaces the set, without it", args: []string{"--admission-control=NamespaceExists"}, want: checks.Fail, observed: "replaces"},
+			{name: "admission-control with it", args: []string{"--admission-control=ServiceAccount"}, want: checks.Pass},
+			{name: "admission-control with enable: refuses to start", args: []string{"--admission-control=ServiceAccount", "--enable-admission-plugins=ServiceAccount"}, want: checks.Fail, observed: "mutually exclusive"},
+			{name: "substring is not the plugin", args: []string{"--enable-admission-plugins=XServiceAccount"}, want: checks.Pass},
+		},
+		"KP-CP-014": {
+			{name: "absent: default set", args: nil, want: checks.Pass, observed: "NamespaceLifecycle"},
+			{name: "enabled", args: []string{"--enable-admission-plugins=NamespaceLifecycle"}, want: checks.Pass},
+			{name: "enabled among others, repeated flag", args: []string{"--enable-admission-plugins=NodeRestriction", "--enable-admission-plugins=PodSecurity,NamespaceLifecycle"}, want: checks.Pass, observed: "accumulate"},
+			{name: "disabled", args: []string{"--disable-admission-plugins=NamespaceLifecycle"}, want: checks.Fail},
+			{name: "admission-control replaces the set, without it", args: []string{"--admission-control=NamespaceExists"}, want: checks.Fail, observed: "replaces"},
+			{name: "admission-control with it", args: []string{"--admission-control=NamespaceLifecycle"}, want: checks.Pass},
+			{name: "admission-control with enable: refuses to start", args: []string{"--admission-control=NamespaceLifecycle", "--enable-admission-plugins=NamespaceLifecycle"}, want: checks.Fail, observed: "mutually exclusive"},
+			{name: "substring is not the plugin", args: []string{"--enable-admission-plugins=XNamespaceLifecycle"}, want: checks.Pass},
+		},
+		"KP-CP-015": {
+			{name: "absent: default set", args: nil, want: checks.Fail, observed: "NodeRestriction"},
+			{name: "enabled", args: []string{"--enable-admission-plugins=NodeRestriction"}, want: checks.Pass},
+			{name: "enabled among others, repeated flag", args: []string{"--enable-admission-plugins=NodeRestriction", "--enable-admission-plugins=PodSecurity,NodeRestriction"}, want: checks.Pass, observed: "accumulate"},
+			{name: "disabled", args: []string{"--disable-admission-plugins=NodeRestriction"}, want: checks.Fail},
+			{name: "admission-control replaces the set, without it", args: []string{"--admission-control=NamespaceExists"}, want: checks.Fail, observed: "replaces"},
+			{name: "admission-control with it", args: []string{"--admission-control=NodeRestriction"}, want: checks.Pass},
+			{name: "admission-control with enable: refuses to start", args: []string{"--admission-control=NodeRestriction", "--enable-admission-plugins=NodeRestriction"}, want: checks.Fail, observed: "mutually exclusive"},
+			{name: "substring is not the plugin", args: []string{"--enable-admission-plugins=XNodeRestriction"}, want: checks.Fail},
+		},
+		"KP-CP-016": {
+			{name: "absent", args: nil, want: checks.Fail},
+			{name: "set", args: []string{"--audit-log-path=/var/log/audit.log"}, want: checks.Pass},
+			{name: "empty", args: []string{"--audit-log-path="}, want: checks.Fail},
+		},
+		"KP-CP-017": {
+			{name: "absent: default", args: []string{"--audit-log-path=/var/log/a.log"}, want: checks.Pass, observed: "default: 366"},
+			{name: "at minimum", args: []string{"--audit-log-path=/var/log/a.log", "--audit-log-maxage=30"}, want: checks.Pass},
+			{name: "below", args: []string{"--audit-log-path=/var/log/a.log", "--audit-log-maxage=29"}, want: checks.Fail},
+			{name: "zero", args: []string{"--audit-log-path=/var/log/a.log", "--audit-log-maxage=0"}, want: checks.Fail},
+			{name: "last wins", args: []string{"--audit-log-path=/var/log/a.log", "--audit-log-maxage=1", "--audit-log-maxage=60"}, want: checks.Pass, observed: "last of 2"},
+			{name: "not a number", args: []string{"--audit-log-path=/var/log/a.log", "--audit-log-maxage=ten"}, want: checks.Fail, observed: "not an integer"},
+			{name: "no log file", args: []string{"--audit-log-maxage=30"}, want: checks.NotApplicable},
+			{name: "stdout", args: []string{"--audit-log-path=-", "--audit-log-maxage=30"}, want: checks.NotApplicable},
+		},
+		"KP-CP-018": {
+			{name: "absent: default", args: []string{"--audit-log-path=/var/log/a.log"}, want: checks.Pass, observed: "default: 100"},
+			{name: "at minimum", args: []string{"--audit-log-path=/var/log/a.log", "--audit-log-maxbackup=10"}, want: checks.Pass},
+			{name: "below", args: []string{"--audit-log-path=/var/log/a.log", "--audit-log-maxbackup=9"}, want: checks.Fail},
+			{name: "zero", args: []string{"--audit-log-path=/var/log/a.log", "--audit-log-maxbackup=0"}, want: checks.Fail},
+			{name: "last wins", args: []string{"--audit-log-path=/var/log/a.log", "--audit-log-maxbackup=1", "--audit-log-maxbackup=20"}, want: checks.Pass, observed: "last of 2"},
+			{name: "not a number", args: []string{"--audit-log-path=/var/log/a.log", "--audit-log-maxbackup=ten"}, want: checks.Fail, observed: "not an integer"},
+			{name: "no log file", args: []string{"--audit-log-maxbackup=10"}, want: checks.NotApplicable},
+			{name: "stdout", args: []string{"--audit-log-path=-", "--audit-log-maxbackup=10"}, want: checks.NotApplicable},
+		},
+		"KP-CP-019": {
+			{name: "absent: default", args: []string{"--audit-log-path=/var/log/a.log"}, want: checks.Pass, observed: "default: 100"},
+			{name: "at minimum", args: []string{"--audit-log-path=/var/log/a.log", "--audit-log-maxsize=100"}, want: checks.Pass},
+			{name: "below", args: []string{"--audit-log-path=/var/log/a.log", "--audit-log-maxsize=99"}, want: checks.Fail},
+			{name: "zero", args: []string{"--audit-log-path=/var/log/a.log", "--audit-log-maxsize=0"}, want: checks.Fail},
+			{name: "last wins", args: []string{"--audit-log-path=/var/log/a.log", "--audit-log-maxsize=1", "--audit-log-maxsize=200"}, want: checks.Pass, observed: "last of 2"},
+			{name: "not a number", args: []string{"--audit-log-path=/var/log/a.log", "--audit-log-maxsize=ten"}, want: checks.Fail, observed: "not an integer"},
+			{name: "no log file", args: []string{"--audit-log-maxsize=100"}, want: checks.NotApplicable},
+			{name: "stdout", args: []string{"--audit-log-path=-", "--audit-log-maxsize=100"}, want: checks.NotApplicable},
+		},
+		"KP-CP-049": {
+			{name: "absent: default", want: checks.Manual, observed: "default: 1m0s"},
+			{name: "set", args: []string{"--request-timeout=300s"}, want: checks.Manual, observed: `"300s"`},
+		},
+		"KP-CP-020": {
+			{name: "absent: default", args: nil, want: checks.Pass, observed: "default: true"},
+			{name: "true", args: []string{"--service-account-lookup=true"}, want: checks.Pass},
+			{name: "false", args: []string{"--service-account-lookup=false"}, want: checks.Fail},
+			{name: "bare is true", args: []string{"--service-account-lookup"}, want: checks.Pass},
+			{name: "last wins", args: []string{"--service-account-lookup=true", "--service-account-lookup=false"}, want: checks.Fail, observed: "last of 2"},
+			{name: "not a boolean", args: []string{"--service-account-lookup=yes"}, want: checks.Fail, observed: "not a boolean"},
+			{name: "0 and 1 are booleans", args: []string{"--service-account-lookup=1"}, want: checks.Pass},
+		},
+		"KP-CP-021": {
+			{name: "absent", args: nil, want: checks.Fail},
+			{name: "set", args: []string{"--service-account-key-file=/sa.pub"}, want: checks.Pass},
+		},
+		"KP-CP-022": {
+			{name: "absent", args: nil, want: checks.Fail},
+			{name: "both", args: []string{"--etcd-certfile=/c", "--etcd-keyfile=/k"}, want: checks.Pass},
+			{name: "key only", args: []string{"--etcd-keyfile=/k"}, want: checks.Fail},
+		},
+		"KP-CP-023": {
+			{name: "absent", args: nil, want: checks.Fail},
+			{name: "both", args: []string{"--tls-cert-file=/c", "--tls-private-key-file=/k"}, want: checks.Pass},
+			{name: "cert only", args: []string{"--tls-cert-file=/c"}, want: checks.Fail},
+		},
+		"KP-CP-024": {
+			{name: "absent", args: nil, want: checks.Fail},
+			{name: "set", args: []string{"--client-ca-file=/ca"}, want: checks.Pass},
+		},
+		"KP-CP-025": {
+			{name: "absent", args: nil, want: checks.Fail},
+			{name: "set", args: []string{"--etcd-cafile=/ca"}, want: checks.Pass},
+		},
+		"KP-CP-026": {
+			{name: "absent", args: nil, want: checks.Fail},
+			{name: "set", args: []string{"--encryption-provider-config=/etc/k/enc.yaml"}, want: checks.Pass},
+		},
+		"KP-CP-028": {
+			{name: "absent: default", args: nil, want: checks.Fail, observed: "default: true"},
+			{name: "false", args: []string{"--service-account-extend-token-expiration=false"}, want: checks.Pass},
+			{name: "true", args: []string{"--service-account-extend-token-expiration=true"}, want: checks.Fail},
+			{name: "bare is true", args: []string{"--service-account-extend-token-expiration"}, want: checks.Fail},
+			{name: "last wins", args: []string{"--service-account-extend-token-expiration=false", "--service-account-extend-token-expiration=true"}, want: checks.Fail, observed: "last of 2"},
+			{name: "not a boolean", args: []string{"--service-account-extend-token-expiration=yes"}, want: checks.Fail, observed: "not a boolean"},
+			{name: "0 and 1 are booleans", args: []string{"--service-account-extend-token-expiration=0"}, want: checks.Pass},
+		},
+		"KP-CP-044": {
+			{name: "absent", args: nil, want: checks.Fail},
+			{name: "set", args: []string{"--audit-policy-file=/etc/k/audit.yaml"}, want: checks.Pass},
+		},
+		"KP-CP-051": {
+			{name: "absent: default set", args: nil, want: checks.Pass, observed: "PodSecurity"},
+			{name: "disabled", args: []string{"--disable-admission-plugins=NodeRestriction,PodSecurity"}, want: checks.Fail},
+			{name: "admission-control without it", args: []string{"--admission-control=NamespaceLifecycle,ServiceAccount"}, want: checks.Fail, observed: "replaces"},
+			{name: "disabling a look-alike keeps it", args: []string{"--disable-admission-plugins=PodSecurityPolicy"}, want: checks.Pass},
+		},
+	})
+}
