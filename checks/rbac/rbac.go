@@ -1,7 +1,7 @@
 // Package rbac holds the checks on who can do what in the cluster (CIS 5.1, bindings to the
 // unauthenticated and all-authenticated groups, escalation paths, pods whose token grants
 // too much), one control per file. They evaluate the snapshot's Roles, ClusterRoles and
-// bindings with package rbac (top level), which matches rules as the API server does.
+// bindings with package internal/authz, which matches rules as the API server does.
 //
 // Kubernetes' own bootstrap bindings and roles (label kubernetes.io/bootstrapping=
 // rbac-defaults and a system: name or cluster-admin/admin/edit/view) are not reported by the
@@ -136,29 +136,6 @@ func countUserBindings(e *authz.Evaluator) int {
 		}
 	}
 	return n
-}
-
-// nsaAreas maps controls of this package to NSA/CISA hardening guide areas, by kubescape id
-// (../shared/reference/nsa-controls.tsv): C-0035 administrative roles, C-0034 automatic
-// mapping of service-account tokens.
-var nsaAreas = map[string][]string{
-	"KP-RBAC-001": {"C-0035"}, "KP-RBAC-006": {"C-0034"},
-}
-
-// register adds a control of this package.
-func register(id, cis, title string, sev checks.Severity, description, remediation string, in []snapshot.Resource, eval func(*snapshot.Snapshot) []checks.Result) {
-	refs := checks.References{NSA: nsaAreas[id]}
-	if cis != "" {
-		refs.CIS = []string{cis}
-	}
-	checks.Register(checks.Check{
-		Control: checks.Control{
-			ID: id, Title: title, Layer: checks.ControlPlane, Severity: sev,
-			Description: description, Remediation: remediation, References: refs,
-		},
-		Inputs:   in,
-		Evaluate: eval,
-	})
 }
 
 // req is shorthand for an ask.
