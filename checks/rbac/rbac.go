@@ -3,6 +3,15 @@
 // too much), one control per file. They evaluate the snapshot's Roles, ClusterRoles and
 // bindings with package internal/authz, which matches rules as the API server does.
 //
+// Their controls report under the control-plane layer, not a layer of their own. CIS 1.12
+// puts them in section 5 (Policies), subsection 5.1 "RBAC and Service Accounts", beside pod
+// security, network policies and secrets; kubeposture groups a control by the part of the cluster
+// whose configuration it judges, and roles and bindings are the API server's authorization
+// data: what the RBAC authorizer in kube-apiserver allows or denies on every request (the
+// controls that also read pods and service accounts do so to say whose token carries those
+// rights). A layer of their own would change the layer that every report format, the metrics'
+// labels and --layer give these controls.
+//
 // Kubernetes' own bootstrap bindings and roles (label kubernetes.io/bootstrapping=
 // rbac-defaults and a system: name or cluster-admin/admin/edit/view) are not reported by the
 // "minimize" controls: they are the platform's, and the user cannot remove them. Everything
