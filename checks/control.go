@@ -110,15 +110,6 @@ type Check struct {
 	EvaluateParams func(s *snapshot.Snapshot, p Params) []Result
 }
 
-// Params are the user's inputs to the checks that need one. They travel in the Selection, so
-// that the report records what a verdict was judged against.
-type Params struct {
-	// AllowedRegistries lists the image registries (hosts, with a port if any, optionally
-	// followed by a path prefix: "registry.example.com", "ghcr.io/acme") that images may come
-	// from. Empty means no allow-list was given.
-	AllowedRegistries []string `json:"allowedRegistries,omitempty"`
-}
-
 var (
 	mu       sync.Mutex
 	registry = map[string]Check{}

@@ -11,7 +11,6 @@ import (
 
 	"github.com/kubeposture/kubeposture/checks"
 	_ "github.com/kubeposture/kubeposture/checks/builtin"
-	"github.com/kubeposture/kubeposture/checks/workload"
 	"github.com/kubeposture/kubeposture/evidence"
 	"github.com/kubeposture/kubeposture/metrics"
 	"github.com/kubeposture/kubeposture/nodeagent"
@@ -223,7 +222,7 @@ func selection(sf *scanFlags, kube *kubeFlags) (checks.Selection, error) {
 		sel.Namespaces = []string{ns}
 	}
 	if len(sf.registries) > 0 {
-		list, err := workload.ParseAllowedRegistries(sf.registries)
+		list, err := checks.ParseAllowedRegistries(sf.registries)
 		if err != nil {
 			return sel, fmt.Errorf("--allowed-registries: %w", err)
 		}
