@@ -6,7 +6,8 @@
 // NOT_EVALUATED for the whole control, so that no check passes on data it never had.
 //
 // Checks live in the layer packages (checks/controlplane, checks/node, checks/workload,
-// checks/network), one file per control, each registering itself in an init function.
+// checks/network, checks/rbac), one file per control, each registering itself in an init
+// function.
 package checks
 
 import (
