@@ -98,7 +98,11 @@ func ParseLayer(s string) (Layer, error) {
 			return l, nil
 		}
 	}
-	return "", fmt.Errorf("unknown layer %q (want control-plane, node, workload or network)", s)
+	names := make([]string, len(Layers))
+	for i, l := range Layers {
+		names[i] = string(l)
+	}
+	return "", fmt.Errorf("unknown layer %q (want one of %s)", s, strings.Join(names, ", "))
 }
 
 // Run evaluates checks over snap. It never fails: a check whose inputs are missing is
