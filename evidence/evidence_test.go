@@ -482,3 +482,25 @@ func fixtureKey(t *testing.T) *SigningKey {
 	}
 	return k
 }
+
+// FuzzOpenEnvelope: a bundle's DSSE envelope is untrusted input; opening it must not panic,
+// and it yields a payload only under a signature of the key.
+func FuzzOpenEnvelope(f *testing.F) {
+	files, err := readArchive(filepath.Join("testdata", "signed-before-dsse-library", "ed25519.tar.gz"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	pub, err := ParsePublicKey(files[PublicKeyName])
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(files[EnvelopeName])
+	f.Add([]byte(`{"payloadType":"application/vnd.in-toto+json","payload":"e30=","signatures":[]}`))
+	f.Add([]byte(`{"payloadType":"application/vnd.in-toto+json","payload":"e30=","signatures":[{"sig":"!"}]}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		payload, err := openEnvelope(data, pub)
+		if err == nil && !bytes.Equal(payload, files[StatementName]) {
+			t.Fatalf("an envelope of another payload opened: %q", payload)
+		}
+	})
+}
