@@ -98,11 +98,16 @@ func ParseLayer(s string) (Layer, error) {
 			return l, nil
 		}
 	}
-	names := make([]string, len(Layers))
-	for i, l := range Layers {
-		names[i] = string(l)
+	return "", fmt.Errorf("unknown layer %q (want one of %s)", s, joinNames(Layers))
+}
+
+// joinNames lists names for an error message: "a, b, c".
+func joinNames[T ~string](list []T) string {
+	names := make([]string, len(list))
+	for i, v := range list {
+		names[i] = string(v)
 	}
-	return "", fmt.Errorf("unknown layer %q (want one of %s)", s, strings.Join(names, ", "))
+	return strings.Join(names, ", ")
 }
 
 // Run evaluates checks over snap. It never fails: a check whose inputs are missing is
