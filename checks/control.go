@@ -6,7 +6,8 @@
 // NOT_EVALUATED for the whole control, so that no check passes on data it never had.
 //
 // Checks live in the layer packages (checks/controlplane, checks/node, checks/workload,
-// checks/network), one file per control, each registering itself in an init function.
+// checks/network, checks/rbac), one file per control, each registering itself in an init
+// function.
 package checks
 
 import (
@@ -108,15 +109,6 @@ type Check struct {
 	// allow-list): still a pure function, of the snapshot and the run's Params. A check sets
 	// exactly one of Evaluate and EvaluateParams.
 	EvaluateParams func(s *snapshot.Snapshot, p Params) []Result
-}
-
-// Params are the user's inputs to the checks that need one. They travel in the Selection, so
-// that the report records what a verdict was judged against.
-type Params struct {
-	// AllowedRegistries lists the image registries (hosts, with a port if any, optionally
-	// followed by a path prefix: "registry.example.com", "ghcr.io/acme") that images may come
-	// from. Empty means no allow-list was given.
-	AllowedRegistries []string `json:"allowedRegistries,omitempty"`
 }
 
 var (

@@ -31,12 +31,7 @@ func ParseFramework(s string) (Framework, error) {
 			return f, nil
 		}
 	}
-	names := make([]string, 0, len(Frameworks)+1)
-	for _, v := range Frameworks {
-		names = append(names, string(v))
-	}
-	names = append(names, string(All))
-	return "", fmt.Errorf("unknown framework %q (want one of %s)", s, strings.Join(names, ", "))
+	return "", fmt.Errorf("unknown framework %q (want one of %s, %s)", s, joinNames(Frameworks), All)
 }
 
 // In reports whether the control belongs to framework f. The restricted Pod Security level

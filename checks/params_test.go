@@ -2,6 +2,7 @@ package checks_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -20,7 +21,11 @@ func TestEvaluateParams(t *testing.T) {
 		seen = append(seen, p)
 		return []checks.Result{res(checks.Pass, "Pod", "ns", "p")}
 	}
-	sel := checks.Selection{Params: checks.Params{AllowedRegistries: []string{"registry.example.com:5000"}}}
+	allowed, err := checks.ParseAllowedRegistries([]string{"registry.example.com:5000"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sel := checks.Selection{Params: checks.Params{AllowedRegistries: allowed}}
 	rep := checks.Run(snapshot.New(), []checks.Check{c}, sel)
 	if len(seen) != 1 || !reflect.DeepEqual(seen[0], sel.Params) {
 		t.Fatalf("EvaluateParams saw %+v, want one call with %+v", seen, sel.Params)
@@ -40,8 +45,11 @@ func TestEvaluateParams(t *testing.T) {
 		t.Errorf("selection JSON without params %s", b)
 	}
 	var back checks.Selection
-	if err := json.Unmarshal([]byte(`{"allowedRegistries":["ghcr.io/acme"]}`), &back); err != nil || !reflect.DeepEqual(back.AllowedRegistries, []string{"ghcr.io/acme"}) {
+	if err := json.Unmarshal([]byte(`{"allowedRegistries":["ghcr.io/acme"]}`), &back); err != nil || len(back.AllowedRegistries) != 1 || back.AllowedRegistries[0].String() != "ghcr.io/acme" {
 		t.Errorf("selection round trip: %+v, %v", back, err)
+	}
+	if err := json.Unmarshal([]byte(`{"allowedRegistries":["ghcr.io/acme/app:1"]}`), &back); err == nil || !strings.Contains(err.Error(), `"ghcr.io/acme/app:1"`) {
+		t.Errorf("a report with a bad entry: %v, want an error quoting it", err)
 	}
 
 	both := c
@@ -63,5 +71,50 @@ func TestNotEvaluatedSurvivesNamespaceFilter(t *testing.T) {
 	rep := checks.Run(snapshot.New(), []checks.Check{c}, checks.Selection{Namespaces: []string{"shop"}})
 	if got := rep.Controls[0]; got.Status != checks.NotEvaluated || got.Results[0].Reason != "no list given" {
 		t.Errorf("under -n: %s %+v, want the check's NOT_EVALUATED", got.Status, got.Results)
+	}
+}
+
+// The allow-list is parsed once, into its normal form; a bad entry is an error quoting it.
+func TestParseAllowedRegistries(t *testing.T) {
+	got, err := checks.ParseAllowedRegistries([]string{" index.docker.io ", "https://GHCR.io/acme/", "localhost:5000", "registry-1.docker.io/library"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, r := range got {
+		names = append(names, r.String())
+	}
+	if want := []string{"docker.io", "ghcr.io/acme", "localhost:5000", "docker.io/library"}; !reflect.DeepEqual(names, want) {
+		t.Errorf("got %q, want %q", names, want)
+	}
+	for _, bad := range []string{"", " / ", "nginx@sha256:abc", "ghcr.io/acme/app:1"} {
+		if _, err := checks.ParseAllowedRegistries([]string{"ghcr.io", bad}); err == nil || !strings.Contains(err.Error(), fmt.Sprintf("%q", bad)) {
+			t.Errorf("%q: error %v, want one quoting the entry", bad, err)
+		}
+	}
+}
+
+func TestAllowedRegistryAllows(t *testing.T) {
+	for _, tt := range []struct {
+		entry, domain, path string
+		want                bool
+	}{
+		{"ghcr.io/acme", "ghcr.io", "acme/app", true},
+		{"ghcr.io/acme", "ghcr.io", "acme", true},
+		{"ghcr.io/acme", "ghcr.io", "acme-evil/app", false},
+		{"ghcr.io/acme", "quay.io", "acme/app", false},
+		{"Registry.Example.com", "registry.example.com", "team/app", true},
+		{"registry.example.com", "REGISTRY.example.com", "app", true},
+		{"registry.example.com", "registry.example.com:5000", "app", false},
+		{"index.docker.io", "docker.io", "library/nginx", true},
+		{"docker.io/library", "docker.io", "bitnami/redis", false},
+	} {
+		r, err := checks.ParseAllowedRegistry(tt.entry)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := r.Allows(tt.domain, tt.path); got != tt.want {
+			t.Errorf("%s allows %s/%s: %v, want %v", tt.entry, tt.domain, tt.path, got, tt.want)
+		}
 	}
 }

@@ -98,7 +98,16 @@ func ParseLayer(s string) (Layer, error) {
 			return l, nil
 		}
 	}
-	return "", fmt.Errorf("unknown layer %q (want control-plane, node, workload or network)", s)
+	return "", fmt.Errorf("unknown layer %q (want one of %s)", s, joinNames(Layers))
+}
+
+// joinNames lists names for an error message: "a, b, c".
+func joinNames[T ~string](list []T) string {
+	names := make([]string, len(list))
+	for i, v := range list {
+		names[i] = string(v)
+	}
+	return strings.Join(names, ", ")
 }
 
 // Run evaluates checks over snap. It never fails: a check whose inputs are missing is

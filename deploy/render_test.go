@@ -191,8 +191,12 @@ func TestScanShippedManifests(t *testing.T) {
 			// at a release pinned by digest in the user's registry, as README step 1 has the
 			// user do, and give that registry as the allow-list of KP-WL-021.
 			pinImages(m.Snapshot, "registry.example.com/kubeposture:v0.1.0@sha256:"+strings.Repeat("ab", 32))
+			allowed, err := checks.ParseAllowedRegistries([]string{"registry.example.com"})
+			if err != nil {
+				t.Fatal(err)
+			}
 			rep := checks.Run(m.Snapshot, checks.Registered(), checks.Selection{
-				Params: checks.Params{AllowedRegistries: []string{"registry.example.com"}}})
+				Params: checks.Params{AllowedRegistries: allowed}})
 			workload := 0
 			for _, c := range rep.Controls {
 				for _, r := range c.Results {

@@ -431,3 +431,76 @@ func FuzzVerifyArchive(f *testing.F) {
 		}
 	})
 }
+
+// TestBundlesSignedBefore: bundles whose envelopes were built by hand, before they came from
+// the dsse library (testdata/signed-before-dsse-library, written by commit 3cb2307 from
+// testInput), still verify, with their own key and with it given; and the library signs the
+// same envelope bytes (ed25519 signatures are deterministic: the ed25519 bundle's key is
+// fixtureKey).
+func TestBundlesSignedBefore(t *testing.T) {
+	for _, kind := range []string{"ed25519", "ecdsa"} {
+		t.Run(kind, func(t *testing.T) {
+			path := filepath.Join("testdata", "signed-before-dsse-library", kind+".tar.gz")
+			files, err := readArchive(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			pub := publicKeyOf(t, files[PublicKeyName])
+			for _, key := range []crypto.PublicKey{nil, pub} {
+				if res := mustVerify(t, path, key); !res.OK() || !res.Signed {
+					t.Errorf("key %v: signed %v, problems %v", key != nil, res.Signed, res.Problems)
+				}
+			}
+			if _, err := openEnvelope(files[EnvelopeName], pub); err != nil {
+				t.Errorf("envelope: %v", err)
+			}
+			if kind != "ed25519" {
+				return
+			}
+			env, err := fixtureKey(t).envelope(files[StatementName])
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(env, files[EnvelopeName]) {
+				t.Errorf("the envelope signed now differs from the one signed before:\n%s\nbefore:\n%s", env, files[EnvelopeName])
+			}
+		})
+	}
+}
+
+// fixtureKey is the ed25519 key of testdata/signed-before-dsse-library/ed25519.tar.gz: a test
+// key from the seed 0, 1, ..., 31, which signs nothing else.
+func fixtureKey(t *testing.T) *SigningKey {
+	t.Helper()
+	seed := make([]byte, ed25519.SeedSize)
+	for i := range seed {
+		seed[i] = byte(i)
+	}
+	k, err := ParseSigningKey(pemKey(t, ed25519.NewKeyFromSeed(seed)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
+}
+
+// FuzzOpenEnvelope: a bundle's DSSE envelope is untrusted input; opening it must not panic,
+// and it yields a payload only under a signature of the key.
+func FuzzOpenEnvelope(f *testing.F) {
+	files, err := readArchive(filepath.Join("testdata", "signed-before-dsse-library", "ed25519.tar.gz"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	pub, err := ParsePublicKey(files[PublicKeyName])
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(files[EnvelopeName])
+	f.Add([]byte(`{"payloadType":"application/vnd.in-toto+json","payload":"e30=","signatures":[]}`))
+	f.Add([]byte(`{"payloadType":"application/vnd.in-toto+json","payload":"e30=","signatures":[{"sig":"!"}]}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		payload, err := openEnvelope(data, pub)
+		if err == nil && !bytes.Equal(payload, files[StatementName]) {
+			t.Fatalf("an envelope of another payload opened: %q", payload)
+		}
+	})
+}

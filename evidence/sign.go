@@ -1,19 +1,21 @@
 package evidence
 
 import (
+	"context"
 	"crypto"
 	"crypto/ecdsa"
 	"crypto/ed25519"
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/x509"
-	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"encoding/pem"
 	"errors"
 	"fmt"
 	"os"
+
+	"github.com/secure-systems-lab/go-securesystemslib/dsse"
 )
 
 // SigningKey signs manifests: an ed25519 key (the manifest is signed as is, PureEdDSA) or an
@@ -128,52 +130,68 @@ func KeyFingerprint(pub crypto.PublicKey) string {
 	return "sha256:" + hex.EncodeToString(sum[:])
 }
 
-// Envelope is a DSSE envelope (https://github.com/secure-systems-lab/dsse).
-type Envelope struct {
-	PayloadType string              `json:"payloadType"`
-	Payload     string              `json:"payload"`
-	Signatures  []EnvelopeSignature `json:"signatures"`
+// DSSE envelopes come from github.com/secure-systems-lab/go-securesystemslib/dsse (its PAE
+// and envelope are the specification's). dsseSigner signs with the bundle's key as the
+// manifest is signed (ed25519 over the PAE bytes, ECDSA over their SHA-256) and gives
+// KeyFingerprint as the keyid, which the library's verifier matches: every bundle this tool
+// has signed verifies (testdata/signed-before-dsse-library).
+
+// dsseSigner signs DSSE envelopes with a SigningKey.
+type dsseSigner struct{ key *SigningKey }
+
+func (s dsseSigner) Sign(_ context.Context, data []byte) ([]byte, error) { return s.key.Sign(data) }
+func (s dsseSigner) KeyID() (string, error) {
+	return KeyFingerprint(s.key.signer.Public()), nil
 }
 
-// EnvelopeSignature is one signature of a DSSE envelope.
-type EnvelopeSignature struct {
-	KeyID string `json:"keyid"`
-	Sig   string `json:"sig"`
-}
+// dsseVerifier checks DSSE envelope signatures made by dsseSigner.
+type dsseVerifier struct{ pub crypto.PublicKey }
 
-// pae is DSSE's pre-authentication encoding: what is signed, rather than the payload alone.
-func pae(payloadType string, payload []byte) []byte {
-	return fmt.Appendf(nil, "DSSEv1 %d %s %d %s", len(payloadType), payloadType, len(payload), payload)
+func (v dsseVerifier) Verify(_ context.Context, data, sig []byte) error {
+	if !verifySignature(v.pub, data, sig) {
+		return errors.New("signature does not verify")
+	}
+	return nil
 }
+func (v dsseVerifier) KeyID() (string, error)   { return KeyFingerprint(v.pub), nil }
+func (v dsseVerifier) Public() crypto.PublicKey { return v.pub }
 
-// envelope signs an in-toto statement in a DSSE envelope, as the manifest is signed.
+// envelope signs an in-toto statement in a DSSE envelope.
 func (k *SigningKey) envelope(statement []byte) ([]byte, error) {
-	sig, err := k.Sign(pae(PayloadType, statement))
+	signer, err := dsse.NewEnvelopeSigner(dsseSigner{k})
 	if err != nil {
 		return nil, err
 	}
-	return marshal(Envelope{PayloadType: PayloadType, Payload: base64.StdEncoding.EncodeToString(statement),
-		Signatures: []EnvelopeSignature{{KeyID: KeyFingerprint(k.signer.Public()), Sig: base64.StdEncoding.EncodeToString(sig)}}})
+	env, err := signer.SignPayload(context.Background(), PayloadType, statement)
+	if err != nil {
+		return nil, err
+	}
+	return marshal(env)
 }
 
 // openEnvelope checks a DSSE envelope's signature with pub and returns its payload.
 func openEnvelope(data []byte, pub crypto.PublicKey) ([]byte, error) {
-	var env Envelope
+	var env dsse.Envelope
 	if err := json.Unmarshal(data, &env); err != nil {
 		return nil, fmt.Errorf("not a DSSE envelope: %w", err)
 	}
 	if env.PayloadType != PayloadType {
 		return nil, fmt.Errorf("payloadType is %q, want %q", env.PayloadType, PayloadType)
 	}
-	payload, err := base64.StdEncoding.DecodeString(env.Payload)
+	payload, err := env.DecodeB64Payload()
 	if err != nil {
 		return nil, fmt.Errorf("payload is not base64: %w", err)
 	}
-	for _, s := range env.Signatures {
-		sig, err := base64.StdEncoding.DecodeString(s.Sig)
-		if err == nil && verifySignature(pub, pae(env.PayloadType, payload), sig) {
-			return payload, nil
-		}
+	verifier, err := dsse.NewEnvelopeVerifier(dsseVerifier{pub})
+	if err != nil {
+		return nil, err
 	}
-	return nil, fmt.Errorf("no signature verifies with key %s", KeyFingerprint(pub))
+	// The library's error counts signatures against a threshold (one here): say it plainly.
+	if _, err := verifier.Verify(context.Background(), &env); err != nil {
+		if errors.Is(err, dsse.ErrNoSignature) {
+			return nil, errors.New("the envelope has no signature")
+		}
+		return nil, fmt.Errorf("no signature verifies with key %s", KeyFingerprint(pub))
+	}
+	return payload, nil
 }

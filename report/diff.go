@@ -140,6 +140,9 @@ func (d *Drift) NewFailuresAtOrAbove(rank int) int {
 	return n
 }
 
+// DriftFormats lists the formats WriteDrift implements, in the order help texts show them.
+var DriftFormats = []Format{Table, JSON, Markdown}
+
 // WriteDrift renders a drift as text (Table, the default), JSON or Markdown.
 func WriteDrift(out io.Writer, d *Drift, format Format) error {
 	switch format {
@@ -147,7 +150,7 @@ func WriteDrift(out io.Writer, d *Drift, format Format) error {
 		return encodeJSON(out, d)
 	case Table, Markdown:
 	default:
-		return fmt.Errorf("the diff is written as table, json or markdown, not %q", format)
+		return fmt.Errorf("the diff is written as %s, not %q", formatNames(DriftFormats), format)
 	}
 	md := format == Markdown
 	w := &errWriter{w: out}

@@ -72,9 +72,6 @@ type Options struct {
 	// are counted in a "… and K more" line. 0 means DefaultMaxResources, a negative value
 	// lists them all. The JSON format always holds every result.
 	MaxResources int
-	// Color asks for ANSI colours in the table. Reserved: no format uses colour yet, so the
-	// output is the same either way.
-	Color bool
 }
 
 func (o Options) maxResources() int {

@@ -1,7 +1,7 @@
 // Few subjects may bind or escalate roles, or impersonate.
 //
 // Source: CIS Kubernetes Benchmark 1.12, 5.1.8 (manual there: "minimize"; the cluster's RBAC answers it).
-// Matching is the API server's (package rbac: component-helpers validation.Covers, aggregated
+// Matching is the API server's (package internal/authz: component-helpers validation.Covers, aggregated
 // ClusterRoles resolved).
 //
 // Reads: Roles, ClusterRoles, RoleBindings, ClusterRoleBindings. Asks bind and escalate on roles and clusterroles (rbac.authorization.k8s.io), impersonate on users, groups, serviceaccounts (core) and uids (authentication.k8s.io). Impersonating user extras (userextras/KEY) is not asked: it adds attributes to an identity already impersonated.
@@ -19,10 +19,19 @@ import (
 )
 
 func init() {
-	register("KP-RBAC-008", "5.1.8", "Bind, escalate and impersonate are minimised", checks.High,
-		"bind and escalate let a subject grant permissions it does not hold; impersonate lets it act as any user or group, system:masters included.",
-		"Remove bind, escalate and impersonate from roles that do not need them; limit them by resourceNames where they are needed.",
-		inputs, bindEscalateImpersonate)
+	checks.Register(checks.Check{
+		Control: checks.Control{
+			ID:          "KP-RBAC-008",
+			Title:       "Bind, escalate and impersonate are minimised",
+			Layer:       checks.ControlPlane,
+			Severity:    checks.High,
+			Description: "bind and escalate let a subject grant permissions it does not hold; impersonate lets it act as any user or group, system:masters included.",
+			Remediation: "Remove bind, escalate and impersonate from roles that do not need them; limit them by resourceNames where they are needed.",
+			References:  checks.References{CIS: []string{"5.1.8"}},
+		},
+		Inputs:   inputs,
+		Evaluate: bindEscalateImpersonate,
+	})
 }
 
 // bindEscalateImpersonateAsks are the permissions the control looks for.

@@ -30,10 +30,18 @@ import (
 )
 
 func init() {
-	register("KP-RBAC-014", "", "Anonymous and all-authenticated subjects get discovery only", checks.Critical,
-		"A binding to system:anonymous or system:unauthenticated opens the permission to anyone who reaches the API server; one to system:authenticated opens it to every user and every service account of every pod.",
-		"Bind the permission to the users, groups or service accounts that need it instead, and remove the subject system:anonymous, system:unauthenticated or system:authenticated from the binding.",
-		inputs, broadGroupBindings)
+	checks.Register(checks.Check{
+		Control: checks.Control{
+			ID:          "KP-RBAC-014",
+			Title:       "Anonymous and all-authenticated subjects get discovery only",
+			Layer:       checks.ControlPlane,
+			Severity:    checks.Critical,
+			Description: "A binding to system:anonymous or system:unauthenticated opens the permission to anyone who reaches the API server; one to system:authenticated opens it to every user and every service account of every pod.",
+			Remediation: "Bind the permission to the users, groups or service accounts that need it instead, and remove the subject system:anonymous, system:unauthenticated or system:authenticated from the binding.",
+		},
+		Inputs:   inputs,
+		Evaluate: broadGroupBindings,
+	})
 }
 
 // discoveryRules are the bootstrap policy's rules for everyone (v1.37).

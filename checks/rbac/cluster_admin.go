@@ -6,7 +6,7 @@
 //
 // Reads: ClusterRoleBindings and RoleBindings whose roleRef is the ClusterRole cluster-admin, or
 // whose role grants every verb on every resource of every group (the rule "*" "*" "*", matched
-// with package rbac, so an aggregated role built up to it counts too).
+// with package internal/authz, so an aggregated role built up to it counts too).
 //
 // Allowed values: no such binding besides Kubernetes' own. Each one is a WARN (to be
 // justified); a FAIL when a subject is everyone of some kind (system:authenticated, ...).
@@ -22,10 +22,19 @@ import (
 )
 
 func init() {
-	register("KP-RBAC-001", "5.1.1", "cluster-admin is bound only where required", checks.High,
-		"cluster-admin can do anything in the cluster; every binding to it (or to a role as broad) is a subject that owns the cluster.",
-		"Replace cluster-admin bindings with roles that grant what each subject needs; keep break-glass access outside day-to-day identities.",
-		inputs, clusterAdmin)
+	checks.Register(checks.Check{
+		Control: checks.Control{
+			ID:          "KP-RBAC-001",
+			Title:       "cluster-admin is bound only where required",
+			Layer:       checks.ControlPlane,
+			Severity:    checks.High,
+			Description: "cluster-admin can do anything in the cluster; every binding to it (or to a role as broad) is a subject that owns the cluster.",
+			Remediation: "Replace cluster-admin bindings with roles that grant what each subject needs; keep break-glass access outside day-to-day identities.",
+			References:  checks.References{CIS: []string{"5.1.1"}, NSA: []string{"C-0035"}},
+		},
+		Inputs:   inputs,
+		Evaluate: clusterAdmin,
+	})
 }
 
 var clusterAdminAsks = []ask{{Request: authz.Request{Verb: "*", Group: "*", Resource: "*"}}}

@@ -1,7 +1,7 @@
 // Few subjects may create persistent volumes.
 //
 // Source: CIS Kubernetes Benchmark 1.12, 5.1.9 (manual there: "minimize"; the cluster's RBAC answers it).
-// Matching is the API server's (package rbac: component-helpers validation.Covers, aggregated
+// Matching is the API server's (package internal/authz: component-helpers validation.Covers, aggregated
 // ClusterRoles resolved).
 //
 // Reads: Roles, ClusterRoles, RoleBindings, ClusterRoleBindings. Asks create on persistentvolumes (core group, cluster-scoped: only ClusterRoleBindings grant it).
@@ -19,10 +19,19 @@ import (
 )
 
 func init() {
-	register("KP-RBAC-009", "5.1.9", "Persistent volume creation is minimised", checks.Medium,
-		"A persistent volume can point at any hostPath, which gives a pod that claims it the node's file system.",
-		"Grant create on persistentvolumes only to provisioners and administrators.",
-		inputs, createPersistentVolumes)
+	checks.Register(checks.Check{
+		Control: checks.Control{
+			ID:          "KP-RBAC-009",
+			Title:       "Persistent volume creation is minimised",
+			Layer:       checks.ControlPlane,
+			Severity:    checks.Medium,
+			Description: "A persistent volume can point at any hostPath, which gives a pod that claims it the node's file system.",
+			Remediation: "Grant create on persistentvolumes only to provisioners and administrators.",
+			References:  checks.References{CIS: []string{"5.1.9"}},
+		},
+		Inputs:   inputs,
+		Evaluate: createPersistentVolumes,
+	})
 }
 
 // createPersistentVolumesAsks are the permissions the control looks for.

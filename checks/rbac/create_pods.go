@@ -1,7 +1,7 @@
 // Few subjects may create pods.
 //
 // Source: CIS Kubernetes Benchmark 1.12, 5.1.4 (manual there: "minimize"; the cluster's RBAC answers it).
-// Matching is the API server's (package rbac: component-helpers validation.Covers, aggregated
+// Matching is the API server's (package internal/authz: component-helpers validation.Covers, aggregated
 // ClusterRoles resolved).
 //
 // Reads: Roles, ClusterRoles, RoleBindings, ClusterRoleBindings. Asks create on pods (core group).
@@ -19,10 +19,19 @@ import (
 )
 
 func init() {
-	register("KP-RBAC-004", "5.1.4", "Pod creation is minimised", checks.High,
-		"Creating a pod lets a subject run code with any service account of the namespace, mount its secrets, and (without Pod Security) take over the node.",
-		"Grant create on pods only to the controllers and people that need it; deploy through workloads and CI instead.",
-		inputs, createPods)
+	checks.Register(checks.Check{
+		Control: checks.Control{
+			ID:          "KP-RBAC-004",
+			Title:       "Pod creation is minimised",
+			Layer:       checks.ControlPlane,
+			Severity:    checks.High,
+			Description: "Creating a pod lets a subject run code with any service account of the namespace, mount its secrets, and (without Pod Security) take over the node.",
+			Remediation: "Grant create on pods only to the controllers and people that need it; deploy through workloads and CI instead.",
+			References:  checks.References{CIS: []string{"5.1.4"}},
+		},
+		Inputs:   inputs,
+		Evaluate: createPods,
+	})
 }
 
 // createPodsAsks are the permissions the control looks for.

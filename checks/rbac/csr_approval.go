@@ -1,7 +1,7 @@
 // Few subjects may approve certificate signing requests.
 //
 // Source: CIS Kubernetes Benchmark 1.12, 5.1.11 (manual there: "minimize"; the cluster's RBAC answers it).
-// Matching is the API server's (package rbac: component-helpers validation.Covers, aggregated
+// Matching is the API server's (package internal/authz: component-helpers validation.Covers, aggregated
 // ClusterRoles resolved).
 //
 // Reads: Roles, ClusterRoles, RoleBindings, ClusterRoleBindings. Asks update and patch on certificatesigningrequests/approval (certificates.k8s.io, cluster-scoped).
@@ -19,10 +19,19 @@ import (
 )
 
 func init() {
-	register("KP-RBAC-011", "5.1.11", "Approval of certificate signing requests is minimised", checks.High,
-		"Approving CSRs lets a subject issue client certificates, for example for a node or a privileged group.",
-		"Limit update on certificatesigningrequests/approval to the controllers that approve CSRs.",
-		inputs, csrApproval)
+	checks.Register(checks.Check{
+		Control: checks.Control{
+			ID:          "KP-RBAC-011",
+			Title:       "Approval of certificate signing requests is minimised",
+			Layer:       checks.ControlPlane,
+			Severity:    checks.High,
+			Description: "Approving CSRs lets a subject issue client certificates, for example for a node or a privileged group.",
+			Remediation: "Limit update on certificatesigningrequests/approval to the controllers that approve CSRs.",
+			References:  checks.References{CIS: []string{"5.1.11"}},
+		},
+		Inputs:   inputs,
+		Evaluate: csrApproval,
+	})
 }
 
 // csrApprovalAsks are the permissions the control looks for.

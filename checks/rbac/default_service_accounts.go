@@ -6,9 +6,9 @@
 // automountServiceAccountToken is unset (k8s.io/kubernetes plugin/pkg/admission/
 // serviceaccount).
 //
-// Reads: ServiceAccounts named "default"; the bindings that apply to each (package rbac
-// subject matching: the account itself, system:serviceaccounts, system:serviceaccounts:NS),
-// Kubernetes' own bindings excepted.
+// Reads: ServiceAccounts named "default"; the bindings that apply to each (package
+// internal/authz subject matching: the account itself, system:serviceaccounts,
+// system:serviceaccounts:NS), Kubernetes' own bindings excepted.
 //
 // Allowed values: automountServiceAccountToken: false and no binding. A binding FAILs (the
 // account is actively used, and every pod that does not name a service account gets those
@@ -25,10 +25,19 @@ import (
 )
 
 func init() {
-	register("KP-RBAC-005", "5.1.5", "Default service accounts are not used", checks.Medium,
-		"Every pod that names no service account runs as its namespace's default one: rights given to it are given to all of them.",
-		"Set automountServiceAccountToken: false on each default service account, remove its bindings, and give workloads that need the API their own service account.",
-		append([]snapshot.Resource{snapshot.ResServiceAccounts}, inputs...), defaultServiceAccounts)
+	checks.Register(checks.Check{
+		Control: checks.Control{
+			ID:          "KP-RBAC-005",
+			Title:       "Default service accounts are not used",
+			Layer:       checks.ControlPlane,
+			Severity:    checks.Medium,
+			Description: "Every pod that names no service account runs as its namespace's default one: rights given to it are given to all of them.",
+			Remediation: "Set automountServiceAccountToken: false on each default service account, remove its bindings, and give workloads that need the API their own service account.",
+			References:  checks.References{CIS: []string{"5.1.5"}},
+		},
+		Inputs:   append([]snapshot.Resource{snapshot.ResServiceAccounts}, inputs...),
+		Evaluate: defaultServiceAccounts,
+	})
 }
 
 func defaultServiceAccounts(snap *snapshot.Snapshot) []checks.Result {

@@ -5,7 +5,7 @@
 // workload creation, exec, token creation and secret read give a subject the rights of the
 // service accounts it can reach).
 //
-// Reads: Roles, ClusterRoles, bindings (package rbac matching), ServiceAccounts, Pods (which
+// Reads: Roles, ClusterRoles, bindings (package internal/authz matching), ServiceAccounts, Pods (which
 // service account each runs as, and whether its token is mounted), Namespaces, and secrets'
 // metadata (type kubernetes.io/service-account-token and the service-account.name annotation;
 // never their values).
@@ -42,10 +42,18 @@ import (
 )
 
 func init() {
-	register("KP-RBAC-015", "", "No escalation path to cluster-wide power", checks.High,
-		"A subject that can create pods, exec into pods, mint tokens or read token secrets in a namespace holds the rights of the service accounts there: if one of them can read every secret, so can the subject.",
-		"Break the chain at its weakest link: move the powerful service account to a namespace the subject cannot create pods or exec in, remove the subject's pod, exec, token or secret rights there, or reduce the service account's rights.",
-		append([]snapshot.Resource{snapshot.ResServiceAccounts, snapshot.ResPods, snapshot.ResNamespaces, snapshot.ResSecrets}, inputs...), escalation)
+	checks.Register(checks.Check{
+		Control: checks.Control{
+			ID:          "KP-RBAC-015",
+			Title:       "No escalation path to cluster-wide power",
+			Layer:       checks.ControlPlane,
+			Severity:    checks.High,
+			Description: "A subject that can create pods, exec into pods, mint tokens or read token secrets in a namespace holds the rights of the service accounts there: if one of them can read every secret, so can the subject.",
+			Remediation: "Break the chain at its weakest link: move the powerful service account to a namespace the subject cannot create pods or exec in, remove the subject's pod, exec, token or secret rights there, or reduce the service account's rights.",
+		},
+		Inputs:   append([]snapshot.Resource{snapshot.ResServiceAccounts, snapshot.ResPods, snapshot.ResNamespaces, snapshot.ResSecrets}, inputs...),
+		Evaluate: escalation,
+	})
 }
 
 // escalationGraph holds what the steps need, indexed by namespace.

@@ -1,7 +1,7 @@
 // Few subjects may use nodes/proxy.
 //
 // Source: CIS Kubernetes Benchmark 1.12, 5.1.10 (manual there: "minimize"; the cluster's RBAC answers it).
-// Matching is the API server's (package rbac: component-helpers validation.Covers, aggregated
+// Matching is the API server's (package internal/authz: component-helpers validation.Covers, aggregated
 // ClusterRoles resolved).
 //
 // Reads: Roles, ClusterRoles, RoleBindings, ClusterRoleBindings. Asks get and create on nodes/proxy (core group, cluster-scoped); "*/proxy" and "*" rules grant it.
@@ -19,10 +19,19 @@ import (
 )
 
 func init() {
-	register("KP-RBAC-010", "5.1.10", "Access to the nodes/proxy subresource is minimised", checks.High,
-		"nodes/proxy reaches the kubelet API directly: with it a subject can run commands in any pod on the node, past admission and audit.",
-		"Remove nodes/proxy from roles; monitoring that needs kubelet metrics can use nodes/metrics.",
-		inputs, nodesProxy)
+	checks.Register(checks.Check{
+		Control: checks.Control{
+			ID:          "KP-RBAC-010",
+			Title:       "Access to the nodes/proxy subresource is minimised",
+			Layer:       checks.ControlPlane,
+			Severity:    checks.High,
+			Description: "nodes/proxy reaches the kubelet API directly: with it a subject can run commands in any pod on the node, past admission and audit.",
+			Remediation: "Remove nodes/proxy from roles; monitoring that needs kubelet metrics can use nodes/metrics.",
+			References:  checks.References{CIS: []string{"5.1.10"}},
+		},
+		Inputs:   inputs,
+		Evaluate: nodesProxy,
+	})
 }
 
 // nodesProxyAsks are the permissions the control looks for.

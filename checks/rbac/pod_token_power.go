@@ -11,7 +11,7 @@
 //
 // Allowed values: the token cannot, cluster-wide, get, list or watch secrets, impersonate
 // users or groups, escalate or bind ClusterRoles, or create tokens for any service account
-// (package rbac matching). Each pod whose token can is a FAIL naming the power and the binding
+// (package internal/authz matching). Each pod whose token can is a FAIL naming the power and the binding
 // and role that grant it. Pods with no token mounted are not judged. None: one PASS.
 
 package rbac
@@ -25,10 +25,18 @@ import (
 )
 
 func init() {
-	register("KP-RBAC-016", "", "No pod mounts a token that reads every secret", checks.Critical,
-		"A pod whose token can read every secret (or impersonate, or grant itself any role) turns any code execution in that pod into control of the cluster.",
-		"Give the pod a service account with only the rights it needs (namespaced, by resourceNames), or stop mounting the token (automountServiceAccountToken: false); controllers that need such rights belong on the control plane.",
-		append([]snapshot.Resource{snapshot.ResPods, snapshot.ResServiceAccounts}, inputs...), podTokenPower)
+	checks.Register(checks.Check{
+		Control: checks.Control{
+			ID:          "KP-RBAC-016",
+			Title:       "No pod mounts a token that reads every secret",
+			Layer:       checks.ControlPlane,
+			Severity:    checks.Critical,
+			Description: "A pod whose token can read every secret (or impersonate, or grant itself any role) turns any code execution in that pod into control of the cluster.",
+			Remediation: "Give the pod a service account with only the rights it needs (namespaced, by resourceNames), or stop mounting the token (automountServiceAccountToken: false); controllers that need such rights belong on the control plane.",
+		},
+		Inputs:   append([]snapshot.Resource{snapshot.ResPods, snapshot.ResServiceAccounts}, inputs...),
+		Evaluate: podTokenPower,
+	})
 }
 
 type powerOf struct {

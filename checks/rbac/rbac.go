@@ -1,7 +1,16 @@
 // Package rbac holds the checks on who can do what in the cluster (CIS 5.1, bindings to the
 // unauthenticated and all-authenticated groups, escalation paths, pods whose token grants
 // too much), one control per file. They evaluate the snapshot's Roles, ClusterRoles and
-// bindings with package rbac (top level), which matches rules as the API server does.
+// bindings with package internal/authz, which matches rules as the API server does.
+//
+// Their controls report under the control-plane layer, not a layer of their own. CIS 1.12
+// puts them in section 5 (Policies), subsection 5.1 "RBAC and Service Accounts", beside pod
+// security, network policies and secrets; kubeposture groups a control by the part of the cluster
+// whose configuration it judges, and roles and bindings are the API server's authorization
+// data: what the RBAC authorizer in kube-apiserver allows or denies on every request (the
+// controls that also read pods and service accounts do so to say whose token carries those
+// rights). A layer of their own would change the layer that every report format, the metrics'
+// labels and --layer give these controls.
 //
 // Kubernetes' own bootstrap bindings and roles (label kubernetes.io/bootstrapping=
 // rbac-defaults and a system: name or cluster-admin/admin/edit/view) are not reported by the
@@ -136,29 +145,6 @@ func countUserBindings(e *authz.Evaluator) int {
 		}
 	}
 	return n
-}
-
-// nsaAreas maps controls of this package to NSA/CISA hardening guide areas, by kubescape id
-// (../shared/reference/nsa-controls.tsv): C-0035 administrative roles, C-0034 automatic
-// mapping of service-account tokens.
-var nsaAreas = map[string][]string{
-	"KP-RBAC-001": {"C-0035"}, "KP-RBAC-006": {"C-0034"},
-}
-
-// register adds a control of this package.
-func register(id, cis, title string, sev checks.Severity, description, remediation string, in []snapshot.Resource, eval func(*snapshot.Snapshot) []checks.Result) {
-	refs := checks.References{NSA: nsaAreas[id]}
-	if cis != "" {
-		refs.CIS = []string{cis}
-	}
-	checks.Register(checks.Check{
-		Control: checks.Control{
-			ID: id, Title: title, Layer: checks.ControlPlane, Severity: sev,
-			Description: description, Remediation: remediation, References: refs,
-		},
-		Inputs:   in,
-		Evaluate: eval,
-	})
 }
 
 // req is shorthand for an ask.

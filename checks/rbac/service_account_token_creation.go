@@ -1,7 +1,7 @@
 // Few subjects may create service-account tokens.
 //
 // Source: CIS Kubernetes Benchmark 1.12, 5.1.13 (manual there: "minimize"; the cluster's RBAC answers it).
-// Matching is the API server's (package rbac: component-helpers validation.Covers, aggregated
+// Matching is the API server's (package internal/authz: component-helpers validation.Covers, aggregated
 // ClusterRoles resolved).
 //
 // Reads: Roles, ClusterRoles, RoleBindings, ClusterRoleBindings. Asks create on serviceaccounts/token (core group).
@@ -19,10 +19,19 @@ import (
 )
 
 func init() {
-	register("KP-RBAC-013", "5.1.13", "Service-account token creation is minimised", checks.High,
-		"Creating a token for a service account lets a subject act with that account's permissions.",
-		"Limit create on serviceaccounts/token to the components that need it, by resourceNames where possible.",
-		inputs, serviceAccountTokenCreation)
+	checks.Register(checks.Check{
+		Control: checks.Control{
+			ID:          "KP-RBAC-013",
+			Title:       "Service-account token creation is minimised",
+			Layer:       checks.ControlPlane,
+			Severity:    checks.High,
+			Description: "Creating a token for a service account lets a subject act with that account's permissions.",
+			Remediation: "Limit create on serviceaccounts/token to the components that need it, by resourceNames where possible.",
+			References:  checks.References{CIS: []string{"5.1.13"}},
+		},
+		Inputs:   inputs,
+		Evaluate: serviceAccountTokenCreation,
+	})
 }
 
 // serviceAccountTokenCreationAsks are the permissions the control looks for.

@@ -21,10 +21,19 @@ import (
 )
 
 func init() {
-	register("KP-RBAC-007", "5.1.7", "The system:masters group is not used", checks.Medium,
-		"system:masters bypasses RBAC and cannot be revoked short of rotating the cluster CA: a leaked certificate in it is permanent cluster-admin.",
-		"Issue day-to-day credentials without O=system:masters and bind them to roles; keep system:masters for break-glass only (kubeadm's super-admin.conf).",
-		inputs, systemMasters)
+	checks.Register(checks.Check{
+		Control: checks.Control{
+			ID:          "KP-RBAC-007",
+			Title:       "The system:masters group is not used",
+			Layer:       checks.ControlPlane,
+			Severity:    checks.Medium,
+			Description: "system:masters bypasses RBAC and cannot be revoked short of rotating the cluster CA: a leaked certificate in it is permanent cluster-admin.",
+			Remediation: "Issue day-to-day credentials without O=system:masters and bind them to roles; keep system:masters for break-glass only (kubeadm's super-admin.conf).",
+			References:  checks.References{CIS: []string{"5.1.7"}},
+		},
+		Inputs:   inputs,
+		Evaluate: systemMasters,
+	})
 }
 
 func systemMasters(snap *snapshot.Snapshot) []checks.Result {

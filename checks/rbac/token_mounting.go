@@ -32,10 +32,19 @@ import (
 )
 
 func init() {
-	register("KP-RBAC-006", "5.1.6", "Service-account tokens are mounted only where necessary", checks.Low,
-		"A mounted token is a credential any process in the pod (or anyone who breaks into it) can use against the API server.",
-		"Set automountServiceAccountToken: false on pods (or their service accounts) that do not call the API.",
-		append(append([]snapshot.Resource{snapshot.ResServiceAccounts}, inputs...), owners.Inputs...), tokenMounting)
+	checks.Register(checks.Check{
+		Control: checks.Control{
+			ID:          "KP-RBAC-006",
+			Title:       "Service-account tokens are mounted only where necessary",
+			Layer:       checks.ControlPlane,
+			Severity:    checks.Low,
+			Description: "A mounted token is a credential any process in the pod (or anyone who breaks into it) can use against the API server.",
+			Remediation: "Set automountServiceAccountToken: false on pods (or their service accounts) that do not call the API.",
+			References:  checks.References{CIS: []string{"5.1.6"}, NSA: []string{"C-0034"}},
+		},
+		Inputs:   append(append([]snapshot.Resource{snapshot.ResServiceAccounts}, inputs...), owners.Inputs...),
+		Evaluate: tokenMounting,
+	})
 }
 
 func tokenMounting(snap *snapshot.Snapshot) []checks.Result {

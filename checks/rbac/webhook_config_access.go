@@ -1,7 +1,7 @@
 // Few subjects may write admission webhook configurations.
 //
 // Source: CIS Kubernetes Benchmark 1.12, 5.1.12 (manual there: "minimize"; the cluster's RBAC answers it).
-// Matching is the API server's (package rbac: component-helpers validation.Covers, aggregated
+// Matching is the API server's (package internal/authz: component-helpers validation.Covers, aggregated
 // ClusterRoles resolved).
 //
 // Reads: Roles, ClusterRoles, RoleBindings, ClusterRoleBindings. Asks create, update, patch and delete on validatingwebhookconfigurations and mutatingwebhookconfigurations (admissionregistration.k8s.io, cluster-scoped).
@@ -19,10 +19,19 @@ import (
 )
 
 func init() {
-	register("KP-RBAC-012", "5.1.12", "Write access to admission webhook configurations is minimised", checks.High,
-		"A webhook sees, and a mutating one rewrites, every object it is sent, secrets included; deleting one removes a policy.",
-		"Limit write access to webhook configurations to administrators and the operators that own them.",
-		inputs, webhookConfigAccess)
+	checks.Register(checks.Check{
+		Control: checks.Control{
+			ID:          "KP-RBAC-012",
+			Title:       "Write access to admission webhook configurations is minimised",
+			Layer:       checks.ControlPlane,
+			Severity:    checks.High,
+			Description: "A webhook sees, and a mutating one rewrites, every object it is sent, secrets included; deleting one removes a policy.",
+			Remediation: "Limit write access to webhook configurations to administrators and the operators that own them.",
+			References:  checks.References{CIS: []string{"5.1.12"}},
+		},
+		Inputs:   inputs,
+		Evaluate: webhookConfigAccess,
+	})
 }
 
 // webhookConfigAccessAsks are the permissions the control looks for.

@@ -24,10 +24,19 @@ import (
 )
 
 func init() {
-	register("KP-RBAC-003", "5.1.3", "Roles avoid wildcards", checks.Medium,
-		"A wildcard grants every verb, resource or group, including those added later (new CRDs, new subresources).",
-		"Replace \"*\" with the verbs, resources and groups the role needs.",
-		[]snapshot.Resource{snapshot.ResRoles, snapshot.ResClusterRoles}, wildcards)
+	checks.Register(checks.Check{
+		Control: checks.Control{
+			ID:          "KP-RBAC-003",
+			Title:       "Roles avoid wildcards",
+			Layer:       checks.ControlPlane,
+			Severity:    checks.Medium,
+			Description: "A wildcard grants every verb, resource or group, including those added later (new CRDs, new subresources).",
+			Remediation: "Replace \"*\" with the verbs, resources and groups the role needs.",
+			References:  checks.References{CIS: []string{"5.1.3"}},
+		},
+		Inputs:   []snapshot.Resource{snapshot.ResRoles, snapshot.ResClusterRoles},
+		Evaluate: wildcards,
+	})
 }
 
 func wildcards(snap *snapshot.Snapshot) []checks.Result {

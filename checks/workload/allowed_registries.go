@@ -28,7 +28,6 @@ runtimes do (github.com/distribution/reference): "nginx" is docker.io/library/ng
 package workload
 
 import (
-	"fmt"
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
@@ -59,70 +58,6 @@ func init() {
 	})
 }
 
-// registryEntry is one parsed allow-list entry.
-type registryEntry struct {
-	host   string // lower case, Docker Hub aliases folded into "docker.io"
-	prefix string // repository path prefix, "" for the whole registry
-}
-
-func (e registryEntry) String() string {
-	if e.prefix == "" {
-		return e.host
-	}
-	return e.host + "/" + e.prefix
-}
-
-// dockerHubAliases are the names of Docker Hub that images and users write.
-var dockerHubAliases = map[string]bool{"docker.io": true, "index.docker.io": true, "registry-1.docker.io": true}
-
-// ParseAllowedRegistries checks and normalises an allow-list as given by the user: each entry
-// a registry host (with port) and an optional repository path prefix; a scheme and trailing
-// slashes are dropped. It returns the entries in normal form (what the report records).
-func ParseAllowedRegistries(list []string) ([]string, error) {
-	entries, err := parseRegistryEntries(list)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]string, len(entries))
-	for i, e := range entries {
-		out[i] = e.String()
-	}
-	return out, nil
-}
-
-func parseRegistryEntries(list []string) ([]registryEntry, error) {
-	var out []registryEntry
-	for _, raw := range list {
-		s := strings.TrimSpace(raw)
-		s = strings.TrimPrefix(strings.TrimPrefix(s, "https://"), "http://")
-		s = strings.Trim(s, "/")
-		if s == "" {
-			return nil, fmt.Errorf("allowed registry %q: empty entry (give a registry host such as registry.example.com or ghcr.io/acme)", raw)
-		}
-		if strings.ContainsAny(s, "@ \t") {
-			return nil, fmt.Errorf("allowed registry %q: give a registry host and optional repository prefix (ghcr.io/acme), not an image", raw)
-		}
-		host, prefix, _ := strings.Cut(s, "/")
-		if strings.Contains(prefix, ":") {
-			return nil, fmt.Errorf("allowed registry %q: a tag is not a registry (give ghcr.io/acme, not ghcr.io/acme/app:1)", raw)
-		}
-		host = strings.ToLower(host)
-		if dockerHubAliases[host] {
-			host = "docker.io"
-		}
-		out = append(out, registryEntry{host: host, prefix: prefix})
-	}
-	return out, nil
-}
-
-// allows reports whether the image r (parsed) matches the entry.
-func (e registryEntry) allows(r *imageRef) bool {
-	if strings.ToLower(r.domain) != e.host {
-		return false
-	}
-	return e.prefix == "" || r.path == e.prefix || strings.HasPrefix(r.path, e.prefix+"/")
-}
-
 func allowedRegistries(s *snapshot.Snapshot, p checks.Params) []checks.Result {
 	if len(p.AllowedRegistries) == 0 {
 		return []checks.Result{{Status: checks.NotEvaluated, Resource: checks.Resource{Kind: "Cluster"},
@@ -130,11 +65,7 @@ func allowedRegistries(s *snapshot.Snapshot, p checks.Params) []checks.Result {
 				"images may come from (e.g. --allowed-registries registry.example.com,ghcr.io/acme) " +
 				"to audit scan or audit serve"}}
 	}
-	entries, err := parseRegistryEntries(p.AllowedRegistries)
-	if err != nil { // the command line validates the list first; a hand-made Params may not
-		return []checks.Result{{Status: checks.NotEvaluated, Resource: checks.Resource{Kind: "Cluster"},
-			Reason: err.Error()}}
-	}
+	entries := p.AllowedRegistries
 	names := make([]string, len(entries))
 	for i, e := range entries {
 		names[i] = e.String()
@@ -155,12 +86,12 @@ func allowedRegistries(s *snapshot.Snapshot, p checks.Params) []checks.Result {
 	}, "every image from an allowed registry ("+list+")", "images only from: "+list)
 }
 
-func registryVerdict(entries []registryEntry, r *imageRef, image string) string {
+func registryVerdict(entries []checks.AllowedRegistry, r *imageRef, image string) string {
 	if r.err != nil {
 		return `image "` + image + `" is not a valid image reference, so its registry cannot be told: ` + r.err.Error()
 	}
 	for _, e := range entries {
-		if e.allows(r) {
+		if e.Allows(r.domain, r.path) {
 			return ""
 		}
 	}

@@ -34,7 +34,7 @@ func running(s *snapshot.Snapshot) {
 // digest each runs (statuses added here); pull policy IfNotPresent; no CPU limits, no
 // read-only root filesystem, so that KP-WL-023 and KP-WL-024 fail every pod too). pods/s is per core (a check runs on one goroutine).
 func BenchmarkImageAndResourceChecks(b *testing.B) {
-	allow := checks.Params{AllowedRegistries: []string{"registry.example.com"}}
+	allow := allowList(b, "registry.example.com")
 	for _, pods := range []int{10_000, 100_000} {
 		s := synth.Snapshot(pods)
 		running(s)

@@ -13,7 +13,7 @@ func newControlsCommand() *cobra.Command {
 	var output string
 	cmd := &cobra.Command{
 		Use:   "controls",
-		Short: "List the controls catalog (table, json or markdown)",
+		Short: "List the controls catalog (" + oneOf(report.CatalogFormats) + ")",
 		Long: `controls prints every control kubeposture checks: its id, layer, severity, the framework
 ids it implements (CIS 1.12, Pod Security Standards, NSA), what it checks and how to fix it.
 docs/controls.md is generated with 'audit controls --output markdown'.`,
@@ -30,6 +30,6 @@ docs/controls.md is generated with 'audit controls --output markdown'.`,
 			return report.WriteCatalog(cmd.OutOrStdout(), controls, f)
 		},
 	}
-	cmd.Flags().StringVarP(&output, "output", "o", "table", "catalog format: table, json or markdown")
+	cmd.Flags().StringVarP(&output, "output", "o", "table", "catalog format: "+oneOf(report.CatalogFormats))
 	return cmd
 }

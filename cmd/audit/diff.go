@@ -2,9 +2,11 @@ package main
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/spf13/cobra"
 
+	"github.com/kubeposture/kubeposture/checks"
 	"github.com/kubeposture/kubeposture/report"
 )
 
@@ -23,6 +25,9 @@ matching results by control and resource. Exit code 1 when new failures appear (
 			format, err := report.ParseFormat(output)
 			if err != nil {
 				return fmt.Errorf("--output: %w", err)
+			}
+			if !slices.Contains(report.DriftFormats, format) {
+				return fmt.Errorf("--output %s: the diff is written as %s", format, oneOf(report.DriftFormats))
 			}
 			threshold, err := parseFailOn(failOn)
 			if err != nil {
@@ -51,7 +56,7 @@ matching results by control and resource. Exit code 1 when new failures appear (
 			return nil
 		},
 	}
-	cmd.Flags().StringVarP(&output, "output", "o", "table", "format: table, json or markdown")
-	cmd.Flags().StringVar(&failOn, "fail-on", "info", "exit 1 when a new failure of this severity or higher appears: critical, high, medium, low, info (any); none never fails")
+	cmd.Flags().StringVarP(&output, "output", "o", "table", "format: "+oneOf(report.DriftFormats))
+	cmd.Flags().StringVar(&failOn, "fail-on", "info", "exit 1 when a new failure of this severity or higher appears: "+names(checks.Severities)+" (any); none never fails")
 	return cmd
 }

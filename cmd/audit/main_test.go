@@ -128,6 +128,7 @@ func TestBadInput(t *testing.T) {
 		{[]string{"scan", "--bogus"}, []string{"--bogus"}},
 		{[]string{"collect"}, []string{"--output"}},
 		{[]string{"controls", "-o", "yaml"}, []string{"--output", "yaml"}},
+		{[]string{"diff", "-o", "html", demo, demo}, []string{"--output", "html", "markdown"}}, // before reading the files
 	} {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
 			_, errOut, code := runCLI(t, tc.args...)

@@ -2,14 +2,13 @@ package main
 
 import (
 	"fmt"
-	"os"
+	"io"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	kubeposture "github.com/kubeposture/kubeposture"
 	"github.com/kubeposture/kubeposture/nodeagent"
-	"github.com/kubeposture/kubeposture/snapshot"
 )
 
 func newNodeCommand() *cobra.Command {
@@ -36,7 +35,7 @@ It reads only; see examples/node-agent for a Job and a DaemonSet that run it.`,
 					return err
 				}
 				if out != "" {
-					return writeNodeReport(out, rep)
+					return writeFile(out, func(w io.Writer) error { return nodeagent.WriteReport(w, rep) })
 				}
 				if err := nodeagent.WriteReport(cmd.OutOrStdout(), rep); err != nil || interval <= 0 {
 					return err
@@ -54,19 +53,4 @@ It reads only; see examples/node-agent for a Job and a DaemonSet that run it.`,
 	cmd.Flags().StringVar(&out, "output-file", "", "write the report to this file instead of standard output")
 	cmd.Flags().DurationVar(&interval, "interval", 0, "run again at this interval, printing one report each time (for a DaemonSet); 0 runs once")
 	return cmd
-}
-
-func writeNodeReport(path string, rep *snapshot.NodeReport) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return fmt.Errorf("--output-file: %w", err)
-	}
-	if err := nodeagent.WriteReport(f, rep); err != nil {
-		f.Close()
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return nil
 }

@@ -2,8 +2,6 @@ package main
 
 import (
 	"fmt"
-	"io"
-	"os"
 	"strings"
 	"time"
 
@@ -11,7 +9,6 @@ import (
 
 	"github.com/kubeposture/kubeposture/checks"
 	_ "github.com/kubeposture/kubeposture/checks/builtin"
-	"github.com/kubeposture/kubeposture/checks/workload"
 	"github.com/kubeposture/kubeposture/evidence"
 	"github.com/kubeposture/kubeposture/metrics"
 	"github.com/kubeposture/kubeposture/nodeagent"
@@ -61,14 +58,14 @@ never PASS. Exit code 0: no FAIL at or above --fail-on; 1: failures; 2: error.`,
 	fl := cmd.Flags()
 	fl.StringVar(&sf.snapshot, "snapshot", "", "scan this snapshot file (from 'audit collect') instead of the live cluster")
 	fl.StringSliceVarP(&sf.filenames, "filename", "f", nil, "scan the manifests in these files or directories (YAML or JSON, as kubectl -f) instead of the live cluster; controls that need cluster state report NOT_EVALUATED")
-	fl.StringSliceVar(&sf.frameworks, "framework", nil, "frameworks to check: cis-1.12, pss-baseline, pss-restricted, nsa, all (default all; repeat or comma-separate)")
-	fl.StringSliceVar(&sf.layers, "layer", nil, "layers to check: control-plane, node, workload, network (default all)")
+	fl.StringSliceVar(&sf.frameworks, "framework", nil, "frameworks to check: "+frameworkNames()+" (default all; repeat or comma-separate)")
+	fl.StringSliceVar(&sf.layers, "layer", nil, "layers to check: "+names(checks.Layers)+" (default all)")
 	fl.StringSliceVar(&sf.controls, "control", nil, "controls to check, by id (KP-CP-001) or CIS id (1.2.1)")
-	fl.StringVar(&sf.output, "output", "table", "report format: table, json, html, sarif, junit or markdown")
+	fl.StringVar(&sf.output, "output", "table", "report format: "+oneOf(report.Formats))
 	fl.StringVar(&sf.outputFile, "output-file", "", "write the report to this file instead of standard output")
 	fl.StringVar(&sf.evidence, "evidence", "", "also write an evidence bundle (snapshot, JSON, HTML and SARIF reports, in-toto statement, manifest of SHA-256s) to this directory, or to a .tar.gz")
 	fl.StringVar(&sf.signKey, "sign-key", "", "sign the evidence manifest with this ed25519 or ECDSA private key (PEM); check it with 'audit verify' or openssl")
-	fl.StringVar(&sf.failOn, "fail-on", "info", "exit 1 when a control of this severity or higher fails: critical, high, medium, low, info (any FAIL); none never fails")
+	fl.StringVar(&sf.failOn, "fail-on", "info", "exit 1 when a control of this severity or higher fails: "+names(checks.Severities)+" (any FAIL); none never fails")
 	fl.StringVar(&sf.nodeReports, "node-reports", "", "merge the node reports ('audit node' outputs) of this directory, or of standard input with -, before the checks run")
 	fl.StringVar(&sf.pushgateway, "pushgateway", "", "also push the scan's metrics to this Prometheus Pushgateway URL (job \"kubeposture\", grouped by cluster_uid)")
 	addAllowedRegistries(cmd, &sf.registries)
@@ -148,7 +145,7 @@ func runScan(cmd *cobra.Command, kube *kubeFlags, sf *scanFlags, cf *collectFlag
 	rep := checks.Run(snap, selected, sel)
 	sf.exceptions.apply(rep, snap)
 
-	if err := writeReport(cmd.OutOrStdout(), sf.outputFile, rep, format); err != nil {
+	if err := writeReport(cmd.OutOrStdout(), sf.outputFile, rep, format, report.Options{}); err != nil {
 		return err
 	}
 	if sf.evidence != "" {
@@ -172,24 +169,6 @@ func runScan(cmd *cobra.Command, kube *kubeFlags, sf *scanFlags, cf *collectFlag
 // that runs checks.
 func addAllowedRegistries(cmd *cobra.Command, list *[]string) {
 	cmd.Flags().StringSliceVar(list, "allowed-registries", nil, "registries images may come from, e.g. registry.example.com,ghcr.io/acme,docker.io/library (host[:port][/path prefix]; docker.io is Docker Hub); without it KP-WL-021 is NOT_EVALUATED")
-}
-
-func writeReport(stdout io.Writer, path string, rep *checks.Report, format report.Format) error {
-	if path == "" {
-		return report.Write(stdout, rep, format, report.Options{})
-	}
-	f, err := os.Create(path)
-	if err != nil {
-		return fmt.Errorf("--output-file: %w", err)
-	}
-	if err := report.Write(f, rep, format, report.Options{}); err != nil {
-		f.Close()
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return nil
 }
 
 func selection(sf *scanFlags, kube *kubeFlags) (checks.Selection, error) {
@@ -223,7 +202,7 @@ func selection(sf *scanFlags, kube *kubeFlags) (checks.Selection, error) {
 		sel.Namespaces = []string{ns}
 	}
 	if len(sf.registries) > 0 {
-		list, err := workload.ParseAllowedRegistries(sf.registries)
+		list, err := checks.ParseAllowedRegistries(sf.registries)
 		if err != nil {
 			return sel, fmt.Errorf("--allowed-registries: %w", err)
 		}
