@@ -123,7 +123,7 @@ func summarize(list []string, total int, label string) string {
 }
 
 // byRole selects the files the agent recorded with one of these roles.
-func byRole(roles ...string) func(f *snapshot.NodeFile) bool {
+func byRole(roles ...snapshot.FileRole) func(f *snapshot.NodeFile) bool {
 	return func(f *snapshot.NodeFile) bool {
 		for _, r := range roles {
 			if f.Role == r {
@@ -135,7 +135,7 @@ func byRole(roles ...string) func(f *snapshot.NodeFile) bool {
 }
 
 // byRoleSuffix selects the non-directory files of a role whose path ends in suffix.
-func byRoleSuffix(role, suffix string) func(f *snapshot.NodeFile) bool {
+func byRoleSuffix(role snapshot.FileRole, suffix string) func(f *snapshot.NodeFile) bool {
 	return func(f *snapshot.NodeFile) bool {
 		return f.Role == role && !f.IsDir && strings.HasSuffix(f.Path, suffix)
 	}

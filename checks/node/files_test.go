@@ -23,16 +23,12 @@ func named(f snapshot.NodeFile, user, group string) snapshot.NodeFile {
 	return f
 }
 
-// probeRoles are the roles the node agent records, with a path of each suffix the rules
-// select on: runFileCases places a case's files where the rule looks.
-var probeRoles = []string{"kube-apiserver manifest", "kube-controller-manager manifest", "kube-scheduler manifest",
-	"etcd manifest", "cni", "etcd data directory", "admin kubeconfig", "scheduler kubeconfig",
-	"controller-manager kubeconfig", "pki", "kubelet service file", "kube-proxy kubeconfig", "kubelet kubeconfig",
-	"kubelet client CA", "kubelet config"}
-
-func placeFor(t *testing.T, rule fileRule) (role, path string) {
+// placeFor finds a role the node agent records (snapshot.FileRoles, which nodeagent's tests
+// hold it to) and a path of each suffix the rules select on, where the rule looks:
+// runFileCases places a case's files there.
+func placeFor(t *testing.T, rule fileRule) (role snapshot.FileRole, path string) {
 	t.Helper()
-	for _, r := range probeRoles {
+	for _, r := range snapshot.FileRoles {
 		for _, p := range []string{"/etc/kubernetes/x.crt", "/etc/kubernetes/x.key"} {
 			if rule.selectFile(&snapshot.NodeFile{Role: r, Path: p}) {
 				return r, p
@@ -91,7 +87,7 @@ func runFileCases(t *testing.T, id string, rule fileRule, cases []fileCase) {
 func TestFilesManyEntries(t *testing.T) {
 	var files []snapshot.NodeFile
 	for _, p := range []string{"/etc/kubernetes/pki/a.key", "/etc/kubernetes/pki/b.key", "/etc/kubernetes/pki/c.crt"} {
-		files = append(files, snapshot.NodeFile{Path: p, Role: "pki", Exists: true, Mode: 0o600})
+		files = append(files, snapshot.NodeFile{Path: p, Role: snapshot.RolePKI, Exists: true, Mode: 0o600})
 	}
 	files[1].Mode = 0o640
 	snap := withReports(snapshot.New(), snapshot.NodeReport{Node: "cp-1", ControlPlane: true, Files: files})
