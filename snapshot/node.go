@@ -18,6 +18,11 @@ const (
 // reports, or absent when none was given (the file controls are then NOT_EVALUATED).
 const ResNodeReports Resource = "nodereports"
 
+// NoNodeReports is the reason a control that needs node reports gives when none was merged
+// (the engine's for a missing ResNodeReports input): node reports are not collected from the
+// API, so the reason says how to get them.
+const NoNodeReports = "no node report merged: file modes and owners are only visible on the node (run 'audit node' there and scan with --node-reports)"
+
 // NodeReport is what the node agent saw on one node's filesystem and process table.
 type NodeReport struct {
 	APIVersion  string    `json:"apiVersion"`
@@ -189,8 +194,12 @@ func (s *Snapshot) NodeReport(node string) *NodeReport {
 }
 
 // MergeNodeReports adds node reports to s, one per node (a later report of the same node
-// replaces an earlier one), and records the outcome under ResNodeReports.
+// replaces an earlier one), and records the outcome under ResNodeReports. With no report at
+// all (an empty standard input) nothing is recorded: no node report was merged.
 func (s *Snapshot) MergeNodeReports(reports []NodeReport) {
+	if len(reports) == 0 && len(s.NodeReports) == 0 {
+		return
+	}
 	index := make(map[string]int, len(s.NodeReports))
 	for i, r := range s.NodeReports {
 		index[r.Node] = i

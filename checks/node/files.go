@@ -32,11 +32,9 @@ func (r fileRule) expected() string {
 }
 
 // eachNodeReport judges every merged node report, one result per node, then groups them.
+// Without node reports the engine has judged the control NOT_EVALUATED (its input
+// snapshot.ResNodeReports is missing) and not called it.
 func eachNodeReport(snap *snapshot.Snapshot, rule fileRule) []checks.Result {
-	if _, ok := snap.Status(snapshot.ResNodeReports); !ok || len(snap.NodeReports) == 0 {
-		return []checks.Result{{Status: checks.NotEvaluated, Resource: checks.Resource{Kind: "Cluster"},
-			Reason: "no node report merged: file modes and owners are only visible on the node (run 'audit node' there and scan with --node-reports)"}}
-	}
 	var out []checks.Result
 	for i := range snap.NodeReports {
 		rep := &snap.NodeReports[i]
@@ -146,6 +144,7 @@ func registerFileRule(c checks.Control, rule fileRule) {
 	c.Layer = checks.Node
 	checks.Register(checks.Check{
 		Control:  c,
+		Inputs:   []snapshot.Resource{snapshot.ResNodeReports},
 		Evaluate: func(s *snapshot.Snapshot) []checks.Result { return eachNodeReport(s, rule) },
 	})
 }
