@@ -76,8 +76,9 @@ func (s *kubeletSetting) check() checks.Check {
 			Remediation: s.Remediation,
 			References:  refs,
 		},
-		Inputs:   inputs,
-		Evaluate: s.evaluate,
+		Inputs:    inputs,
+		AnyInputs: sources,
+		Evaluate:  s.evaluate,
 	}
 }
 

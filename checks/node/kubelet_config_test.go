@@ -7,7 +7,6 @@ import (
 
 	"github.com/kubeposture/kubeposture/checks"
 	"github.com/kubeposture/kubeposture/nodeagent"
-	"github.com/kubeposture/kubeposture/snapshot"
 	kubeletv1beta1 "k8s.io/kubelet/config/v1beta1"
 )
 
@@ -124,8 +123,8 @@ func TestKubeletSettings(t *testing.T) {
 				cis = []string{s.CIS}
 			}
 			if c.Layer != checks.Node || c.Title != s.Title || c.Severity != s.Severity || !slices.Equal(c.References.CIS, cis) ||
-				!slices.Equal(c.References.NSA, s.NSA) || !slices.Equal(c.Inputs, []snapshot.Resource{snapshot.ResNodes}) {
-				t.Errorf("registered as %+v, inputs %v", c.Control, c.Inputs)
+				!slices.Equal(c.References.NSA, s.NSA) || !slices.Equal(c.Inputs, inputs) || !slices.Equal(c.AnyInputs, sources) {
+				t.Errorf("registered as %+v, inputs %v, any inputs %v", c.Control, c.Inputs, c.AnyInputs)
 			}
 			for _, d := range []struct {
 				kubelet, want string

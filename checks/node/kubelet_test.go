@@ -1,6 +1,7 @@
 package node
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -112,6 +113,9 @@ func TestRegistered(t *testing.T) {
 		}
 		if len(c.Inputs) != 1 || c.Inputs[0] != snapshot.ResNodes {
 			t.Errorf("%s: inputs %v, want [%s]", c.ID, c.Inputs, snapshot.ResNodes)
+		}
+		if !slices.Equal(c.AnyInputs, []snapshot.Resource{snapshot.ResKubeletConfigs, snapshot.ResNodeReports}) {
+			t.Errorf("%s: any inputs %v, want configz and node reports", c.ID, c.AnyInputs)
 		}
 	}
 	for id := range ids {
