@@ -36,9 +36,8 @@ func TestRunExplainsNotCollected(t *testing.T) {
 				return []Result{{Status: Pass, Resource: Resource{Kind: "Cluster"}}}
 			}}
 	}
-	// E, F and G read nodes/proxy or node reports, node by node (as the kubelet checks do), and
-	// so list them as AnyInputs: E is NOT_EVALUATED (whatever its reason says), G is evaluated.
-	// F is NOT_EVALUATED and quotes the outcome, but does not read nodes/proxy.
+	// E and G list nodes/proxy and node reports as AnyInputs, as the kubelet checks do: E is
+	// NOT_EVALUATED, G is evaluated. F quotes the outcome in its reason but lists neither.
 	snap.Resources[snapshot.ResKubeletConfigs] = snapshot.Collection{State: snapshot.Forbidden, Message: "n1: nodes/proxy is forbidden"}
 	alternatives := func(id string, st Status, anyInputs ...snapshot.Resource) Check {
 		c := mk(id, snapshot.ResPods)

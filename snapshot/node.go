@@ -18,9 +18,9 @@ const (
 // reports, or absent when none was given (the file controls are then NOT_EVALUATED).
 const ResNodeReports Resource = "nodereports"
 
-// NoNodeReports is the reason a control that needs node reports gives when none was merged
-// (the engine's for a missing ResNodeReports input): node reports are not collected from the
-// API, so the reason says how to get them.
+// NoNodeReports is the engine's reason for a control whose input ResNodeReports is missing
+// (the file controls, which judge file modes and owners): node reports are merged, not
+// collected from the API, so the reason says how to get them.
 const NoNodeReports = "no node report merged: file modes and owners are only visible on the node (run 'audit node' there and scan with --node-reports)"
 
 // NodeReport is what the node agent saw on one node's filesystem and process table.
