@@ -24,7 +24,6 @@ package node
 
 import (
 	"fmt"
-	"reflect"
 	"strconv"
 	"time"
 
@@ -85,11 +84,11 @@ func (s *kubeletSetting) check() checks.Check {
 func (s *kubeletSetting) evaluate(snap *snapshot.Snapshot) []checks.Result {
 	return eachKubelet(snap, s.Field, func(cfg *kubeletConfig, ev checks.Evidence) checks.Result {
 		ev.Expected = s.Expected
-		if _, ok := s.Want.value(cfg); !ok {
+		observed, st, reported := s.Want.judge(cfg)
+		if !reported {
 			return notReported(ev)
 		}
-		var st checks.Status
-		ev.Observed, st = s.Want.judge(cfg)
+		ev.Observed = observed
 		return checks.Result{Status: st, Evidence: ev}
 	})
 }
@@ -102,11 +101,12 @@ func init() {
 
 // comparison reads one field of a kubelet configuration and judges it.
 type comparison interface {
-	// value is the field's value (a string unquoted); ok is false when the kubelet did not
-	// report the field.
-	value(cfg *kubeletConfig) (v string, ok bool)
-	// judge is the verdict on a reported field, and its value as the evidence shows it.
-	judge(cfg *kubeletConfig) (observed string, st checks.Status)
+	// judge is the verdict on the field, and its value as the evidence shows it; reported is
+	// false when the kubelet did not report the field.
+	judge(cfg *kubeletConfig) (observed string, st checks.Status, reported bool)
+	// value is the field's value as configz holds it (a string unquoted), or false when the
+	// kubelet did not report it: the form in which the row's Defaults are stated.
+	value(cfg *kubeletConfig) (string, bool)
 }
 
 // equals passes when the field holds want.
@@ -122,22 +122,22 @@ func (c equals[T]) value(cfg *kubeletConfig) (string, bool) {
 	if v == nil {
 		return "", false
 	}
-	return fmt.Sprint(*v), true
+	return format(*v, false), true
 }
 
-func (c equals[T]) judge(cfg *kubeletConfig) (string, checks.Status) {
-	v := *c.get(cfg)
-	observed := fmt.Sprint(v)
-	if reflect.ValueOf(v).Kind() == reflect.String {
-		observed = strconv.Quote(observed)
+func (c equals[T]) judge(cfg *kubeletConfig) (string, checks.Status, bool) {
+	v := c.get(cfg)
+	if v == nil {
+		return "", "", false
 	}
-	if n, ok := c.notes[v]; ok {
+	observed := format(*v, true)
+	if n, ok := c.notes[*v]; ok {
 		observed += " (" + n + ")"
 	}
-	if v == c.want {
-		return observed, checks.Pass
+	if *v == c.want {
+		return observed, checks.Pass, true
 	}
-	return observed, checks.Fail
+	return observed, checks.Fail, true
 }
 
 // positive passes a value above 0. zero is what 0 means to the kubelet ("no limit"), noted in
@@ -155,18 +155,21 @@ func (c positive[T]) value(cfg *kubeletConfig) (string, bool) {
 	if v == nil {
 		return "", false
 	}
-	return fmt.Sprint(*v), true
+	return format(*v, false), true
 }
 
-func (c positive[T]) judge(cfg *kubeletConfig) (string, checks.Status) {
-	v := *c.get(cfg)
-	switch {
-	case v > 0:
-		return fmt.Sprint(v), checks.Pass
-	case v < 0 && c.negativeRefused:
-		return fmt.Sprint(v), checks.Fail
+func (c positive[T]) judge(cfg *kubeletConfig) (string, checks.Status, bool) {
+	v := c.get(cfg)
+	if v == nil {
+		return "", "", false
+	}
+	switch observed := format(*v, false); {
+	case *v > 0:
+		return observed, checks.Pass, true
+	case *v < 0 && c.negativeRefused:
+		return observed, checks.Fail, true
 	default:
-		return fmt.Sprintf("%v (%s)", v, c.zero), c.zeroStatus
+		return observed + " (" + c.zero + ")", c.zeroStatus, true
 	}
 }
 
@@ -177,11 +180,35 @@ type set struct {
 
 func (c set) value(cfg *kubeletConfig) (string, bool) { return *c.get(cfg), true }
 
-func (c set) judge(cfg *kubeletConfig) (string, checks.Status) {
+func (c set) judge(cfg *kubeletConfig) (string, checks.Status, bool) {
 	if v := *c.get(cfg); v != "" {
-		return strconv.Quote(v), checks.Pass
+		return strconv.Quote(v), checks.Pass, true
 	}
-	return "not set", checks.Fail
+	return "not set", checks.Fail, true
+}
+
+// format renders a field's value, a string quoted when quote is set, without fmt's
+// allocations for the kinds the table holds (the checks judge every node).
+func format[T any](v T, quote bool) string {
+	var s string
+	switch x := any(v).(type) {
+	case bool:
+		return strconv.FormatBool(x)
+	case int32:
+		return strconv.FormatInt(int64(x), 10)
+	case int64:
+		return strconv.FormatInt(x, 10)
+	case time.Duration:
+		return x.String()
+	case kubeletv1beta1.KubeletAuthorizationMode:
+		s = string(x)
+	default:
+		s = fmt.Sprint(v)
+	}
+	if quote {
+		return strconv.Quote(s)
+	}
+	return s
 }
 
 // nonZero is p, or nil when *p is the zero value: for a field whose zero value the kubelet
