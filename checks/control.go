@@ -103,6 +103,11 @@ type Check struct {
 	// Inputs lists the snapshot resources the check reads. If any was not collected, the
 	// engine reports the control NOT_EVALUATED with the reason and does not call Evaluate.
 	Inputs []snapshot.Resource
+	// AnyInputs lists resources the check reads in place of one another, node by node or
+	// object by object (the kubelet checks read a node's configz, or else its node report): any
+	// one suffices, so the engine gates on none of them, and one that was not collected is
+	// reported as having left the control NOT_EVALUATED when the control has such a result.
+	AnyInputs []snapshot.Resource
 	// Evaluate returns one result per resource it judged. It must not modify the snapshot.
 	Evaluate func(s *snapshot.Snapshot) []Result
 	// EvaluateParams is Evaluate for a check that also needs what the user gave (an

@@ -42,21 +42,11 @@ func explainNotCollected(nc []NotCollected, cs []Check, reps []ControlReport) {
 	}
 }
 
-// leftNotEvaluated tells whether the missing resource made the control NOT_EVALUATED: it is
-// one of its inputs, or, for a check that can do without it and so does not list it (the
-// kubelet checks take configz or a node report), a NOT_EVALUATED result quotes its outcome.
+// leftNotEvaluated tells whether the missing resource left the control NOT_EVALUATED: the
+// control has a NOT_EVALUATED result and needed the resource, as one of its inputs or as one
+// of the inputs it reads in place of one another (AnyInputs: the kubelet checks take configz or
+// a node report, and list neither as an input).
 func leftNotEvaluated(c Check, rep ControlReport, nc NotCollected) bool {
-	if rep.Counts[NotEvaluated] == 0 {
-		return false
-	}
-	if slices.Contains(c.Inputs, nc.Resource) {
-		return true
-	}
-	for _, r := range rep.Results {
-		if r.Status == NotEvaluated && r.Reason != "" && nc.Message != "" &&
-			(strings.Contains(nc.Message, r.Reason) || strings.Contains(r.Reason, nc.Message)) {
-			return true
-		}
-	}
-	return false
+	return rep.Counts[NotEvaluated] > 0 &&
+		(slices.Contains(c.Inputs, nc.Resource) || slices.Contains(c.AnyInputs, nc.Resource))
 }

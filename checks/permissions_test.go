@@ -36,18 +36,20 @@ func TestRunExplainsNotCollected(t *testing.T) {
 				return []Result{{Status: Pass, Resource: Resource{Kind: "Cluster"}}}
 			}}
 	}
-	// E reads nodes/proxy without declaring it (as the kubelet checks do) and quotes its
-	// outcome; F quotes something else.
+	// E and G list nodes/proxy and node reports as AnyInputs, as the kubelet checks do: E is
+	// NOT_EVALUATED, G is evaluated. F quotes the outcome in its reason but lists neither.
 	snap.Resources[snapshot.ResKubeletConfigs] = snapshot.Collection{State: snapshot.Forbidden, Message: "n1: nodes/proxy is forbidden"}
-	quoting := func(id, reason string) Check {
+	alternatives := func(id string, st Status, anyInputs ...snapshot.Resource) Check {
 		c := mk(id, snapshot.ResPods)
+		c.AnyInputs = anyInputs
 		c.Evaluate = func(*snapshot.Snapshot) []Result {
-			return []Result{{Status: NotEvaluated, Resource: Resource{Kind: "Node", Name: "n1"}, Reason: reason}}
+			return []Result{{Status: st, Resource: Resource{Kind: "Node", Name: "n1"}, Reason: "nodes/proxy is forbidden"}}
 		}
 		return c
 	}
+	kubelet := []snapshot.Resource{snapshot.ResKubeletConfigs, snapshot.ResNodeReports}
 	rep := Run(snap, []Check{mk("A", snapshot.ResSecrets), mk("B", snapshot.ResPods), mk("C", snapshot.ResPods, snapshot.ResSecrets), mk("D", snapshot.ResNodes),
-		quoting("E", "nodes/proxy is forbidden"), quoting("F", "the node agent found no kubelet process")}, Selection{})
+		alternatives("E", NotEvaluated, kubelet...), alternatives("F", NotEvaluated), alternatives("G", Pass, kubelet...)}, Selection{})
 	if len(rep.NotCollected) != 3 {
 		t.Fatalf("NotCollected = %+v, want nodes, nodes/proxy and secrets", rep.NotCollected)
 	}

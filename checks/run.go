@@ -189,7 +189,7 @@ func evaluate(snap *snapshot.Snapshot, c Check, p Params) (results []Result, eva
 	for _, in := range c.Inputs {
 		col, ok := snap.Status(in)
 		if !ok {
-			return []Result{notEvaluated(fmt.Sprintf("%s was not collected", in))}, false
+			return []Result{notEvaluated(notAttempted(in))}, false
 		}
 		if col.State != snapshot.Collected && col.State != snapshot.Partial {
 			reason := fmt.Sprintf("%s: %s", in, col.State)
@@ -209,6 +209,15 @@ func evaluate(snap *snapshot.Snapshot, c Check, p Params) (results []Result, eva
 		return c.EvaluateParams(snap, p), true
 	}
 	return c.Evaluate(snap), true
+}
+
+// notAttempted is the reason for an input the snapshot holds no outcome for. Node reports are
+// merged from 'audit node', not collected: their reason says how to get them.
+func notAttempted(in snapshot.Resource) string {
+	if in == snapshot.ResNodeReports {
+		return snapshot.NoNodeReports
+	}
+	return fmt.Sprintf("%s was not collected", in)
 }
 
 func notEvaluated(reason string) Result {

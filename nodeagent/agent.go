@@ -330,14 +330,18 @@ func (a *agent) staticFlag(component, flag string) (string, bool) {
 func (a *agent) statFiles() {
 	manifests := a.staticPodPath()
 	if a.rep.ControlPlane {
-		for _, c := range []string{"kube-apiserver", "kube-controller-manager", "kube-scheduler", "etcd"} {
-			a.stat(path.Join(manifests, c+".yaml"), c+" manifest")
-		}
-		for _, f := range []struct{ p, role string }{
-			{"/etc/kubernetes/admin.conf", "admin kubeconfig"},
-			{"/etc/kubernetes/super-admin.conf", "admin kubeconfig"},
-			{"/etc/kubernetes/scheduler.conf", "scheduler kubeconfig"},
-			{"/etc/kubernetes/controller-manager.conf", "controller-manager kubeconfig"},
+		for _, f := range []struct {
+			p    string
+			role snapshot.FileRole
+		}{
+			{path.Join(manifests, "kube-apiserver.yaml"), snapshot.RoleAPIServerManifest},
+			{path.Join(manifests, "kube-controller-manager.yaml"), snapshot.RoleControllerManagerManifest},
+			{path.Join(manifests, "kube-scheduler.yaml"), snapshot.RoleSchedulerManifest},
+			{path.Join(manifests, "etcd.yaml"), snapshot.RoleEtcdManifest},
+			{"/etc/kubernetes/admin.conf", snapshot.RoleAdminKubeconfig},
+			{"/etc/kubernetes/super-admin.conf", snapshot.RoleAdminKubeconfig},
+			{"/etc/kubernetes/scheduler.conf", snapshot.RoleSchedulerKubeconfig},
+			{"/etc/kubernetes/controller-manager.conf", snapshot.RoleControllerManagerKubeconfig},
 		} {
 			a.stat(f.p, f.role)
 		}
@@ -345,19 +349,19 @@ func (a *agent) statFiles() {
 		if !ok || dataDir == "" {
 			dataDir = defaultEtcdData
 		}
-		a.stat(dataDir, "etcd data directory")
-		a.walk(defaultPKI, "pki")
-		a.walk("/etc/cni/net.d", "cni")
-		a.walk("/var/lib/cni/networks", "cni")
+		a.stat(dataDir, snapshot.RoleEtcdDataDir)
+		a.walk(defaultPKI, snapshot.RolePKI)
+		a.walk("/etc/cni/net.d", snapshot.RoleCNI)
+		a.walk("/var/lib/cni/networks", snapshot.RoleCNI)
 		a.readEncryption()
 		a.readAuditPolicy()
 		a.readAdmission()
 	}
 	for _, p := range []string{"/etc/systemd/system/kubelet.service.d/10-kubeadm.conf",
 		"/usr/lib/systemd/system/kubelet.service.d/10-kubeadm.conf"} {
-		a.stat(p, "kubelet service file")
+		a.stat(p, snapshot.RoleKubeletServiceFile)
 	}
-	a.stat(a.proxyKubeconfig(), "kube-proxy kubeconfig")
+	a.stat(a.proxyKubeconfig(), snapshot.RoleKubeProxyKubeconfig)
 	kubeconfig := defaultKubeconfig
 	clientCA := "/etc/kubernetes/pki/ca.crt"
 	if k := a.rep.Kubelet; k != nil {
@@ -365,17 +369,17 @@ func (a *agent) statFiles() {
 			kubeconfig = f.Value
 		}
 		if k.ConfigFile != "" {
-			a.stat(k.ConfigFile, "kubelet config")
+			a.stat(k.ConfigFile, snapshot.RoleKubeletConfig)
 		}
 		if k.Effective != nil && k.Effective.Authentication.X509.ClientCAFile != "" {
 			clientCA = k.Effective.Authentication.X509.ClientCAFile
 		}
 	}
-	a.stat(kubeconfig, "kubelet kubeconfig")
-	a.stat(clientCA, "kubelet client CA")
+	a.stat(kubeconfig, snapshot.RoleKubeletKubeconfig)
+	a.stat(clientCA, snapshot.RoleKubeletClientCA)
 }
 
-func (a *agent) stat(p, role string) {
+func (a *agent) stat(p string, role snapshot.FileRole) {
 	f := snapshot.NodeFile{Path: p, Role: role}
 	st, err := os.Lstat(a.host(p))
 	switch {
@@ -410,7 +414,7 @@ func (a *agent) fill(f *snapshot.NodeFile, st fs.FileInfo) {
 }
 
 // walk records a directory and everything under it (CIS 1.1.19-1.1.21 judge every entry).
-func (a *agent) walk(dir, role string) {
+func (a *agent) walk(dir string, role snapshot.FileRole) {
 	base := a.host(dir)
 	if _, err := os.Lstat(base); os.IsNotExist(err) {
 		a.rep.Files = append(a.rep.Files, snapshot.NodeFile{Path: dir, Role: role})
@@ -466,7 +470,7 @@ func (a *agent) readEncryption() {
 	if !ok || p == "" {
 		return
 	}
-	a.stat(p, "encryption configuration")
+	a.stat(p, snapshot.RoleEncryptionConfig)
 	data, err := os.ReadFile(a.host(p))
 	if err != nil {
 		a.errorf("encryption configuration %s: %v", p, err)
@@ -501,7 +505,7 @@ func (a *agent) readAuditPolicy() {
 	if !ok || p == "" {
 		return
 	}
-	a.stat(p, "audit policy")
+	a.stat(p, snapshot.RoleAuditPolicy)
 	data, err := os.ReadFile(a.host(p))
 	if err != nil {
 		a.errorf("audit policy %s: %v", p, err)

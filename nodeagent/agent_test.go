@@ -3,6 +3,7 @@ package nodeagent_test
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -198,6 +199,25 @@ func TestKubeadmControlPlane(t *testing.T) {
 	clusterLevel(want, false)
 	got, r := scanReports(rep)
 	diff(t, got, want, r)
+}
+
+// The agent names the files it records with the roles of snapshot.FileRoles and no other, and
+// a kubeadm control-plane node has a file of every role: a role the file controls select is
+// one the agent records (checks/node's tests hold each rule to snapshot.FileRoles).
+func TestFileRoles(t *testing.T) {
+	rep := collectTree(t, "cp-1", kubeadmControlPlane("cp-1"))
+	seen := map[snapshot.FileRole]bool{}
+	for _, f := range rep.Files {
+		if !slices.Contains(snapshot.FileRoles, f.Role) {
+			t.Errorf("%s recorded with role %q, which is not in snapshot.FileRoles", f.Path, f.Role)
+		}
+		seen[f.Role] = true
+	}
+	for _, r := range snapshot.FileRoles {
+		if !seen[r] {
+			t.Errorf("no file recorded with role %q on a kubeadm control-plane node", r)
+		}
+	}
 }
 
 func TestFlagOnlyKubelet(t *testing.T) {

@@ -18,6 +18,11 @@ const (
 // reports, or absent when none was given (the file controls are then NOT_EVALUATED).
 const ResNodeReports Resource = "nodereports"
 
+// NoNodeReports is the engine's reason for a control whose input ResNodeReports is missing
+// (the file controls, which judge file modes and owners): node reports are merged, not
+// collected from the API, so the reason says how to get them.
+const NoNodeReports = "no node report merged: file modes and owners are only visible on the node (run 'audit node' there and scan with --node-reports)"
+
 // NodeReport is what the node agent saw on one node's filesystem and process table.
 type NodeReport struct {
 	APIVersion  string    `json:"apiVersion"`
@@ -111,10 +116,10 @@ type NodeKubeProxy struct {
 type NodeFile struct {
 	// Path is the path on the node (not under Root).
 	Path string `json:"path"`
-	// Role says what the file is: "kube-apiserver manifest", "pki", "kubelet config", ...
-	Role   string `json:"role"`
-	Exists bool   `json:"exists"`
-	IsDir  bool   `json:"isDir,omitempty"`
+	// Role says what the file is; the file controls select files by it.
+	Role   FileRole `json:"role"`
+	Exists bool     `json:"exists"`
+	IsDir  bool     `json:"isDir,omitempty"`
 	// Mode holds the permission bits (with setuid, setgid and sticky).
 	Mode  uint32 `json:"mode"`
 	UID   int    `json:"uid"`
@@ -123,6 +128,41 @@ type NodeFile struct {
 	Group string `json:"group,omitempty"`
 	// Error says why the file could not be examined (other than not existing).
 	Error string `json:"error,omitempty"`
+}
+
+// FileRole says what a file the node agent records is: the agent names each file it looks at
+// with one, and the file controls (checks/node) select the files they judge by it. The values
+// are written in node reports and snapshots: they do not change.
+type FileRole string
+
+const (
+	RoleAPIServerManifest           FileRole = "kube-apiserver manifest"
+	RoleControllerManagerManifest   FileRole = "kube-controller-manager manifest"
+	RoleSchedulerManifest           FileRole = "kube-scheduler manifest"
+	RoleEtcdManifest                FileRole = "etcd manifest"
+	RoleAdminKubeconfig             FileRole = "admin kubeconfig"
+	RoleSchedulerKubeconfig         FileRole = "scheduler kubeconfig"
+	RoleControllerManagerKubeconfig FileRole = "controller-manager kubeconfig"
+	RoleEtcdDataDir                 FileRole = "etcd data directory"
+	RolePKI                         FileRole = "pki"
+	RoleCNI                         FileRole = "cni"
+	RoleKubeletServiceFile          FileRole = "kubelet service file"
+	RoleKubeProxyKubeconfig         FileRole = "kube-proxy kubeconfig"
+	RoleKubeletConfig               FileRole = "kubelet config"
+	RoleKubeletKubeconfig           FileRole = "kubelet kubeconfig"
+	RoleKubeletClientCA             FileRole = "kubelet client CA"
+	// The API server's encryption configuration and audit policy: recorded, and judged by no
+	// file control (CIS 1.12 sets no bound on them).
+	RoleEncryptionConfig FileRole = "encryption configuration"
+	RoleAuditPolicy      FileRole = "audit policy"
+)
+
+// FileRoles lists every role the node agent records.
+var FileRoles = []FileRole{
+	RoleAPIServerManifest, RoleControllerManagerManifest, RoleSchedulerManifest, RoleEtcdManifest,
+	RoleAdminKubeconfig, RoleSchedulerKubeconfig, RoleControllerManagerKubeconfig, RoleEtcdDataDir,
+	RolePKI, RoleCNI, RoleKubeletServiceFile, RoleKubeProxyKubeconfig, RoleKubeletConfig,
+	RoleKubeletKubeconfig, RoleKubeletClientCA, RoleEncryptionConfig, RoleAuditPolicy,
 }
 
 // EncryptionSummary is the shape of an EncryptionConfiguration, without any key material.
@@ -154,8 +194,12 @@ func (s *Snapshot) NodeReport(node string) *NodeReport {
 }
 
 // MergeNodeReports adds node reports to s, one per node (a later report of the same node
-// replaces an earlier one), and records the outcome under ResNodeReports.
+// replaces an earlier one), and records the outcome under ResNodeReports. With no report at
+// all (an empty standard input) nothing is recorded: no node report was merged.
 func (s *Snapshot) MergeNodeReports(reports []NodeReport) {
+	if len(reports) == 0 && len(s.NodeReports) == 0 {
+		return
+	}
 	index := make(map[string]int, len(s.NodeReports))
 	for i, r := range s.NodeReports {
 		index[r.Node] = i

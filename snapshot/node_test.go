@@ -15,6 +15,11 @@ func TestMergeNodeReports(t *testing.T) {
 	if got := s.Resources[ResNodeReports]; got != (Collection{State: Collected, Count: 3}) {
 		t.Errorf("resources[%s] = %+v", ResNodeReports, got)
 	}
+	// Merging nothing into a snapshot without reports records nothing: none was merged.
+	empty := New()
+	if empty.MergeNodeReports(nil); len(empty.Resources) != 0 {
+		t.Errorf("no report merged: resources = %+v, want none", empty.Resources)
+	}
 	// Node reports survive the snapshot's own JSON round trip.
 	var buf bytes.Buffer
 	if err := Write(&buf, s); err != nil {

@@ -23,7 +23,7 @@ func BenchmarkNodeLayer(b *testing.B) {
 				}
 				ks = append(ks, collected(name, cfg))
 				reps = append(reps, snapshot.NodeReport{Node: name, Kubelet: &snapshot.NodeKubelet{Effective: cfg},
-					Files: []snapshot.NodeFile{{Path: "/var/lib/kubelet/config.yaml", Role: "kubelet config", Exists: true, Mode: 0o644}}})
+					Files: []snapshot.NodeFile{{Path: "/var/lib/kubelet/config.yaml", Role: snapshot.RoleKubeletConfig, Exists: true, Mode: 0o644}}})
 			}
 			snap := withReports(kubeletSnap(ks...), reps...)
 			sel := checks.Selection{Layers: []checks.Layer{checks.Node}}

@@ -1,5 +1,9 @@
-// Package node holds the node layer's checks: one control per file, each registering itself
-// with checks.Register in its init function.
+// Package node holds the node layer's checks. Every control registers itself with
+// checks.Register in an init function. Controls that are data are rows of a table:
+// file_rules.go holds the file controls (CIS 1.1, 4.1: a file role and a permission bound or
+// an owner), kubelet_config.go the kubelet controls that compare one configuration field with
+// an expected value (with the field's upstream defaults); one function turns a row into a
+// checks.Check. A control with logic of its own has a file of its own.
 //
 // The kubelet checks (CIS 4.2) read each node's effective kubelet configuration: the one
 // served by /api/v1/nodes/NAME/proxy/configz, where the kubelet has already merged its flags
@@ -9,9 +13,12 @@
 // default applied here: the defaults differ between flag-only kubelets and kubelets started
 // with --config, and only the kubelet (or the agent, which saw how it was started) knows
 // which applies. A node whose configuration was not seen, or that did not report a field, is
-// NOT_EVALUATED, never PASS.
+// NOT_EVALUATED, never PASS. Either source suffices for a node, so the kubelet checks list
+// both as checks.Check.AnyInputs, not as Inputs.
 //
-// The file checks (CIS 1.1, 4.1) read the node reports' file modes and owners; the version,
+// The file checks (CIS 1.1, 4.1) read the node reports' file modes and owners, selected by
+// their snapshot.FileRole; node reports are their input, without which the engine judges them
+// NOT_EVALUATED. The version,
 // readiness and end-of-life checks read the Node objects; the kube-proxy check reads its pods
 // and ConfigMap.
 //

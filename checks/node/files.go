@@ -8,39 +8,14 @@ import (
 	"github.com/kubeposture/kubeposture/snapshot"
 )
 
-// fileRule is a CIS 1.1.x or 4.1.x file control: a permission bound or an owner, over the
-// files of a node report that select picks.
-type fileRule struct {
-	// controlPlane limits the rule to control-plane nodes (section 1.1); section 4.1 rules
-	// apply to every node, as every node runs a kubelet.
-	controlPlane bool
-	what         string
-	selectFile   func(f *snapshot.NodeFile) bool
-	// maxMode, when not 0, is the most permissive mode allowed: a file passes when
-	// mode &^ maxMode == 0 (a bitmask test: 0444 is not "600 or more restrictive").
-	maxMode uint32
-	// owner, when not "", is the required user:group ("root:root" is uid and gid 0; other
-	// names are compared with the node's /etc/passwd and /etc/group).
-	owner string
-}
-
-func (r fileRule) expected() string {
-	if r.maxMode != 0 {
-		return fmt.Sprintf("%04o or more restrictive (mode &^ %04o == 0)", r.maxMode, r.maxMode)
-	}
-	return "owned by " + r.owner
-}
-
 // eachNodeReport judges every merged node report, one result per node, then groups them.
-func eachNodeReport(snap *snapshot.Snapshot, rule fileRule) []checks.Result {
-	if _, ok := snap.Status(snapshot.ResNodeReports); !ok || len(snap.NodeReports) == 0 {
-		return []checks.Result{{Status: checks.NotEvaluated, Resource: checks.Resource{Kind: "Cluster"},
-			Reason: "no node report merged: file modes and owners are only visible on the node (run 'audit node' there and scan with --node-reports)"}}
-	}
+// Without node reports the engine has judged the control NOT_EVALUATED (its input
+// snapshot.ResNodeReports is missing) and not called it.
+func eachNodeReport(snap *snapshot.Snapshot, rule *fileRule) []checks.Result {
 	var out []checks.Result
 	for i := range snap.NodeReports {
 		rep := &snap.NodeReports[i]
-		if rule.controlPlane && !rep.ControlPlane {
+		if rule.controlPlane() && !rep.ControlPlane {
 			continue // a worker has no control-plane files: no result, not a pass
 		}
 		r := judgeFiles(rep, rule)
@@ -50,12 +25,12 @@ func eachNodeReport(snap *snapshot.Snapshot, rule fileRule) []checks.Result {
 	return group(out)
 }
 
-func judgeFiles(rep *snapshot.NodeReport, rule fileRule) checks.Result {
-	ev := checks.Evidence{Expected: rule.expected(), Where: fmt.Sprintf("%s (node %s, node agent)", rule.what, rep.Node)}
+func judgeFiles(rep *snapshot.NodeReport, rule *fileRule) checks.Result {
+	ev := checks.Evidence{Expected: rule.expected(), Where: fmt.Sprintf("%s (node %s, node agent)", rule.What, rep.Node)}
 	var found, bad []string
 	for i := range rep.Files {
 		f := &rep.Files[i]
-		if !rule.selectFile(f) {
+		if !rule.selects(f) {
 			continue
 		}
 		if f.Error != "" {
@@ -84,19 +59,19 @@ func judgeFiles(rep *snapshot.NodeReport, rule fileRule) checks.Result {
 	}
 }
 
-func fileOK(f *snapshot.NodeFile, rule fileRule) bool {
-	if rule.maxMode != 0 {
-		return f.Mode&^rule.maxMode == 0
+func fileOK(f *snapshot.NodeFile, rule *fileRule) bool {
+	if rule.MaxMode != 0 {
+		return f.Mode&^rule.MaxMode == 0
 	}
-	if rule.owner == "root:root" {
+	if rule.Owner == "root:root" {
 		return f.UID == 0 && f.GID == 0
 	}
-	user, grp, _ := strings.Cut(rule.owner, ":")
+	user, grp, _ := strings.Cut(rule.Owner, ":")
 	return f.User == user && f.Group == grp
 }
 
-func describeFile(f *snapshot.NodeFile, rule fileRule) string {
-	if rule.maxMode != 0 {
+func describeFile(f *snapshot.NodeFile, rule *fileRule) string {
+	if rule.MaxMode != 0 {
 		return fmt.Sprintf("%s %04o", f.Path, f.Mode)
 	}
 	return fmt.Sprintf("%s %s:%s (%d:%d)", f.Path, orID(f.User, f.UID), orID(f.Group, f.GID), f.UID, f.GID)
@@ -120,32 +95,4 @@ func summarize(list []string, total int, label string) string {
 		s = fmt.Sprintf("%d of %d entries %s: %s", len(list), total, label, s)
 	}
 	return s
-}
-
-// byRole selects the files the agent recorded with one of these roles.
-func byRole(roles ...string) func(f *snapshot.NodeFile) bool {
-	return func(f *snapshot.NodeFile) bool {
-		for _, r := range roles {
-			if f.Role == r {
-				return true
-			}
-		}
-		return false
-	}
-}
-
-// byRoleSuffix selects the non-directory files of a role whose path ends in suffix.
-func byRoleSuffix(role, suffix string) func(f *snapshot.NodeFile) bool {
-	return func(f *snapshot.NodeFile) bool {
-		return f.Role == role && !f.IsDir && strings.HasSuffix(f.Path, suffix)
-	}
-}
-
-// registerFileRule registers a file control.
-func registerFileRule(c checks.Control, rule fileRule) {
-	c.Layer = checks.Node
-	checks.Register(checks.Check{
-		Control:  c,
-		Evaluate: func(s *snapshot.Snapshot) []checks.Result { return eachNodeReport(s, rule) },
-	})
 }

@@ -15,7 +15,7 @@ func TestGroupPool(t *testing.T) {
 		ks = append(ks, collected(fmt.Sprintf("pool-%03d", i), secure()))
 	}
 	ks[41].Config = insecure() // pool-042
-	rs := anonymousAuth(kubeletSnap(ks...))
+	rs := evaluator(t, "KP-NODE-001")(kubeletSnap(ks...))
 	if len(rs) != 2 {
 		t.Fatalf("500 nodes gave %d results, want 2 (the pool, the outlier)", len(rs))
 	}
@@ -32,7 +32,7 @@ func TestGroupPool(t *testing.T) {
 
 // Two equal halves: no group is an outlier.
 func TestGroupNoOutlier(t *testing.T) {
-	rs := anonymousAuth(kubeletSnap(collected("a", secure()), collected("b", secure()), collected("c", insecure()), collected("d", insecure())))
+	rs := evaluator(t, "KP-NODE-001")(kubeletSnap(collected("a", secure()), collected("b", secure()), collected("c", insecure()), collected("d", insecure())))
 	if len(rs) != 2 {
 		t.Fatalf("got %d results", len(rs))
 	}

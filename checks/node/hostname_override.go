@@ -37,8 +37,9 @@ func init() {
 				"cloud provider requires it; then restart the kubelet.",
 			References: checks.References{CIS: []string{"4.2.7"}},
 		},
-		Inputs:   inputs,
-		Evaluate: hostnameOverride,
+		Inputs:    inputs,
+		AnyInputs: sources,
+		Evaluate:  hostnameOverride,
 	})
 }
 

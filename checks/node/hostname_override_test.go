@@ -44,13 +44,13 @@ func TestAgentFallback(t *testing.T) {
 	rep := agentReport("worker-1")
 	rep.Kubelet.Effective = insecure()
 	rep.Kubelet.Sources = map[string]string{"authentication.anonymous.enabled": "default (flag-only kubelet)"}
-	rs := anonymousAuth(withReports(kubeletSnap(failed), rep))
+	rs := evaluator(t, "KP-NODE-001")(withReports(kubeletSnap(failed), rep))
 	if len(rs) != 1 || rs[0].Status != checks.Fail ||
 		rs[0].Evidence.Where != "kubelet authentication.anonymous.enabled (node worker-1, node agent: default (flag-only kubelet))" {
 		t.Fatalf("got %+v", rs)
 	}
 	// Without the report the node stays NOT_EVALUATED with the collector's reason.
-	if rs := anonymousAuth(kubeletSnap(failed)); rs[0].Status != checks.NotEvaluated || rs[0].Reason != "forbidden" {
+	if rs := evaluator(t, "KP-NODE-001")(kubeletSnap(failed)); rs[0].Status != checks.NotEvaluated || rs[0].Reason != "forbidden" {
 		t.Fatalf("got %+v", rs)
 	}
 }

@@ -14,6 +14,10 @@ import (
 // kubelet was unreachable, nodes/proxy was forbidden) instead of one line for the cluster.
 var inputs = []snapshot.Resource{snapshot.ResNodes}
 
+// sources are what the kubelet checks read a node's kubelet from: its configz, or else its
+// node report. Either suffices for a node (checks.Check.AnyInputs), so neither is an input.
+var sources = []snapshot.Resource{snapshot.ResKubeletConfigs, snapshot.ResNodeReports}
+
 // kubeletView is what is known of one node's kubelet: the effective configuration from
 // configz when the collector read it (the kubelet's own merge of flags, file and defaults),
 // else the one the node agent computed from the command line and config file.

@@ -1,6 +1,7 @@
 package node
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -16,10 +17,10 @@ var ids = map[string]string{
 	"KP-NODE-003": "4.2.4",
 }
 
-var evaluators = map[string]func(*snapshot.Snapshot) []checks.Result{
-	"KP-NODE-001": anonymousAuth,
-	"KP-NODE-002": authorizationMode,
-	"KP-NODE-003": readOnlyPort,
+// evaluator is the registered Evaluate of a control.
+func evaluator(t *testing.T, id string) func(*snapshot.Snapshot) []checks.Result {
+	t.Helper()
+	return registered(t, id).Evaluate
 }
 
 // kubeletSnap returns a snapshot whose nodes/proxy collection succeeded, with these kubelets.
@@ -113,6 +114,9 @@ func TestRegistered(t *testing.T) {
 		if len(c.Inputs) != 1 || c.Inputs[0] != snapshot.ResNodes {
 			t.Errorf("%s: inputs %v, want [%s]", c.ID, c.Inputs, snapshot.ResNodes)
 		}
+		if !slices.Equal(c.AnyInputs, []snapshot.Resource{snapshot.ResKubeletConfigs, snapshot.ResNodeReports}) {
+			t.Errorf("%s: any inputs %v, want configz and node reports", c.ID, c.AnyInputs)
+		}
 	}
 	for id := range ids {
 		if !seen[id] {
@@ -128,7 +132,8 @@ func TestKubeletsNotCollected(t *testing.T) {
 	delete(skipped.Resources, snapshot.ResKubeletConfigs)
 	forbidden := kubeletSnap()
 	forbidden.Resources[snapshot.ResKubeletConfigs] = snapshot.Collection{State: snapshot.Forbidden, Message: "nodes/proxy is forbidden"}
-	for id, eval := range evaluators {
+	for id := range ids {
+		eval := evaluator(t, id)
 		if rs := eval(skipped); len(rs) != 1 || rs[0].Status != checks.NotEvaluated || !strings.Contains(rs[0].Reason, "skip-kubelet") {
 			t.Errorf("%s skipped: got %+v", id, rs)
 		}
@@ -139,8 +144,8 @@ func TestKubeletsNotCollected(t *testing.T) {
 }
 
 func TestNoKubelets(t *testing.T) {
-	for id, eval := range evaluators {
-		rs := eval(kubeletSnap())
+	for id := range ids {
+		rs := evaluator(t, id)(kubeletSnap())
 		if len(rs) != 1 || rs[0].Status != checks.NotEvaluated || !strings.HasPrefix(rs[0].Reason, "no kubelet configuration collected") {
 			t.Errorf("%s: got %+v, want one NOT_EVALUATED \"no kubelet configuration collected\"", id, rs)
 		}
@@ -154,9 +159,9 @@ func TestPerNode(t *testing.T) {
 		State: snapshot.Forbidden, Message: `nodes "worker-3" is forbidden: User "auditor" cannot get resource "nodes/proxy"`}}
 	failed := snapshot.Kubelet{Node: "worker-4", Collection: snapshot.Collection{State: snapshot.Failed}}
 	noConfig := collected("worker-5", nil)
-	for id, eval := range evaluators {
+	for id := range ids {
 		t.Run(id, func(t *testing.T) {
-			rs := eval(kubeletSnap(collected("worker-1", secure()), collected("worker-2", insecure()), forbidden, failed, noConfig))
+			rs := evaluator(t, id)(kubeletSnap(collected("worker-1", secure()), collected("worker-2", insecure()), forbidden, failed, noConfig))
 			want := []struct {
 				node   string
 				status checks.Status
@@ -221,6 +226,41 @@ func TestThroughEngine(t *testing.T) {
 						t.Errorf("status = %s, want %s: %+v", got, tc.want, rep.Controls[0].Results)
 					}
 				})
+			}
+		}
+	}
+}
+
+// configz omits readOnlyPort when it is 0 (int32, omitempty): a snapshot whose kubelet
+// config has no readOnlyPort key must pass, while the pointer fields left out of the same
+// document are not reported and must not.
+func TestReadOnlyPortOmittedFromConfigz(t *testing.T) {
+	doc := `{"apiVersion":"kubeposture.io/v1alpha1","kind":"Snapshot","cluster":{"provider":"kubeadm"},
+		"resources":{"nodes/proxy":{"state":"collected","count":2}},
+		"kubelets":[
+			{"node":"worker-1","collection":{"state":"collected","count":1},
+			 "config":{"authentication":{"anonymous":{}},"authorization":{"mode":"Webhook"}}},
+			{"node":"worker-2","collection":{"state":"collected","count":1},
+			 "config":{"readOnlyPort":10255,"authentication":{"anonymous":{"enabled":true}},"authorization":{}}}]}`
+	snap, err := snapshot.Read(strings.NewReader(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		eval func(*snapshot.Snapshot) []checks.Result
+		want []checks.Status
+	}{
+		{evaluator(t, "KP-NODE-003"), []checks.Status{checks.Pass, checks.Fail}},
+		{evaluator(t, "KP-NODE-001"), []checks.Status{checks.NotEvaluated, checks.Fail}},
+		{evaluator(t, "KP-NODE-002"), []checks.Status{checks.Pass, checks.NotEvaluated}},
+	} {
+		rs := tc.eval(snap)
+		if len(rs) != len(tc.want) {
+			t.Fatalf("got %d results, want %d", len(rs), len(tc.want))
+		}
+		for i, w := range tc.want {
+			if rs[i].Status != w {
+				t.Errorf("%s: %s = %s, want %s (%+v)", rs[i].Resource, rs[i].Evidence.Where, rs[i].Status, w, rs[i].Evidence)
 			}
 		}
 	}

@@ -40,8 +40,9 @@ func init() {
 				"(kubectl certificate approve, or an approver); then restart the kubelet.",
 			References: checks.References{CIS: []string{"4.2.11"}},
 		},
-		Inputs:   inputs,
-		Evaluate: serverCertRotation,
+		Inputs:    inputs,
+		AnyInputs: sources,
+		Evaluate:  serverCertRotation,
 	})
 }
 

@@ -40,8 +40,9 @@ func init() {
 				"trusts; then restart the kubelet.",
 			References: checks.References{CIS: []string{"4.2.9"}},
 		},
-		Inputs:   inputs,
-		Evaluate: tlsCertFile,
+		Inputs:    inputs,
+		AnyInputs: sources,
+		Evaluate:  tlsCertFile,
 	})
 }
 

@@ -42,8 +42,9 @@ func init() {
 				"this list only: " + strings.Join(strongCiphers, ",") + "; then restart the kubelet.",
 			References: checks.References{CIS: []string{"4.2.12"}},
 		},
-		Inputs:   inputs,
-		Evaluate: tlsCipherSuites,
+		Inputs:    inputs,
+		AnyInputs: sources,
+		Evaluate:  tlsCipherSuites,
 	})
 }
 
