@@ -30,7 +30,7 @@ var goldenTime = time.Date(2025, 6, 1, 13, 0, 0, 0, time.UTC)
 
 var goldenExt = map[report.Format]string{
 	report.Table: "txt", report.JSON: "json", report.HTML: "html", report.SARIF: "sarif",
-	report.JUnit: "xml", report.Markdown: "md",
+	report.JUnit: "xml", report.Markdown: "md", report.OSCAL: "oscal.json",
 }
 
 // TestGolden compares every format's rendering of the test report with testdata/golden.
