@@ -1,100 +1,24 @@
 package report_test
 
 import (
-	"bytes"
 	"encoding/json"
-	"fmt"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
-
-	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/kubeposture/kubeposture/checks"
 	"github.com/kubeposture/kubeposture/internal/synth"
 	"github.com/kubeposture/kubeposture/report"
+	"github.com/kubeposture/kubeposture/report/schematest"
 	"github.com/kubeposture/kubeposture/snapshot"
 )
 
-var (
-	oscalSchemaOnce sync.Once
-	oscalSch        *jsonschema.Schema
-	oscalSchemaErr  error
-)
-
 // oscalSchemaError validates doc against NIST's OSCAL 1.0.6 Assessment Results JSON schema
-// (testdata holds the copy from /work/shared/schemas, SHA-256 aba65455…), formats asserted
-// (date-time, uri-reference), as a draft-07 validator reads it.
+// kept in testdata.
 func oscalSchemaError(doc []byte) error {
-	oscalSchemaOnce.Do(func() {
-		f, err := os.Open(filepath.Join("testdata", "oscal-assessment-results-1.0.6.schema.json"))
-		if err != nil {
-			oscalSchemaErr = err
-			return
-		}
-		defer f.Close()
-		s, err := jsonschema.UnmarshalJSON(f)
-		if err != nil {
-			oscalSchemaErr = err
-			return
-		}
-		if n := liftIDRefs(s); n != 12 {
-			oscalSchemaErr = fmt.Errorf("%d definitions with both $id and $ref, want the 1.0.6 schema's 12", n)
-			return
-		}
-		c := jsonschema.NewCompiler()
-		c.AssertFormat()
-		// Added under its own $id, against which its anchors ("#assembly_…") resolve.
-		const id = "http://csrc.nist.gov/ns/oscal/1.0.6/oscal-ar-schema.json"
-		if oscalSchemaErr = c.AddResource(id, s); oscalSchemaErr != nil {
-			return
-		}
-		oscalSch, oscalSchemaErr = c.Compile(id)
-	})
-	if oscalSchemaErr != nil {
-		return fmt.Errorf("OSCAL schema: %w", oscalSchemaErr)
-	}
-	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(doc))
-	if err != nil {
-		return fmt.Errorf("OSCAL is not JSON: %w", err)
-	}
-	if err := oscalSch.Validate(inst); err != nil {
-		return fmt.Errorf("OSCAL does not validate against the 1.0.6 assessment-results schema: %w", err)
-	}
-	return nil
-}
-
-// liftIDRefs rewrites, in the decoded schema, each {"$id": "#name", "$ref": R} into
-// {"$id": "#name", "allOf": [{"$ref": R}]}, and returns how many it rewrote. NIST's generator
-// puts an anchor beside a $ref in 12 definitions (the metadata's last-modified, version and
-// oscal-version among them), which draft-07 says to ignore, so a strict validator cannot
-// resolve references to them (santhosh-tekuri/jsonschema#129, usnistgov/OSCAL#1908). Moved
-// into allOf, the same constraint applies and the anchor is honoured, as the schema's authors
-// meant; nothing is loosened.
-func liftIDRefs(v any) int {
-	n := 0
-	switch v := v.(type) {
-	case map[string]any:
-		if ref, ok := v["$ref"]; ok {
-			if _, ok := v["$id"]; ok {
-				delete(v, "$ref")
-				v["allOf"] = []any{map[string]any{"$ref": ref}}
-				n++
-			}
-		}
-		for _, c := range v {
-			n += liftIDRefs(c)
-		}
-	case []any:
-		for _, c := range v {
-			n += liftIDRefs(c)
-		}
-	}
-	return n
+	return schematest.ValidateOSCAL(filepath.Join("testdata", "oscal-assessment-results-1.0.6.schema.json"), doc)
 }
 
 func validateOSCAL(t *testing.T, doc []byte) {

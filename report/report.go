@@ -57,6 +57,15 @@ func ParseFormat(s string) (Format, error) {
 	return "", fmt.Errorf("unknown output format %q (want one of %s)", s, formatNames(Formats))
 }
 
+// FormatList names the formats for help texts: "table, json, …, markdown or oscal".
+func FormatList() string {
+	names := strings.Split(formatNames(Formats), ", ")
+	if len(names) < 2 {
+		return strings.Join(names, "")
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
+}
+
 func formatNames[F ~string](fs []F) string {
 	names := make([]string, len(fs))
 	for i, f := range fs {

@@ -18,8 +18,8 @@ func newReportCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "report",
 		Short: "Re-render a saved JSON result in another format, without the cluster",
-		Long: `report reads a result written by 'audit scan --output json' and renders it as html, sarif,
-junit, markdown, table or json. Verdicts are those of the saved result: nothing is re-checked.`,
+		Long: "report reads a result written by 'audit scan --output json' and renders it in another\nformat (" +
+			report.FormatList() + ").\nVerdicts are those of the saved result: nothing is re-checked.",
 		Example: `  audit scan --output json --output-file result.json
   audit report --from result.json --format html --output-file report.html
   audit report --from result.json --format sarif --output-file report.sarif`,
@@ -45,7 +45,7 @@ junit, markdown, table or json. Verdicts are those of the saved result: nothing 
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&from, "from", "", "the JSON result to render (from 'audit scan --output json')")
-	fl.StringVar(&format, "format", "html", "format: table, json, html, sarif, junit or markdown")
+	fl.StringVar(&format, "format", "html", "format: "+report.FormatList())
 	fl.StringVarP(&outputFile, "output-file", "o", "", "write to this file instead of standard output")
 	fl.IntVar(&maxResources, "max-resources", 0, "resources listed per control in the table and markdown formats (0: 10, -1: all)")
 	xf.add(cmd, false)
