@@ -2,6 +2,7 @@ package report_test
 
 import (
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -407,4 +408,14 @@ func TestOSCALManifestSource(t *testing.T) {
 		}
 	}
 	t.Fatal("no observation of pod-02")
+}
+
+// TestOSCALSample: the sample in examples/reports, which compliance teams are pointed at,
+// validates too.
+func TestOSCALSample(t *testing.T) {
+	doc, err := os.ReadFile("../examples/reports/demo.oscal.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	validateOSCAL(t, doc)
 }
