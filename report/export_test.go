@@ -61,3 +61,6 @@ func OSCALWhole(rep *checks.Report) ([]byte, error) {
 	err := enc.Encode(oscalDocument{AssessmentResults: doc})
 	return b.Bytes(), err
 }
+
+// WrapHTML is wrapHTML, for its test.
+var WrapHTML = wrapHTML

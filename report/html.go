@@ -437,7 +437,7 @@ func htmlFwItems(items []frameworkItem) []htmlFwItem {
 	return out
 }
 
-// wrapHTML escapes s for HTML text and lets it wrap at word and path boundaries, so that a
+// wrapHTML escapes s for HTML text as html/template does and lets it wrap at word and path boundaries, so that a
 // line breaks at "spec.template.|spec", "Pod/|shop/|web" or "automount|Service|Account|Token",
 // never inside "spec" or "admin-tool": a <wbr> follows a '/', ',', ':', ';' or '=' that text
 // follows, a '.' or '_' that a letter follows (not in "1.2.3" or "v1.33.1"), and a lower-case
@@ -446,9 +446,32 @@ func htmlFwItems(items []frameworkItem) []htmlFwItem {
 // its column past the page.
 func wrapHTML(s string) template.HTML {
 	var b strings.Builder
-	start, run := 0, 0
-	for i := 0; i+1 < len(s); i++ {
-		c, next := s[i], s[i+1]
+	b.Grow(len(s) + len(s)/4)
+	run := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch c {
+		case '&':
+			b.WriteString("&amp;")
+		case '<':
+			b.WriteString("&lt;")
+		case '>':
+			b.WriteString("&gt;")
+		case '"':
+			b.WriteString("&#34;")
+		case '\'':
+			b.WriteString("&#39;")
+		case '+':
+			b.WriteString("&#43;")
+		case 0:
+			b.WriteString("\uFFFD")
+		default:
+			b.WriteByte(c)
+		}
+		if i+1 == len(s) {
+			break
+		}
+		next := s[i+1]
 		var brk bool
 		switch {
 		case c == '/' || c == ',' || c == ':' || c == ';' || c == '=':
@@ -466,12 +489,10 @@ func wrapHTML(s string) template.HTML {
 			brk = true
 		}
 		if brk {
-			b.WriteString(template.HTMLEscapeString(s[start : i+1]))
 			b.WriteString("<wbr>")
-			start, run = i+1, 0
+			run = 0
 		}
 	}
-	b.WriteString(template.HTMLEscapeString(s[start:]))
 	return template.HTML(b.String())
 }
 
