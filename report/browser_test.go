@@ -649,3 +649,34 @@ func TestHTMLPrintPDF(t *testing.T) {
 		}
 	}
 }
+
+// TestHTMLPrintMedia: with the print style sheet, what the filters hid and what is folded is
+// shown, and the filters are not.
+func TestHTMLPrintMedia(t *testing.T) {
+	ctx := newBrowser(t)
+	if err := chromedp.Do(ctx,
+		chromedp.Navigate(writeHTMLFile(t, testReport(t))),
+		chromedp.WaitReady(chromedp.CSS("#controls")),
+		setValue("f-status", "WARN"),
+		chromedp.Evaluate[chromedp.Void](`window.kubepostureFilter()`),
+	); err != nil {
+		t.Fatal(err)
+	}
+	// Rows laid out (with a box) and not hidden by the filters: on screen, the one WARN row;
+	// TEST-WL-MANY's 18 rows are folded.
+	const shownJS = `[Array.prototype.filter.call(document.querySelectorAll("section.control"), function (s) { return s.getClientRects().length > 0 }).length,
+  Array.prototype.filter.call(document.querySelectorAll("tr.r"), function (r) { return r.getClientRects().length > 0 }).length,
+  document.getElementById("filters").getClientRects().length]`
+	if got := eval[[]int](t, ctx, shownJS); got[0] != 1 || got[1] != 1 || got[2] != 1 {
+		t.Fatalf("on screen: %v controls, rows and filter forms shown, want 1, 1, 1", got)
+	}
+	if err := chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"})
+		return err
+	})); err != nil {
+		t.Fatal(err)
+	}
+	if got := eval[[]int](t, ctx, shownJS); got[0] != 5 || got[1] != 22 || got[2] != 0 {
+		t.Errorf("in print: %v controls, rows and filter forms shown, want 5, 22, 0", got)
+	}
+}
