@@ -437,13 +437,13 @@ func htmlFwItems(items []frameworkItem) []htmlFwItem {
 	return out
 }
 
-// wrapHTML escapes s for HTML text as html/template does and lets it wrap at word and path boundaries, so that a
-// line breaks at "spec.template.|spec", "Pod/|shop/|web" or "automount|Service|Account|Token",
-// never inside "spec" or "admin-tool": a <wbr> follows a '/', ',', ':', ';' or '=' that text
-// follows, a '.' or '_' that a letter follows (not in "1.2.3" or "v1.33.1"), and a lower-case
-// letter that an upper-case one follows. A run of more than maxUnbroken characters with no such
-// point (a digest, a key) may break every maxUnbroken characters, so that it does not widen
-// its column past the page.
+// wrapHTML escapes s for HTML text as html/template does, and lets it wrap at word and path
+// boundaries, so that a line breaks at "spec.template.|spec", "Pod/|shop/|web" or
+// "automount|Service|Account|Token", never inside "spec" or "admin-tool": a <wbr> follows a
+// '/', ',', ':', ';' or '=' that text follows, a '.' or '_' that a letter follows (not in
+// "1.2.3" or "v1.33.1"), and a lower-case letter that an upper-case one follows. A run of
+// maxUnbroken characters with no such point (a digest, a key) may break after each
+// maxUnbroken, so that it does not widen its column past the page.
 func wrapHTML(s string) template.HTML {
 	var b strings.Builder
 	b.Grow(len(s) + len(s)/4)

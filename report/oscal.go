@@ -254,9 +254,9 @@ func oscalTime(t time.Time) string {
 	return t.UTC().Format(time.RFC3339Nano)
 }
 
-// props builds a property list in kubeposture's namespace from name, value pairs, leaving
+// oscalProps builds a property list in kubeposture's namespace from name, value pairs, leaving
 // out empty values. OSCAL property values are one line without surrounding space.
-func props(pairs ...string) []oscalProp {
+func oscalProps(pairs ...string) []oscalProp {
 	var out []oscalProp
 	for i := 0; i+1 < len(pairs); i += 2 {
 		if v := oneLine(pairs[i+1]); v != "" {
@@ -292,14 +292,14 @@ func oscalToken(s string) string {
 // tags name them too.
 func oscalControlID(f checks.Framework, id string) string {
 	if f == checks.CIS {
-		return "CIS-" + id
+		id = "CIS-" + id
 	}
 	return oscalToken(id)
 }
 
 func (d *oscalDoc) document() oscalAssessmentResults {
 	rep := d.rep
-	ar := oscalAssessmentResults{
+	return oscalAssessmentResults{
 		UUID: oscalUUID("assessment-results", d.cluster, d.start),
 		Metadata: oscalMetadata{
 			Title:        "kubeposture assessment results: " + orDash(oneLine(clusterName(rep))),
@@ -308,7 +308,7 @@ func (d *oscalDoc) document() oscalAssessmentResults {
 			// re-rendering the saved report keeps.
 			Version:      oscalTime(rep.GeneratedAt),
 			OSCALVersion: OSCALVersion,
-			Props:        props("tool", "kubeposture", "tool-version", rep.ToolVersion, "report-schema", rep.SchemaVersion),
+			Props:        oscalProps("tool", "kubeposture", "tool-version", rep.ToolVersion, "report-schema", rep.SchemaVersion),
 		},
 		ImportAP: oscalImportAP{Href: "#" + d.planUUID,
 			Remarks: "kubeposture has no separate assessment plan: the scan's selection, in the back matter, is the plan."},
@@ -316,12 +316,11 @@ func (d *oscalDoc) document() oscalAssessmentResults {
 			UUID:        d.planUUID,
 			Title:       "kubeposture scan selection",
 			Description: selectionText(rep.Selection),
-			Props: props("frameworks", formatNames(rep.Selection.Frameworks), "layers", formatNames(rep.Selection.Layers),
+			Props: oscalProps("frameworks", formatNames(rep.Selection.Frameworks), "layers", formatNames(rep.Selection.Layers),
 				"controls", strings.Join(rep.Selection.Controls, ", "), "namespaces", strings.Join(rep.Selection.Namespaces, ", "),
 				"allowed-registries", strings.Join(rep.Selection.AllowedRegistries, ", ")),
 		}}},
 	}
-	return ar
 }
 
 // selectionText says in words what the scan selected.
@@ -353,26 +352,26 @@ func (d *oscalDoc) result() oscalResult {
 	if rep.Summary.Total.Score >= 0 {
 		score = formatScore(rep.Summary.Total.Score)
 	}
-	res := oscalResult{
+	return oscalResult{
 		UUID:        oscalUUID("result", d.cluster, d.start),
 		Title:       "kubeposture scan of " + orDash(oneLine(clusterName(rep))),
 		Description: desc,
 		Start:       d.start,
 		End:         d.end,
-		Props:       props("score", score),
+		Props:       oscalProps("score", score),
 		LocalDefinitions: oscalLocalDefinitions{
 			Components: []oscalComponent{{
 				UUID: d.clusterUUID, Type: "this-system", Title: d.clusterTitle,
 				Description: fmt.Sprintf("The Kubernetes cluster at %s: kube-system namespace UID %s, Kubernetes %s, provider %s.",
 					orDash(c.Server), orDash(c.UID), orDash(c.Version), orDash(string(c.Provider))),
-				Props:  append(props("cluster-uid", c.UID, "server", c.Server, "provider", string(c.Provider)), coreProps("version", c.Version)...),
+				Props:  append(oscalProps("cluster-uid", c.UID, "server", c.Server, "provider", string(c.Provider)), oscalCoreProps("version", c.Version)...),
 				Status: oscalState{State: "operational"},
 			}},
 			AssessmentAssets: oscalAssessmentAssets{
 				Components: []oscalComponent{{
 					UUID: d.toolUUID, Type: "software", Title: "kubeposture",
 					Description: "kubeposture audits the security posture of a Kubernetes cluster against the CIS Kubernetes Benchmark, the Pod Security Standards and the NSA/CISA Kubernetes Hardening Guide.",
-					Props:       coreProps("version", rep.ToolVersion),
+					Props:       oscalCoreProps("version", rep.ToolVersion),
 					Status:      oscalState{State: "operational"},
 				}},
 				AssessmentPlatforms: []oscalAssessmentPlatform{{UUID: oscalUUID("assessment-platform", "kubeposture"), Title: "kubeposture",
@@ -381,12 +380,11 @@ func (d *oscalDoc) result() oscalResult {
 		},
 		ReviewedControls: d.reviewedControls(),
 	}
-	return res
 }
 
-// coreProps is props for OSCAL's own property names (no namespace).
-func coreProps(pairs ...string) []oscalProp {
-	out := props(pairs...)
+// oscalCoreProps is oscalProps for OSCAL's own property names (no namespace).
+func oscalCoreProps(pairs ...string) []oscalProp {
+	out := oscalProps(pairs...)
 	for i := range out {
 		out[i].NS = ""
 	}
@@ -403,7 +401,7 @@ func (d *oscalDoc) reviewedControls() oscalReviewedControls {
 		rc.ControlSelections = []oscalControlSelection{{Description: "No control was selected."}}
 		return rc
 	}
-	own := oscalControlSelection{Description: "kubeposture's controls ('audit controls' lists them).", Props: props("framework", "kubeposture")}
+	own := oscalControlSelection{Description: "kubeposture's controls ('audit controls' lists them).", Props: oscalProps("framework", "kubeposture")}
 	for i := range rep.Controls {
 		own.IncludeControls = append(own.IncludeControls, oscalControlRef{ControlID: oscalToken(rep.Controls[i].ID)})
 	}
@@ -413,7 +411,7 @@ func (d *oscalDoc) reviewedControls() oscalReviewedControls {
 		if len(items) == 0 {
 			continue
 		}
-		sel := oscalControlSelection{Description: frameworkTitle(f) + ".", Props: props("framework", string(f))}
+		sel := oscalControlSelection{Description: frameworkTitle(f) + ".", Props: oscalProps("framework", string(f))}
 		for _, it := range items {
 			sel.IncludeControls = append(sel.IncludeControls, oscalControlRef{ControlID: oscalControlID(f, it.ID)})
 		}
@@ -462,7 +460,7 @@ func (d *oscalDoc) observation(c *checks.ControlReport, r *checks.Result, id str
 		Title:       oneLine(c.ID + " " + string(r.Status) + " on " + res),
 		Description: fmt.Sprintf("%s (%s): %s on %s.", c.ID, strings.TrimSuffix(oneLine(c.Title), "."), r.Status, res),
 		// The resource as the other formats name it: Kind/namespace/name, or Kind/name.
-		Props: props("control-id", c.ID, "status", string(r.Status), "resource", res),
+		Props: oscalProps("control-id", c.ID, "status", string(r.Status), "resource", res),
 		// An inspection of the cluster's collected state: kubeposture reads objects and
 		// configuration and compares them with the control's rule.
 		Methods:   []string{"EXAMINE"},
@@ -481,7 +479,7 @@ func (d *oscalDoc) observation(c *checks.ControlReport, r *checks.Result, id str
 			}
 		}
 		e := oscalEvidence{Description: strings.Join(lines, "\n"),
-			Props: props("observed", ev.Observed, "expected", ev.Expected, "where", ev.Where)}
+			Props: oscalProps("observed", ev.Observed, "expected", ev.Expected, "where", ev.Where)}
 		if file := d.rep.Sources[res]; file != "" {
 			e.Href = (&url.URL{Path: filepath.ToSlash(file)}).String()
 		}
@@ -498,7 +496,7 @@ func (d *oscalDoc) finding(i int) oscalFinding {
 		UUID:        oscalUUID("finding", d.cluster, c.ID),
 		Title:       oneLine(c.ID + ": " + c.Title),
 		Description: c.Description,
-		Props:       props("control-id", c.ID, "status", string(c.Status), "severity", string(c.Severity), "layer", string(c.Layer)),
+		Props:       oscalProps("control-id", c.ID, "status", string(c.Status), "severity", string(c.Severity), "layer", string(c.Layer)),
 		Origins:     d.origins,
 		Target: oscalTarget{Type: "objective-id", TargetID: oscalToken(c.ID), Title: oneLine(c.Title),
 			Status: oscalTargetStatus{State: state, Reason: reason, Remarks: statusRemarks(c)}},
@@ -509,7 +507,7 @@ func (d *oscalDoc) finding(i int) oscalFinding {
 			continue // a baseline check is named under pss-baseline only
 		}
 		for _, id := range frameworkRefs(&c.Control, fw) {
-			f.Props = append(f.Props, props(string(fw), id)...)
+			f.Props = append(f.Props, oscalProps(string(fw), id)...)
 		}
 	}
 	if c.Status == checks.NotApplicable {

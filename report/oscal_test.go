@@ -419,3 +419,19 @@ func TestOSCALSample(t *testing.T) {
 	}
 	validateOSCAL(t, doc)
 }
+
+// TestOSCALSameResourceTwice: two results of one control about one resource are two
+// observations with UUIDs of their own.
+func TestOSCALSameResourceTwice(t *testing.T) {
+	r := checks.Result{Status: checks.Fail, Resource: checks.Resource{Kind: "Pod", Namespace: "shop", Name: "web"}}
+	out := render(t, checks.Run(testSnapshot(), []checks.Check{{Control: control("TWICE", checks.Workload, checks.High, checks.References{}), Evaluate: fixed(r, r, r)}}, checks.Selection{}), report.OSCAL, report.Options{})
+	validateOSCAL(t, []byte(out))
+	res := parseOSCAL(t, out).AR.Results[0]
+	seen := map[string]bool{}
+	for _, o := range res.Observations {
+		seen[o.UUID] = true
+	}
+	if len(res.Observations) != 3 || len(seen) != 3 || len(res.Findings[0].RelatedObservations) != 3 {
+		t.Errorf("%d observations, %d distinct UUIDs, %d related", len(res.Observations), len(seen), len(res.Findings[0].RelatedObservations))
+	}
+}
