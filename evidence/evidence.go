@@ -1,8 +1,8 @@
 // Package evidence writes and verifies a compliance evidence bundle: the files of one audit
-// (snapshot, JSON result, HTML and SARIF reports), an in-toto v1 Statement whose subjects are
-// those files, and a manifest listing every file with its SHA-256, the tool version, the
-// control catalog version, the cluster identity and the time. The manifest can be signed with
-// an ed25519 or ECDSA key, in a form openssl verifies as it stands:
+// (snapshot, JSON result, HTML, SARIF and OSCAL reports), an in-toto v1 Statement whose
+// subjects are those files, and a manifest listing every file with its SHA-256, the tool
+// version, the control catalog version, the cluster identity and the time. The manifest can be
+// signed with an ed25519 or ECDSA key, in a form openssl verifies as it stands:
 //
 //	ed25519: openssl pkeyutl -verify -pubin -inkey signer.pub.pem -rawin -in manifest.json -sigfile manifest.sig
 //	ECDSA:   openssl dgst -sha256 -verify signer.pub.pem -signature manifest.sig manifest.json

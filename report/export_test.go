@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bytes"
 	"encoding/json"
 	"testing"
 
@@ -36,3 +37,30 @@ func CheckCompactResults(t *testing.T, rep *checks.Report) int {
 	}
 	return n
 }
+
+// OSCALWhole builds rep's OSCAL document in memory and encodes it in one piece, as the
+// streaming writer's output must read.
+func OSCALWhole(rep *checks.Report) ([]byte, error) {
+	d := newOSCALDoc(rep)
+	doc := d.document()
+	res := d.result()
+	if err := d.eachObservation(func(o *oscalObservation) error {
+		res.Observations = append(res.Observations, *o)
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	for i := range rep.Controls {
+		res.Findings = append(res.Findings, d.finding(i))
+	}
+	doc.Results = []oscalResult{res}
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	err := enc.Encode(oscalDocument{AssessmentResults: doc})
+	return b.Bytes(), err
+}
+
+// WrapHTML is wrapHTML, for its test.
+var WrapHTML = wrapHTML

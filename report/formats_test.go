@@ -6,6 +6,7 @@ import (
 	"encoding/xml"
 	"flag"
 	"fmt"
+	"html/template"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -30,7 +31,7 @@ var goldenTime = time.Date(2025, 6, 1, 13, 0, 0, 0, time.UTC)
 
 var goldenExt = map[report.Format]string{
 	report.Table: "txt", report.JSON: "json", report.HTML: "html", report.SARIF: "sarif",
-	report.JUnit: "xml", report.Markdown: "md",
+	report.JUnit: "xml", report.Markdown: "md", report.OSCAL: "oscal.json",
 }
 
 // TestGolden compares every format's rendering of the test report with testdata/golden.
@@ -447,5 +448,33 @@ func TestSARIFResultsCompact(t *testing.T) {
 	n := report.CheckCompactResults(t, rep)
 	if n == 0 {
 		t.Fatal("the demo report has no failing result to compare")
+	}
+}
+
+// TestWrapHTML: the wrapping points, and escaping as html/template's text escaping does.
+func TestWrapHTML(t *testing.T) {
+	for in, want := range map[string]string{
+		"spec.template.spec.containers[0]":     "spec.<wbr>template.<wbr>spec.<wbr>containers[0]",
+		"ClusterRoleBinding/admin-tool":        "Cluster<wbr>Role<wbr>Binding/<wbr>admin-tool",
+		"v1.33.1 and 10.0.0.1":                 "v1.33.1 and 10.0.0.1",
+		"a=b,c:d; e https://x":                 "a=<wbr>b,<wbr>c:<wbr>d; e https://<wbr>x",
+		`<b>"it's" & more</b>` + "\x00":        "&lt;b&gt;&#34;it&#39;s&#34; &amp; more&lt;/<wbr>b&gt;\uFFFD",
+		"TLS_ECDHE_RSA":                        "TLS_<wbr>ECDHE_<wbr>RSA",
+		"sha256:" + strings.Repeat("ab12", 16): "sha256:<wbr>" + strings.Repeat("ab12", 6) + "<wbr>" + strings.Repeat("ab12", 6) + "<wbr>" + strings.Repeat("ab12", 4),
+		"":                                     "",
+	} {
+		if got := string(report.WrapHTML(in)); got != want {
+			t.Errorf("wrapHTML(%q) = %q, want %q", in, got, want)
+		}
+	}
+	// Without the <wbr>, the text is what html/template would write.
+	for _, in := range []string{`<a href="x">'&'</a>`, "\x00\xff ünï", "plain", "a+b"} {
+		var b strings.Builder
+		if err := template.Must(template.New("").Parse(`{{.}}`)).Execute(&b, in); err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.ReplaceAll(string(report.WrapHTML(in)), "<wbr>", ""); got != b.String() {
+			t.Errorf("wrapHTML(%q) escapes to %q, html/template to %q", in, got, b.String())
+		}
 	}
 }

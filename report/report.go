@@ -1,6 +1,6 @@
 // Package report renders a *checks.Report for people (table, a self-contained HTML page, a
-// Markdown summary) and for programs (JSON, SARIF 2.1.0, JUnit XML), and the control catalog
-// for `audit controls`.
+// Markdown summary) and for programs (JSON, SARIF 2.1.0, JUnit XML, OSCAL assessment
+// results), and the control catalog for `audit controls`.
 //
 // Renderers only present what the engine decided: they never re-derive a verdict, and their
 // output is deterministic for a given report (maps are iterated in sorted order).
@@ -38,10 +38,13 @@ const (
 	JUnit Format = "junit"
 	// Markdown is a short summary for a pull-request comment or a ticket.
 	Markdown Format = "markdown"
+	// OSCAL is a NIST OSCAL 1.0.6 Assessment Results document for compliance tooling: one
+	// result per scan, an observation per result, a finding per control (oscal.go).
+	OSCAL Format = "oscal"
 )
 
 // Formats lists the formats Write implements, in the order help texts show them.
-var Formats = []Format{Table, JSON, HTML, SARIF, JUnit, Markdown}
+var Formats = []Format{Table, JSON, HTML, SARIF, JUnit, Markdown, OSCAL}
 
 // ParseFormat accepts a format name as given on the command line, case-insensitively.
 func ParseFormat(s string) (Format, error) {
@@ -102,6 +105,8 @@ func Write(w io.Writer, rep *checks.Report, format Format, opts Options) error {
 		return writeJUnit(w, rep)
 	case Markdown:
 		return writeMarkdown(w, rep, opts)
+	case OSCAL:
+		return writeOSCAL(w, rep)
 	}
 	_, err := ParseFormat(string(format))
 	if err == nil {

@@ -12,8 +12,8 @@ import (
 	"github.com/kubeposture/kubeposture/snapshot"
 )
 
-// writeEvidence writes the evidence bundle of a scan: the snapshot, the JSON result, the HTML
-// and SARIF reports, the in-toto statement and the manifest, signed when key is not nil.
+// writeEvidence writes the evidence bundle of a scan: the snapshot, the JSON result, the HTML,
+// SARIF and OSCAL reports, the in-toto statement and the manifest, signed when key is not nil.
 func writeEvidence(path string, snap *snapshot.Snapshot, rep *checks.Report, key *evidence.SigningKey) error {
 	files := map[string][]byte{}
 	var b bytes.Buffer
@@ -21,7 +21,7 @@ func writeEvidence(path string, snap *snapshot.Snapshot, rep *checks.Report, key
 		return fmt.Errorf("--evidence: snapshot: %w", err)
 	}
 	files["snapshot.json"] = append([]byte(nil), b.Bytes()...)
-	for name, f := range map[string]report.Format{"report.json": report.JSON, "report.html": report.HTML, "report.sarif": report.SARIF} {
+	for name, f := range map[string]report.Format{"report.json": report.JSON, "report.html": report.HTML, "report.sarif": report.SARIF, "report.oscal.json": report.OSCAL} {
 		b.Reset()
 		if err := report.Write(&b, rep, f, report.Options{}); err != nil {
 			return fmt.Errorf("--evidence: %s: %w", name, err)

@@ -16,6 +16,7 @@ import (
 
 	"github.com/kubeposture/kubeposture/checks"
 	"github.com/kubeposture/kubeposture/evidence"
+	"github.com/kubeposture/kubeposture/report/schematest"
 )
 
 // validateSARIF checks a SARIF document the CLI wrote against the official 2.1.0 schema
@@ -48,6 +49,15 @@ func validateSARIF(t *testing.T, doc []byte) {
 	}
 }
 
+// validateOSCAL checks an OSCAL document the CLI wrote against NIST's assessment-results
+// schema (report/testdata holds the copy).
+func validateOSCAL(t *testing.T, doc []byte) {
+	t.Helper()
+	if err := schematest.ValidateOSCAL("../../report/testdata/oscal-assessment-results-1.0.6.schema.json", doc); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // demoResult scans the demo snapshot into a JSON result file.
 func demoResult(t *testing.T) string {
 	t.Helper()
@@ -68,6 +78,7 @@ func TestReportCommand(t *testing.T) {
 		"markdown": "## kubeposture audit:",
 		"table":    "kubeposture audit report",
 		"json":     `"schemaVersion": "kubeposture.io/report/v1alpha1"`,
+		"oscal":    `"oscal-version": "1.0.6"`,
 	} {
 		t.Run(format, func(t *testing.T) {
 			out := filepath.Join(dir, "out."+format)
@@ -81,8 +92,11 @@ func TestReportCommand(t *testing.T) {
 			if !strings.Contains(string(data), want) || !strings.Contains(string(data), "KP-CP-001") {
 				t.Errorf("%s output lacks %q or KP-CP-001", format, want)
 			}
-			if format == "sarif" {
+			switch format {
+			case "sarif":
 				validateSARIF(t, data)
+			case "oscal":
+				validateOSCAL(t, data)
 			}
 		})
 	}
@@ -258,7 +272,7 @@ func TestEvidenceAndVerify(t *testing.T) {
 			if code != 2 || !strings.Contains(out, "MISMATCH manifest.sig: does not verify") {
 				t.Errorf("verify with another key: exit %d\n%s", code, out)
 			}
-			// The SARIF in the bundle is valid too.
+			// The SARIF and OSCAL reports in the bundle are valid too.
 			var files map[string][]byte
 			if evidence.IsArchive(bundle) {
 				f, _ := os.Open(bundle)
@@ -266,11 +280,12 @@ func TestEvidenceAndVerify(t *testing.T) {
 				f.Close()
 			} else {
 				files = map[string][]byte{}
-				for _, n := range []string{"report.sarif", "report.html", "snapshot.json"} {
+				for _, n := range []string{"report.sarif", "report.oscal.json", "report.html", "snapshot.json"} {
 					files[n], _ = os.ReadFile(filepath.Join(bundle, n))
 				}
 			}
 			validateSARIF(t, files["report.sarif"])
+			validateOSCAL(t, files["report.oscal.json"])
 			if !bytes.Contains(files["report.html"], []byte("<!DOCTYPE html>")) || !bytes.Contains(files["snapshot.json"], []byte(`"Snapshot"`)) {
 				t.Errorf("bundle's report.html or snapshot.json is not what it should be")
 			}
@@ -341,4 +356,42 @@ func TestLiveEvidenceBundle(t *testing.T) {
 		t.Errorf("the bundled report and a scan of the bundled snapshot differ:\nbundled:\n%s\nrescanned:\n%s", a, b)
 	}
 	validateSARIF(t, files["report.sarif"])
+	// The live scan's OSCAL assessment results: valid, about this cluster, an observation per
+	// result of the bundled report and a finding per control.
+	validateOSCAL(t, files["report.oscal.json"])
+	var ar struct {
+		AssessmentResults struct {
+			Results []struct {
+				LocalDefinitions struct {
+					Components []struct {
+						Props []struct{ Name, Value string } `json:"props"`
+					} `json:"components"`
+				} `json:"local-definitions"`
+				Observations []json.RawMessage `json:"observations"`
+				Findings     []json.RawMessage `json:"findings"`
+			} `json:"results"`
+		} `json:"assessment-results"`
+	}
+	if err := json.Unmarshal(files["report.oscal.json"], &ar); err != nil || len(ar.AssessmentResults.Results) != 1 {
+		t.Fatalf("report.oscal.json: %v", err)
+	}
+	res := ar.AssessmentResults.Results[0]
+	var rep checks.Report
+	if err := json.Unmarshal(files["report.json"], &rep); err != nil {
+		t.Fatal(err)
+	}
+	results := 0
+	for _, c := range rep.Controls {
+		results += len(c.Results)
+	}
+	uid := ""
+	for _, p := range res.LocalDefinitions.Components[0].Props {
+		if p.Name == "cluster-uid" {
+			uid = p.Value
+		}
+	}
+	if uid != m.Cluster.UID || len(res.Observations) != results || len(res.Findings) != len(rep.Controls) {
+		t.Errorf("OSCAL: cluster %q (manifest %q), %d observations for %d results, %d findings for %d controls",
+			uid, m.Cluster.UID, len(res.Observations), results, len(res.Findings), len(rep.Controls))
+	}
 }

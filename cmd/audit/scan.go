@@ -63,7 +63,7 @@ never PASS. Exit code 0: no FAIL at or above --fail-on; 1: failures; 2: error.`,
 	fl.StringSliceVar(&sf.controls, "control", nil, "controls to check, by id (KP-CP-001) or CIS id (1.2.1)")
 	fl.StringVar(&sf.output, "output", "table", "report format: "+oneOf(report.Formats))
 	fl.StringVar(&sf.outputFile, "output-file", "", "write the report to this file instead of standard output")
-	fl.StringVar(&sf.evidence, "evidence", "", "also write an evidence bundle (snapshot, JSON, HTML and SARIF reports, in-toto statement, manifest of SHA-256s) to this directory, or to a .tar.gz")
+	fl.StringVar(&sf.evidence, "evidence", "", "also write an evidence bundle (snapshot, JSON, HTML, SARIF and OSCAL reports, in-toto statement, manifest of SHA-256s) to this directory, or to a .tar.gz")
 	fl.StringVar(&sf.signKey, "sign-key", "", "sign the evidence manifest with this ed25519 or ECDSA private key (PEM); check it with 'audit verify' or openssl")
 	fl.StringVar(&sf.failOn, "fail-on", "info", "exit 1 when a control of this severity or higher fails: "+names(checks.Severities)+" (any FAIL); none never fails")
 	fl.StringVar(&sf.nodeReports, "node-reports", "", "merge the node reports ('audit node' outputs) of this directory, or of standard input with -, before the checks run")

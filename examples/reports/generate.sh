@@ -12,7 +12,7 @@ out=examples/reports
 go build -o "$out/.audit" ./cmd/audit
 trap 'rm -f "$out/.audit"' EXIT
 "$out/.audit" scan --snapshot examples/snapshots/demo.json --output json --output-file "$out/demo.json" --fail-on none
-for f in html:html sarif:sarif junit:junit.xml markdown:md table:txt; do
+for f in html:html sarif:sarif junit:junit.xml markdown:md table:txt oscal:oscal.json; do
   "$out/.audit" report --from "$out/demo.json" --format "${f%%:*}" --output-file "$out/demo.${f#*:}"
 done
 profile=$(mktemp -d)
