@@ -21,6 +21,7 @@ import (
 	"github.com/kubeposture/kubeposture/internal/estate"
 	"github.com/kubeposture/kubeposture/internal/testcluster"
 	"github.com/kubeposture/kubeposture/snapshot"
+	"github.com/kubeposture/kubeposture/snapshot/snapfile"
 )
 
 // One real API server, seeded with the example estate, serves every test in this file.
@@ -152,7 +153,7 @@ func TestCollectEstate(t *testing.T) {
 	// Secrets: type and metadata only; the value, and kubectl's last-applied copy of it,
 	// must not be anywhere in the snapshot.
 	var buf bytes.Buffer
-	if err := snapshot.Write(&buf, snap); err != nil {
+	if err := snapfile.Write(&buf, snap); err != nil {
 		t.Fatal(err)
 	}
 	if bytes.Contains(buf.Bytes(), []byte(estate.LeakCanary)) {

@@ -13,6 +13,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/kubeposture/kubeposture/snapshot"
+	"github.com/kubeposture/kubeposture/snapshot/intern"
 )
 
 // kind is one resource the collector lists.
@@ -31,7 +32,7 @@ func typed[T any, L any](r snapshot.Resource,
 		call := list(c)
 		// Replicas repeat their labels, images, resource lists and security contexts: each
 		// page's copies are made to share those of the objects before them.
-		sh := snapshot.NewSharer()
+		sh := intern.New()
 		all, err := listPaged(ctx, c, func(ctx context.Context, o metav1.ListOptions) ([]T, string, error) {
 			l, err := call(ctx, o)
 			if err != nil {

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/kubeposture/kubeposture/snapshot"
+	"github.com/kubeposture/kubeposture/snapshot/snapfile"
 )
 
 func writeManifest(t *testing.T, dir, name, content string) string {
@@ -77,7 +78,7 @@ stringData: {token: hunter3}
 		t.Errorf("secret kept as %+v, want type Opaque and the last-applied annotation dropped", sec)
 	}
 	var raw bytes.Buffer
-	if err := snapshot.Write(&raw, s); err != nil {
+	if err := snapfile.Write(&raw, s); err != nil {
 		t.Fatal(err)
 	}
 	for _, v := range []string{"aHVudGVyMg", "hunter"} {

@@ -17,7 +17,7 @@ import (
 
 	"github.com/kubeposture/kubeposture/checks"
 	"github.com/kubeposture/kubeposture/report"
-	"github.com/kubeposture/kubeposture/snapshot"
+	"github.com/kubeposture/kubeposture/snapshot/snapfile"
 )
 
 // chromiumPath is Debian's Chromium, which .ci/run installs.
@@ -248,7 +248,7 @@ func TestHTMLWithoutJavaScript(t *testing.T) {
 // TestHTMLNoHorizontalScroll: long unbroken values (cipher lists, flag sets) in the demo
 // snapshot's findings wrap instead of widening the page past the window.
 func TestHTMLNoHorizontalScroll(t *testing.T) {
-	demo, err := snapshot.ReadFile("../examples/snapshots/demo.json")
+	demo, err := snapfile.ReadFile("../examples/snapshots/demo.json")
 	if err != nil {
 		t.Fatal(err)
 	}
