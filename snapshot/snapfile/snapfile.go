@@ -236,16 +236,13 @@ func fieldIndex(key string) (int, bool) {
 }
 
 // listResources names the resource whose collection counts the objects of each list member.
-var listResources = map[string]snapshot.Resource{
-	"nodes": snapshot.ResNodes, "namespaces": snapshot.ResNamespaces, "pods": snapshot.ResPods,
-	"deployments": snapshot.ResDeployments, "statefulSets": snapshot.ResStatefulSets,
-	"daemonSets": snapshot.ResDaemonSets, "replicaSets": snapshot.ResReplicaSets, "jobs": snapshot.ResJobs,
-	"cronJobs": snapshot.ResCronJobs, "serviceAccounts": snapshot.ResServiceAccounts,
-	"secrets": snapshot.ResSecrets, "configMaps": snapshot.ResConfigMaps, "roles": snapshot.ResRoles,
-	"clusterRoles": snapshot.ResClusterRoles, "roleBindings": snapshot.ResRoleBindings,
-	"clusterRoleBindings": snapshot.ResClusterRoleBindings, "networkPolicies": snapshot.ResNetworkPolicies,
-	"services": snapshot.ResServices, "ingresses": snapshot.ResIngresses,
-}
+var listResources = func() map[string]snapshot.Resource {
+	m := map[string]snapshot.Resource{}
+	for _, k := range snapshot.CollectedKinds {
+		m[k.Member] = k.Resource
+	}
+	return m
+}()
 
 // listHint is the room to reserve for the list member name: the count its collection
 // recorded ("resources" comes first in a snapshot written by Write), so that a list of

@@ -334,3 +334,17 @@ func TestWriteStreams(t *testing.T) {
 		t.Fatal("Snapshot has a member encode cannot write itself: Write would hold the whole document in memory")
 	}
 }
+
+// Every collected kind's list is sized from its recorded count (the two webhook
+// configurations' once were not).
+func TestListHintCoversEveryKind(t *testing.T) {
+	s := snapshot.New()
+	for _, k := range snapshot.CollectedKinds {
+		s.Resources[k.Resource] = snapshot.Collection{State: snapshot.Collected, Count: 7}
+	}
+	for _, k := range snapshot.CollectedKinds {
+		if got := listHint(s, k.Member, 1<<20); got != 7 {
+			t.Errorf("listHint(%q) = %d, want the recorded count 7", k.Member, got)
+		}
+	}
+}
