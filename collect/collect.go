@@ -15,14 +15,17 @@ import (
 	"os"
 	"runtime/debug"
 	"runtime/metrics"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
+	"k8s.io/client-go/util/flowcontrol"
 
 	kubeposture "github.com/kubeposture/kubeposture"
 	"github.com/kubeposture/kubeposture/snapshot"
@@ -101,14 +104,14 @@ func Collect(ctx context.Context, cfg *rest.Config, opts Options) (*snapshot.Sna
 	// Protobuf halves the decoding cost of big lists; the Table request for secrets sets its
 	// own Accept header.
 	cfg.AcceptContentTypes = "application/vnd.kubernetes.protobuf,application/json"
-	cs, err := kubernetes.NewForConfig(cfg)
+	cs, rcs, err := clients(cfg)
 	if err != nil {
 		return nil, fmt.Errorf("build a client for %s: %w", cfg.Host, err)
 	}
 	ctx, cancel := context.WithTimeout(ctx, opts.Timeout)
 	defer cancel()
 
-	c := &collector{cs: cs, opts: opts, snap: snapshot.New()}
+	c := &collector{cs: cs, rest: rcs, opts: opts, snap: snapshot.New()}
 	c.snap.CollectedAt = time.Now().UTC()
 	c.snap.ToolVersion = kubeposture.Version()
 	c.snap.Cluster.Server = cfg.Host
@@ -141,6 +144,28 @@ func Collect(ctx context.Context, cfg *rest.Config, opts Options) (*snapshot.Sna
 	}
 	c.derive(ctx)
 	return c.snap, nil
+}
+
+// clients returns the clientset and the listers' REST clients (restClients), as
+// kubernetes.NewForConfig would build its own: one HTTP client and one rate limiter for all.
+func clients(cfg *rest.Config) (kubernetes.Interface, map[schema.GroupVersion]rest.Interface, error) {
+	h, err := rest.HTTPClientFor(cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	shared := *cfg
+	if shared.RateLimiter == nil && shared.QPS > 0 {
+		shared.RateLimiter = flowcontrol.NewTokenBucketRateLimiter(shared.QPS, shared.Burst)
+	}
+	cs, err := kubernetes.NewForConfigAndClient(&shared, h)
+	if err != nil {
+		return nil, nil, err
+	}
+	rcs, err := restClients(&shared, h)
+	if err != nil {
+		return nil, nil, err
+	}
+	return cs, rcs, nil
 }
 
 // listingGCPercent is the garbage collector's target while the lists arrive (GOGC=100 is the
@@ -195,7 +220,9 @@ func (g *listingGC) restore() {
 }
 
 type collector struct {
-	cs       kubernetes.Interface
+	cs kubernetes.Interface
+	// rest holds a REST client per group and version of the listed kinds (restClients).
+	rest     map[schema.GroupVersion]rest.Interface
 	opts     Options
 	snap     *snapshot.Snapshot
 	mu       sync.Mutex // guards snap while kinds are collected concurrently
@@ -227,8 +254,8 @@ func (c *collector) run(ctx context.Context) {
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			n, err := l.list(ctx, c)
-			c.record(l.resource, n, err)
+			n, err := l.collect(ctx, c)
+			c.record(l.kind.Resource, n, err)
 			c.progress.kindDone(n)
 		}()
 	}
@@ -265,27 +292,26 @@ func outcome(err error) snapshot.Collection {
 	}
 }
 
-// listPaged lists a kind page by page. page lists one page and returns its items and the
-// continue token. When a continue token expires (410 Gone, a large list under churn) the list
-// restarts from the beginning, as client-go's pager does. The pages are joined once, at the
-// end, into a slice of the exact size: appending page by page would copy a list of 100,000
-// pods about twice over and leave the copies to the garbage collector.
+// listPaged lists a kind page by page. page lists one page and returns it, its number of
+// objects and the continue token. When a continue token expires (410 Gone, a large list under
+// churn) the list restarts from the beginning, as client-go's pager does. It returns the
+// pages, in order, and their number of objects, for the caller to join once (joinPages).
 //
-// settle, if not nil, is given each page's items, in order, on a goroutine of its own while
-// the next page is requested: the pages of one kind come one after the other, so work done
-// between them (compacting and sharing a page of pods) would lengthen the listing of the
-// largest kind, which bounds the whole collection.
-func listPaged[T any](ctx context.Context, c *collector, page func(context.Context, metav1.ListOptions) ([]T, string, error), settle func([]T)) ([]T, error) {
+// settle, if not nil, is given each page, in order, on a goroutine of its own while the next
+// page is requested: the pages of one kind come one after the other, so work done between
+// them (compacting and sharing a page of pods) would lengthen the listing of the largest
+// kind, which bounds the whole collection.
+func listPaged[P any](ctx context.Context, c *collector, page func(context.Context, metav1.ListOptions) (P, int, string, error), settle func(P)) ([]P, int, error) {
 	for attempt := 0; ; attempt++ {
-		var pages [][]T
-		var settling chan []T
+		var pages []P
+		var settling chan P
 		var settled chan struct{}
 		if settle != nil {
-			settling, settled = make(chan []T, 2), make(chan struct{})
+			settling, settled = make(chan P, 2), make(chan struct{})
 			go func() {
 				defer close(settled)
-				for items := range settling {
-					settle(items)
+				for p := range settling {
+					settle(p)
 				}
 			}()
 		}
@@ -301,11 +327,12 @@ func listPaged[T any](ctx context.Context, c *collector, page func(context.Conte
 		opts := metav1.ListOptions{Limit: c.opts.PageSize}
 		expired := false
 		for {
-			var items []T
+			var p P
+			var count int
 			var cont string
 			err := c.retry(ctx, func(ctx context.Context) error {
 				var err error
-				items, cont, err = page(ctx, opts)
+				p, count, cont, err = page(ctx, opts)
 				return err
 			})
 			if apierrors.IsResourceExpired(err) && attempt < 2 {
@@ -314,15 +341,15 @@ func listPaged[T any](ctx context.Context, c *collector, page func(context.Conte
 			}
 			if err != nil {
 				finish()
-				return nil, err
+				return nil, 0, err
 			}
-			pages = append(pages, items)
+			pages = append(pages, p)
 			if settling != nil {
-				settling <- items
+				settling <- p
 			}
 			c.gc.check()
-			n += len(items)
-			c.progress.objects(len(items))
+			n += count
+			c.progress.objects(count)
 			if cont == "" {
 				break
 			}
@@ -330,15 +357,19 @@ func listPaged[T any](ctx context.Context, c *collector, page func(context.Conte
 		}
 		finish()
 		if !expired {
-			if len(pages) == 1 {
-				return pages[0], nil
-			}
-			all := make([]T, 0, n)
-			for i := range pages {
-				all = append(all, pages[i]...)
-				pages[i] = nil // let the page go as soon as it is copied
-			}
-			return all, nil
+			return pages, n, nil
 		}
 	}
+}
+
+// listJoined is listPaged for pages of Go values, without settling, joined.
+func listJoined[T any](ctx context.Context, c *collector, page func(context.Context, metav1.ListOptions) ([]T, string, error)) ([]T, error) {
+	pages, _, err := listPaged(ctx, c, func(ctx context.Context, o metav1.ListOptions) ([]T, int, string, error) {
+		items, cont, err := page(ctx, o)
+		return items, len(items), cont, err
+	}, nil)
+	if err != nil {
+		return nil, err
+	}
+	return slices.Concat(pages...), nil
 }

@@ -68,8 +68,12 @@ func TestCollectedKindsMatchTheAPITypes(t *testing.T) {
 		if api := reflect.TypeOf(obj).Elem(); api != k.Type && !(k.Resource == snapshot.ResSecrets && k.Type == reflect.TypeFor[snapshot.SecretMeta]()) {
 			t.Errorf("%s: row type %s, but %s is %s", k.Resource, k.Type, k.GVK, api)
 		}
-		if _, err := scheme.Scheme.New(k.GVK.GroupVersion().WithKind(k.GVK.Kind + "List")); err != nil {
+		// The collector decodes each page into the list type and takes its Items.
+		list, err := scheme.Scheme.New(k.GVK.GroupVersion().WithKind(k.GVK.Kind + "List"))
+		if err != nil {
 			t.Errorf("%s: no list type: %v", k.Resource, err)
+		} else if f, ok := reflect.TypeOf(list).Elem().FieldByName("Items"); !ok || f.Type != reflect.SliceOf(reflect.TypeOf(obj).Elem()) {
+			t.Errorf("%s: %T has no Items of %T", k.Resource, list, obj)
 		}
 		obj.(metav1.Object).SetName("x")
 		s := snapshot.New()
