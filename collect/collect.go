@@ -128,8 +128,8 @@ func Collect(ctx context.Context, cfg *rest.Config, opts Options) (*snapshot.Sna
 	defer c.progress.done()
 	c.gc = lessGCWhileListing()
 	// The CNI policies, /metrics and the anonymous probe need none of the lists: they are
-	// read while the lists arrive rather than after (the API server takes some 40 ms to render
-	// its /metrics).
+	// read while the lists arrive rather than after, so that the API server's time to render
+	// its /metrics (docs/scale.md) is not added to theirs.
 	var side sync.WaitGroup
 	side.Go(func() { c.collectCNI(ctx, cfg) })
 	side.Go(func() { c.collectMetrics(ctx) })
@@ -170,12 +170,10 @@ func clients(cfg *rest.Config) (kubernetes.Interface, map[schema.GroupVersion]re
 
 // listingGCPercent is the garbage collector's target while the lists arrive (GOGC=100 is the
 // default). The heap only grows while listing, and each collection cycle scans everything
-// kept so far: at the default, a collection of 10,000 pods ran 12 cycles instead of 6, for
-// some 0.2 s more CPU (test/scale, on two cores). A higher target trades some peak memory
-// for that time, during the listing only, and only while what is live is small
-// (listingGCLive): the room it leaves is three times what is live, which at 50,000 pods took
-// the process past 1.4 GiB. At 10,000 pods (75 MiB live at the end) a limit of 48 MiB gave a
-// peak of 231 MiB instead of 280 MiB for 0.1 s more CPU and the same wall time.
+// kept so far: a higher target runs fewer cycles, trading some peak memory for CPU, during the
+// listing only, and only while what is live is small (listingGCLive), since the room it
+// leaves is three times what is live, too much for a big cluster. docs/scale.md has the
+// measurements that chose both values.
 const (
 	listingGCPercent = 300
 	listingGCLive    = 48 << 20

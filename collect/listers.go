@@ -103,8 +103,8 @@ func (c *collector) listKind(ctx context.Context, l lister) (int, error) {
 }
 
 // joinPages joins the pages, slices of elem, once, into a slice of the exact size: appending
-// page by page would copy a list of 100,000 pods about twice over and leave the copies to
-// the garbage collector.
+// page by page would copy a big list several times over and leave the copies to the garbage
+// collector.
 func joinPages(pages []reflect.Value, n int, elem reflect.Type) reflect.Value {
 	if len(pages) == 1 {
 		return pages[0]

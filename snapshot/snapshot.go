@@ -73,8 +73,9 @@ type Snapshot struct {
 	// one), so that a finding can point at the line of code to change. Empty for a live cluster.
 	Sources map[string]string `json:"sources,omitempty"`
 
-	// Pods are kept without status.conditions, and with each container status reduced to
-	// its name, image and imageID (the running digest) (collect/listers.go compactPod).
+	// The lists of Kubernetes objects, each a row of CollectedKinds (kinds.go). Pods are kept
+	// without status.conditions, and with each container status reduced to its name, image
+	// and imageID (the running digest) (collect/listers.go compactPod).
 	Nodes           []corev1.Node           `json:"nodes,omitempty"`
 	Namespaces      []corev1.Namespace      `json:"namespaces,omitempty"`
 	Pods            []corev1.Pod            `json:"pods,omitempty"`

@@ -19,8 +19,8 @@ import (
 // Sharer makes the objects of a snapshot share one copy of each equal string and small map
 // as they are decoded. The replicas of a workload carry the same labels, annotations, images,
 // container names, mount paths and resource lists; decoded one by one, each holds its own
-// copy, and at 10,000 pods the copies were a third of the heap (maps alone 48 MB, mostly the
-// containers' resource lists). Sharing is safe because a snapshot is read-only once read:
+// copy, and the copies, maps above all (the containers' resource lists), were much of a big
+// snapshot's heap (docs/scale.md). Sharing is safe because a snapshot is read-only once read:
 // checks must not modify it (checks.Check.Evaluate).
 //
 // Only values that repeat across objects are shared: names and UIDs of the objects

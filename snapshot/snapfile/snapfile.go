@@ -20,8 +20,7 @@ import (
 
 // Write encodes s as JSON to w, byte for byte as json.Encoder would (HTML not escaped, one
 // final newline), but the top-level lists one element at a time: json.Encoder builds the
-// whole document in memory before writing any of it, a second copy of the snapshot (some
-// 400 MB at 100,000 pods).
+// whole document in memory before writing any of it, a second copy of the snapshot.
 func Write(w io.Writer, s *snapshot.Snapshot) error {
 	bw := bufio.NewWriterSize(w, 1<<16)
 	if err := encode(bw, s); err != nil {
@@ -168,10 +167,10 @@ func ReadFile(path string) (*snapshot.Snapshot, error) {
 	return s, nil
 }
 
-// Read decodes and validates one snapshot document from r. It streams: the document is never
-// held in memory whole (a snapshot of 100,000 pods is some 400 MB of JSON), and the lists and
-// maps of the top level are decoded one element at a time, which is also how an error names
-// the element it is in (pods[1041].metadata.creationTimestamp).
+// Read decodes and validates one snapshot document from r. It streams: the document (hundreds
+// of megabytes for a big cluster) is never held in memory whole, and the lists and maps of
+// the top level are decoded one element at a time, which is also how an error names the
+// element it is in (pods[1041].metadata.creationTimestamp).
 func Read(r io.Reader) (*snapshot.Snapshot, error) {
 	return read(r, -1)
 }
@@ -245,11 +244,10 @@ var listResources = func() map[string]snapshot.Resource {
 }()
 
 // listHint is the room to reserve for the list member name: the count its collection
-// recorded ("resources" comes first in a snapshot written by Write), so that a list of
-// 100,000 pods is decoded into one array of its size instead of growing through a dozen
-// copies (at 10,000 pods the copies were a quarter of all the reading allocated). The count is
-// untrusted input: it reserves no more elements than the document has bytes to fill, and a
-// wrong count only costs a regrowth.
+// recorded ("resources" comes first in a snapshot written by Write), so that a long list is
+// decoded into one array of its size instead of growing through a dozen copies (a large part
+// of what reading allocated: docs/scale.md). The count is untrusted input: it reserves no
+// more elements than the document has bytes to fill, and a wrong count only costs a regrowth.
 func listHint(s *snapshot.Snapshot, name string, size int64) int {
 	r, ok := listResources[name]
 	if !ok {

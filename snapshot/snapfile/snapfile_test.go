@@ -328,7 +328,7 @@ func FuzzRead(f *testing.F) {
 
 // Write streams a snapshot member by member and list element by element; a field that
 // encode cannot write itself would make it fall back to encoding the whole document in
-// memory (an unexported field did, unnoticed, for a while: 110 MB more at 10,000 pods).
+// memory (an unexported field did, unnoticed, for a while: docs/scale.md says what it cost).
 func TestWriteStreams(t *testing.T) {
 	if !plainMembers {
 		t.Fatal("Snapshot has a member encode cannot write itself: Write would hold the whole document in memory")
