@@ -2,15 +2,17 @@ package checks
 
 import (
 	"slices"
-	"strings"
 
 	"github.com/kubeposture/kubeposture/snapshot"
 )
 
 // Permission returns the RBAC permission that reads r, as `kubectl auth can-i` takes it
 // ("list secrets", "list deployments.apps", "get nodes/proxy", "get /metrics"), or "" for
-// what no permission gives (files, probes, node reports).
+// what no permission gives (files, probes, node reports, image scans).
 func Permission(r snapshot.Resource) string {
+	if _, ok := snapshot.KindOf(r); ok || slices.Contains(snapshot.CNIPolicyResources, r) {
+		return "list " + string(r)
+	}
 	switch r {
 	case snapshot.ResKubeletConfigs:
 		return "get nodes/proxy"
@@ -19,10 +21,7 @@ func Permission(r snapshot.Resource) string {
 	case snapshot.ResControlPlane:
 		return "list pods" // read from the kube-system pods
 	}
-	if strings.Contains(string(r), "/") || r == snapshot.ResNodeReports {
-		return ""
-	}
-	return "list " + string(r)
+	return ""
 }
 
 // explainNotCollected completes the report's not-collected list: the permission that was

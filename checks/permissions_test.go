@@ -16,8 +16,26 @@ func TestPermission(t *testing.T) {
 		snapshot.ResControlPlane:     "list pods",
 		snapshot.ResEncryptionConfig: "",
 		snapshot.ResNodeReports:      "",
+		snapshot.ResImages:           "",
+		snapshot.ResAnonymousProbe:   "",
 	} {
 		if got := Permission(r); got != want {
+			t.Errorf("Permission(%s) = %q, want %q", r, got, want)
+		}
+	}
+	// Every collected kind is listed under its RBAC name, plural.group, as are the network
+	// plugins' policy kinds.
+	for _, k := range snapshot.CollectedKinds {
+		want := "list " + k.Plural()
+		if k.GVK.Group != "" {
+			want += "." + k.GVK.Group
+		}
+		if got := Permission(k.Resource); got != want {
+			t.Errorf("Permission(%s) = %q, want %q", k.Resource, got, want)
+		}
+	}
+	for _, r := range snapshot.CNIPolicyResources {
+		if got, want := Permission(r), "list "+string(r); got != want {
 			t.Errorf("Permission(%s) = %q, want %q", r, got, want)
 		}
 	}

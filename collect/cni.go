@@ -98,7 +98,7 @@ func (c *collector) collectCNI(ctx context.Context, cfg *rest.Config) {
 			continue
 		}
 		res := dyn.Resource(gv.WithResource(k.plural))
-		items, err := listPaged(ctx, c, func(ctx context.Context, o metav1.ListOptions) ([]snapshot.CNIPolicy, string, error) {
+		items, err := listJoined(ctx, c, func(ctx context.Context, o metav1.ListOptions) ([]snapshot.CNIPolicy, string, error) {
 			l, err := res.Namespace(metav1.NamespaceAll).List(ctx, o)
 			if err != nil {
 				return nil, "", err
@@ -108,7 +108,7 @@ func (c *collector) collectCNI(ctx context.Context, cfg *rest.Config) {
 				out = append(out, cniPolicy(k, &l.Items[i]))
 			}
 			return out, l.GetContinue(), nil
-		}, nil)
+		})
 		if err != nil {
 			record(k, outcome(err))
 			continue

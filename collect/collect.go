@@ -15,14 +15,17 @@ import (
 	"os"
 	"runtime/debug"
 	"runtime/metrics"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
+	"k8s.io/client-go/util/flowcontrol"
 
 	kubeposture "github.com/kubeposture/kubeposture"
 	"github.com/kubeposture/kubeposture/snapshot"
@@ -101,14 +104,14 @@ func Collect(ctx context.Context, cfg *rest.Config, opts Options) (*snapshot.Sna
 	// Protobuf halves the decoding cost of big lists; the Table request for secrets sets its
 	// own Accept header.
 	cfg.AcceptContentTypes = "application/vnd.kubernetes.protobuf,application/json"
-	cs, err := kubernetes.NewForConfig(cfg)
+	cs, rcs, err := clients(cfg)
 	if err != nil {
 		return nil, fmt.Errorf("build a client for %s: %w", cfg.Host, err)
 	}
 	ctx, cancel := context.WithTimeout(ctx, opts.Timeout)
 	defer cancel()
 
-	c := &collector{cs: cs, opts: opts, snap: snapshot.New()}
+	c := &collector{cs: cs, rest: rcs, opts: opts, snap: snapshot.New()}
 	c.snap.CollectedAt = time.Now().UTC()
 	c.snap.ToolVersion = kubeposture.Version()
 	c.snap.Cluster.Server = cfg.Host
@@ -125,8 +128,8 @@ func Collect(ctx context.Context, cfg *rest.Config, opts Options) (*snapshot.Sna
 	defer c.progress.done()
 	c.gc = lessGCWhileListing()
 	// The CNI policies, /metrics and the anonymous probe need none of the lists: they are
-	// read while the lists arrive rather than after (the API server takes some 40 ms to render
-	// its /metrics).
+	// read while the lists arrive rather than after, so that the API server's time to render
+	// its /metrics (docs/scale.md) is not added to theirs.
 	var side sync.WaitGroup
 	side.Go(func() { c.collectCNI(ctx, cfg) })
 	side.Go(func() { c.collectMetrics(ctx) })
@@ -143,14 +146,34 @@ func Collect(ctx context.Context, cfg *rest.Config, opts Options) (*snapshot.Sna
 	return c.snap, nil
 }
 
+// clients returns the clientset and the listers' REST clients (restClients), as
+// kubernetes.NewForConfig would build its own: one HTTP client and one rate limiter for all.
+func clients(cfg *rest.Config) (kubernetes.Interface, map[schema.GroupVersion]rest.Interface, error) {
+	h, err := rest.HTTPClientFor(cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	shared := *cfg
+	if shared.RateLimiter == nil && shared.QPS > 0 {
+		shared.RateLimiter = flowcontrol.NewTokenBucketRateLimiter(shared.QPS, shared.Burst)
+	}
+	cs, err := kubernetes.NewForConfigAndClient(&shared, h)
+	if err != nil {
+		return nil, nil, err
+	}
+	rcs, err := restClients(&shared, h)
+	if err != nil {
+		return nil, nil, err
+	}
+	return cs, rcs, nil
+}
+
 // listingGCPercent is the garbage collector's target while the lists arrive (GOGC=100 is the
 // default). The heap only grows while listing, and each collection cycle scans everything
-// kept so far: at the default, a collection of 10,000 pods ran 12 cycles instead of 6, for
-// some 0.2 s more CPU (test/scale, on two cores). A higher target trades some peak memory
-// for that time, during the listing only, and only while what is live is small
-// (listingGCLive): the room it leaves is three times what is live, which at 50,000 pods took
-// the process past 1.4 GiB. At 10,000 pods (75 MiB live at the end) a limit of 48 MiB gave a
-// peak of 231 MiB instead of 280 MiB for 0.1 s more CPU and the same wall time.
+// kept so far: a higher target runs fewer cycles, trading some peak memory for CPU, during the
+// listing only, and only while what is live is small (listingGCLive), since the room it
+// leaves is three times what is live, too much for a big cluster. docs/scale.md has the
+// measurements that chose both values.
 const (
 	listingGCPercent = 300
 	listingGCLive    = 48 << 20
@@ -195,7 +218,9 @@ func (g *listingGC) restore() {
 }
 
 type collector struct {
-	cs       kubernetes.Interface
+	cs kubernetes.Interface
+	// rest holds a REST client per group and version of the listed kinds (restClients).
+	rest     map[schema.GroupVersion]rest.Interface
 	opts     Options
 	snap     *snapshot.Snapshot
 	mu       sync.Mutex // guards snap while kinds are collected concurrently
@@ -227,8 +252,8 @@ func (c *collector) run(ctx context.Context) {
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			n, err := l.list(ctx, c)
-			c.record(l.resource, n, err)
+			n, err := l.collect(ctx, c)
+			c.record(l.kind.Resource, n, err)
 			c.progress.kindDone(n)
 		}()
 	}
@@ -265,27 +290,26 @@ func outcome(err error) snapshot.Collection {
 	}
 }
 
-// listPaged lists a kind page by page. page lists one page and returns its items and the
-// continue token. When a continue token expires (410 Gone, a large list under churn) the list
-// restarts from the beginning, as client-go's pager does. The pages are joined once, at the
-// end, into a slice of the exact size: appending page by page would copy a list of 100,000
-// pods about twice over and leave the copies to the garbage collector.
+// listPaged lists a kind page by page. page lists one page and returns it, its number of
+// objects and the continue token. When a continue token expires (410 Gone, a large list under
+// churn) the list restarts from the beginning, as client-go's pager does. It returns the
+// pages, in order, and their number of objects, for the caller to join once (joinPages).
 //
-// settle, if not nil, is given each page's items, in order, on a goroutine of its own while
-// the next page is requested: the pages of one kind come one after the other, so work done
-// between them (compacting and sharing a page of pods) would lengthen the listing of the
-// largest kind, which bounds the whole collection.
-func listPaged[T any](ctx context.Context, c *collector, page func(context.Context, metav1.ListOptions) ([]T, string, error), settle func([]T)) ([]T, error) {
+// settle, if not nil, is given each page, in order, on a goroutine of its own while the next
+// page is requested: the pages of one kind come one after the other, so work done between
+// them (compacting and sharing a page of pods) would lengthen the listing of the largest
+// kind, which bounds the whole collection.
+func listPaged[P any](ctx context.Context, c *collector, page func(context.Context, metav1.ListOptions) (P, int, string, error), settle func(P)) ([]P, int, error) {
 	for attempt := 0; ; attempt++ {
-		var pages [][]T
-		var settling chan []T
+		var pages []P
+		var settling chan P
 		var settled chan struct{}
 		if settle != nil {
-			settling, settled = make(chan []T, 2), make(chan struct{})
+			settling, settled = make(chan P, 2), make(chan struct{})
 			go func() {
 				defer close(settled)
-				for items := range settling {
-					settle(items)
+				for p := range settling {
+					settle(p)
 				}
 			}()
 		}
@@ -301,11 +325,12 @@ func listPaged[T any](ctx context.Context, c *collector, page func(context.Conte
 		opts := metav1.ListOptions{Limit: c.opts.PageSize}
 		expired := false
 		for {
-			var items []T
+			var p P
+			var count int
 			var cont string
 			err := c.retry(ctx, func(ctx context.Context) error {
 				var err error
-				items, cont, err = page(ctx, opts)
+				p, count, cont, err = page(ctx, opts)
 				return err
 			})
 			if apierrors.IsResourceExpired(err) && attempt < 2 {
@@ -314,15 +339,15 @@ func listPaged[T any](ctx context.Context, c *collector, page func(context.Conte
 			}
 			if err != nil {
 				finish()
-				return nil, err
+				return nil, 0, err
 			}
-			pages = append(pages, items)
+			pages = append(pages, p)
 			if settling != nil {
-				settling <- items
+				settling <- p
 			}
 			c.gc.check()
-			n += len(items)
-			c.progress.objects(len(items))
+			n += count
+			c.progress.objects(count)
 			if cont == "" {
 				break
 			}
@@ -330,15 +355,19 @@ func listPaged[T any](ctx context.Context, c *collector, page func(context.Conte
 		}
 		finish()
 		if !expired {
-			if len(pages) == 1 {
-				return pages[0], nil
-			}
-			all := make([]T, 0, n)
-			for i := range pages {
-				all = append(all, pages[i]...)
-				pages[i] = nil // let the page go as soon as it is copied
-			}
-			return all, nil
+			return pages, n, nil
 		}
 	}
+}
+
+// listJoined is listPaged for pages of Go values, without settling, joined.
+func listJoined[T any](ctx context.Context, c *collector, page func(context.Context, metav1.ListOptions) ([]T, string, error)) ([]T, error) {
+	pages, _, err := listPaged(ctx, c, func(ctx context.Context, o metav1.ListOptions) ([]T, int, string, error) {
+		items, cont, err := page(ctx, o)
+		return items, len(items), cont, err
+	}, nil)
+	if err != nil {
+		return nil, err
+	}
+	return slices.Concat(pages...), nil
 }

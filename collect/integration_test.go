@@ -5,11 +5,14 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
 	"time"
 
+	corev1 "k8s.io/api/core/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
@@ -21,6 +24,7 @@ import (
 	"github.com/kubeposture/kubeposture/internal/estate"
 	"github.com/kubeposture/kubeposture/internal/testcluster"
 	"github.com/kubeposture/kubeposture/snapshot"
+	"github.com/kubeposture/kubeposture/snapshot/snapfile"
 )
 
 // One real API server, seeded with the example estate, serves every test in this file.
@@ -152,7 +156,7 @@ func TestCollectEstate(t *testing.T) {
 	// Secrets: type and metadata only; the value, and kubectl's last-applied copy of it,
 	// must not be anywhere in the snapshot.
 	var buf bytes.Buffer
-	if err := snapshot.Write(&buf, snap); err != nil {
+	if err := snapfile.Write(&buf, snap); err != nil {
 		t.Fatal(err)
 	}
 	if bytes.Contains(buf.Bytes(), []byte(estate.LeakCanary)) {
@@ -577,4 +581,86 @@ func addNetworkVerdicts(v map[string]checks.Status) {
 	v["KP-NET-014 Ingress/shop/web"] = pass
 	v["KP-NET-014 Ingress/legacy/admin"] = warn
 	v["KP-NET-015 Cluster"] = na
+}
+
+// The API server itself confirms each row of snapshot.CollectedKinds: it serves the kind
+// under the row's resource name, group and version, at the row's scope; and the collector
+// lists every row, recording as many objects as it stores.
+func TestCollectedKindsAsServed(t *testing.T) {
+	cs, err := cluster.Client()
+	if err != nil {
+		t.Fatal(err)
+	}
+	snap := collectAs(t, "", collect.Options{SkipKubelet: true})
+	for _, k := range snapshot.CollectedKinds {
+		rl, err := cs.Discovery().ServerResourcesForGroupVersion(k.GVK.GroupVersion().String())
+		if err != nil {
+			t.Errorf("%s: discovery of %s: %v", k.Resource, k.GVK.GroupVersion(), err)
+			continue
+		}
+		var served *metav1.APIResource
+		for i := range rl.APIResources {
+			if rl.APIResources[i].Name == k.Plural() {
+				served = &rl.APIResources[i]
+			}
+		}
+		if served == nil || served.Kind != k.GVK.Kind || served.Namespaced != k.Namespaced || !slices.Contains(served.Verbs, "list") {
+			t.Errorf("%s: the server serves %+v, want kind %s, namespaced %v, listable", k.Resource, served, k.GVK.Kind, k.Namespaced)
+		}
+		if c := snap.Resources[k.Resource]; c.State != snapshot.Collected || c.Count != k.Len(snap) {
+			t.Errorf("%s: resources %+v with %d objects stored, want collected with as many", k.Resource, c, k.Len(snap))
+		}
+	}
+}
+
+// The listers' hooks on a real list: a node is kept without its image list, a pod without its
+// conditions and with its container statuses reduced to the running image.
+func TestCollectTrims(t *testing.T) {
+	ctx := context.Background()
+	cs, err := cluster.Client()
+	if err != nil {
+		t.Fatal(err)
+	}
+	nodes, err := cs.CoreV1().Nodes().List(ctx, metav1.ListOptions{})
+	if err != nil || len(nodes.Items) == 0 {
+		t.Fatalf("nodes: %v (%d)", err, len(nodes.Items))
+	}
+	node := nodes.Items[0]
+	node.Status.Images = []corev1.ContainerImage{{Names: []string{"registry.example/app:1"}, SizeBytes: 1 << 20}}
+	if _, err := cs.CoreV1().Nodes().UpdateStatus(ctx, &node, metav1.UpdateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	pods, err := cs.CoreV1().Pods("").List(ctx, metav1.ListOptions{})
+	if err != nil || len(pods.Items) == 0 {
+		t.Fatalf("pods: %v (%d)", err, len(pods.Items))
+	}
+	pod := pods.Items[0]
+	pod.Status.Conditions = append(pod.Status.Conditions, corev1.PodCondition{Type: "Example", Status: corev1.ConditionTrue, Message: "set by the test"})
+	pod.Status.ContainerStatuses = []corev1.ContainerStatus{{Name: pod.Spec.Containers[0].Name, Image: "app:1", ImageID: "registry.example/app@sha256:1", RestartCount: 4}}
+	if _, err := cs.CoreV1().Pods(pod.Namespace).UpdateStatus(ctx, &pod, metav1.UpdateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+
+	snap := collectAs(t, "", collect.Options{SkipKubelet: true})
+	for _, n := range snap.Nodes {
+		if len(n.Status.Images) > 0 {
+			t.Errorf("node %s kept its image list", n.Name)
+		}
+	}
+	found := false
+	for _, p := range snap.Pods {
+		if len(p.Status.Conditions) > 0 {
+			t.Errorf("pod %s/%s kept its conditions", p.Namespace, p.Name)
+		}
+		if p.Namespace == pod.Namespace && p.Name == pod.Name {
+			found = true
+			want := []corev1.ContainerStatus{{Name: pod.Spec.Containers[0].Name, Image: "app:1", ImageID: "registry.example/app@sha256:1"}}
+			if !reflect.DeepEqual(p.Status.ContainerStatuses, want) {
+				t.Errorf("pod %s/%s container statuses %+v, want %+v", p.Namespace, p.Name, p.Status.ContainerStatuses, want)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("pod %s/%s not collected", pod.Namespace, pod.Name)
+	}
 }

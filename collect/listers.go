@@ -2,140 +2,145 @@ package collect
 
 import (
 	"context"
+	"fmt"
+	"net/http"
 	"reflect"
 
-	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
-	appsv1 "k8s.io/api/apps/v1"
-	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
-	networkingv1 "k8s.io/api/networking/v1"
-	rbacv1 "k8s.io/api/rbac/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/client-go/kubernetes/scheme"
+	"k8s.io/client-go/rest"
 
 	"github.com/kubeposture/kubeposture/snapshot"
+	"github.com/kubeposture/kubeposture/snapshot/intern"
 )
 
-// kind is one resource the collector lists.
-type kind struct {
-	resource snapshot.Resource
-	list     func(context.Context, *collector) (int, error)
+// lister lists one kind of snapshot.CollectedKinds into the snapshot.
+type lister struct {
+	kind snapshot.CollectedKind
+	// list, when set, replaces the generic listing (listKind).
+	list func(context.Context, *collector) (int, error)
+	// trim, when set, drops from each object more than compactMeta does, as its page arrives,
+	// so that what is dropped is garbage before the next pages are decoded rather than after
+	// the whole list.
+	trim func(obj any)
 }
 
-// typed builds a kind from a typed client's List call; store puts the (compacted) objects in
-// the snapshot. The page's items, continue token and object metadata are read through the
-// list's own interfaces, so that each kind below is one line of what it lists and where.
-func typed[T any, L any](r snapshot.Resource,
-	list func(c *collector) func(context.Context, metav1.ListOptions) (*L, error),
-	store func(*snapshot.Snapshot, []T)) kind {
-	return kind{resource: r, list: func(ctx context.Context, c *collector) (int, error) {
-		call := list(c)
-		// Replicas repeat their labels, images, resource lists and security contexts: each
-		// page's copies are made to share those of the objects before them.
-		sh := snapshot.NewSharer()
-		all, err := listPaged(ctx, c, func(ctx context.Context, o metav1.ListOptions) ([]T, string, error) {
-			l, err := call(ctx, o)
-			if err != nil {
-				return nil, "", err
-			}
-			// Every typed list has Items []T and embeds ListMeta: a mismatch is a
-			// programming error that the integration tests catch on the first page.
-			items := reflect.ValueOf(l).Elem().FieldByName("Items").Interface().([]T)
-			return items, any(l).(metav1.ListInterface).GetContinue(), nil
-		}, func(items []T) {
-			for i := range items {
-				compactMeta(any(&items[i]).(metav1.Object))
-				// As the page arrives, so that what is dropped is garbage before the
-				// next pages are decoded rather than after the whole list.
-				if p, ok := any(&items[i]).(*corev1.Pod); ok {
-					compactPod(p)
-				}
-				sh.Share(&items[i])
-			}
-		})
+// hooks are the kinds that are not listed, or not kept, as the API serves them.
+var hooks = map[snapshot.Resource]lister{
+	snapshot.ResPods: {trim: func(o any) { compactPod(o.(*corev1.Pod)) }},
+	// The image list of a node can run to hundreds of entries; no check reads it.
+	snapshot.ResNodes: {trim: func(o any) { o.(*corev1.Node).Status.Images = nil }},
+	// Metadata and type only, through the server-side Table: never a secret's value.
+	snapshot.ResSecrets: {list: listSecretMetadata},
+}
+
+// listers are the kinds collected, concurrently: every row of snapshot.CollectedKinds, pods
+// first because they are the largest list.
+var listers = func() []lister {
+	var out []lister
+	for _, k := range snapshot.CollectedKinds {
+		l := hooks[k.Resource]
+		l.kind = k
+		if k.Resource == snapshot.ResPods {
+			out = append([]lister{l}, out...)
+		} else {
+			out = append(out, l)
+		}
+	}
+	return out
+}()
+
+// collect lists the kind into c's snapshot and returns how many objects it stored.
+func (l lister) collect(ctx context.Context, c *collector) (int, error) {
+	if l.list != nil {
+		return l.list(ctx, c)
+	}
+	return c.listKind(ctx, l)
+}
+
+// listKind lists a kind as its typed client would (a GET of the collection through the
+// REST client of its group and version, decoded from protobuf into the list's Go type), a
+// page at a time, and stores the compacted objects in the snapshot.
+func (c *collector) listKind(ctx context.Context, l lister) (int, error) {
+	k := l.kind
+	client, listGVK := c.rest[k.GVK.GroupVersion()], k.GVK.GroupVersion().WithKind(k.GVK.Kind+"List")
+	// Replicas repeat their labels, images, resource lists and security contexts: each
+	// page's copies are made to share those of the objects before them.
+	sh := intern.New()
+	pages, n, err := listPaged(ctx, c, func(ctx context.Context, o metav1.ListOptions) (reflect.Value, int, string, error) {
+		list, err := scheme.Scheme.New(listGVK)
 		if err != nil {
-			return 0, err
+			return reflect.Value{}, 0, "", err
 		}
-		c.mu.Lock()
-		store(c.snap, all)
-		c.mu.Unlock()
-		return len(all), nil
-	}}
+		err = client.Get().Resource(k.Plural()).VersionedParams(&o, scheme.ParameterCodec).Do(ctx).Into(list)
+		if err != nil {
+			return reflect.Value{}, 0, "", err
+		}
+		// Every list type has ListMeta and Items, a slice of the kind's Go type (a test of
+		// snapshot.CollectedKinds checks it).
+		items := reflect.ValueOf(list).Elem().FieldByName("Items")
+		return items, items.Len(), list.(metav1.ListInterface).GetContinue(), nil
+	}, func(items reflect.Value) {
+		for i := range items.Len() {
+			obj := items.Index(i).Addr().Interface()
+			compactMeta(obj.(metav1.Object))
+			if l.trim != nil {
+				l.trim(obj)
+			}
+			sh.Share(obj)
+		}
+	})
+	if err != nil {
+		return 0, err
+	}
+	all := joinPages(pages, n, k.Type)
+	c.mu.Lock()
+	k.Set(c.snap, all.Interface())
+	c.mu.Unlock()
+	return n, nil
 }
 
-// listers are the kinds collected, concurrently. Pods come first because they are the
-// largest list.
-var listers = []kind{
-	typed(snapshot.ResPods, func(c *collector) func(context.Context, metav1.ListOptions) (*corev1.PodList, error) {
-		return c.cs.CoreV1().Pods("").List
-	}, func(s *snapshot.Snapshot, v []corev1.Pod) { s.Pods = v }),
-	typed(snapshot.ResNodes, func(c *collector) func(context.Context, metav1.ListOptions) (*corev1.NodeList, error) {
-		return c.cs.CoreV1().Nodes().List
-	}, func(s *snapshot.Snapshot, v []corev1.Node) {
-		for i := range v {
-			// The image list of a node can run to hundreds of entries; no check reads it.
-			v[i].Status.Images = nil
+// joinPages joins the pages, slices of elem, once, into a slice of the exact size: appending
+// page by page would copy a big list several times over and leave the copies to the garbage
+// collector.
+func joinPages(pages []reflect.Value, n int, elem reflect.Type) reflect.Value {
+	if len(pages) == 1 {
+		return pages[0]
+	}
+	all := reflect.MakeSlice(reflect.SliceOf(elem), 0, n)
+	for i := range pages {
+		all = reflect.AppendSlice(all, pages[i])
+		pages[i] = reflect.Value{} // let the page go as soon as it is copied
+	}
+	return all
+}
+
+// restClients returns a REST client for each group and version of snapshot.CollectedKinds,
+// made as the clientset makes its typed clients (their setConfigDefaults): over cfg and the
+// HTTP client h, decoding into client-go's Go types.
+func restClients(cfg *rest.Config, h *http.Client) (map[schema.GroupVersion]rest.Interface, error) {
+	m := map[schema.GroupVersion]rest.Interface{}
+	for _, k := range snapshot.CollectedKinds {
+		gv := k.GVK.GroupVersion()
+		if m[gv] != nil {
+			continue
 		}
-		s.Nodes = v
-	}),
-	typed(snapshot.ResNamespaces, func(c *collector) func(context.Context, metav1.ListOptions) (*corev1.NamespaceList, error) {
-		return c.cs.CoreV1().Namespaces().List
-	}, func(s *snapshot.Snapshot, v []corev1.Namespace) { s.Namespaces = v }),
-	typed(snapshot.ResDeployments, func(c *collector) func(context.Context, metav1.ListOptions) (*appsv1.DeploymentList, error) {
-		return c.cs.AppsV1().Deployments("").List
-	}, func(s *snapshot.Snapshot, v []appsv1.Deployment) { s.Deployments = v }),
-	typed(snapshot.ResStatefulSets, func(c *collector) func(context.Context, metav1.ListOptions) (*appsv1.StatefulSetList, error) {
-		return c.cs.AppsV1().StatefulSets("").List
-	}, func(s *snapshot.Snapshot, v []appsv1.StatefulSet) { s.StatefulSets = v }),
-	typed(snapshot.ResDaemonSets, func(c *collector) func(context.Context, metav1.ListOptions) (*appsv1.DaemonSetList, error) {
-		return c.cs.AppsV1().DaemonSets("").List
-	}, func(s *snapshot.Snapshot, v []appsv1.DaemonSet) { s.DaemonSets = v }),
-	typed(snapshot.ResReplicaSets, func(c *collector) func(context.Context, metav1.ListOptions) (*appsv1.ReplicaSetList, error) {
-		return c.cs.AppsV1().ReplicaSets("").List
-	}, func(s *snapshot.Snapshot, v []appsv1.ReplicaSet) { s.ReplicaSets = v }),
-	typed(snapshot.ResJobs, func(c *collector) func(context.Context, metav1.ListOptions) (*batchv1.JobList, error) {
-		return c.cs.BatchV1().Jobs("").List
-	}, func(s *snapshot.Snapshot, v []batchv1.Job) { s.Jobs = v }),
-	typed(snapshot.ResCronJobs, func(c *collector) func(context.Context, metav1.ListOptions) (*batchv1.CronJobList, error) {
-		return c.cs.BatchV1().CronJobs("").List
-	}, func(s *snapshot.Snapshot, v []batchv1.CronJob) { s.CronJobs = v }),
-	typed(snapshot.ResServiceAccounts, func(c *collector) func(context.Context, metav1.ListOptions) (*corev1.ServiceAccountList, error) {
-		return c.cs.CoreV1().ServiceAccounts("").List
-	}, func(s *snapshot.Snapshot, v []corev1.ServiceAccount) { s.ServiceAccounts = v }),
-	typed(snapshot.ResConfigMaps, func(c *collector) func(context.Context, metav1.ListOptions) (*corev1.ConfigMapList, error) {
-		return c.cs.CoreV1().ConfigMaps("").List
-	}, func(s *snapshot.Snapshot, v []corev1.ConfigMap) { s.ConfigMaps = v }),
-	typed(snapshot.ResRoles, func(c *collector) func(context.Context, metav1.ListOptions) (*rbacv1.RoleList, error) {
-		return c.cs.RbacV1().Roles("").List
-	}, func(s *snapshot.Snapshot, v []rbacv1.Role) { s.Roles = v }),
-	typed(snapshot.ResClusterRoles, func(c *collector) func(context.Context, metav1.ListOptions) (*rbacv1.ClusterRoleList, error) {
-		return c.cs.RbacV1().ClusterRoles().List
-	}, func(s *snapshot.Snapshot, v []rbacv1.ClusterRole) { s.ClusterRoles = v }),
-	typed(snapshot.ResRoleBindings, func(c *collector) func(context.Context, metav1.ListOptions) (*rbacv1.RoleBindingList, error) {
-		return c.cs.RbacV1().RoleBindings("").List
-	}, func(s *snapshot.Snapshot, v []rbacv1.RoleBinding) { s.RoleBindings = v }),
-	typed(snapshot.ResClusterRoleBindings, func(c *collector) func(context.Context, metav1.ListOptions) (*rbacv1.ClusterRoleBindingList, error) {
-		return c.cs.RbacV1().ClusterRoleBindings().List
-	}, func(s *snapshot.Snapshot, v []rbacv1.ClusterRoleBinding) { s.ClusterRoleBindings = v }),
-	typed(snapshot.ResNetworkPolicies, func(c *collector) func(context.Context, metav1.ListOptions) (*networkingv1.NetworkPolicyList, error) {
-		return c.cs.NetworkingV1().NetworkPolicies("").List
-	}, func(s *snapshot.Snapshot, v []networkingv1.NetworkPolicy) { s.NetworkPolicies = v }),
-	typed(snapshot.ResServices, func(c *collector) func(context.Context, metav1.ListOptions) (*corev1.ServiceList, error) {
-		return c.cs.CoreV1().Services("").List
-	}, func(s *snapshot.Snapshot, v []corev1.Service) { s.Services = v }),
-	typed(snapshot.ResIngresses, func(c *collector) func(context.Context, metav1.ListOptions) (*networkingv1.IngressList, error) {
-		return c.cs.NetworkingV1().Ingresses("").List
-	}, func(s *snapshot.Snapshot, v []networkingv1.Ingress) { s.Ingresses = v }),
-	typed(snapshot.ResValidatingWebhookConfigurations, func(c *collector) func(context.Context, metav1.ListOptions) (*admissionregistrationv1.ValidatingWebhookConfigurationList, error) {
-		return c.cs.AdmissionregistrationV1().ValidatingWebhookConfigurations().List
-	}, func(s *snapshot.Snapshot, v []admissionregistrationv1.ValidatingWebhookConfiguration) {
-		s.ValidatingWebhookConfigurations = v
-	}),
-	typed(snapshot.ResMutatingWebhookConfigurations, func(c *collector) func(context.Context, metav1.ListOptions) (*admissionregistrationv1.MutatingWebhookConfigurationList, error) {
-		return c.cs.AdmissionregistrationV1().MutatingWebhookConfigurations().List
-	}, func(s *snapshot.Snapshot, v []admissionregistrationv1.MutatingWebhookConfiguration) {
-		s.MutatingWebhookConfigurations = v
-	}),
-	{resource: snapshot.ResSecrets, list: listSecretMetadata},
+		gc := *cfg
+		gc.GroupVersion = &gv
+		gc.APIPath = "/apis"
+		if gv.Group == "" {
+			gc.APIPath = "/api"
+		}
+		gc.NegotiatedSerializer = rest.CodecFactoryForGeneratedClient(scheme.Scheme, scheme.Codecs).WithoutConversion()
+		rc, err := rest.RESTClientForConfigAndClient(&gc, h)
+		if err != nil {
+			return nil, fmt.Errorf("build a client for %s: %w", gv, err)
+		}
+		m[gv] = rc
+	}
+	return m, nil
 }
 
 // lastApplied is kubectl's copy of an object's last applied manifest. It duplicates the spec

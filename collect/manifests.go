@@ -9,17 +9,11 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"reflect"
 	"sort"
 	"strings"
 	"time"
 
-	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
-	appsv1 "k8s.io/api/apps/v1"
-	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
-	networkingv1 "k8s.io/api/networking/v1"
-	rbacv1 "k8s.io/api/rbac/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -162,7 +156,7 @@ func (m *Manifests) decodeDocument(file, index string, doc []byte) error {
 	if len(probe) == 0 {
 		return nil
 	}
-	obj, _, err := scheme.Codecs.UniversalDeserializer().Decode(doc, nil, nil)
+	obj, gvk, err := scheme.Codecs.UniversalDeserializer().Decode(doc, nil, nil)
 	if runtime.IsNotRegisteredError(err) {
 		m.unknown(file, index, probe)
 		return nil
@@ -178,21 +172,33 @@ func (m *Manifests) decodeDocument(file, index string, doc []byte) error {
 		}
 		return nil
 	}
-	if !m.add(obj) {
+	var k snapshot.CollectedKind
+	known := false
+	if gvk != nil {
+		k, known = manifestKinds[*gvk]
+	}
+	meta, isObject := obj.(metav1.Object)
+	if !known || !isObject || !m.add(k, obj, meta) {
 		m.unknown(file, index, probe)
 		return nil
 	}
-	m.source(obj, file)
+	m.source(k, meta, file)
 	return nil
 }
 
-// source records the file an object came from, keyed as checks.Resource.String names it.
-func (m *Manifests) source(obj runtime.Object, file string) {
-	meta, ok := obj.(metav1.Object)
-	if !ok {
-		return
+// manifestKinds are the kinds the checks read, by the group, version and kind a document
+// gives (no other version is converted: apps/v1beta1 is not apps/v1).
+var manifestKinds = func() map[schema.GroupVersionKind]snapshot.CollectedKind {
+	m := map[schema.GroupVersionKind]snapshot.CollectedKind{}
+	for _, k := range snapshot.CollectedKinds {
+		m[k.GVK] = k
 	}
-	kind := reflect.TypeOf(obj).Elem().Name()
+	return m
+}()
+
+// source records the file an object came from, keyed as checks.Resource.String names it.
+func (m *Manifests) source(k snapshot.CollectedKind, meta metav1.Object, file string) {
+	kind := k.GVK.Kind
 	key := kind + "/" + meta.GetName()
 	if ns := meta.GetNamespace(); ns != "" && kind != "Namespace" {
 		key = kind + "/" + ns + "/" + meta.GetName()
@@ -216,76 +222,23 @@ func (m *Manifests) unknown(file, index string, probe map[string]any) {
 	m.Unknown = append(m.Unknown, o)
 }
 
-// add stores obj in the snapshot; false for a type the checks do not read.
-func (m *Manifests) add(obj runtime.Object) bool {
-	meta, ok := obj.(metav1.Object)
-	if !ok {
-		return false
-	}
+// add stores obj, of kind k, in the snapshot; false if it is not of k's type (which the
+// scheme's types and the table's agree it always is).
+func (m *Manifests) add(k snapshot.CollectedKind, obj runtime.Object, meta metav1.Object) bool {
 	// The live collector's compaction; and the namespace kubectl would give a namespaced
 	// object without one.
 	compactMeta(meta)
-	switch obj.(type) {
-	case *corev1.Node, *corev1.Namespace, *rbacv1.ClusterRole, *rbacv1.ClusterRoleBinding,
-		*admissionregistrationv1.ValidatingWebhookConfiguration, *admissionregistrationv1.MutatingWebhookConfiguration:
-	default:
-		if meta.GetNamespace() == "" {
-			meta.SetNamespace(metav1.NamespaceDefault)
-		}
+	if k.Namespaced && meta.GetNamespace() == "" {
+		meta.SetNamespace(metav1.NamespaceDefault)
 	}
 	s := m.Snapshot
-	var r snapshot.Resource
-	switch o := obj.(type) {
-	case *corev1.Pod:
-		r, s.Pods = snapshot.ResPods, append(s.Pods, *o)
-	case *corev1.Node:
-		r, s.Nodes = snapshot.ResNodes, append(s.Nodes, *o)
-	case *corev1.Namespace:
-		r, s.Namespaces = snapshot.ResNamespaces, append(s.Namespaces, *o)
-	case *appsv1.Deployment:
-		r, s.Deployments = snapshot.ResDeployments, append(s.Deployments, *o)
-	case *appsv1.StatefulSet:
-		r, s.StatefulSets = snapshot.ResStatefulSets, append(s.StatefulSets, *o)
-	case *appsv1.DaemonSet:
-		r, s.DaemonSets = snapshot.ResDaemonSets, append(s.DaemonSets, *o)
-	case *appsv1.ReplicaSet:
-		r, s.ReplicaSets = snapshot.ResReplicaSets, append(s.ReplicaSets, *o)
-	case *batchv1.Job:
-		r, s.Jobs = snapshot.ResJobs, append(s.Jobs, *o)
-	case *batchv1.CronJob:
-		r, s.CronJobs = snapshot.ResCronJobs, append(s.CronJobs, *o)
-	case *corev1.ServiceAccount:
-		r, s.ServiceAccounts = snapshot.ResServiceAccounts, append(s.ServiceAccounts, *o)
-	case *corev1.Secret:
-		// Metadata and type only, as the live collector keeps them: never the data.
-		r, s.Secrets = snapshot.ResSecrets, append(s.Secrets, snapshot.SecretMeta{ObjectMeta: o.ObjectMeta, Type: o.Type})
-	case *corev1.ConfigMap:
-		r, s.ConfigMaps = snapshot.ResConfigMaps, append(s.ConfigMaps, *o)
-	case *rbacv1.Role:
-		r, s.Roles = snapshot.ResRoles, append(s.Roles, *o)
-	case *rbacv1.ClusterRole:
-		r, s.ClusterRoles = snapshot.ResClusterRoles, append(s.ClusterRoles, *o)
-	case *rbacv1.RoleBinding:
-		r, s.RoleBindings = snapshot.ResRoleBindings, append(s.RoleBindings, *o)
-	case *rbacv1.ClusterRoleBinding:
-		r, s.ClusterRoleBindings = snapshot.ResClusterRoleBindings, append(s.ClusterRoleBindings, *o)
-	case *networkingv1.NetworkPolicy:
-		r, s.NetworkPolicies = snapshot.ResNetworkPolicies, append(s.NetworkPolicies, *o)
-	case *corev1.Service:
-		r, s.Services = snapshot.ResServices, append(s.Services, *o)
-	case *networkingv1.Ingress:
-		r, s.Ingresses = snapshot.ResIngresses, append(s.Ingresses, *o)
-	case *admissionregistrationv1.ValidatingWebhookConfiguration:
-		r, s.ValidatingWebhookConfigurations = snapshot.ResValidatingWebhookConfigurations, append(s.ValidatingWebhookConfigurations, *o)
-	case *admissionregistrationv1.MutatingWebhookConfiguration:
-		r, s.MutatingWebhookConfigurations = snapshot.ResMutatingWebhookConfigurations, append(s.MutatingWebhookConfigurations, *o)
-	default:
+	if !k.Add(s, obj) {
 		return false
 	}
-	col := s.Resources[r]
+	col := s.Resources[k.Resource]
 	col.State = snapshot.Collected
 	col.Count++
-	s.Resources[r] = col
+	s.Resources[k.Resource] = col
 	return true
 }
 

@@ -2,12 +2,14 @@ package collect
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/kubeposture/kubeposture/snapshot"
+	"github.com/kubeposture/kubeposture/snapshot/snapfile"
 )
 
 func writeManifest(t *testing.T, dir, name, content string) string {
@@ -77,7 +79,7 @@ stringData: {token: hunter3}
 		t.Errorf("secret kept as %+v, want type Opaque and the last-applied annotation dropped", sec)
 	}
 	var raw bytes.Buffer
-	if err := snapshot.Write(&raw, s); err != nil {
+	if err := snapfile.Write(&raw, s); err != nil {
 		t.Fatal(err)
 	}
 	for _, v := range []string{"aHVudGVyMg", "hunter"} {
@@ -151,4 +153,40 @@ func FuzzManifests(f *testing.F) {
 			}
 		}
 	})
+}
+
+// Every collected kind is read from a manifest into its list, in the namespace kubectl would
+// give it; another version of the same kind is not converted but reported unknown.
+func TestReadManifestsEveryKind(t *testing.T) {
+	var docs []string
+	for _, k := range snapshot.CollectedKinds {
+		docs = append(docs, fmt.Sprintf("apiVersion: %s\nkind: %s\nmetadata: {name: x}\n", k.GVK.GroupVersion(), k.GVK.Kind))
+	}
+	docs = append(docs, "apiVersion: apps/v1beta1\nkind: Deployment\nmetadata: {name: old}\n")
+	m, err := ReadManifests([]string{writeManifest(t, t.TempDir(), "all.yaml", strings.Join(docs, "---\n"))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := m.Snapshot
+	for _, k := range snapshot.CollectedKinds {
+		if c := s.Resources[k.Resource]; c.State != snapshot.Collected || c.Count != 1 || k.Len(s) != 1 {
+			t.Errorf("%s: resources %+v, %d objects; want one collected", k.Resource, c, k.Len(s))
+			continue
+		}
+		key, ns := k.GVK.Kind+"/x", ""
+		if k.Namespaced {
+			key, ns = k.GVK.Kind+"/default/x", "default"
+		}
+		for om := range k.Metas(s) {
+			if om.Namespace != ns {
+				t.Errorf("%s: namespace %q, want %q", k.Resource, om.Namespace, ns)
+			}
+		}
+		if s.Sources[key] == "" {
+			t.Errorf("%s: no source recorded under %q: %v", k.Resource, key, s.Sources)
+		}
+	}
+	if len(m.Unknown) != 1 || m.Unknown[0].Kind != "Deployment.apps" || m.Unknown[0].Name != "old" {
+		t.Errorf("unknown = %v, want the apps/v1beta1 Deployment", m.Unknown)
+	}
 }

@@ -19,9 +19,9 @@ func TestListPagedSettles(t *testing.T) {
 	c := &collector{opts: Options{PageSize: 3}, progress: newProgress(nil, 1)}
 	const total = 10
 	// pages serves 0..total-1, PageSize at a time; fail(attempt, page) may fail a request.
-	pages := func(fail func(attempt, page int) error) func(context.Context, metav1.ListOptions) ([]int, string, error) {
+	pages := func(fail func(attempt, page int) error) func(context.Context, metav1.ListOptions) ([]int, int, string, error) {
 		attempt := 0
-		return func(_ context.Context, o metav1.ListOptions) ([]int, string, error) {
+		return func(_ context.Context, o metav1.ListOptions) ([]int, int, string, error) {
 			start := 0
 			if o.Continue != "" {
 				start, _ = strconv.Atoi(o.Continue)
@@ -29,7 +29,7 @@ func TestListPagedSettles(t *testing.T) {
 				attempt++
 			}
 			if err := fail(attempt, start/int(o.Limit)); err != nil {
-				return nil, "", err
+				return nil, 0, "", err
 			}
 			var items []int
 			for i := start; i < min(start+int(o.Limit), total); i++ {
@@ -39,7 +39,7 @@ func TestListPagedSettles(t *testing.T) {
 			if start+int(o.Limit) < total {
 				cont = strconv.Itoa(start + int(o.Limit))
 			}
-			return items, cont, nil
+			return items, len(items), cont, nil
 		}
 	}
 	var order []int
@@ -58,7 +58,14 @@ func TestListPagedSettles(t *testing.T) {
 		return w
 	}()
 
-	got, err := listPaged(context.Background(), c, pages(func(int, int) error { return nil }), settle)
+	// joined is what listPaged returns, its pages joined.
+	joined := func(pages [][]int, n int, err error) ([]int, error) {
+		if err == nil && n != total {
+			t.Errorf("listPaged counted %d objects, want %d", n, total)
+		}
+		return slices.Concat(pages...), err
+	}
+	got, err := joined(listPaged(context.Background(), c, pages(func(int, int) error { return nil }), settle))
 	if err != nil || !slices.Equal(got, want) {
 		t.Fatalf("got %v, %v; want %v settled", got, err, want)
 	}
@@ -68,12 +75,12 @@ func TestListPagedSettles(t *testing.T) {
 
 	order = nil
 	expired := apierrors.NewResourceExpired("continue token expired")
-	got, err = listPaged(context.Background(), c, pages(func(attempt, page int) error {
+	got, err = joined(listPaged(context.Background(), c, pages(func(attempt, page int) error {
 		if attempt == 1 && page == 2 {
 			return expired
 		}
 		return nil
-	}), settle)
+	}), settle))
 	if err != nil || !slices.Equal(got, want) {
 		t.Fatalf("after a restart: got %v, %v; want %v", got, err, want)
 	}
@@ -84,7 +91,7 @@ func TestListPagedSettles(t *testing.T) {
 	boom := errors.New("boom")
 	done := make(chan error)
 	go func() {
-		_, err := listPaged(context.Background(), c, pages(func(_, page int) error {
+		_, _, err := listPaged(context.Background(), c, pages(func(_, page int) error {
 			if page == 2 {
 				return boom
 			}

@@ -20,7 +20,7 @@ const tableAccept = "application/json;as=Table;v=v1;g=meta.k8s.io,application/js
 // listSecretMetadata lists secrets as metadata and type only. A plain LIST would return
 // every secret's value; this request cannot.
 func listSecretMetadata(ctx context.Context, c *collector) (int, error) {
-	all, err := listPaged(ctx, c, func(ctx context.Context, o metav1.ListOptions) ([]snapshot.SecretMeta, string, error) {
+	all, err := listJoined(ctx, c, func(ctx context.Context, o metav1.ListOptions) ([]snapshot.SecretMeta, string, error) {
 		req := c.cs.CoreV1().RESTClient().Get().
 			Resource("secrets").
 			SetHeader("Accept", tableAccept).
@@ -34,7 +34,7 @@ func listSecretMetadata(ctx context.Context, c *collector) (int, error) {
 			return nil, "", err
 		}
 		return parseSecretTable(raw)
-	}, nil)
+	})
 	if err != nil {
 		return 0, err
 	}

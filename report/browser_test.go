@@ -23,6 +23,7 @@ import (
 	"github.com/kubeposture/kubeposture/checks"
 	"github.com/kubeposture/kubeposture/report"
 	"github.com/kubeposture/kubeposture/snapshot"
+	"github.com/kubeposture/kubeposture/snapshot/snapfile"
 )
 
 // chromiumPath is Debian's Chromium, which .ci/run installs.
@@ -253,7 +254,7 @@ func TestHTMLWithoutJavaScript(t *testing.T) {
 // TestHTMLNoHorizontalScroll: long unbroken values (cipher lists, flag sets) in the demo
 // snapshot's findings wrap instead of widening the page past the window.
 func TestHTMLNoHorizontalScroll(t *testing.T) {
-	demo, err := snapshot.ReadFile("../examples/snapshots/demo.json")
+	demo, err := snapfile.ReadFile("../examples/snapshots/demo.json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -316,7 +317,7 @@ const lineBreaksJS = `(function () {
 // in a wide window and in a narrow one, for the demo snapshot's findings and long values
 // made for the test.
 func TestHTMLWrapsAtBoundaries(t *testing.T) {
-	demo, err := snapshot.ReadFile("../examples/snapshots/demo.json")
+	demo, err := snapfile.ReadFile("../examples/snapshots/demo.json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -426,7 +427,7 @@ func TestHTMLFrameworkView(t *testing.T) {
 	}
 
 	// The demo: CIS items in section order.
-	demo, err := snapshot.ReadFile("../examples/snapshots/demo.json")
+	demo, err := snapfile.ReadFile("../examples/snapshots/demo.json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -552,7 +553,7 @@ func TestHTMLPrintPDF(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the print test needs pdftotext: install it with 'apt-get install -y poppler-utils' (%v)", err)
 	}
-	demo, err := snapshot.ReadFile("../examples/snapshots/demo.json")
+	demo, err := snapfile.ReadFile("../examples/snapshots/demo.json")
 	if err != nil {
 		t.Fatal(err)
 	}

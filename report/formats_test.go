@@ -22,6 +22,7 @@ import (
 	"github.com/kubeposture/kubeposture/internal/synth"
 	"github.com/kubeposture/kubeposture/report"
 	"github.com/kubeposture/kubeposture/snapshot"
+	"github.com/kubeposture/kubeposture/snapshot/snapfile"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden from the current output")
@@ -242,7 +243,7 @@ func TestSARIF(t *testing.T) {
 // TestSARIFValidates validates every kind of SARIF document the renderer emits: the test
 // report, an empty one, the demo snapshot's and a synthetic cluster's.
 func TestSARIFValidates(t *testing.T) {
-	demo, err := snapshot.ReadFile("../examples/snapshots/demo.json")
+	demo, err := snapfile.ReadFile("../examples/snapshots/demo.json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -347,7 +348,7 @@ func TestMarkdown(t *testing.T) {
 // TestJSONStreamsSameBytes: the streaming writer emits exactly what encoding the whole report
 // at once did, so docs/report-json.md and saved reports stay valid.
 func TestJSONStreamsSameBytes(t *testing.T) {
-	demo, err := snapshot.ReadFile("../examples/snapshots/demo.json")
+	demo, err := snapfile.ReadFile("../examples/snapshots/demo.json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -440,7 +441,7 @@ func TestHTMLSelfContained(t *testing.T) {
 // TestSARIFResultsCompact: the fast path that writes results gives the bytes of the generic
 // one (go-sarif's encoding with its defaults dropped) on every result of the demo report.
 func TestSARIFResultsCompact(t *testing.T) {
-	demo, err := snapshot.ReadFile("../examples/snapshots/demo.json")
+	demo, err := snapfile.ReadFile("../examples/snapshots/demo.json")
 	if err != nil {
 		t.Fatal(err)
 	}

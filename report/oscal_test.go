@@ -14,6 +14,7 @@ import (
 	"github.com/kubeposture/kubeposture/report"
 	"github.com/kubeposture/kubeposture/report/schematest"
 	"github.com/kubeposture/kubeposture/snapshot"
+	"github.com/kubeposture/kubeposture/snapshot/snapfile"
 )
 
 // oscalSchemaError validates doc against NIST's OSCAL 1.0.6 Assessment Results JSON schema
@@ -144,7 +145,7 @@ func parseOSCAL(t *testing.T, out string) oscalDoc {
 // TestOSCALValidates validates every kind of document the renderer emits against the official
 // schema, and shows that the validator rejects invalid ones, so that passing means something.
 func TestOSCALValidates(t *testing.T) {
-	demo, err := snapshot.ReadFile("../examples/snapshots/demo.json")
+	demo, err := snapfile.ReadFile("../examples/snapshots/demo.json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -372,7 +373,7 @@ func TestOSCALStableUUIDs(t *testing.T) {
 // TestOSCALStreamsSameBytes: the streaming writer emits what encoding the whole document at
 // once gives.
 func TestOSCALStreamsSameBytes(t *testing.T) {
-	demo, err := snapshot.ReadFile("../examples/snapshots/demo.json")
+	demo, err := snapfile.ReadFile("../examples/snapshots/demo.json")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,9 +4,14 @@
 // evidence of an audit: every verdict in a report can be traced back to an object in it.
 // Objects are kept in their Kubernetes API form (managedFields dropped), so a reader can
 // compare them with `kubectl get -o json`. Secrets are kept as metadata and type only.
+//
+// This package is the schema. Package snapfile reads and writes the document; package intern
+// makes the objects of a snapshot share their repeated parts as they are read.
 package snapshot
 
 import (
+	"errors"
+	"fmt"
 	"time"
 
 	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
@@ -25,6 +30,11 @@ const (
 	APIVersion = "kubeposture.io/v1alpha1"
 	Kind       = "Snapshot"
 )
+
+// New returns an empty snapshot with its type fields set.
+func New() *Snapshot {
+	return &Snapshot{APIVersion: APIVersion, Kind: Kind, Resources: map[Resource]Collection{}}
+}
 
 // Snapshot is everything the checks read. Checks never call the API: what is not here was
 // not seen, and Resources says why.
@@ -63,8 +73,9 @@ type Snapshot struct {
 	// one), so that a finding can point at the line of code to change. Empty for a live cluster.
 	Sources map[string]string `json:"sources,omitempty"`
 
-	// Pods are kept without status.conditions, and with each container status reduced to
-	// its name, image and imageID (the running digest) (collect/listers.go compactPod).
+	// The lists of Kubernetes objects, each a row of CollectedKinds (kinds.go). Pods are kept
+	// without status.conditions, and with each container status reduced to its name, image
+	// and imageID (the running digest) (collect/listers.go compactPod).
 	Nodes           []corev1.Node           `json:"nodes,omitempty"`
 	Namespaces      []corev1.Namespace      `json:"namespaces,omitempty"`
 	Pods            []corev1.Pod            `json:"pods,omitempty"`
@@ -231,4 +242,39 @@ type Kubelet struct {
 type SecretMeta struct {
 	metav1.ObjectMeta `json:"metadata"`
 	Type              corev1.SecretType `json:"type"`
+}
+
+// Validate checks the fields a reader relies on: the document type, and that every
+// collection state is one this version knows.
+func (s *Snapshot) Validate() error {
+	if s.APIVersion != APIVersion || s.Kind != Kind {
+		if s.APIVersion == "" && s.Kind == "" {
+			return fmt.Errorf("field apiVersion/kind: missing; not a kubeposture snapshot (expected apiVersion %q, kind %q)", APIVersion, Kind)
+		}
+		return fmt.Errorf("field apiVersion/kind: got %q/%q, this version of audit reads %q/%q", s.APIVersion, s.Kind, APIVersion, Kind)
+	}
+	if s.Resources == nil {
+		return errors.New("field resources: missing; without it no check can tell collected from forbidden")
+	}
+	for r, c := range s.Resources {
+		switch c.State {
+		case Collected, Forbidden, NotFound, Failed, Partial:
+		default:
+			return fmt.Errorf("field resources[%q].state: unknown state %q (want collected, forbidden, notFound, failed or partial)", r, c.State)
+		}
+		if c.Count < 0 {
+			return fmt.Errorf("field resources[%q].count: negative count %d", r, c.Count)
+		}
+	}
+	for i, k := range s.Kubelets {
+		if k.Node == "" {
+			return fmt.Errorf("field kubelets[%d].node: empty node name", i)
+		}
+	}
+	for i, c := range s.ControlPlane {
+		if c.Name == "" {
+			return fmt.Errorf("field controlPlane[%d].name: empty component name", i)
+		}
+	}
+	return nil
 }

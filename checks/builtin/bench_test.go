@@ -8,7 +8,7 @@ import (
 	"github.com/kubeposture/kubeposture/checks"
 	_ "github.com/kubeposture/kubeposture/checks/builtin"
 	"github.com/kubeposture/kubeposture/internal/synth"
-	"github.com/kubeposture/kubeposture/snapshot"
+	"github.com/kubeposture/kubeposture/snapshot/snapfile"
 )
 
 // BenchmarkEngine runs every built-in control over synthetic snapshots: the cost of
@@ -17,7 +17,7 @@ import (
 func BenchmarkEngine(b *testing.B) {
 	if path := os.Getenv("KUBEPOSTURE_BENCH_SNAPSHOT"); path != "" {
 		b.Run("snapshot="+filepath.Base(filepath.Dir(path)), func(b *testing.B) {
-			snap, err := snapshot.ReadFile(path)
+			snap, err := snapfile.ReadFile(path)
 			if err != nil {
 				b.Fatal(err)
 			}

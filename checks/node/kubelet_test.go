@@ -7,6 +7,7 @@ import (
 
 	"github.com/kubeposture/kubeposture/checks"
 	"github.com/kubeposture/kubeposture/snapshot"
+	"github.com/kubeposture/kubeposture/snapshot/snapfile"
 	kubeletv1beta1 "k8s.io/kubelet/config/v1beta1"
 )
 
@@ -242,7 +243,7 @@ func TestReadOnlyPortOmittedFromConfigz(t *testing.T) {
 			 "config":{"authentication":{"anonymous":{}},"authorization":{"mode":"Webhook"}}},
 			{"node":"worker-2","collection":{"state":"collected","count":1},
 			 "config":{"readOnlyPort":10255,"authentication":{"anonymous":{"enabled":true}},"authorization":{}}}]}`
-	snap, err := snapshot.Read(strings.NewReader(doc))
+	snap, err := snapfile.Read(strings.NewReader(doc))
 	if err != nil {
 		t.Fatal(err)
 	}

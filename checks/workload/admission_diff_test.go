@@ -43,7 +43,7 @@ import (
 // through), so that the API server defaults it and runs the mutating admission plugins on it
 // (the ServiceAccount plugin adds a token volume, the pod strategy mirrors AppArmor
 // annotations and fields), then the real collector lists it (and compacts it), and the
-// snapshot goes through snapshot.Write and snapshot.Read. The API server's verdict comes from
+// snapshot goes through snapfile.Write and snapfile.Read. The API server's verdict comes from
 // a server-side dry-run create of the same case in labelled namespaces.
 //
 // Reproduce a run with its seed: go test -run Diff ./checks/workload/ -args -pss.seed=N

@@ -18,6 +18,7 @@ import (
 	"github.com/kubeposture/kubeposture/collect"
 	"github.com/kubeposture/kubeposture/internal/testcluster"
 	"github.com/kubeposture/kubeposture/snapshot"
+	"github.com/kubeposture/kubeposture/snapshot/snapfile"
 )
 
 // The real-cluster tests of this package (admission_diff_test.go, integration_test.go) share
@@ -132,10 +133,10 @@ func collectFrom(t testing.TB, cfg *rest.Config, files collect.FileOptions) *sna
 		t.Fatalf("read the control-plane files: %v", err)
 	}
 	var buf bytes.Buffer
-	if err := snapshot.Write(&buf, snap); err != nil {
+	if err := snapfile.Write(&buf, snap); err != nil {
 		t.Fatalf("write the snapshot: %v", err)
 	}
-	back, err := snapshot.Read(&buf)
+	back, err := snapfile.Read(&buf)
 	if err != nil {
 		t.Fatalf("read the snapshot back: %v", err)
 	}

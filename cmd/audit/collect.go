@@ -12,6 +12,7 @@ import (
 
 	"github.com/kubeposture/kubeposture/collect"
 	"github.com/kubeposture/kubeposture/snapshot"
+	"github.com/kubeposture/kubeposture/snapshot/snapfile"
 )
 
 // collectFlags are the collector's tuning flags, shared by scan and collect.
@@ -95,9 +96,9 @@ metadata and type only. Scan it later with 'audit scan --snapshot FILE'.`,
 				return err
 			}
 			if out == "-" {
-				return snapshot.Write(cmd.OutOrStdout(), snap)
+				return snapfile.Write(cmd.OutOrStdout(), snap)
 			}
-			return snapshot.WriteFile(out, snap)
+			return snapfile.WriteFile(out, snap)
 		},
 	}
 	cf.add(cmd)

@@ -10,6 +10,7 @@ import (
 	"github.com/kubeposture/kubeposture/evidence"
 	"github.com/kubeposture/kubeposture/report"
 	"github.com/kubeposture/kubeposture/snapshot"
+	"github.com/kubeposture/kubeposture/snapshot/snapfile"
 )
 
 // writeEvidence writes the evidence bundle of a scan: the snapshot, the JSON result, the HTML,
@@ -17,7 +18,7 @@ import (
 func writeEvidence(path string, snap *snapshot.Snapshot, rep *checks.Report, key *evidence.SigningKey) error {
 	files := map[string][]byte{}
 	var b bytes.Buffer
-	if err := snapshot.Write(&b, snap); err != nil {
+	if err := snapfile.Write(&b, snap); err != nil {
 		return fmt.Errorf("--evidence: snapshot: %w", err)
 	}
 	files["snapshot.json"] = append([]byte(nil), b.Bytes()...)

@@ -16,6 +16,7 @@ import (
 	"github.com/kubeposture/kubeposture/imagescan"
 	"github.com/kubeposture/kubeposture/imagescan/imagescantest"
 	"github.com/kubeposture/kubeposture/snapshot"
+	"github.com/kubeposture/kubeposture/snapshot/snapfile"
 )
 
 // TestScanSnapshotScanImages: `audit scan --snapshot F --scan-images --trivy-cache-dir D`
@@ -43,7 +44,7 @@ func TestScanSnapshotScanImages(t *testing.T) {
 		Spec:   corev1.PodSpec{Containers: []corev1.Container{{Name: "app", Image: reg.Host + "/shop/base:1.0"}}},
 		Status: corev1.PodStatus{ContainerStatuses: []corev1.ContainerStatus{{Name: "app", ImageID: ref}}}}}
 	file := filepath.Join(t.TempDir(), "snap.json")
-	if err := snapshot.WriteFile(file, s); err != nil {
+	if err := snapfile.WriteFile(file, s); err != nil {
 		t.Fatal(err)
 	}
 

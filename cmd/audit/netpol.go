@@ -12,6 +12,7 @@ import (
 
 	"github.com/kubeposture/kubeposture/internal/netpol"
 	"github.com/kubeposture/kubeposture/snapshot"
+	"github.com/kubeposture/kubeposture/snapshot/snapfile"
 )
 
 type netpolFlags struct {
@@ -81,7 +82,7 @@ func runNetpol(out io.Writer, kube *kubeFlags, nf *netpolFlags, cf *collectFlags
 	var snap *snapshot.Snapshot
 	var err error
 	if nf.snapshot != "" {
-		snap, err = snapshot.ReadFile(nf.snapshot)
+		snap, err = snapfile.ReadFile(nf.snapshot)
 	} else {
 		cf.skipKubelet = true // kubelet configuration plays no part in the answer
 		snap, err = collectLive(kube, cf)

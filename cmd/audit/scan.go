@@ -14,6 +14,7 @@ import (
 	"github.com/kubeposture/kubeposture/nodeagent"
 	"github.com/kubeposture/kubeposture/report"
 	"github.com/kubeposture/kubeposture/snapshot"
+	"github.com/kubeposture/kubeposture/snapshot/snapfile"
 )
 
 type scanFlags struct {
@@ -116,7 +117,7 @@ func runScan(cmd *cobra.Command, kube *kubeFlags, sf *scanFlags, cf *collectFlag
 	case sf.snapshot != "" && len(sf.filenames) > 0:
 		return fmt.Errorf("--snapshot and --filename both name what to scan: give one")
 	case sf.snapshot != "":
-		snap, err = snapshot.ReadFile(sf.snapshot)
+		snap, err = snapfile.ReadFile(sf.snapshot)
 	case len(sf.filenames) > 0:
 		snap, err = readManifests(cmd.ErrOrStderr(), sf.filenames)
 	default:

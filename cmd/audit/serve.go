@@ -22,6 +22,7 @@ import (
 	"github.com/kubeposture/kubeposture/metrics"
 	"github.com/kubeposture/kubeposture/report"
 	"github.com/kubeposture/kubeposture/snapshot"
+	"github.com/kubeposture/kubeposture/snapshot/snapfile"
 )
 
 type serveFlags struct {
@@ -104,7 +105,7 @@ func newServeScan(kube *kubeFlags, sf *serveFlags, cf *collectFlags, ff *fileFla
 		var snap *snapshot.Snapshot
 		var err error
 		if sf.snapshot != "" {
-			snap, err = snapshot.ReadFile(sf.snapshot)
+			snap, err = snapfile.ReadFile(sf.snapshot)
 		} else {
 			snap, err = collectLive(kube, cf)
 		}

@@ -22,7 +22,7 @@ import (
 	"github.com/kubeposture/kubeposture/collect"
 	"github.com/kubeposture/kubeposture/internal/estate"
 	"github.com/kubeposture/kubeposture/internal/testcluster"
-	"github.com/kubeposture/kubeposture/snapshot"
+	"github.com/kubeposture/kubeposture/snapshot/snapfile"
 )
 
 func main() {
@@ -60,7 +60,7 @@ func run(kubeconfig string, seed bool, snapPath string, extra []string) error {
 		if err != nil {
 			return err
 		}
-		if err := snapshot.WriteFile(snapPath, snap); err != nil {
+		if err := snapfile.WriteFile(snapPath, snap); err != nil {
 			return err
 		}
 		fmt.Fprintf(os.Stderr, "localcluster: wrote %s\n", snapPath)

@@ -14,6 +14,7 @@ import (
 	"github.com/kubeposture/kubeposture/collect"
 	"github.com/kubeposture/kubeposture/internal/testcluster"
 	"github.com/kubeposture/kubeposture/snapshot"
+	"github.com/kubeposture/kubeposture/snapshot/snapfile"
 )
 
 // A smoke test of the benchmark's parts at 100 pods against the real test cluster: the
@@ -144,7 +145,7 @@ func TestSynthetic(t *testing.T) {
 		res.Phases[0].WallSeconds <= 0 || res.Phases[0].PeakRSSMiB <= 0 {
 		t.Errorf("results %+v", res)
 	}
-	if _, err := snapshot.ReadFile(filepath.Join(dir, "synthetic-120.json")); err != nil {
+	if _, err := snapfile.ReadFile(filepath.Join(dir, "synthetic-120.json")); err != nil {
 		t.Errorf("the synthetic snapshot: %v", err)
 	}
 }

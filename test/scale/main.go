@@ -46,6 +46,7 @@ import (
 
 	"github.com/kubeposture/kubeposture/internal/testcluster"
 	"github.com/kubeposture/kubeposture/snapshot"
+	"github.com/kubeposture/kubeposture/snapshot/snapfile"
 )
 
 // apiServerFlags raise the API server's in-flight limits so that the loader's concurrent
@@ -363,7 +364,7 @@ func median(ss []Sample, f func(Sample) float64) float64 {
 // checkSnapshot makes sure the scan saw what the floor listed: a scan that silently skipped
 // a kind would look fast.
 func checkSnapshot(path string, floorObjects int64) error {
-	s, err := snapshot.ReadFile(path)
+	s, err := snapfile.ReadFile(path)
 	if err != nil {
 		return err
 	}

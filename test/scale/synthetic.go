@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/kubeposture/kubeposture/internal/synth"
-	"github.com/kubeposture/kubeposture/snapshot"
+	"github.com/kubeposture/kubeposture/snapshot/snapfile"
 )
 
 // runSynthetic measures `audit scan --snapshot` of internal/synth's snapshot of the given
@@ -25,7 +25,7 @@ func runSynthetic(pods, runs int, jsonPath, keep, audit string) error {
 	s := synth.Snapshot(pods)
 	objects := int64(len(s.Pods) + len(s.Deployments) + len(s.ReplicaSets) + len(s.Namespaces) +
 		len(s.NetworkPolicies) + len(s.Services) + len(s.Nodes))
-	if err := snapshot.WriteFile(path, s); err != nil {
+	if err := snapfile.WriteFile(path, s); err != nil {
 		return err
 	}
 	s = nil

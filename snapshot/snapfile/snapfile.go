@@ -1,4 +1,7 @@
-package snapshot
+// Package snapfile reads and writes snapshot documents, the JSON files of `audit collect`:
+// streamed both ways, so that neither the document nor a second copy of the snapshot is ever
+// held in memory whole, with errors that name the file, the element and the field.
+package snapfile
 
 import (
 	"bufio"
@@ -10,18 +13,15 @@ import (
 	"os"
 	"reflect"
 	"strings"
-)
 
-// New returns an empty snapshot with its type fields set.
-func New() *Snapshot {
-	return &Snapshot{APIVersion: APIVersion, Kind: Kind, Resources: map[Resource]Collection{}}
-}
+	"github.com/kubeposture/kubeposture/snapshot"
+	"github.com/kubeposture/kubeposture/snapshot/intern"
+)
 
 // Write encodes s as JSON to w, byte for byte as json.Encoder would (HTML not escaped, one
 // final newline), but the top-level lists one element at a time: json.Encoder builds the
-// whole document in memory before writing any of it, a second copy of the snapshot (some
-// 400 MB at 100,000 pods).
-func Write(w io.Writer, s *Snapshot) error {
+// whole document in memory before writing any of it, a second copy of the snapshot.
+func Write(w io.Writer, s *snapshot.Snapshot) error {
 	bw := bufio.NewWriterSize(w, 1<<16)
 	if err := encode(bw, s); err != nil {
 		return fmt.Errorf("encode snapshot: %w", err)
@@ -29,7 +29,7 @@ func Write(w io.Writer, s *Snapshot) error {
 	return bw.Flush()
 }
 
-func encode(w *bufio.Writer, s *Snapshot) error {
+func encode(w *bufio.Writer, s *snapshot.Snapshot) error {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
@@ -94,12 +94,12 @@ func encode(w *bufio.Writer, s *Snapshot) error {
 	return err
 }
 
-// plainMembers is true when every member of Snapshot is a named field whose only tag option
+// plainMembers is true when every member of a Snapshot is a named field whose only tag option
 // is omitempty (unexported fields are not members): what encode writes itself. Otherwise (an
 // embedded struct, a string or omitzero option) it leaves the whole document to json.Encoder,
 // which holds it whole in memory (TestWriteStreams).
 var plainMembers = func() bool {
-	t := reflect.TypeFor[Snapshot]()
+	t := reflect.TypeFor[snapshot.Snapshot]()
 	for i := 0; i < t.NumField(); i++ {
 		f := t.Field(i)
 		name, opts, _ := strings.Cut(f.Tag.Get("json"), ",")
@@ -127,7 +127,7 @@ func emptyValue(v reflect.Value) bool {
 }
 
 // WriteFile writes s to path, replacing it only once the whole snapshot is written.
-func WriteFile(path string, s *Snapshot) error {
+func WriteFile(path string, s *snapshot.Snapshot) error {
 	tmp := path + ".tmp"
 	f, err := os.Create(tmp)
 	if err != nil {
@@ -150,7 +150,7 @@ func WriteFile(path string, s *Snapshot) error {
 
 // ReadFile loads and validates the snapshot at path. Errors name the file and, where the
 // JSON decoder can tell, the field.
-func ReadFile(path string) (*Snapshot, error) {
+func ReadFile(path string) (*snapshot.Snapshot, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("read snapshot: %w", err)
@@ -167,17 +167,17 @@ func ReadFile(path string) (*Snapshot, error) {
 	return s, nil
 }
 
-// Read decodes and validates one snapshot document from r. It streams: the document is never
-// held in memory whole (a snapshot of 100,000 pods is some 400 MB of JSON), and the lists and
-// maps of the top level are decoded one element at a time, which is also how an error names
-// the element it is in (pods[1041].metadata.creationTimestamp).
-func Read(r io.Reader) (*Snapshot, error) {
+// Read decodes and validates one snapshot document from r. It streams: the document (hundreds
+// of megabytes for a big cluster) is never held in memory whole, and the lists and maps of
+// the top level are decoded one element at a time, which is also how an error names the
+// element it is in (pods[1041].metadata.creationTimestamp).
+func Read(r io.Reader) (*snapshot.Snapshot, error) {
 	return read(r, -1)
 }
 
 // read is Read of a document of size bytes (-1 when unknown), which bounds how much room the
 // lists' recorded counts may reserve.
-func read(r io.Reader, size int64) (*Snapshot, error) {
+func read(r io.Reader, size int64) (*snapshot.Snapshot, error) {
 	dec := json.NewDecoder(r)
 	tok, err := dec.Token()
 	if err == io.EOF {
@@ -186,7 +186,7 @@ func read(r io.Reader, size int64) (*Snapshot, error) {
 	if err != nil {
 		return nil, syntaxError(err)
 	}
-	var s Snapshot
+	var s snapshot.Snapshot
 	switch tok {
 	case json.Delim('{'):
 		if err := decodeMembers(dec, &s, size); err != nil {
@@ -207,10 +207,10 @@ func read(r io.Reader, size int64) (*Snapshot, error) {
 	return &s, nil
 }
 
-// snapshotFields maps the JSON names of Snapshot's fields to their index.
+// snapshotFields maps the JSON names of a Snapshot's fields to their index.
 var snapshotFields = func() map[string]int {
 	m := map[string]int{}
-	t := reflect.TypeFor[Snapshot]()
+	t := reflect.TypeFor[snapshot.Snapshot]()
 	for i := 0; i < t.NumField(); i++ {
 		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
 		if name != "" && name != "-" {
@@ -235,22 +235,20 @@ func fieldIndex(key string) (int, bool) {
 }
 
 // listResources names the resource whose collection counts the objects of each list member.
-var listResources = map[string]Resource{
-	"nodes": ResNodes, "namespaces": ResNamespaces, "pods": ResPods, "deployments": ResDeployments,
-	"statefulSets": ResStatefulSets, "daemonSets": ResDaemonSets, "replicaSets": ResReplicaSets,
-	"jobs": ResJobs, "cronJobs": ResCronJobs, "serviceAccounts": ResServiceAccounts, "secrets": ResSecrets,
-	"configMaps": ResConfigMaps, "roles": ResRoles, "clusterRoles": ResClusterRoles,
-	"roleBindings": ResRoleBindings, "clusterRoleBindings": ResClusterRoleBindings,
-	"networkPolicies": ResNetworkPolicies, "services": ResServices, "ingresses": ResIngresses,
-}
+var listResources = func() map[string]snapshot.Resource {
+	m := map[string]snapshot.Resource{}
+	for _, k := range snapshot.CollectedKinds {
+		m[k.Member] = k.Resource
+	}
+	return m
+}()
 
 // listHint is the room to reserve for the list member name: the count its collection
-// recorded ("resources" comes first in a snapshot written by Write), so that a list of
-// 100,000 pods is decoded into one array of its size instead of growing through a dozen
-// copies (at 10,000 pods the copies were a quarter of all the reading allocated). The count is
-// untrusted input: it reserves no more elements than the document has bytes to fill, and a
-// wrong count only costs a regrowth.
-func listHint(s *Snapshot, name string, size int64) int {
+// recorded ("resources" comes first in a snapshot written by Write), so that a long list is
+// decoded into one array of its size instead of growing through a dozen copies (a large part
+// of what reading allocated: docs/scale.md). The count is untrusted input: it reserves no
+// more elements than the document has bytes to fill, and a wrong count only costs a regrowth.
+func listHint(s *snapshot.Snapshot, name string, size int64) int {
 	r, ok := listResources[name]
 	if !ok {
 		return 0
@@ -269,9 +267,9 @@ func listHint(s *Snapshot, name string, size int64) int {
 
 // decodeMembers decodes the members of the snapshot object, whose '{' has been read, and its
 // closing '}'. size is the document's size in bytes, -1 if unknown.
-func decodeMembers(dec *json.Decoder, s *Snapshot, size int64) error {
+func decodeMembers(dec *json.Decoder, s *snapshot.Snapshot, size int64) error {
 	v := reflect.ValueOf(s).Elem()
-	sh := NewSharer()
+	sh := intern.New()
 	for dec.More() {
 		tok, err := dec.Token()
 		if err != nil {
@@ -300,7 +298,7 @@ func decodeMembers(dec *json.Decoder, s *Snapshot, size int64) error {
 // decodeValue decodes the next value into v, found at path. A list is decoded element by
 // element and a map with string keys member by member, with the same result as
 // json.Unmarshal; anything else is decoded whole. A list reserves room for hint elements.
-func decodeValue(dec *json.Decoder, path string, v reflect.Value, sh *Sharer, hint int) error {
+func decodeValue(dec *json.Decoder, path string, v reflect.Value, sh *intern.Sharer, hint int) error {
 	t := v.Type()
 	isList := t.Kind() == reflect.Slice && t.Elem().Kind() != reflect.Uint8
 	isMap := t.Kind() == reflect.Map && t.Key().Kind() == reflect.String
@@ -408,39 +406,4 @@ func valueError(path string, err error) error {
 
 func typeMismatch(e *json.UnmarshalTypeError) string {
 	return fmt.Sprintf("cannot use JSON %s as %s", e.Value, e.Type)
-}
-
-// Validate checks the fields a reader relies on: the document type, and that every
-// collection state is one this version knows.
-func (s *Snapshot) Validate() error {
-	if s.APIVersion != APIVersion || s.Kind != Kind {
-		if s.APIVersion == "" && s.Kind == "" {
-			return fmt.Errorf("field apiVersion/kind: missing; not a kubeposture snapshot (expected apiVersion %q, kind %q)", APIVersion, Kind)
-		}
-		return fmt.Errorf("field apiVersion/kind: got %q/%q, this version of audit reads %q/%q", s.APIVersion, s.Kind, APIVersion, Kind)
-	}
-	if s.Resources == nil {
-		return errors.New("field resources: missing; without it no check can tell collected from forbidden")
-	}
-	for r, c := range s.Resources {
-		switch c.State {
-		case Collected, Forbidden, NotFound, Failed, Partial:
-		default:
-			return fmt.Errorf("field resources[%q].state: unknown state %q (want collected, forbidden, notFound, failed or partial)", r, c.State)
-		}
-		if c.Count < 0 {
-			return fmt.Errorf("field resources[%q].count: negative count %d", r, c.Count)
-		}
-	}
-	for i, k := range s.Kubelets {
-		if k.Node == "" {
-			return fmt.Errorf("field kubelets[%d].node: empty node name", i)
-		}
-	}
-	for i, c := range s.ControlPlane {
-		if c.Name == "" {
-			return fmt.Errorf("field controlPlane[%d].name: empty component name", i)
-		}
-	}
-	return nil
 }

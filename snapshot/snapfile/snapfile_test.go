@@ -1,4 +1,4 @@
-package snapshot
+package snapfile
 
 import (
 	"bytes"
@@ -14,31 +14,33 @@ import (
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	kubeletv1beta1 "k8s.io/kubelet/config/v1beta1"
+
+	"github.com/kubeposture/kubeposture/snapshot"
 )
 
 func ptr[T any](v T) *T { return &v }
 
 // sample returns a small snapshot touching every kind of field a reader relies on.
-func sample() *Snapshot {
+func sample() *snapshot.Snapshot {
 	cpu := resource.MustParse("500m")
 	_ = cpu.String() // caches the canonical form, as decoding does, for reflect.DeepEqual
-	s := New()
-	s.Cluster = Cluster{UID: "0b5c-uid", Server: "https://10.0.0.1:6443", Version: "v1.33.1", Provider: ProviderKubeadm}
+	s := snapshot.New()
+	s.Cluster = snapshot.Cluster{UID: "0b5c-uid", Server: "https://10.0.0.1:6443", Version: "v1.33.1", Provider: snapshot.ProviderKubeadm}
 	s.CollectedAt = time.Date(2025, 3, 14, 15, 9, 26, 535897932, time.UTC)
 	s.ToolVersion = "v0.1.0-test"
-	s.Resources[ResPods] = Collection{State: Collected, Count: 1}
-	s.Resources[ResNodes] = Collection{State: Collected, Count: 1}
-	s.Resources[ResKubeletConfigs] = Collection{State: Partial, Count: 1, Message: "configz unreachable on node-b"}
-	s.Resources[ResSecrets] = Collection{State: Collected, Count: 1}
-	s.Resources[ResRoles] = Collection{State: Forbidden, Message: `roles.rbac.authorization.k8s.io is forbidden: User "auditor" cannot list`}
-	s.Resources[ResIngresses] = Collection{State: NotFound}
-	s.Resources[ResJobs] = Collection{State: Failed, Message: "timeout"}
-	s.Resources[ResControlPlane] = Collection{State: Collected, Count: 1}
-	s.ControlPlane = []Component{{
+	s.Resources[snapshot.ResPods] = snapshot.Collection{State: snapshot.Collected, Count: 1}
+	s.Resources[snapshot.ResNodes] = snapshot.Collection{State: snapshot.Collected, Count: 1}
+	s.Resources[snapshot.ResKubeletConfigs] = snapshot.Collection{State: snapshot.Partial, Count: 1, Message: "configz unreachable on node-b"}
+	s.Resources[snapshot.ResSecrets] = snapshot.Collection{State: snapshot.Collected, Count: 1}
+	s.Resources[snapshot.ResRoles] = snapshot.Collection{State: snapshot.Forbidden, Message: `roles.rbac.authorization.k8s.io is forbidden: User "auditor" cannot list`}
+	s.Resources[snapshot.ResIngresses] = snapshot.Collection{State: snapshot.NotFound}
+	s.Resources[snapshot.ResJobs] = snapshot.Collection{State: snapshot.Failed, Message: "timeout"}
+	s.Resources[snapshot.ResControlPlane] = snapshot.Collection{State: snapshot.Collected, Count: 1}
+	s.ControlPlane = []snapshot.Component{{
 		Name: "kube-apiserver", Namespace: "kube-system", Pod: "kube-apiserver-cp-1", Node: "cp-1",
 		Image: "registry.k8s.io/kube-apiserver:v1.33.1", Mirror: true,
 		Command: []string{"kube-apiserver", "--anonymous-auth=false", "--profiling"},
-		Flags:   []Flag{{Name: "anonymous-auth", Value: "false"}, {Name: "profiling", Bare: true}},
+		Flags:   []snapshot.Flag{{Name: "anonymous-auth", Value: "false"}, {Name: "profiling", Bare: true}},
 		Env:     []corev1.EnvVar{{Name: "GOMAXPROCS", Value: "2"}},
 	}}
 	kc := &kubeletv1beta1.KubeletConfiguration{
@@ -56,9 +58,9 @@ func sample() *Snapshot {
 	_ = zero.String()
 	kc.Logging.Options.Text.InfoBufferSize.Quantity = zero
 	kc.Logging.Options.JSON.InfoBufferSize.Quantity = zero
-	s.Kubelets = []Kubelet{
-		{Node: "node-a", Collection: Collection{State: Collected, Count: 1}, Config: kc},
-		{Node: "node-b", Collection: Collection{State: Failed, Message: "configz unreachable"}},
+	s.Kubelets = []snapshot.Kubelet{
+		{Node: "node-a", Collection: snapshot.Collection{State: snapshot.Collected, Count: 1}, Config: kc},
+		{Node: "node-b", Collection: snapshot.Collection{State: snapshot.Failed, Message: "configz unreachable"}},
 	}
 	s.Pods = []corev1.Pod{{
 		TypeMeta: metav1.TypeMeta{Kind: "Pod", APIVersion: "v1"},
@@ -84,7 +86,7 @@ func sample() *Snapshot {
 			}},
 		},
 	}}
-	s.Secrets = []SecretMeta{{
+	s.Secrets = []snapshot.SecretMeta{{
 		ObjectMeta: metav1.ObjectMeta{Name: "db", Namespace: "shop", Annotations: map[string]string{"owner": "team-a"}},
 		Type:       corev1.SecretTypeOpaque,
 	}}
@@ -147,7 +149,7 @@ func TestRoundTrip(t *testing.T) {
 }
 
 func TestNewIsValid(t *testing.T) {
-	s := New()
+	s := snapshot.New()
 	if err := s.Validate(); err != nil {
 		t.Fatalf("New().Validate(): %v", err)
 	}
@@ -156,7 +158,7 @@ func TestNewIsValid(t *testing.T) {
 		t.Fatal(err)
 	}
 	if _, err := Read(&b); err != nil {
-		t.Fatalf("Read(Write(New())): %v", err)
+		t.Fatalf("Read(Write(snapshot.New())): %v", err)
 	}
 }
 
@@ -253,18 +255,18 @@ func TestReadFileNamesThePath(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), missing) {
 		t.Errorf("ReadFile(%s) error = %v; want it to name the file", missing, err)
 	}
-	if err := WriteFile(filepath.Join(dir, "no-such-dir", "s.json"), New()); err == nil {
+	if err := WriteFile(filepath.Join(dir, "no-such-dir", "s.json"), snapshot.New()); err == nil {
 		t.Errorf("WriteFile into a missing directory succeeded")
 	}
 }
 
 func TestWriteFileReplacesAtomically(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "s.json")
-	first := New()
+	first := snapshot.New()
 	first.ToolVersion = "first"
-	second := New()
+	second := snapshot.New()
 	second.ToolVersion = "second"
-	for _, s := range []*Snapshot{first, second} {
+	for _, s := range []*snapshot.Snapshot{first, second} {
 		if err := WriteFile(path, s); err != nil {
 			t.Fatal(err)
 		}
@@ -322,4 +324,27 @@ func FuzzRead(f *testing.F) {
 			t.Fatalf("Write→Read→Write is not stable:\n%s\n%s", b1.Bytes(), b2.Bytes())
 		}
 	})
+}
+
+// Write streams a snapshot member by member and list element by element; a field that
+// encode cannot write itself would make it fall back to encoding the whole document in
+// memory (an unexported field did, unnoticed, for a while: docs/scale.md says what it cost).
+func TestWriteStreams(t *testing.T) {
+	if !plainMembers {
+		t.Fatal("Snapshot has a member encode cannot write itself: Write would hold the whole document in memory")
+	}
+}
+
+// Every collected kind's list is sized from its recorded count (the two webhook
+// configurations' once were not).
+func TestListHintCoversEveryKind(t *testing.T) {
+	s := snapshot.New()
+	for _, k := range snapshot.CollectedKinds {
+		s.Resources[k.Resource] = snapshot.Collection{State: snapshot.Collected, Count: 7}
+	}
+	for _, k := range snapshot.CollectedKinds {
+		if got := listHint(s, k.Member, 1<<20); got != 7 {
+			t.Errorf("listHint(%q) = %d, want the recorded count 7", k.Member, got)
+		}
+	}
 }

@@ -1,4 +1,4 @@
-package snapshot
+package intern_test
 
 import (
 	"bytes"
@@ -8,6 +8,11 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/kubeposture/kubeposture/internal/synth"
+	"github.com/kubeposture/kubeposture/snapshot"
+	"github.com/kubeposture/kubeposture/snapshot/intern"
+	"github.com/kubeposture/kubeposture/snapshot/snapfile"
 )
 
 // TestSharerKeepsValues reads replicas back and checks that what they share is equal, what
@@ -28,18 +33,18 @@ func TestSharerKeepsValues(t *testing.T) {
 			},
 		}
 	}
-	in := New()
-	in.Cluster.Provider = ProviderUnknown
+	in := snapshot.New()
+	in.Cluster.Provider = snapshot.ProviderUnknown
 	in.Pods = []corev1.Pod{
 		replica("web-1-a", "kube-api-access-aaaaa", false, "500m"),
 		replica("web-1-b", "kube-api-access-bbbbb", false, "500m"),
 		replica("web-1-c", "kube-api-access-ccccc", true, "1"), // patched by hand: must stay its own
 	}
 	var buf bytes.Buffer
-	if err := Write(&buf, in); err != nil {
+	if err := snapfile.Write(&buf, in); err != nil {
 		t.Fatal(err)
 	}
-	out, err := Read(&buf)
+	out, err := snapfile.Read(&buf)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,55 +79,21 @@ func TestSharerKeepsValues(t *testing.T) {
 	}
 }
 
-// equal must answer as reflect.DeepEqual on the parts the Sharer compares: every pair of
-// containers and pod-level parts of a varied set of pods, and the cases where the two could
-// part (nil against empty, quantities, maps).
-func TestEqualIsDeepEqual(t *testing.T) {
-	one, two := resource.MustParse("1"), resource.MustParse("1000m")
-	zero := int64(0)
-	vals := []any{
-		[]string(nil), []string{}, []string{"a"}, []string{"a", "b"}, []string{"b", "a"},
-		map[string]string(nil), map[string]string{}, map[string]string{"a": "1"}, map[string]string{"a": "2"},
-		(*corev1.SecurityContext)(nil), &corev1.SecurityContext{}, &corev1.SecurityContext{RunAsUser: &zero},
-		&corev1.SecurityContext{Capabilities: &corev1.Capabilities{Drop: []corev1.Capability{"ALL"}}},
-		&corev1.SecurityContext{Capabilities: &corev1.Capabilities{Drop: []corev1.Capability{}}},
-		[]corev1.EnvVar{{Name: "X", ValueFrom: &corev1.EnvVarSource{ResourceFieldRef: &corev1.ResourceFieldSelector{Resource: "limits.cpu", Divisor: one}}}},
-		[]corev1.EnvVar{{Name: "X", ValueFrom: &corev1.EnvVarSource{ResourceFieldRef: &corev1.ResourceFieldSelector{Resource: "limits.cpu", Divisor: two}}}},
-		corev1.VolumeSource{CSI: &corev1.CSIVolumeSource{Driver: "d", VolumeAttributes: map[string]string{"k": "v"}}},
-		corev1.VolumeSource{CSI: &corev1.CSIVolumeSource{Driver: "d", VolumeAttributes: map[string]string{"k": "w"}}},
-		corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{SizeLimit: &one}},
-		corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{SizeLimit: &two}},
-	}
-	yes := true
-	for i, p := range []corev1.Pod{
-		{Spec: corev1.PodSpec{Containers: []corev1.Container{{Name: "a", Image: "x", Args: []string{"-v"}, Ports: []corev1.ContainerPort{{ContainerPort: 80}}}}}},
-		{Spec: corev1.PodSpec{Containers: []corev1.Container{{Name: "a", Image: "x", Args: []string{"-v"}, Ports: []corev1.ContainerPort{{ContainerPort: 81}}}}}},
-		{Spec: corev1.PodSpec{Containers: []corev1.Container{{Name: "a", Image: "x", SecurityContext: &corev1.SecurityContext{Privileged: &yes},
-			LivenessProbe: &corev1.Probe{ProbeHandler: corev1.ProbeHandler{Exec: &corev1.ExecAction{Command: []string{"true"}}}}}}}},
-		{Spec: corev1.PodSpec{Containers: []corev1.Container{{Name: "a", Image: "x", SecurityContext: &corev1.SecurityContext{Privileged: &yes},
-			LivenessProbe: &corev1.Probe{ProbeHandler: corev1.ProbeHandler{Exec: &corev1.ExecAction{Command: []string{"false"}}}}}}}},
-	} {
-		_ = i
-		vals = append(vals, p.Spec.Containers[0], p.Spec.Containers[0].SecurityContext, p.Spec.Containers[0].LivenessProbe, p.Spec)
-	}
-	for _, a := range vals {
-		for _, b := range vals {
-			va, vb := reflect.ValueOf(a), reflect.ValueOf(b)
-			if va.Type() != vb.Type() {
-				continue
-			}
-			if got, want := equal(va, vb), reflect.DeepEqual(a, b); got != want {
-				t.Errorf("equal(%#v, %#v) = %v, DeepEqual %v", a, b, got, want)
-			}
+// BenchmarkShare shares the pods of a synthetic snapshot as they arrive (one Sharer per
+// list, as the collector and Read use it): the collector's cost per pod beyond decoding.
+func BenchmarkShare(b *testing.B) {
+	src := synth.Snapshot(10000).Pods
+	b.ReportAllocs()
+	for b.Loop() {
+		b.StopTimer()
+		pods := make([]corev1.Pod, len(src))
+		for i := range src {
+			src[i].DeepCopyInto(&pods[i])
 		}
-	}
-}
-
-// Write streams a snapshot member by member and list element by element; a field that
-// encode cannot write itself would make it fall back to encoding the whole document in
-// memory (an unexported field did, unnoticed, for a while: 110 MB more at 10,000 pods).
-func TestWriteStreams(t *testing.T) {
-	if !plainMembers {
-		t.Fatal("Snapshot has a member encode cannot write itself: Write would hold the whole document in memory")
+		b.StartTimer()
+		sh := intern.New()
+		for i := range pods {
+			sh.Share(&pods[i])
+		}
 	}
 }

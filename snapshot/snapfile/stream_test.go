@@ -1,4 +1,4 @@
-package snapshot_test
+package snapfile_test
 
 import (
 	"bytes"
@@ -14,13 +14,14 @@ import (
 
 	"github.com/kubeposture/kubeposture/internal/synth"
 	"github.com/kubeposture/kubeposture/snapshot"
+	"github.com/kubeposture/kubeposture/snapshot/snapfile"
 )
 
 // Read streams the document instead of handing it whole to json.Unmarshal: what it decodes
 // must be exactly what json.Unmarshal would, member repeats and letter case included.
 func TestReadDecodesAsUnmarshal(t *testing.T) {
 	var big bytes.Buffer
-	if err := snapshot.Write(&big, synth.Snapshot(500)); err != nil {
+	if err := snapfile.Write(&big, synth.Snapshot(500)); err != nil {
 		t.Fatal(err)
 	}
 	const head = `"apiVersion":"kubeposture.io/v1alpha1","kind":"Snapshot"`
@@ -40,7 +41,7 @@ func TestReadDecodesAsUnmarshal(t *testing.T) {
 	}
 	for name, doc := range docs {
 		t.Run(name, func(t *testing.T) {
-			got, err := snapshot.Read(strings.NewReader(doc))
+			got, err := snapfile.Read(strings.NewReader(doc))
 			if err != nil {
 				t.Fatalf("Read: %v", err)
 			}
@@ -66,7 +67,7 @@ func TestReadBoundsTheRecordedCount(t *testing.T) {
 	if err := os.WriteFile(path, []byte(doc), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	s, err := snapshot.ReadFile(path)
+	s, err := snapfile.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,13 +76,13 @@ func TestReadBoundsTheRecordedCount(t *testing.T) {
 	}
 	// And a true count is used whole: the list is decoded into one array of its size.
 	var b bytes.Buffer
-	if err := snapshot.Write(&b, synth.Snapshot(300)); err != nil {
+	if err := snapfile.Write(&b, synth.Snapshot(300)); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(path, b.Bytes(), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if s, err = snapshot.ReadFile(path); err != nil {
+	if s, err = snapfile.ReadFile(path); err != nil {
 		t.Fatal(err)
 	}
 	if len(s.Pods) != 300 || cap(s.Pods) != 300 {
@@ -93,7 +94,7 @@ func TestReadBoundsTheRecordedCount(t *testing.T) {
 func TestReadNamesTheElement(t *testing.T) {
 	s := synth.Snapshot(300)
 	var b bytes.Buffer
-	if err := snapshot.Write(&b, s); err != nil {
+	if err := snapfile.Write(&b, s); err != nil {
 		t.Fatal(err)
 	}
 	name := `"name":"` + s.Pods[241].Name + `"`
@@ -101,7 +102,7 @@ func TestReadNamesTheElement(t *testing.T) {
 	if doc == b.String() {
 		t.Fatalf("pod name %s not found in the document", name)
 	}
-	_, err := snapshot.Read(strings.NewReader(doc))
+	_, err := snapfile.Read(strings.NewReader(doc))
 	if err == nil || !strings.Contains(err.Error(), "field pods[241].metadata.name") || !strings.Contains(err.Error(), "JSON number") {
 		t.Errorf("error = %v; want it to name pods[241].metadata.name and the JSON number", err)
 	}
@@ -111,14 +112,14 @@ func TestReadNamesTheElement(t *testing.T) {
 func BenchmarkRead(b *testing.B) {
 	for _, pods := range []int{10000} {
 		var doc bytes.Buffer
-		if err := snapshot.Write(&doc, synth.Snapshot(pods)); err != nil {
+		if err := snapfile.Write(&doc, synth.Snapshot(pods)); err != nil {
 			b.Fatal(err)
 		}
 		b.Run(fmt.Sprintf("pods=%d", pods), func(b *testing.B) {
 			b.ReportAllocs()
 			b.SetBytes(int64(doc.Len()))
 			for b.Loop() {
-				if _, err := snapshot.Read(bytes.NewReader(doc.Bytes())); err != nil {
+				if _, err := snapfile.Read(bytes.NewReader(doc.Bytes())); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -160,7 +161,7 @@ func TestWriteMatchesEncoder(t *testing.T) {
 				t.Fatal(err)
 			}
 			var got bytes.Buffer
-			if err := snapshot.Write(&got, s); err != nil {
+			if err := snapfile.Write(&got, s); err != nil {
 				t.Fatal(err)
 			}
 			if !bytes.Equal(got.Bytes(), want.Bytes()) {
@@ -174,21 +175,20 @@ func TestWriteMatchesEncoder(t *testing.T) {
 	}
 }
 
-// BenchmarkShare shares the pods of a synthetic snapshot as they arrive (one Sharer per
-// list, as the collector and Read use it): the collector's cost per pod beyond decoding.
-func BenchmarkShare(b *testing.B) {
-	src := synth.Snapshot(10000).Pods
-	b.ReportAllocs()
-	for b.Loop() {
-		b.StopTimer()
-		pods := make([]corev1.Pod, len(src))
-		for i := range src {
-			src[i].DeepCopyInto(&pods[i])
-		}
-		b.StartTimer()
-		sh := snapshot.NewSharer()
-		for i := range pods {
-			sh.Share(&pods[i])
-		}
+// Node reports survive the snapshot's own JSON round trip.
+func TestNodeReportsRoundTrip(t *testing.T) {
+	s := snapshot.New()
+	s.MergeNodeReports([]snapshot.NodeReport{{Node: "a", Root: "/1"}, {Node: "b"}})
+	s.MergeNodeReports([]snapshot.NodeReport{{Node: "a", Root: "/2"}, {Node: "c"}})
+	var buf bytes.Buffer
+	if err := snapfile.Write(&buf, s); err != nil {
+		t.Fatal(err)
+	}
+	back, err := snapfile.Read(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(back.NodeReports) != 3 || back.NodeReport("a").Root != "/2" {
+		t.Errorf("after a round trip: %+v", back.NodeReports)
 	}
 }

@@ -1,4 +1,7 @@
-package snapshot
+// Package intern makes the objects of a snapshot share one copy of each equal string, map and
+// replica part as they are decoded (the Sharer), by the collector as each page of a list
+// arrives and by snapfile as a document is read.
+package intern
 
 import (
 	"reflect"
@@ -9,13 +12,15 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/kubeposture/kubeposture/snapshot"
 )
 
 // Sharer makes the objects of a snapshot share one copy of each equal string and small map
 // as they are decoded. The replicas of a workload carry the same labels, annotations, images,
 // container names, mount paths and resource lists; decoded one by one, each holds its own
-// copy, and at 10,000 pods the copies were a third of the heap (maps alone 48 MB, mostly the
-// containers' resource lists). Sharing is safe because a snapshot is read-only once read:
+// copy, and the copies, maps above all (the containers' resource lists), were much of a big
+// snapshot's heap (docs/scale.md). Sharing is safe because a snapshot is read-only once read:
 // checks must not modify it (checks.Check.Evaluate).
 //
 // Only values that repeat across objects are shared: names and UIDs of the objects
@@ -39,7 +44,9 @@ type firstKey struct {
 	index int
 }
 
-func NewSharer() *Sharer {
+// New returns a Sharer that has seen nothing yet: one per list, since what repeats is within a
+// kind.
+func New() *Sharer {
 	return &Sharer{strs: map[string]string{}, maps: map[string]map[string]string{}, res: map[string]corev1.ResourceList{},
 		firsts: map[firstKey]*corev1.Container{}, firstSpecs: map[string]*corev1.PodSpec{}}
 }
@@ -77,7 +84,7 @@ func (s *Sharer) Share(v any) {
 		s.meta(&o.ObjectMeta)
 	case *corev1.ConfigMap:
 		s.meta(&o.ObjectMeta)
-	case *SecretMeta:
+	case *snapshot.SecretMeta:
 		s.meta(&o.ObjectMeta)
 	}
 }
