@@ -85,8 +85,8 @@ func newEscalationGraph(snap *snapshot.Snapshot) *escalationGraph {
 	sas := serviceAccounts(snap)
 	for i := range snap.Pods {
 		p := &snap.Pods[i]
-		sa := podServiceAccount(p)
-		if !tokenMounted(p, sas[p.Namespace+"/"+sa]) {
+		sa := serviceAccountName(&p.Spec)
+		if !tokenMounted(&p.Spec, sas[p.Namespace+"/"+sa]) {
 			continue
 		}
 		if g.execTarget[p.Namespace] == nil {

@@ -52,9 +52,9 @@ func podTokenPower(snap *snapshot.Snapshot) []checks.Result {
 	judged := 0
 	for i := range snap.Pods {
 		p := &snap.Pods[i]
-		sa := podServiceAccount(p)
+		sa := serviceAccountName(&p.Spec)
 		key := p.Namespace + "/" + sa
-		if !tokenMounted(p, sas[key]) {
+		if !tokenMounted(&p.Spec, sas[key]) {
 			continue
 		}
 		judged++

@@ -1,23 +1,29 @@
 // Service-account tokens should be mounted only where necessary.
 //
-// Source: CIS Kubernetes Benchmark 1.12, 5.1.6 (manual there). Whether a token is mounted is
-// decided as the ServiceAccount admission plugin decides it (k8s.io/kubernetes
+// Source: CIS Kubernetes Benchmark 1.12, 5.1.6 (manual there): "Service accounts tokens should
+// not be mounted in pods except where the workload running in the pod explicitly needs to
+// communicate with the API server". Whether a token is mounted is decided as the
+// ServiceAccount admission plugin decides it (k8s.io/kubernetes
 // plugin/pkg/admission/serviceaccount): the pod's automountServiceAccountToken wins over its
 // service account's, and unset on both is true; a projected serviceAccountToken volume is a
 // token too.
 //
 // Reads: Pods and their controllers (package internal/owners folds each pod into its top-level
 // workload: a Deployment's replicas are one result), ServiceAccounts, and the bindings that
-// apply to each pod's service account (Kubernetes' own excepted).
+// grant to each pod's service account itself: naming it, or its namespace's service-account
+// group (authz.ServiceAccountGrantee), Kubernetes' own included (system:kube-dns names
+// kube-system/kube-dns, whose pods need their token).
 //
-// Allowed values: a pod mounts a token only when its service account has rights of its own.
-// A pod whose token grants nothing beyond what every authenticated identity has is a WARN (the
-// token is not needed, and is one more credential to steal), reported once per top-level
-// workload with how many of its pods mount it (and which, when not all). The running pods are
-// judged, not the templates: whether a token is mounted is decided at admission, from the
-// service account as it was then. Workloads whose pods mount no token, or need theirs, are not
-// listed; with no WARN the control is one PASS for the cluster, saying how many pods were
-// looked at.
+// Allowed values: a pod mounts a token only when its service account was granted rights: a
+// binding names it or its namespace's service accounts, the explicit sign that the workload
+// calls the API. A grant to every service account or every authenticated identity is not:
+// every token has it, needed or not (KP-RBAC-017 and KP-RBAC-014 report such a grant once).
+// A pod whose account was granted nothing is a WARN (the token is not needed, and is one more
+// credential to steal), reported once per top-level workload with how many of its pods mount
+// it (and which, when not all). The running pods are judged, not the templates: whether a
+// token is mounted is decided at admission, from the service account as it was then.
+// Workloads whose pods mount no token, or need theirs, are not listed; with no WARN the
+// control is one PASS for the cluster, saying how many pods were looked at.
 
 package rbac
 
@@ -26,7 +32,6 @@ import (
 	"strings"
 
 	"github.com/kubeposture/kubeposture/checks"
-	"github.com/kubeposture/kubeposture/internal/authz"
 	"github.com/kubeposture/kubeposture/internal/owners"
 	"github.com/kubeposture/kubeposture/snapshot"
 )
@@ -62,14 +67,14 @@ func tokenMounting(snap *snapshot.Snapshot) []checks.Result {
 	for _, w := range owners.Index(snap) {
 		found = found[:0]
 		for _, p := range w.Pods {
-			key := p.Namespace + "/" + podServiceAccount(p)
-			if !tokenMounted(p, sas[key]) {
+			key := p.Namespace + "/" + serviceAccountName(&p.Spec)
+			if !tokenMounted(&p.Spec, sas[key]) {
 				continue
 			}
 			mounted++
 			need, ok := needs[key]
 			if !ok {
-				need = len(userBindings(e, authz.ServiceAccountUser(p.Namespace, podServiceAccount(p)))) > 0
+				need = len(accountGrants(e, p.Namespace, serviceAccountName(&p.Spec))) > 0
 				needs[key] = need
 			}
 			if need {

@@ -20,24 +20,36 @@ func TestTokenMounting(t *testing.T) {
 		podMount *bool
 		saMount  *bool
 		volumes  []corev1.Volume
-		bound    bool
+		bound    *rbacv1.Subject
+		labels   map[string]string
 		want     checks.Status
 	}{
-		{"unset everywhere: mounted, not needed", nil, nil, nil, false, checks.Warn},
-		{"pod false", ptr.To(false), nil, nil, false, checks.Pass},
-		{"sa false", nil, ptr.To(false), nil, false, checks.Pass},
-		{"pod true wins over sa false", ptr.To(true), ptr.To(false), nil, false, checks.Warn},
-		{"pod false wins over sa true", ptr.To(false), ptr.To(true), nil, false, checks.Pass},
-		{"projected token volume counts", ptr.To(false), nil, []corev1.Volume{projected}, false, checks.Warn},
-		{"needed: the account is bound", nil, nil, nil, true, checks.Pass},
+		{"unset everywhere: mounted, not needed", nil, nil, nil, nil, nil, checks.Warn},
+		{"pod false", ptr.To(false), nil, nil, nil, nil, checks.Pass},
+		{"sa false", nil, ptr.To(false), nil, nil, nil, checks.Pass},
+		{"pod true wins over sa false", ptr.To(true), ptr.To(false), nil, nil, nil, checks.Warn},
+		{"pod false wins over sa true", ptr.To(false), ptr.To(true), nil, nil, nil, checks.Pass},
+		{"projected token volume counts", ptr.To(false), nil, []corev1.Volume{projected}, nil, nil, checks.Warn},
+		{"needed: the account is bound", nil, nil, nil, &rbacv1.Subject{Kind: "ServiceAccount", Name: "app"}, nil, checks.Pass},
+		{"needed: its namespace's service accounts are bound", nil, nil, nil, &rbacv1.Subject{Kind: "Group", Name: "system:serviceaccounts:team"}, nil, checks.Pass},
+		// Kubernetes' own grant to an account (system:kube-dns to kube-system/kube-dns) is a
+		// right of its own: the token is needed.
+		{"needed: a bootstrap binding names the account", nil, nil, nil, &rbacv1.Subject{Kind: "ServiceAccount", Name: "app"}, bootstrap, checks.Pass},
+		// What every identity may do is no reason to hold a token.
+		{"granted to every authenticated identity only", nil, nil, nil, &subjAuth, nil, checks.Warn},
+		{"granted to every service account only", nil, nil, nil, &rbacv1.Subject{Kind: "Group", Name: "system:serviceaccounts"}, nil, checks.Warn},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			snap := rbacSnap()
 			snap.ServiceAccounts = []corev1.ServiceAccount{{ObjectMeta: metav1.ObjectMeta{Namespace: "team", Name: "app"}, AutomountServiceAccountToken: tc.saMount}}
 			snap.Pods = []corev1.Pod{{ObjectMeta: metav1.ObjectMeta{Namespace: "team", Name: "p"},
 				Spec: corev1.PodSpec{ServiceAccountName: "app", AutomountServiceAccountToken: tc.podMount, Volumes: tc.volumes}}}
-			if tc.bound {
-				bind(snap, "r", []rbacv1.PolicyRule{rule(s("get"), s(""), s("configmaps"))}, "RoleBinding", rbacv1.Subject{Kind: "ServiceAccount", Name: "app"}, nil)
+			if tc.bound != nil {
+				name := "r"
+				if tc.labels != nil {
+					name = "system:r"
+				}
+				bind(snap, name, []rbacv1.PolicyRule{rule(s("get"), s(""), s("configmaps"))}, "RoleBinding", *tc.bound, tc.labels)
 			}
 			rs := tokenMounting(snap)
 			if len(rs) != 1 || rs[0].Status != tc.want {
@@ -51,11 +63,13 @@ func TestTokenMounting(t *testing.T) {
 }
 
 // TestTokenMountingPerWorkload: pods are folded into their top-level workload (package
-// workloads), so a Deployment's replicas are one WARN saying how many mount the token.
+// internal/owners), so a Deployment's template and replicas are one WARN saying which mount
+// the token.
 func TestTokenMountingPerWorkload(t *testing.T) {
 	snap := rbacSnap()
 	snap.ServiceAccounts = []corev1.ServiceAccount{{ObjectMeta: metav1.ObjectMeta{Namespace: "team", Name: "app"}}}
-	snap.Deployments = []appsv1.Deployment{{ObjectMeta: metav1.ObjectMeta{Namespace: "team", Name: "web", UID: "d"}}}
+	snap.Deployments = []appsv1.Deployment{{ObjectMeta: metav1.ObjectMeta{Namespace: "team", Name: "web", UID: "d"},
+		Spec: appsv1.DeploymentSpec{Template: corev1.PodTemplateSpec{Spec: corev1.PodSpec{ServiceAccountName: "app"}}}}}
 	snap.ReplicaSets = []appsv1.ReplicaSet{{ObjectMeta: metav1.ObjectMeta{Namespace: "team", Name: "web-1", UID: "rs",
 		OwnerReferences: []metav1.OwnerReference{{Kind: "Deployment", Name: "web", UID: "d", Controller: ptr.To(true)}}}}}
 	podOf := func(name string, automount *bool) corev1.Pod {
