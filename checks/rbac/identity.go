@@ -136,6 +136,17 @@ func workloads(snap *snapshot.Snapshot) []owners.Workload {
 	return checks.Memo(snap, workloadsKey{}, func() []owners.Workload { return owners.Index(snap) })
 }
 
+// eachPodSpec calls f with each pod spec of w: its template's first (pod ""), as the pods it
+// will create, then each of its pods', as they run.
+func eachPodSpec(w *owners.Workload, f func(spec *corev1.PodSpec, pod string)) {
+	if w.Template != nil {
+		f(&w.Template.Spec, "")
+	}
+	for _, p := range w.Pods {
+		f(&p.Spec, p.Name)
+	}
+}
+
 // subjectKey identifies a subject across bindings.
 func subjectKey(b *authz.Binding, s rbacv1.Subject) string {
 	return subjectString(b, s)

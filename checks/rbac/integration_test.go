@@ -3,10 +3,13 @@ package rbac
 import (
 	"context"
 	"slices"
+	"strings"
 	"testing"
 
+	appsv1 "k8s.io/api/apps/v1"
 	authenticationv1 "k8s.io/api/authentication/v1"
 	authorizationv1 "k8s.io/api/authorization/v1"
+	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -133,4 +136,75 @@ func tokenClient(t *testing.T, cs kubernetes.Interface, ns, name string) *kubern
 	c, err := kubernetes.NewForConfig(cfg)
 	must(t, "client", err)
 	return c
+}
+
+// TestTemplatesOnAPIServer: workloads whose pods are not running (a CronJob between runs, a
+// Deployment scaled to zero or just applied, none of whose pods the test cluster's absent
+// controllers create) are judged by their templates, as the pods they will create: the
+// ServiceAccount admission plugin of the real API server, asked through a dry-run pod made
+// from each template, mounts a token exactly where tokenMounted says.
+func TestTemplatesOnAPIServer(t *testing.T) {
+	cs := clusterClient(t)
+	ctx := context.Background()
+	createNamespaces(t, cs, "tpl-batch", "tpl-ops")
+	createServiceAccount(t, cs, "tpl-batch", "quiet", ptr.To(false))
+	createServiceAccount(t, cs, "tpl-batch", "api", nil)
+	createServiceAccount(t, cs, "tpl-ops", "reader", nil)
+	grant(t, cs, "tpl-batch", "tpl-batch-api", []rbacv1.PolicyRule{{Verbs: []string{"get"}, APIGroups: []string{""}, Resources: []string{"configmaps"}}},
+		rbacv1.Subject{Kind: "ServiceAccount", Name: "api"}, authz.ServiceAccountUser("tpl-batch", "api"), authz.Request{Verb: "get", Resource: "configmaps", Namespace: "tpl-batch"})
+	grant(t, cs, "", "tpl-reader-secrets", []rbacv1.PolicyRule{{Verbs: []string{"list"}, APIGroups: []string{""}, Resources: []string{"secrets"}}},
+		rbacv1.Subject{Kind: "ServiceAccount", Name: "reader", Namespace: "tpl-ops"}, authz.ServiceAccountUser("tpl-ops", "reader"), authz.Request{Verb: "list", Resource: "secrets"})
+	// tpl-dev may exec into pods in tpl-ops, and create none.
+	grant(t, cs, "tpl-ops", "tpl-dev-exec", []rbacv1.PolicyRule{{Verbs: []string{"create"}, APIGroups: []string{""}, Resources: []string{"pods/exec"}}},
+		rbacv1.Subject{Kind: "User", APIGroup: rbacv1.GroupName, Name: "tpl-dev"}, authz.User{Name: "tpl-dev", Groups: []string{authz.Authenticated}},
+		authz.Request{Verb: "create", Resource: "pods", Subresource: "exec", Namespace: "tpl-ops"})
+
+	spec := func(sa string) corev1.PodSpec {
+		return corev1.PodSpec{ServiceAccountName: sa, RestartPolicy: corev1.RestartPolicyOnFailure,
+			Containers: []corev1.Container{{Name: "c", Image: "registry.example/app:1"}}}
+	}
+	templates := map[string]corev1.PodTemplateSpec{} // "namespace/workload" → its template
+	deployment := func(ns, name, sa string) {
+		tmpl := corev1.PodTemplateSpec{ObjectMeta: metav1.ObjectMeta{Labels: map[string]string{"app": name}}, Spec: spec(sa)}
+		tmpl.Spec.RestartPolicy = corev1.RestartPolicyAlways
+		_, err := cs.AppsV1().Deployments(ns).Create(ctx, &appsv1.Deployment{ObjectMeta: metav1.ObjectMeta{Name: name},
+			Spec: appsv1.DeploymentSpec{Replicas: ptr.To(int32(0)), Selector: &metav1.LabelSelector{MatchLabels: tmpl.Labels}, Template: tmpl}}, metav1.CreateOptions{})
+		must(t, "create deployment "+ns+"/"+name, err)
+		templates[ns+"/"+name] = tmpl
+	}
+	deployment("tpl-batch", "web", "")         // just applied, as default: its token is not needed
+	deployment("tpl-batch", "idle", "api")     // scaled to zero: api's token is needed
+	deployment("tpl-batch", "quiet", "quiet")  // the account turns automounting off
+	deployment("tpl-ops", "sweeper", "reader") // scaled to zero, as the account that reads every secret
+	report := corev1.PodTemplateSpec{Spec: spec("")}
+	_, err := cs.BatchV1().CronJobs("tpl-batch").Create(ctx, &batchv1.CronJob{ObjectMeta: metav1.ObjectMeta{Name: "report"},
+		Spec: batchv1.CronJobSpec{Schedule: "0 2 * * *", JobTemplate: batchv1.JobTemplateSpec{Spec: batchv1.JobSpec{Template: report}}}}, metav1.CreateOptions{})
+	must(t, "create cronjob tpl-batch/report", err)
+	templates["tpl-batch/report"] = report
+
+	snap := collectCluster(t)
+	sas := serviceAccounts(snap)
+	for key, tmpl := range templates {
+		ns := key[:strings.Index(key, "/")]
+		admitted, err := cs.CoreV1().Pods(ns).Create(ctx, &corev1.Pod{ObjectMeta: metav1.ObjectMeta{GenerateName: "probe-"}, Spec: tmpl.Spec},
+			metav1.CreateOptions{DryRun: []string{metav1.DryRunAll}})
+		must(t, "dry-run a pod of "+key, err)
+		want := slices.ContainsFunc(admitted.Spec.Volumes, func(v corev1.Volume) bool {
+			return v.Projected != nil && slices.ContainsFunc(v.Projected.Sources, func(p corev1.VolumeProjection) bool { return p.ServiceAccountToken != nil })
+		})
+		if got := tokenMounted(&tmpl.Spec, sas[ns+"/"+serviceAccountName(&tmpl.Spec)]); got != want {
+			t.Errorf("%s: the template mounts a token: %v; the admitted pod: %v", key, got, want)
+		}
+	}
+	mine := func(id string, r checks.Resource) bool {
+		return r.Namespace == "tpl-batch" || r.Namespace == "tpl-ops" || (id == "KP-RBAC-015" && r.Name == "tpl-dev")
+	}
+	diffVerdicts(t, rbacVerdicts(snap, mine), map[string]checks.Status{
+		"KP-RBAC-005 ServiceAccount/tpl-batch/default": checks.Warn,
+		"KP-RBAC-005 ServiceAccount/tpl-ops/default":   checks.Warn,
+		"KP-RBAC-006 Deployment/tpl-batch/web":         checks.Warn,
+		"KP-RBAC-006 CronJob/tpl-batch/report":         checks.Warn,
+		"KP-RBAC-016 Deployment/tpl-ops/sweeper":       checks.Fail,
+		"KP-RBAC-015 User/tpl-dev":                     checks.Fail,
+	})
 }

@@ -5,22 +5,31 @@
 // a token that reads every secret, mounted where any process of the pod (or an attacker in
 // it) can use it. Token mounting as in KP-RBAC-006 (ServiceAccount admission plugin rules).
 //
-// Reads: Pods, ServiceAccounts, and every binding that applies to each pod's service account
-// (its own, system:serviceaccounts, system:serviceaccounts:NS, system:authenticated; Kubernetes'
-// own bindings included, since they grant real rights too).
+// Reads: Pods and their controllers' templates (package internal/owners: one result per
+// top-level workload, its template judged as the pods it will create, so a CronJob between
+// runs or a Deployment scaled to zero is judged too), ServiceAccounts, and every binding that
+// applies to the token of each one's service account: what the API server authorizes the
+// token for (authz.ServiceAccountUser: its own, system:serviceaccounts:NS,
+// system:serviceaccounts, system:authenticated; Kubernetes' own bindings included, since they
+// grant real rights too).
 //
 // Allowed values: the token cannot, cluster-wide, get, list or watch secrets, impersonate
 // users or groups, escalate or bind ClusterRoles, or create tokens for any service account
-// (package internal/authz matching). Each pod whose token can is a FAIL naming the power and the binding
-// and role that grant it. Pods with no token mounted are not judged. None: one PASS.
+// (package internal/authz matching). Each workload whose template or pods mount a token that
+// can is a FAIL naming the power and the binding and role that grant it. Templates and pods
+// with no token mounted are not judged. None: one PASS.
 
 package rbac
 
 import (
 	"fmt"
+	"strings"
+
+	corev1 "k8s.io/api/core/v1"
 
 	"github.com/kubeposture/kubeposture/checks"
 	"github.com/kubeposture/kubeposture/internal/authz"
+	"github.com/kubeposture/kubeposture/internal/owners"
 	"github.com/kubeposture/kubeposture/snapshot"
 )
 
@@ -34,7 +43,7 @@ func init() {
 			Description: "A pod whose token can read every secret (or impersonate, or grant itself any role) turns any code execution in that pod into control of the cluster.",
 			Remediation: "Give the pod a service account with only the rights it needs (namespaced, by resourceNames), or stop mounting the token (automountServiceAccountToken: false); controllers that need such rights belong on the control plane.",
 		},
-		Inputs:   append([]snapshot.Resource{snapshot.ResPods, snapshot.ResServiceAccounts}, inputs...),
+		Inputs:   append(append([]snapshot.Resource{snapshot.ResServiceAccounts}, inputs...), owners.Inputs...),
 		Evaluate: podTokenPower,
 	})
 }
@@ -48,34 +57,80 @@ func podTokenPower(snap *snapshot.Snapshot) []checks.Result {
 	e := evaluator(snap)
 	sas := serviceAccounts(snap)
 	cache := map[string]powerOf{}
+	ws := workloads(snap)
 	var out []checks.Result
 	judged := 0
-	for i := range snap.Pods {
-		p := &snap.Pods[i]
-		sa := serviceAccountName(&p.Spec)
-		key := p.Namespace + "/" + sa
-		if !tokenMounted(&p.Spec, sas[key]) {
+	// powerful: per account, the template and pods of one workload that mount its token.
+	type powerful struct {
+		account  string
+		power    powerOf
+		template bool
+		pods     []string
+	}
+	var found []powerful
+	for i := range ws {
+		w := &ws[i]
+		found = found[:0]
+		mounts := false
+		eachPodSpec(w, func(spec *corev1.PodSpec, pod string) {
+			sa := serviceAccountName(spec)
+			key := w.Namespace + "/" + sa
+			if !tokenMounted(spec, sas[key]) {
+				return
+			}
+			mounts = true
+			pw, ok := cache[key]
+			if !ok {
+				pw.what, pw.via = power(e, authz.ServiceAccountUser(w.Namespace, sa))
+				cache[key] = pw
+			}
+			if pw.what == "" {
+				return
+			}
+			i := 0
+			for i < len(found) && found[i].account != key {
+				i++
+			}
+			if i == len(found) {
+				found = append(found, powerful{account: key, power: pw})
+			}
+			if pod == "" {
+				found[i].template = true
+			} else {
+				found[i].pods = append(found[i].pods, pod)
+			}
+		})
+		if mounts {
+			judged++
+		}
+		if len(found) == 0 {
 			continue
 		}
-		judged++
-		pw, ok := cache[key]
-		if !ok {
-			pw.what, pw.via = power(e, authz.ServiceAccountUser(p.Namespace, sa))
-			cache[key] = pw
+		res := checks.Resource{Kind: w.Kind, Namespace: w.Namespace, Name: w.Name}
+		who := fmt.Sprintf("%s %s/%s", w.Kind, w.Namespace, w.Name)
+		var where, observed []string
+		for _, f := range found {
+			where = append(where, "ServiceAccount/"+f.account)
+			objects := who
+			if w.Template != nil {
+				objects += " (" + owners.Part(f.template, len(f.pods), len(w.Pods), f.pods) + ")"
+			}
+			observed = append(observed, fmt.Sprintf("%s -> token of ServiceAccount %s -> can %s (%s)", objects, f.account, f.power.what, grantedBy(f.power.via)))
 		}
-		if pw.what == "" {
-			continue
+		field := ""
+		if w.Template != nil {
+			field = " " + w.Where
 		}
-		out = append(out, checks.Result{Status: checks.Fail, Resource: checks.Resource{Kind: "Pod", Namespace: p.Namespace, Name: p.Name},
+		out = append(out, checks.Result{Status: checks.Fail, Resource: res,
 			Evidence: checks.Evidence{
-				Where:    fmt.Sprintf("Pod/%s/%s token of ServiceAccount/%s", p.Namespace, p.Name, key),
-				Observed: fmt.Sprintf("Pod %s/%s -> token of ServiceAccount %s -> can %s (%s)", p.Namespace, p.Name, key, pw.what, grantedBy(pw.via)),
+				Where:    fmt.Sprintf("%s%s token of %s", res, field, strings.Join(where, ", ")),
+				Observed: strings.Join(observed, " | "),
 				Expected: "a mounted token without cluster-wide secret read, impersonation, bind/escalate or token creation",
 			}})
 	}
 	if len(out) == 0 {
 		return []checks.Result{{Status: checks.Pass, Resource: checks.Resource{Kind: "Cluster"}, Evidence: checks.Evidence{
-			Where:    fmt.Sprintf("%d pods with a token mounted", judged),
+			Where:    fmt.Sprintf("%d workloads (templates and pods) with a token mounted", judged),
 			Observed: "no mounted token has a cluster-wide power", Expected: "no mounted token with cluster-wide secret read or equivalent"}}}
 	}
 	return out

@@ -8,9 +8,9 @@
 // service account's, and unset on both is true; a projected serviceAccountToken volume is a
 // token too.
 //
-// Reads: Pods and their controllers (package internal/owners folds each pod into its top-level
-// workload: a Deployment's replicas are one result), ServiceAccounts, and the bindings that
-// grant to each pod's service account itself: naming it, or its namespace's service-account
+// Reads: Pods and their controllers' templates (package internal/owners folds each pod into
+// its top-level workload: a Deployment's template and replicas are one result),
+// ServiceAccounts, and the bindings that grant to each pod's service account itself: naming it, or its namespace's service-account
 // group (authz.ServiceAccountGrantee), Kubernetes' own included (system:kube-dns names
 // kube-system/kube-dns, whose pods need their token).
 //
@@ -20,16 +20,20 @@
 // every token has it, needed or not (KP-RBAC-017 and KP-RBAC-014 report such a grant once).
 // A pod whose account was granted nothing is a WARN (the token is not needed, and is one more
 // credential to steal), reported once per top-level workload with how many of its pods mount
-// it (and which, when not all). The running pods are judged, not the templates: whether a
-// token is mounted is decided at admission, from the service account as it was then.
-// Workloads whose pods mount no token, or need theirs, are not listed; with no WARN the
-// control is one PASS for the cluster, saying how many pods were looked at.
+// it (and which, when not all). A workload is judged by its template too, as the pods it
+// will create (the plugin decides from the template and the account as it is now), so a
+// CronJob between runs, a Deployment scaled to zero or one just applied is judged before its
+// pods run; its running pods are judged as they were admitted. Workloads whose template and
+// pods mount no token, or need theirs, are not listed; with no WARN the control is one PASS
+// for the cluster, saying how many workloads were looked at.
 
 package rbac
 
 import (
 	"fmt"
 	"strings"
+
+	corev1 "k8s.io/api/core/v1"
 
 	"github.com/kubeposture/kubeposture/checks"
 	"github.com/kubeposture/kubeposture/internal/owners"
@@ -55,30 +59,36 @@ func init() {
 func tokenMounting(snap *snapshot.Snapshot) []checks.Result {
 	e := evaluator(snap)
 	sas := serviceAccounts(snap)
-	needs := map[string]bool{} // namespace/name -> the account has bindings of its own
+	needs := map[string]bool{} // namespace/name -> rights were granted to the account
+	ws := workloads(snap)
 	var out []checks.Result
 	mounted := 0
-	// unneeded: per account, the pods of one workload that mount its token needlessly.
+	// unneeded: per account, the template and pods of one workload that mount its token
+	// needlessly.
 	type unneeded struct {
-		account string
-		pods    []string
+		account  string
+		template bool
+		pods     []string
 	}
 	var found []unneeded
-	for _, w := range owners.Index(snap) {
+	for i := range ws {
+		w := &ws[i]
 		found = found[:0]
-		for _, p := range w.Pods {
-			key := p.Namespace + "/" + serviceAccountName(&p.Spec)
-			if !tokenMounted(&p.Spec, sas[key]) {
-				continue
+		mounts := false
+		eachPodSpec(w, func(spec *corev1.PodSpec, pod string) {
+			sa := serviceAccountName(spec)
+			key := w.Namespace + "/" + sa
+			if !tokenMounted(spec, sas[key]) {
+				return
 			}
-			mounted++
+			mounts = true
 			need, ok := needs[key]
 			if !ok {
-				need = len(accountGrants(e, p.Namespace, serviceAccountName(&p.Spec))) > 0
+				need = len(accountGrants(e, w.Namespace, sa)) > 0
 				needs[key] = need
 			}
 			if need {
-				continue
+				return
 			}
 			i := 0
 			for i < len(found) && found[i].account != key {
@@ -87,51 +97,40 @@ func tokenMounting(snap *snapshot.Snapshot) []checks.Result {
 			if i == len(found) {
 				found = append(found, unneeded{account: key})
 			}
-			found[i].pods = append(found[i].pods, p.Name)
+			if pod == "" {
+				found[i].template = true
+			} else {
+				found[i].pods = append(found[i].pods, pod)
+			}
+		})
+		if mounts {
+			mounted++
 		}
 		if len(found) == 0 {
 			continue
 		}
 		res := checks.Resource{Kind: w.Kind, Namespace: w.Namespace, Name: w.Name}
-		field := "spec"
-		if w.Template != nil {
-			field = w.Where
-		}
 		var where, observed []string
 		for _, f := range found {
 			where = append(where, "ServiceAccount/"+f.account)
 			msg := "token of " + f.account + " mounted"
 			if w.Template != nil {
-				msg += " in " + podCount(f.pods, len(w.Pods))
+				msg += " in " + owners.Part(f.template, len(f.pods), len(w.Pods), f.pods)
 			}
 			observed = append(observed, msg+"; the account has no binding of its own")
 		}
 		out = append(out, checks.Result{Status: checks.Warn, Resource: res,
 			Evidence: checks.Evidence{
-				Where:    fmt.Sprintf("%s %s.automountServiceAccountToken, %s", res, field, strings.Join(where, ", ")),
+				Where:    fmt.Sprintf("%s %s.automountServiceAccountToken, %s", res, w.Where, strings.Join(where, ", ")),
 				Observed: strings.Join(observed, " | "),
 				Expected: "automountServiceAccountToken: false when the pod does not call the API",
 			}})
 	}
 	if len(out) == 0 {
 		return []checks.Result{{Status: checks.Pass, Resource: checks.Resource{Kind: "Cluster"}, Evidence: checks.Evidence{
-			Where:    fmt.Sprintf("%d pods, %d with a token mounted", len(snap.Pods), mounted),
+			Where:    fmt.Sprintf("%d workloads (templates and pods), %d with a token mounted", len(ws), mounted),
 			Observed: "every mounted token belongs to a service account with rights of its own",
 			Expected: "tokens mounted only where the service account is used"}}}
 	}
 	return out
-}
-
-// podCount says "3 of 3 pods", or "1 of 3 pods (web-x)" naming up to three pods of a strict
-// subset.
-func podCount(names []string, total int) string {
-	s := fmt.Sprintf("%d of %d pods", len(names), total)
-	if len(names) == total {
-		return s
-	}
-	const listed = 3
-	if len(names) > listed {
-		return fmt.Sprintf("%s (%s, +%d more)", s, strings.Join(names[:listed], ", "), len(names)-listed)
-	}
-	return s + " (" + strings.Join(names, ", ") + ")"
 }
