@@ -93,7 +93,7 @@ func newEscalationGraph(snap *snapshot.Snapshot) *escalationGraph {
 	sas := serviceAccounts(snap)
 	target := func(ns string, spec *corev1.PodSpec, t execTarget) {
 		sa := serviceAccountName(spec)
-		if !tokenMounted(spec, sas[ns+"/"+sa]) {
+		if !tokenMounted(spec, sas[account{ns, sa}]) {
 			return
 		}
 		if g.execTarget[ns] == nil {

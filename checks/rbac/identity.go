@@ -107,12 +107,17 @@ func serviceAccountName(spec *corev1.PodSpec) string {
 	return "default"
 }
 
-// serviceAccounts indexes the snapshot's service accounts by namespace/name.
-func serviceAccounts(snap *snapshot.Snapshot) map[string]*corev1.ServiceAccount {
-	m := make(map[string]*corev1.ServiceAccount, len(snap.ServiceAccounts))
+// account names a service account; a map key that costs no allocation per pod.
+type account struct{ namespace, name string }
+
+func (a account) String() string { return a.namespace + "/" + a.name }
+
+// serviceAccounts indexes the snapshot's service accounts.
+func serviceAccounts(snap *snapshot.Snapshot) map[account]*corev1.ServiceAccount {
+	m := make(map[account]*corev1.ServiceAccount, len(snap.ServiceAccounts))
 	for i := range snap.ServiceAccounts {
 		sa := &snap.ServiceAccounts[i]
-		m[sa.Namespace+"/"+sa.Name] = sa
+		m[account{sa.Namespace, sa.Name}] = sa
 	}
 	return m
 }

@@ -192,7 +192,7 @@ func TestTemplatesOnAPIServer(t *testing.T) {
 		want := slices.ContainsFunc(admitted.Spec.Volumes, func(v corev1.Volume) bool {
 			return v.Projected != nil && slices.ContainsFunc(v.Projected.Sources, func(p corev1.VolumeProjection) bool { return p.ServiceAccountToken != nil })
 		})
-		if got := tokenMounted(&tmpl.Spec, sas[ns+"/"+serviceAccountName(&tmpl.Spec)]); got != want {
+		if got := tokenMounted(&tmpl.Spec, sas[account{ns, serviceAccountName(&tmpl.Spec)}]); got != want {
 			t.Errorf("%s: the template mounts a token: %v; the admitted pod: %v", key, got, want)
 		}
 	}

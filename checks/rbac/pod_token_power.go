@@ -56,13 +56,13 @@ type powerOf struct {
 func podTokenPower(snap *snapshot.Snapshot) []checks.Result {
 	e := evaluator(snap)
 	sas := serviceAccounts(snap)
-	cache := map[string]powerOf{}
+	cache := map[account]powerOf{}
 	ws := workloads(snap)
 	var out []checks.Result
 	judged := 0
 	// powerful: per account, the template and pods of one workload that mount its token.
 	type powerful struct {
-		account  string
+		account  account
 		power    powerOf
 		template bool
 		pods     []string
@@ -74,7 +74,7 @@ func podTokenPower(snap *snapshot.Snapshot) []checks.Result {
 		mounts := false
 		eachPodSpec(w, func(spec *corev1.PodSpec, pod string) {
 			sa := serviceAccountName(spec)
-			key := w.Namespace + "/" + sa
+			key := account{w.Namespace, sa}
 			if !tokenMounted(spec, sas[key]) {
 				return
 			}
@@ -110,7 +110,7 @@ func podTokenPower(snap *snapshot.Snapshot) []checks.Result {
 		who := fmt.Sprintf("%s %s/%s", w.Kind, w.Namespace, w.Name)
 		var where, observed []string
 		for _, f := range found {
-			where = append(where, "ServiceAccount/"+f.account)
+			where = append(where, "ServiceAccount/"+f.account.String())
 			objects := who
 			if w.Template != nil {
 				objects += " (" + owners.Part(f.template, len(f.pods), len(w.Pods), f.pods) + ")"

@@ -59,14 +59,14 @@ func init() {
 func tokenMounting(snap *snapshot.Snapshot) []checks.Result {
 	e := evaluator(snap)
 	sas := serviceAccounts(snap)
-	needs := map[string]bool{} // namespace/name -> rights were granted to the account
+	needs := map[account]bool{} // rights were granted to the account
 	ws := workloads(snap)
 	var out []checks.Result
 	mounted := 0
 	// unneeded: per account, the template and pods of one workload that mount its token
 	// needlessly.
 	type unneeded struct {
-		account  string
+		account  account
 		template bool
 		pods     []string
 	}
@@ -77,7 +77,7 @@ func tokenMounting(snap *snapshot.Snapshot) []checks.Result {
 		mounts := false
 		eachPodSpec(w, func(spec *corev1.PodSpec, pod string) {
 			sa := serviceAccountName(spec)
-			key := w.Namespace + "/" + sa
+			key := account{w.Namespace, sa}
 			if !tokenMounted(spec, sas[key]) {
 				return
 			}
@@ -112,8 +112,8 @@ func tokenMounting(snap *snapshot.Snapshot) []checks.Result {
 		res := checks.Resource{Kind: w.Kind, Namespace: w.Namespace, Name: w.Name}
 		var where, observed []string
 		for _, f := range found {
-			where = append(where, "ServiceAccount/"+f.account)
-			msg := "token of " + f.account + " mounted"
+			where = append(where, "ServiceAccount/"+f.account.String())
+			msg := "token of " + f.account.String() + " mounted"
 			if w.Template != nil {
 				msg += " in " + owners.Part(f.template, len(f.pods), len(w.Pods), f.pods)
 			}
