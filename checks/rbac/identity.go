@@ -141,15 +141,53 @@ func workloads(snap *snapshot.Snapshot) []owners.Workload {
 	return checks.Memo(snap, workloadsKey{}, func() []owners.Workload { return owners.Index(snap) })
 }
 
-// eachPodSpec calls f with each pod spec of w: its template's first (pod ""), as the pods it
-// will create, then each of its pods', as they run.
-func eachPodSpec(w *owners.Workload, f func(spec *corev1.PodSpec, pod string)) {
+// tokenMount is where a workload mounts one service account's token: its template (the pods
+// it will create) and which of its running pods.
+type tokenMount struct {
+	account  account
+	template bool
+	pods     []string
+}
+
+// in names the workload's objects that mount the token ("template and 2 of 3 pods").
+func (m *tokenMount) in(w *owners.Workload) string {
+	return owners.Part(m.template, len(m.pods), len(w.Pods), m.pods)
+}
+
+// tokenMounts returns, appended to buf[:0] and by account in order of first appearance, the
+// tokens w's template (as the pods it will create) and pods (as they run) mount, keeping the
+// accounts keep accepts; and whether any of them mounts a token at all.
+func tokenMounts(w *owners.Workload, sas map[account]*corev1.ServiceAccount, keep func(account) bool, buf []tokenMount) ([]tokenMount, bool) {
+	out, mounts := buf[:0], false
+	judge := func(spec *corev1.PodSpec, pod string) {
+		a := account{w.Namespace, serviceAccountName(spec)}
+		if !tokenMounted(spec, sas[a]) {
+			return
+		}
+		mounts = true
+		if !keep(a) {
+			return
+		}
+		i := 0
+		for i < len(out) && out[i].account != a {
+			i++
+		}
+		if i == len(out) {
+			out = append(out, tokenMount{account: a})
+		}
+		if pod == "" {
+			out[i].template = true
+		} else {
+			out[i].pods = append(out[i].pods, pod)
+		}
+	}
 	if w.Template != nil {
-		f(&w.Template.Spec, "")
+		judge(&w.Template.Spec, "")
 	}
 	for _, p := range w.Pods {
-		f(&p.Spec, p.Name)
+		judge(&p.Spec, p.Name)
 	}
+	return out, mounts
 }
 
 // subjectKey identifies a subject across bindings.

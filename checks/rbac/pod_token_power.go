@@ -25,8 +25,6 @@ import (
 	"fmt"
 	"strings"
 
-	corev1 "k8s.io/api/core/v1"
-
 	"github.com/kubeposture/kubeposture/checks"
 	"github.com/kubeposture/kubeposture/internal/authz"
 	"github.com/kubeposture/kubeposture/internal/owners"
@@ -60,46 +58,19 @@ func podTokenPower(snap *snapshot.Snapshot) []checks.Result {
 	ws := workloads(snap)
 	var out []checks.Result
 	judged := 0
-	// powerful: per account, the template and pods of one workload that mount its token.
-	type powerful struct {
-		account  account
-		power    powerOf
-		template bool
-		pods     []string
+	var found []tokenMount // the powerful tokens one workload mounts
+	powerful := func(a account) bool {
+		pw, ok := cache[a]
+		if !ok {
+			pw.what, pw.via = power(e, authz.ServiceAccountUser(a.namespace, a.name))
+			cache[a] = pw
+		}
+		return pw.what != ""
 	}
-	var found []powerful
 	for i := range ws {
 		w := &ws[i]
-		found = found[:0]
-		mounts := false
-		eachPodSpec(w, func(spec *corev1.PodSpec, pod string) {
-			sa := serviceAccountName(spec)
-			key := account{w.Namespace, sa}
-			if !tokenMounted(spec, sas[key]) {
-				return
-			}
-			mounts = true
-			pw, ok := cache[key]
-			if !ok {
-				pw.what, pw.via = power(e, authz.ServiceAccountUser(w.Namespace, sa))
-				cache[key] = pw
-			}
-			if pw.what == "" {
-				return
-			}
-			i := 0
-			for i < len(found) && found[i].account != key {
-				i++
-			}
-			if i == len(found) {
-				found = append(found, powerful{account: key, power: pw})
-			}
-			if pod == "" {
-				found[i].template = true
-			} else {
-				found[i].pods = append(found[i].pods, pod)
-			}
-		})
+		var mounts bool
+		found, mounts = tokenMounts(w, sas, powerful, found)
 		if mounts {
 			judged++
 		}
@@ -113,9 +84,10 @@ func podTokenPower(snap *snapshot.Snapshot) []checks.Result {
 			where = append(where, "ServiceAccount/"+f.account.String())
 			objects := who
 			if w.Template != nil {
-				objects += " (" + owners.Part(f.template, len(f.pods), len(w.Pods), f.pods) + ")"
+				objects += " (" + f.in(w) + ")"
 			}
-			observed = append(observed, fmt.Sprintf("%s -> token of ServiceAccount %s -> can %s (%s)", objects, f.account, f.power.what, grantedBy(f.power.via)))
+			pw := cache[f.account]
+			observed = append(observed, fmt.Sprintf("%s -> token of ServiceAccount %s -> can %s (%s)", objects, f.account, pw.what, grantedBy(pw.via)))
 		}
 		field := ""
 		if w.Template != nil {

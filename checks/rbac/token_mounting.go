@@ -10,9 +10,9 @@
 //
 // Reads: Pods and their controllers' templates (package internal/owners folds each pod into
 // its top-level workload: a Deployment's template and replicas are one result),
-// ServiceAccounts, and the bindings that grant to each pod's service account itself: naming it, or its namespace's service-account
-// group (authz.ServiceAccountGrantee), Kubernetes' own included (system:kube-dns names
-// kube-system/kube-dns, whose pods need their token).
+// ServiceAccounts, and the bindings that grant to each pod's service account itself: naming
+// it, or its namespace's service-account group (authz.ServiceAccountGrantee), Kubernetes' own
+// included (system:kube-dns names kube-system/kube-dns, whose pods need their token).
 //
 // Allowed values: a pod mounts a token only when its service account was granted rights: a
 // binding names it or its namespace's service accounts, the explicit sign that the workload
@@ -32,8 +32,6 @@ package rbac
 import (
 	"fmt"
 	"strings"
-
-	corev1 "k8s.io/api/core/v1"
 
 	"github.com/kubeposture/kubeposture/checks"
 	"github.com/kubeposture/kubeposture/internal/owners"
@@ -63,46 +61,19 @@ func tokenMounting(snap *snapshot.Snapshot) []checks.Result {
 	ws := workloads(snap)
 	var out []checks.Result
 	mounted := 0
-	// unneeded: per account, the template and pods of one workload that mount its token
-	// needlessly.
-	type unneeded struct {
-		account  account
-		template bool
-		pods     []string
+	var found []tokenMount // the tokens one workload mounts needlessly
+	unneeded := func(a account) bool {
+		need, ok := needs[a]
+		if !ok {
+			need = len(accountGrants(e, a.namespace, a.name)) > 0
+			needs[a] = need
+		}
+		return !need
 	}
-	var found []unneeded
 	for i := range ws {
 		w := &ws[i]
-		found = found[:0]
-		mounts := false
-		eachPodSpec(w, func(spec *corev1.PodSpec, pod string) {
-			sa := serviceAccountName(spec)
-			key := account{w.Namespace, sa}
-			if !tokenMounted(spec, sas[key]) {
-				return
-			}
-			mounts = true
-			need, ok := needs[key]
-			if !ok {
-				need = len(accountGrants(e, w.Namespace, sa)) > 0
-				needs[key] = need
-			}
-			if need {
-				return
-			}
-			i := 0
-			for i < len(found) && found[i].account != key {
-				i++
-			}
-			if i == len(found) {
-				found = append(found, unneeded{account: key})
-			}
-			if pod == "" {
-				found[i].template = true
-			} else {
-				found[i].pods = append(found[i].pods, pod)
-			}
-		})
+		var mounts bool
+		found, mounts = tokenMounts(w, sas, unneeded, found)
 		if mounts {
 			mounted++
 		}
@@ -115,7 +86,7 @@ func tokenMounting(snap *snapshot.Snapshot) []checks.Result {
 			where = append(where, "ServiceAccount/"+f.account.String())
 			msg := "token of " + f.account.String() + " mounted"
 			if w.Template != nil {
-				msg += " in " + owners.Part(f.template, len(f.pods), len(w.Pods), f.pods)
+				msg += " in " + f.in(w)
 			}
 			observed = append(observed, msg+"; the account has no binding of its own")
 		}
