@@ -3,7 +3,8 @@
 //
 // Source: CIS Kubernetes Benchmark 1.12, 5.1.2 and 5.1.4 audit with
 // --as=system:authenticated; the NSA/CISA Kubernetes Hardening Guide, "Authentication and
-// authorization" (no anonymous access beyond what the cluster needs). "Discovery" is what Kubernetes' own bootstrap policy gives these groups in v1.37
+// authorization" (no anonymous access beyond what the cluster needs). "Discovery" is what
+// Kubernetes' own bootstrap policy gives these groups in v1.37
 // (k8s.io/kubernetes plugin/pkg/auth/authorizer/rbac/bootstrappolicy/policy.go:
 // system:discovery, system:basic-user, system:public-info-viewer).
 //
@@ -14,6 +15,11 @@
 // Allowed values: the role's rules are covered by the discovery rules, as
 // component-helpers validation.Covers decides (the API server's escalation check). Anything
 // more FAILs, naming what is granted beyond discovery. With no such binding, one PASS.
+//
+// A grant to these subjects is reported here once, on its binding, and not again on every
+// service account whose token it reaches: KP-RBAC-005 and KP-RBAC-006 count only what was
+// granted to the account itself (authz.ServiceAccountGrantee). KP-RBAC-017 does the same for
+// Group system:serviceaccounts.
 
 package rbac
 
