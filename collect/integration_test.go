@@ -507,6 +507,7 @@ func addControlPlaneVerdicts(v map[string]checks.Status) {
 		"KP-RBAC-009 Cluster": checks.Pass, "KP-RBAC-010 Cluster": checks.Pass, "KP-RBAC-011 Cluster": checks.Pass,
 		"KP-RBAC-012 Cluster": checks.Pass, "KP-RBAC-014 Cluster": checks.Pass, "KP-RBAC-015 Cluster": checks.Pass,
 		"KP-RBAC-016 Cluster": checks.Pass,
+		"KP-RBAC-017 Cluster": checks.Pass, // Kubernetes' own grants to every service account only
 		// No encryption configuration: the API server records no transformation of secrets.
 		"KP-CP-047 Cluster": checks.NotEvaluated,
 		"KP-CP-048 Cluster": checks.NotEvaluated, // the anonymous probe is opt-in

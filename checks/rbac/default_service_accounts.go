@@ -2,25 +2,32 @@
 //
 // Source: CIS Kubernetes Benchmark 1.12, 5.1.5 (manual there): "the default service account
 // should be configured such that it does not provide a service account token and does not
-// have any explicit rights assignments". Token mounting defaults to on when
-// automountServiceAccountToken is unset (k8s.io/kubernetes plugin/pkg/admission/
-// serviceaccount).
+// have any explicit rights assignments"; its audit: "review the rights assigned to the default
+// service account and ensure that it has no roles or cluster roles bound to it apart from the
+// defaults". Token mounting defaults to on when automountServiceAccountToken is unset
+// (k8s.io/kubernetes plugin/pkg/admission/serviceaccount).
 //
-// Reads: ServiceAccounts named "default"; the bindings that apply to each (package
-// internal/authz subject matching: the account itself, system:serviceaccounts,
-// system:serviceaccounts:NS), Kubernetes' own bindings excepted.
+// Reads: ServiceAccounts named "default"; the bindings, Kubernetes' own excepted ("apart from
+// the defaults"), that assign rights to each: a ServiceAccount subject naming it, a User
+// subject spelling its user name, or the group of its namespace's service accounts
+// (system:serviceaccounts:NS), which names the namespace and so gives the rights to every pod
+// there that names no service account, the use CIS wants gone (authz.ServiceAccountGrantee).
+// A binding to every service account (system:serviceaccounts) or every authenticated identity
+// (system:authenticated) is not an assignment to this account: its token has those rights as
+// every other token does, removing the binding from the account is not possible, and
+// KP-RBAC-017 and KP-RBAC-014 report the binding once for the cluster.
 //
-// Allowed values: automountServiceAccountToken: false and no binding. A binding FAILs (the
+// Allowed values: automountServiceAccountToken: false and no such binding. A binding FAILs (the
 // account is actively used, and every pod that does not name a service account gets those
 // rights); automounting left on with no binding is a WARN.
 
 package rbac
 
 import (
+	"sort"
 	"strings"
 
 	"github.com/kubeposture/kubeposture/checks"
-	"github.com/kubeposture/kubeposture/internal/authz"
 	"github.com/kubeposture/kubeposture/snapshot"
 )
 
@@ -50,7 +57,13 @@ func defaultServiceAccounts(snap *snapshot.Snapshot) []checks.Result {
 		}
 		res := checks.Resource{Kind: "ServiceAccount", Namespace: sa.Namespace, Name: sa.Name}
 		ev := checks.Evidence{Where: res.String(), Expected: "automountServiceAccountToken: false, and no binding"}
-		bindings := userBindings(e, authz.ServiceAccountUser(sa.Namespace, sa.Name))
+		var bindings []string
+		for _, b := range accountGrants(e, sa.Namespace, sa.Name) {
+			if !b.Default {
+				bindings = append(bindings, b.ID())
+			}
+		}
+		sort.Strings(bindings)
 		automount := sa.AutomountServiceAccountToken == nil || *sa.AutomountServiceAccountToken
 		var obs []string
 		if len(bindings) > 0 {

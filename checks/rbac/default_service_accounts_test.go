@@ -30,6 +30,12 @@ func TestDefaultServiceAccounts(t *testing.T) {
 		{"another account bound", ptr.To(false), &rbacv1.Subject{Kind: "ServiceAccount", Name: "app"}, nil, checks.Pass, ""},
 		{"another namespace's default", ptr.To(false), &rbacv1.Subject{Kind: "ServiceAccount", Name: "default", Namespace: "other"}, nil, checks.Pass, ""},
 		{"Kubernetes' own binding", ptr.To(false), &rbacv1.Subject{Kind: "ServiceAccount", Name: "default"}, bootstrap, checks.Pass, ""},
+		{"bound by its user name", ptr.To(false), &rbacv1.Subject{Kind: "User", Name: "system:serviceaccount:team:default"}, nil, checks.Fail, "RoleBinding/team/r"},
+		// A grant to everyone of a kind is not a grant to this account: KP-RBAC-014 and
+		// KP-RBAC-017 report it, once.
+		{"granted to every authenticated identity", ptr.To(false), &subjAuth, nil, checks.Pass, "automountServiceAccountToken: false"},
+		{"granted to every service account", ptr.To(false), &rbacv1.Subject{Kind: "Group", Name: "system:serviceaccounts"}, nil, checks.Pass, "automountServiceAccountToken: false"},
+		{"granted to another namespace's service accounts", ptr.To(false), &rbacv1.Subject{Kind: "Group", Name: "system:serviceaccounts:other"}, nil, checks.Pass, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			snap := rbacSnap()

@@ -5,17 +5,20 @@
 // workload creation, exec, token creation and secret read give a subject the rights of the
 // service accounts it can reach).
 //
-// Reads: Roles, ClusterRoles, bindings (package internal/authz matching), ServiceAccounts, Pods (which
-// service account each runs as, and whether its token is mounted), Namespaces, and secrets'
-// metadata (type kubernetes.io/service-account-token and the service-account.name annotation;
-// never their values).
+// Reads: Roles, ClusterRoles, bindings (package internal/authz matching), ServiceAccounts,
+// Pods and their controllers' templates (package internal/owners: which service account each
+// runs as, or will, and whether its token is mounted), Namespaces, and secrets' metadata
+// (type kubernetes.io/service-account-token and the service-account.name annotation; never
+// their values).
 //
 // A step from identity U to service account S is one of:
 //   - U can create pods, or a workload that makes pods (deployments, replicasets,
 //     statefulsets, daemonsets, jobs, cronjobs, replicationcontrollers), in S's namespace: a
 //     pod can run as S;
 //   - U can create serviceaccounts/token in that namespace: U can mint S's token;
-//   - U can create pods/exec in that namespace and a pod there mounts S's token;
+//   - U can create pods/exec in that namespace and a pod there mounts S's token: a running
+//     pod, or the pods a workload's template will create (a CronJob between runs), which U
+//     can exec into when they run;
 //   - U can get secrets there and a legacy token secret of S exists.
 //
 // The power at the end is KP-RBAC-016's: cluster-wide get/list/watch on secrets, impersonate,
@@ -31,6 +34,8 @@ package rbac
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 
@@ -38,6 +43,7 @@ import (
 
 	"github.com/kubeposture/kubeposture/checks"
 	"github.com/kubeposture/kubeposture/internal/authz"
+	"github.com/kubeposture/kubeposture/internal/owners"
 	"github.com/kubeposture/kubeposture/snapshot"
 )
 
@@ -51,7 +57,7 @@ func init() {
 			Description: "A subject that can create pods, exec into pods, mint tokens or read token secrets in a namespace holds the rights of the service accounts there: if one of them can read every secret, so can the subject.",
 			Remediation: "Break the chain at its weakest link: move the powerful service account to a namespace the subject cannot create pods or exec in, remove the subject's pod, exec, token or secret rights there, or reduce the service account's rights.",
 		},
-		Inputs:   append([]snapshot.Resource{snapshot.ResServiceAccounts, snapshot.ResPods, snapshot.ResNamespaces, snapshot.ResSecrets}, inputs...),
+		Inputs:   append(append([]snapshot.Resource{snapshot.ResServiceAccounts, snapshot.ResNamespaces, snapshot.ResSecrets}, inputs...), owners.Inputs...),
 		Evaluate: escalation,
 	})
 }
@@ -60,14 +66,14 @@ func init() {
 type escalationGraph struct {
 	e          *authz.Evaluator
 	namespaces []string
-	sas        map[string][]string          // namespace -> service account names
-	execTarget map[string]map[string]string // namespace -> service account -> a pod mounting its token
-	secretOf   map[string]map[string]string // namespace -> service account -> a legacy token secret
-	power      map[string]powerOf           // user name -> its power (memo)
+	sas        map[string][]string              // namespace -> service account names
+	execTarget map[string]map[string]execTarget // namespace -> service account -> where its token is mounted
+	secretOf   map[string]map[string]string     // namespace -> service account -> a legacy token secret
+	power      map[string]powerOf               // user name -> its power (memo)
 }
 
 func newEscalationGraph(snap *snapshot.Snapshot) *escalationGraph {
-	g := &escalationGraph{e: evaluator(snap), sas: map[string][]string{}, execTarget: map[string]map[string]string{},
+	g := &escalationGraph{e: evaluator(snap), sas: map[string][]string{}, execTarget: map[string]map[string]execTarget{},
 		secretOf: map[string]map[string]string{}, power: map[string]powerOf{}}
 	nsSet := map[string]bool{}
 	for i := range snap.Namespaces {
@@ -82,18 +88,28 @@ func newEscalationGraph(snap *snapshot.Snapshot) *escalationGraph {
 		g.namespaces = append(g.namespaces, ns)
 	}
 	sort.Strings(g.namespaces)
+	// A running pod is the target where there is one; else the pods a workload's template
+	// will create, which can be exec'd into when they run.
 	sas := serviceAccounts(snap)
+	target := func(ns string, spec *corev1.PodSpec, t execTarget) {
+		sa := serviceAccountName(spec)
+		if !tokenMounted(spec, sas[account{ns, sa}]) {
+			return
+		}
+		if g.execTarget[ns] == nil {
+			g.execTarget[ns] = map[string]execTarget{}
+		}
+		if _, ok := g.execTarget[ns][sa]; !ok {
+			g.execTarget[ns][sa] = t
+		}
+	}
 	for i := range snap.Pods {
 		p := &snap.Pods[i]
-		sa := podServiceAccount(p)
-		if !tokenMounted(p, sas[p.Namespace+"/"+sa]) {
-			continue
-		}
-		if g.execTarget[p.Namespace] == nil {
-			g.execTarget[p.Namespace] = map[string]string{}
-		}
-		if _, ok := g.execTarget[p.Namespace][sa]; !ok {
-			g.execTarget[p.Namespace][sa] = p.Name
+		target(p.Namespace, &p.Spec, execTarget{"pod " + p.Namespace + "/" + p.Name, "mounts"})
+	}
+	for _, w := range workloads(snap) {
+		if w.Template != nil {
+			target(w.Namespace, &w.Template.Spec, execTarget{"the pods of " + w.Kind + " " + w.Namespace + "/" + w.Name + " when they run", "mount"})
 		}
 	}
 	for i := range snap.Secrets {
@@ -198,27 +214,25 @@ func (g *escalationGraph) moves(u authz.User) []move {
 	nss, via = where("create", "", "pods", "exec")
 	for _, ns := range nss {
 		targets := g.execTarget[ns]
-		for _, sa := range sortedKeys(targets) {
-			add(move{fmt.Sprintf("can exec into pod %s/%s (%s), which mounts the token of ServiceAccount %s/%s", ns, targets[sa], via[ns], ns, sa), ns, sa})
+		for _, sa := range slices.Sorted(maps.Keys(targets)) {
+			t := targets[sa]
+			add(move{fmt.Sprintf("can exec into %s (%s), which %s the token of ServiceAccount %s/%s", t.pods, via[ns], t.mount, ns, sa), ns, sa})
 		}
 	}
 	nss, via = where("get", "", "secrets", "")
 	for _, ns := range nss {
 		secrets := g.secretOf[ns]
-		for _, sa := range sortedKeys(secrets) {
+		for _, sa := range slices.Sorted(maps.Keys(secrets)) {
 			add(move{fmt.Sprintf("can read secret %s/%s (%s), a token of ServiceAccount %s/%s", ns, secrets[sa], via[ns], ns, sa), ns, sa})
 		}
 	}
 	return out
 }
 
-func sortedKeys(m map[string]string) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
+// execTarget is where a service account's token is mounted in a namespace: a running pod
+// ("pod ns/name", which "mounts" it), or the pods a workload's template will create.
+type execTarget struct {
+	pods, mount string
 }
 
 // chain returns the shortest chain (one or two steps) from u to a powerful identity, or "".

@@ -4,9 +4,12 @@ import (
 	"strings"
 	"testing"
 
+	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/utils/ptr"
 
 	"github.com/kubeposture/kubeposture/checks"
 	"github.com/kubeposture/kubeposture/snapshot"
@@ -34,6 +37,11 @@ func roleBinding(snap *snapshot.Snapshot, ns, name string, rules []rbacv1.Policy
 		RoleRef: rbacv1.RoleRef{Kind: "ClusterRole", Name: name}, Subjects: []rbacv1.Subject{subject}})
 }
 
+func cronJob(ns, name string, spec corev1.PodSpec) batchv1.CronJob {
+	return batchv1.CronJob{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name, UID: types.UID(ns + "/" + name)},
+		Spec: batchv1.CronJobSpec{JobTemplate: batchv1.JobTemplateSpec{Spec: batchv1.JobSpec{Template: corev1.PodTemplateSpec{Spec: spec}}}}}
+}
+
 func TestEscalation(t *testing.T) {
 	alice := rbacv1.Subject{Kind: "User", Name: "alice"}
 	for _, tc := range []struct {
@@ -49,6 +57,16 @@ func TestEscalation(t *testing.T) {
 			roleBinding(s_, "team", "exec", []rbacv1.PolicyRule{rule(s("create"), s(""), s("pods/exec"))}, alice)
 			s_.Pods = append(s_.Pods, corev1.Pod{ObjectMeta: metav1.ObjectMeta{Namespace: "team", Name: "bot-0"}, Spec: corev1.PodSpec{ServiceAccountName: "admin-bot"}})
 		}, checks.Fail, []string{"can exec into pod team/bot-0", "ServiceAccount team/admin-bot can list secrets"}},
+		// A CronJob between runs: its pods will mount the token, and the subject can exec into
+		// them when they run.
+		{"exec into the pods a CronJob will create", func(s_ *snapshot.Snapshot) {
+			roleBinding(s_, "team", "exec", []rbacv1.PolicyRule{rule(s("create"), s(""), s("pods/exec"))}, alice)
+			s_.CronJobs = append(s_.CronJobs, cronJob("team", "report", corev1.PodSpec{ServiceAccountName: "admin-bot"}))
+		}, checks.Fail, []string{"can exec into the pods of CronJob team/report when they run (RoleBinding/team/exec -> ClusterRole/exec), which mount the token of ServiceAccount team/admin-bot"}},
+		{"exec into a CronJob's pods, which mount no token", func(s_ *snapshot.Snapshot) {
+			roleBinding(s_, "team", "exec", []rbacv1.PolicyRule{rule(s("create"), s(""), s("pods/exec"))}, alice)
+			s_.CronJobs = append(s_.CronJobs, cronJob("team", "report", corev1.PodSpec{ServiceAccountName: "admin-bot", AutomountServiceAccountToken: ptr.To(false)}))
+		}, checks.Pass, nil},
 		{"exec with no such pod", func(s_ *snapshot.Snapshot) {
 			roleBinding(s_, "team", "exec", []rbacv1.PolicyRule{rule(s("create"), s(""), s("pods/exec"))}, alice)
 		}, checks.Pass, nil},

@@ -1,13 +1,14 @@
 package rbac
 
 import (
-	"sort"
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
 
+	"github.com/kubeposture/kubeposture/checks"
 	"github.com/kubeposture/kubeposture/internal/authz"
+	"github.com/kubeposture/kubeposture/internal/owners"
 	"github.com/kubeposture/kubeposture/snapshot"
 )
 
@@ -68,12 +69,14 @@ func grantedBy(b *authz.Binding) string {
 	return b.ID() + " -> " + b.Role()
 }
 
-// tokenMounted reports whether pod p has a service-account token in its file system: a
-// projected serviceAccountToken volume (what the ServiceAccount admission plugin adds), or
-// automounting not turned off (the pod's field wins over its service account's; unset on
-// both is true, k8s.io/kubernetes plugin/pkg/admission/serviceaccount).
-func tokenMounted(p *corev1.Pod, sa *corev1.ServiceAccount) bool {
-	for _, v := range p.Spec.Volumes {
+// tokenMounted reports whether a pod of spec has a service-account token in its file system,
+// sa being the account it runs as (nil when not in the snapshot): a projected
+// serviceAccountToken volume (what the ServiceAccount admission plugin adds), or automounting
+// not turned off (the pod's field wins over its service account's; unset on both is true,
+// k8s.io/kubernetes plugin/pkg/admission/serviceaccount). For a template it is what the
+// plugin will decide for the pods created from it, with the account as it is now.
+func tokenMounted(spec *corev1.PodSpec, sa *corev1.ServiceAccount) bool {
+	for _, v := range spec.Volumes {
 		if v.Projected != nil {
 			for _, src := range v.Projected.Sources {
 				if src.ServiceAccountToken != nil {
@@ -82,8 +85,8 @@ func tokenMounted(p *corev1.Pod, sa *corev1.ServiceAccount) bool {
 			}
 		}
 	}
-	if p.Spec.AutomountServiceAccountToken != nil {
-		return *p.Spec.AutomountServiceAccountToken
+	if spec.AutomountServiceAccountToken != nil {
+		return *spec.AutomountServiceAccountToken
 	}
 	if sa != nil && sa.AutomountServiceAccountToken != nil {
 		return *sa.AutomountServiceAccountToken
@@ -91,34 +94,100 @@ func tokenMounted(p *corev1.Pod, sa *corev1.ServiceAccount) bool {
 	return true
 }
 
-// podServiceAccount is the pod's service account name ("default" when unset).
-func podServiceAccount(p *corev1.Pod) string {
-	if p.Spec.ServiceAccountName != "" {
-		return p.Spec.ServiceAccountName
+// serviceAccountName is the service account a pod of spec runs as: serviceAccountName, else
+// the deprecated serviceAccount (a manifest may set only the old field; the API server copies
+// one into the other), else "default", which the ServiceAccount admission plugin assigns.
+func serviceAccountName(spec *corev1.PodSpec) string {
+	switch {
+	case spec.ServiceAccountName != "":
+		return spec.ServiceAccountName
+	case spec.DeprecatedServiceAccount != "":
+		return spec.DeprecatedServiceAccount
 	}
 	return "default"
 }
 
-// serviceAccounts indexes the snapshot's service accounts by namespace/name.
-func serviceAccounts(snap *snapshot.Snapshot) map[string]*corev1.ServiceAccount {
-	m := make(map[string]*corev1.ServiceAccount, len(snap.ServiceAccounts))
+// account names a service account; a map key that costs no allocation per pod.
+type account struct{ namespace, name string }
+
+func (a account) String() string { return a.namespace + "/" + a.name }
+
+// serviceAccounts indexes the snapshot's service accounts.
+func serviceAccounts(snap *snapshot.Snapshot) map[account]*corev1.ServiceAccount {
+	m := make(map[account]*corev1.ServiceAccount, len(snap.ServiceAccounts))
 	for i := range snap.ServiceAccounts {
 		sa := &snap.ServiceAccounts[i]
-		m[sa.Namespace+"/"+sa.Name] = sa
+		m[account{sa.Namespace, sa.Name}] = sa
 	}
 	return m
 }
 
-// userBindings returns the bindings other than Kubernetes' own that apply to u, by ID.
-func userBindings(e *authz.Evaluator, u authz.User) []string {
-	var out []string
-	for _, b := range e.BindingsFor(u) {
-		if !b.Default {
-			out = append(out, b.ID())
+// accountGrants returns the bindings that grant to service account namespace/name itself:
+// those naming it or its namespace's service-account group (authz.ServiceAccountGrantee), not
+// those to every service account or every authenticated identity, which KP-RBAC-014 and
+// KP-RBAC-017 report once for the cluster. The CIS controls on service accounts (5.1.5, 5.1.6)
+// ask this; what the account's token can do is authz.ServiceAccountUser's question.
+func accountGrants(e *authz.Evaluator, namespace, name string) []*authz.Binding {
+	return e.BindingsFor(authz.ServiceAccountGrantee(namespace, name))
+}
+
+// workloadsKey is the workload index's key in the run's memo (checks.Memo).
+type workloadsKey struct{}
+
+// workloads returns the snapshot's top-level workloads (package internal/owners), built once
+// per run and shared by the controls about pods: each judges a workload's template as the
+// pods it will create, and its pods as they run. Read-only.
+func workloads(snap *snapshot.Snapshot) []owners.Workload {
+	return checks.Memo(snap, workloadsKey{}, func() []owners.Workload { return owners.Index(snap) })
+}
+
+// tokenMount is where a workload mounts one service account's token: its template (the pods
+// it will create) and which of its running pods.
+type tokenMount struct {
+	account  account
+	template bool
+	pods     []string
+}
+
+// in names the workload's objects that mount the token ("template and 2 of 3 pods").
+func (m *tokenMount) in(w *owners.Workload) string {
+	return owners.Part(m.template, len(m.pods), len(w.Pods), m.pods)
+}
+
+// tokenMounts returns, appended to buf[:0] and by account in order of first appearance, the
+// tokens w's template (as the pods it will create) and pods (as they run) mount, keeping the
+// accounts keep accepts; and whether any of them mounts a token at all.
+func tokenMounts(w *owners.Workload, sas map[account]*corev1.ServiceAccount, keep func(account) bool, buf []tokenMount) ([]tokenMount, bool) {
+	out, mounts := buf[:0], false
+	judge := func(spec *corev1.PodSpec, pod string) {
+		a := account{w.Namespace, serviceAccountName(spec)}
+		if !tokenMounted(spec, sas[a]) {
+			return
+		}
+		mounts = true
+		if !keep(a) {
+			return
+		}
+		i := 0
+		for i < len(out) && out[i].account != a {
+			i++
+		}
+		if i == len(out) {
+			out = append(out, tokenMount{account: a})
+		}
+		if pod == "" {
+			out[i].template = true
+		} else {
+			out[i].pods = append(out[i].pods, pod)
 		}
 	}
-	sort.Strings(out)
-	return out
+	if w.Template != nil {
+		judge(&w.Template.Spec, "")
+	}
+	for _, p := range w.Pods {
+		judge(&p.Spec, p.Name)
+	}
+	return out, mounts
 }
 
 // subjectKey identifies a subject across bindings.

@@ -5,22 +5,29 @@
 // a token that reads every secret, mounted where any process of the pod (or an attacker in
 // it) can use it. Token mounting as in KP-RBAC-006 (ServiceAccount admission plugin rules).
 //
-// Reads: Pods, ServiceAccounts, and every binding that applies to each pod's service account
-// (its own, system:serviceaccounts, system:serviceaccounts:NS, system:authenticated; Kubernetes'
-// own bindings included, since they grant real rights too).
+// Reads: Pods and their controllers' templates (package internal/owners: one result per
+// top-level workload, its template judged as the pods it will create, so a CronJob between
+// runs or a Deployment scaled to zero is judged too), ServiceAccounts, and every binding that
+// applies to the token of each one's service account: what the API server authorizes the
+// token for (authz.ServiceAccountUser: its own, system:serviceaccounts:NS,
+// system:serviceaccounts, system:authenticated; Kubernetes' own bindings included, since they
+// grant real rights too).
 //
 // Allowed values: the token cannot, cluster-wide, get, list or watch secrets, impersonate
 // users or groups, escalate or bind ClusterRoles, or create tokens for any service account
-// (package internal/authz matching). Each pod whose token can is a FAIL naming the power and the binding
-// and role that grant it. Pods with no token mounted are not judged. None: one PASS.
+// (package internal/authz matching). Each workload whose template or pods mount a token that
+// can is a FAIL naming the power and the binding and role that grant it. Templates and pods
+// with no token mounted are not judged. None: one PASS.
 
 package rbac
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/kubeposture/kubeposture/checks"
 	"github.com/kubeposture/kubeposture/internal/authz"
+	"github.com/kubeposture/kubeposture/internal/owners"
 	"github.com/kubeposture/kubeposture/snapshot"
 )
 
@@ -34,7 +41,7 @@ func init() {
 			Description: "A pod whose token can read every secret (or impersonate, or grant itself any role) turns any code execution in that pod into control of the cluster.",
 			Remediation: "Give the pod a service account with only the rights it needs (namespaced, by resourceNames), or stop mounting the token (automountServiceAccountToken: false); controllers that need such rights belong on the control plane.",
 		},
-		Inputs:   append([]snapshot.Resource{snapshot.ResPods, snapshot.ResServiceAccounts}, inputs...),
+		Inputs:   append(append([]snapshot.Resource{snapshot.ResServiceAccounts}, inputs...), owners.Inputs...),
 		Evaluate: podTokenPower,
 	})
 }
@@ -47,35 +54,55 @@ type powerOf struct {
 func podTokenPower(snap *snapshot.Snapshot) []checks.Result {
 	e := evaluator(snap)
 	sas := serviceAccounts(snap)
-	cache := map[string]powerOf{}
+	cache := map[account]powerOf{}
+	ws := workloads(snap)
 	var out []checks.Result
 	judged := 0
-	for i := range snap.Pods {
-		p := &snap.Pods[i]
-		sa := podServiceAccount(p)
-		key := p.Namespace + "/" + sa
-		if !tokenMounted(p, sas[key]) {
-			continue
-		}
-		judged++
-		pw, ok := cache[key]
+	var found []tokenMount // the powerful tokens one workload mounts
+	powerful := func(a account) bool {
+		pw, ok := cache[a]
 		if !ok {
-			pw.what, pw.via = power(e, authz.ServiceAccountUser(p.Namespace, sa))
-			cache[key] = pw
+			pw.what, pw.via = power(e, authz.ServiceAccountUser(a.namespace, a.name))
+			cache[a] = pw
 		}
-		if pw.what == "" {
+		return pw.what != ""
+	}
+	for i := range ws {
+		w := &ws[i]
+		var mounts bool
+		found, mounts = tokenMounts(w, sas, powerful, found)
+		if mounts {
+			judged++
+		}
+		if len(found) == 0 {
 			continue
 		}
-		out = append(out, checks.Result{Status: checks.Fail, Resource: checks.Resource{Kind: "Pod", Namespace: p.Namespace, Name: p.Name},
+		res := checks.Resource{Kind: w.Kind, Namespace: w.Namespace, Name: w.Name}
+		who := fmt.Sprintf("%s %s/%s", w.Kind, w.Namespace, w.Name)
+		var where, observed []string
+		for _, f := range found {
+			where = append(where, "ServiceAccount/"+f.account.String())
+			objects := who
+			if w.Template != nil {
+				objects += " (" + f.in(w) + ")"
+			}
+			pw := cache[f.account]
+			observed = append(observed, fmt.Sprintf("%s -> token of ServiceAccount %s -> can %s (%s)", objects, f.account, pw.what, grantedBy(pw.via)))
+		}
+		field := ""
+		if w.Template != nil {
+			field = " " + w.Where
+		}
+		out = append(out, checks.Result{Status: checks.Fail, Resource: res,
 			Evidence: checks.Evidence{
-				Where:    fmt.Sprintf("Pod/%s/%s token of ServiceAccount/%s", p.Namespace, p.Name, key),
-				Observed: fmt.Sprintf("Pod %s/%s -> token of ServiceAccount %s -> can %s (%s)", p.Namespace, p.Name, key, pw.what, grantedBy(pw.via)),
+				Where:    fmt.Sprintf("%s%s token of %s", res, field, strings.Join(where, ", ")),
+				Observed: strings.Join(observed, " | "),
 				Expected: "a mounted token without cluster-wide secret read, impersonation, bind/escalate or token creation",
 			}})
 	}
 	if len(out) == 0 {
 		return []checks.Result{{Status: checks.Pass, Resource: checks.Resource{Kind: "Cluster"}, Evidence: checks.Evidence{
-			Where:    fmt.Sprintf("%d pods with a token mounted", judged),
+			Where:    fmt.Sprintf("%d workloads (templates and pods) with a token mounted", judged),
 			Observed: "no mounted token has a cluster-wide power", Expected: "no mounted token with cluster-wide secret read or equivalent"}}}
 	}
 	return out

@@ -1,23 +1,31 @@
 // Service-account tokens should be mounted only where necessary.
 //
-// Source: CIS Kubernetes Benchmark 1.12, 5.1.6 (manual there). Whether a token is mounted is
-// decided as the ServiceAccount admission plugin decides it (k8s.io/kubernetes
+// Source: CIS Kubernetes Benchmark 1.12, 5.1.6 (manual there): "Service accounts tokens should
+// not be mounted in pods except where the workload running in the pod explicitly needs to
+// communicate with the API server". Whether a token is mounted is decided as the
+// ServiceAccount admission plugin decides it (k8s.io/kubernetes
 // plugin/pkg/admission/serviceaccount): the pod's automountServiceAccountToken wins over its
 // service account's, and unset on both is true; a projected serviceAccountToken volume is a
 // token too.
 //
-// Reads: Pods and their controllers (package internal/owners folds each pod into its top-level
-// workload: a Deployment's replicas are one result), ServiceAccounts, and the bindings that
-// apply to each pod's service account (Kubernetes' own excepted).
+// Reads: Pods and their controllers' templates (package internal/owners folds each pod into
+// its top-level workload: a Deployment's template and replicas are one result),
+// ServiceAccounts, and the bindings that grant to each pod's service account itself: naming
+// it, or its namespace's service-account group (authz.ServiceAccountGrantee), Kubernetes' own
+// included (system:kube-dns names kube-system/kube-dns, whose pods need their token).
 //
-// Allowed values: a pod mounts a token only when its service account has rights of its own.
-// A pod whose token grants nothing beyond what every authenticated identity has is a WARN (the
-// token is not needed, and is one more credential to steal), reported once per top-level
-// workload with how many of its pods mount it (and which, when not all). The running pods are
-// judged, not the templates: whether a token is mounted is decided at admission, from the
-// service account as it was then. Workloads whose pods mount no token, or need theirs, are not
-// listed; with no WARN the control is one PASS for the cluster, saying how many pods were
-// looked at.
+// Allowed values: a pod mounts a token only when its service account was granted rights: a
+// binding names it or its namespace's service accounts, the explicit sign that the workload
+// calls the API. A grant to every service account or every authenticated identity is not:
+// every token has it, needed or not (KP-RBAC-017 and KP-RBAC-014 report such a grant once).
+// A pod whose account was granted nothing is a WARN (the token is not needed, and is one more
+// credential to steal), reported once per top-level workload with how many of its pods mount
+// it (and which, when not all). A workload is judged by its template too, as the pods it
+// will create (the plugin decides from the template and the account as it is now), so a
+// CronJob between runs, a Deployment scaled to zero or one just applied is judged before its
+// pods run; its running pods are judged as they were admitted. Workloads whose template and
+// pods mount no token, or need theirs, are not listed; with no WARN the control is one PASS
+// for the cluster, saying how many workloads were looked at.
 
 package rbac
 
@@ -26,7 +34,6 @@ import (
 	"strings"
 
 	"github.com/kubeposture/kubeposture/checks"
-	"github.com/kubeposture/kubeposture/internal/authz"
 	"github.com/kubeposture/kubeposture/internal/owners"
 	"github.com/kubeposture/kubeposture/snapshot"
 )
@@ -50,83 +57,51 @@ func init() {
 func tokenMounting(snap *snapshot.Snapshot) []checks.Result {
 	e := evaluator(snap)
 	sas := serviceAccounts(snap)
-	needs := map[string]bool{} // namespace/name -> the account has bindings of its own
+	needs := map[account]bool{} // rights were granted to the account
+	ws := workloads(snap)
 	var out []checks.Result
 	mounted := 0
-	// unneeded: per account, the pods of one workload that mount its token needlessly.
-	type unneeded struct {
-		account string
-		pods    []string
+	var found []tokenMount // the tokens one workload mounts needlessly
+	unneeded := func(a account) bool {
+		need, ok := needs[a]
+		if !ok {
+			need = len(accountGrants(e, a.namespace, a.name)) > 0
+			needs[a] = need
+		}
+		return !need
 	}
-	var found []unneeded
-	for _, w := range owners.Index(snap) {
-		found = found[:0]
-		for _, p := range w.Pods {
-			key := p.Namespace + "/" + podServiceAccount(p)
-			if !tokenMounted(p, sas[key]) {
-				continue
-			}
+	for i := range ws {
+		w := &ws[i]
+		var mounts bool
+		found, mounts = tokenMounts(w, sas, unneeded, found)
+		if mounts {
 			mounted++
-			need, ok := needs[key]
-			if !ok {
-				need = len(userBindings(e, authz.ServiceAccountUser(p.Namespace, podServiceAccount(p)))) > 0
-				needs[key] = need
-			}
-			if need {
-				continue
-			}
-			i := 0
-			for i < len(found) && found[i].account != key {
-				i++
-			}
-			if i == len(found) {
-				found = append(found, unneeded{account: key})
-			}
-			found[i].pods = append(found[i].pods, p.Name)
 		}
 		if len(found) == 0 {
 			continue
 		}
 		res := checks.Resource{Kind: w.Kind, Namespace: w.Namespace, Name: w.Name}
-		field := "spec"
-		if w.Template != nil {
-			field = w.Where
-		}
 		var where, observed []string
 		for _, f := range found {
-			where = append(where, "ServiceAccount/"+f.account)
-			msg := "token of " + f.account + " mounted"
+			where = append(where, "ServiceAccount/"+f.account.String())
+			msg := "token of " + f.account.String() + " mounted"
 			if w.Template != nil {
-				msg += " in " + podCount(f.pods, len(w.Pods))
+				msg += " in " + f.in(w)
 			}
 			observed = append(observed, msg+"; the account has no binding of its own")
 		}
 		out = append(out, checks.Result{Status: checks.Warn, Resource: res,
 			Evidence: checks.Evidence{
-				Where:    fmt.Sprintf("%s %s.automountServiceAccountToken, %s", res, field, strings.Join(where, ", ")),
+				Where:    fmt.Sprintf("%s %s.automountServiceAccountToken, %s", res, w.Where, strings.Join(where, ", ")),
 				Observed: strings.Join(observed, " | "),
 				Expected: "automountServiceAccountToken: false when the pod does not call the API",
 			}})
 	}
 	if len(out) == 0 {
 		return []checks.Result{{Status: checks.Pass, Resource: checks.Resource{Kind: "Cluster"}, Evidence: checks.Evidence{
-			Where:    fmt.Sprintf("%d pods, %d with a token mounted", len(snap.Pods), mounted),
+			Where:    fmt.Sprintf("%d workloads (templates and pods), %d with a token mounted", len(ws), mounted),
 			Observed: "every mounted token belongs to a service account with rights of its own",
 			Expected: "tokens mounted only where the service account is used"}}}
 	}
 	return out
-}
-
-// podCount says "3 of 3 pods", or "1 of 3 pods (web-x)" naming up to three pods of a strict
-// subset.
-func podCount(names []string, total int) string {
-	s := fmt.Sprintf("%d of %d pods", len(names), total)
-	if len(names) == total {
-		return s
-	}
-	const listed = 3
-	if len(names) > listed {
-		return fmt.Sprintf("%s (%s, +%d more)", s, strings.Join(names[:listed], ", "), len(names)-listed)
-	}
-	return s + " (" + strings.Join(names, ", ") + ")"
 }

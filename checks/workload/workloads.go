@@ -1,7 +1,6 @@
 package workload
 
 import (
-	"strconv"
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
@@ -98,10 +97,6 @@ type failure struct {
 	pods     []string
 }
 
-// maxNames bounds the pod names listed per failure: enough to find the odd pods, short
-// enough for a report line.
-const maxNames = 3
-
 // worse returns the worse of two statuses in report order (FAIL before WARN before PASS).
 func worse(a, b checks.Status) checks.Status {
 	for _, s := range checks.Statuses {
@@ -179,7 +174,7 @@ func (u *unit) graded(g grade, ok, expected string) checks.Result {
 	total := len(u.pods)
 	if len(fails) == 0 {
 		r.Status = checks.Pass
-		r.Evidence.Observed = subject(true, total, total, nil) + ": " + ok
+		r.Evidence.Observed = owners.Part(true, total, total, nil) + ": " + ok
 		if total == 0 {
 			r.Evidence.Observed += "; no pods running"
 		}
@@ -197,14 +192,14 @@ func (u *unit) graded(g grade, ok, expected string) checks.Result {
 		if i > 0 {
 			b.WriteString(" | ")
 		}
-		b.WriteString(subject(f.template, len(f.pods), total, f.pods))
+		b.WriteString(owners.Part(f.template, len(f.pods), total, f.pods))
 		b.WriteString(": ")
 		b.WriteString(f.msg)
 	}
 	// Account for the objects that passed too, so the evidence always says what was checked.
 	if passed := total - failedPods; !templateFailed || passed > 0 {
 		b.WriteString(" | ")
-		b.WriteString(subject(!templateFailed, passed, total, nil))
+		b.WriteString(owners.Part(!templateFailed, passed, total, nil))
 		b.WriteString(": ")
 		b.WriteString(ok)
 	}
@@ -218,42 +213,4 @@ func (u *unit) graded(g grade, ok, expected string) checks.Result {
 		r.Evidence.Where = "pod spec (the pods differ from " + u.where + ")"
 	}
 	return r
-}
-
-// subject names a set of objects of a unit: "template", "2 of 3 pods (a, b)", "template and
-// 3 of 3 pods". Pod names are listed when they are a strict subset, to point at the odd ones.
-func subject(template bool, n, total int, names []string) string {
-	var b strings.Builder
-	if template {
-		b.WriteString("template")
-		if n == 0 {
-			return b.String()
-		}
-		b.WriteString(" and ")
-	}
-	b.WriteString(strconv.Itoa(n))
-	b.WriteString(" of ")
-	b.WriteString(strconv.Itoa(total))
-	if total == 1 {
-		b.WriteString(" pod")
-	} else {
-		b.WriteString(" pods")
-	}
-	if len(names) > 0 && n < total {
-		b.WriteString(" (")
-		for i, name := range names {
-			if i == maxNames {
-				b.WriteString(", +")
-				b.WriteString(strconv.Itoa(len(names) - maxNames))
-				b.WriteString(" more")
-				break
-			}
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			b.WriteString(name)
-		}
-		b.WriteString(")")
-	}
-	return b.String()
 }

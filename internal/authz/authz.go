@@ -22,16 +22,18 @@ import (
 	rbacv1 "k8s.io/api/rbac/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/apiserver/pkg/authentication/serviceaccount"
+	"k8s.io/apiserver/pkg/authentication/user"
 	"k8s.io/component-helpers/auth/rbac/validation"
 )
 
-// Well-known groups, from k8s.io/apiserver pkg/authentication/user and serviceaccount.
+// Well-known users and groups (k8s.io/apiserver pkg/authentication/user and serviceaccount).
 const (
-	Anonymous          = "system:anonymous"
-	Unauthenticated    = "system:unauthenticated"
-	Authenticated      = "system:authenticated"
-	Masters            = "system:masters"
-	AllServiceAccounts = "system:serviceaccounts"
+	Anonymous          = user.Anonymous
+	Unauthenticated    = user.AllUnauthenticated
+	Authenticated      = user.AllAuthenticated
+	Masters            = user.SystemPrivilegedGroup
+	AllServiceAccounts = serviceaccount.AllServiceAccountsGroup
 )
 
 // User is an authenticated identity: a name and its groups.
@@ -40,13 +42,30 @@ type User struct {
 	Groups []string
 }
 
-// ServiceAccountUser is the identity a service account's token authenticates as
-// (k8s.io/apiserver pkg/authentication/serviceaccount: MakeUsername, MakeGroupNames, plus
-// system:authenticated, which every authenticated request carries).
+// ServiceAccountUser is the identity a service account's token authenticates as: what the API
+// server authorizes when the token is used, so what the token can do. Its name and groups are
+// k8s.io/apiserver pkg/authentication/serviceaccount's (MakeUsername, MakeGroupNames: every
+// service account, and its namespace's), plus system:authenticated, which the authenticator
+// adds to every authenticated request (pkg/authentication/group AuthenticatedGroupAdder).
 func ServiceAccountUser(namespace, name string) User {
 	return User{
-		Name:   "system:serviceaccount:" + namespace + ":" + name,
-		Groups: []string{AllServiceAccounts, AllServiceAccounts + ":" + namespace, Authenticated},
+		Name:   serviceaccount.MakeUsername(namespace, name),
+		Groups: append(serviceaccount.MakeGroupNames(namespace), Authenticated),
+	}
+}
+
+// ServiceAccountGrantee is a service account as a binding names it on purpose: by its user
+// name (a ServiceAccount subject, or a User subject that spells the name) or through the
+// group of its namespace's service accounts (system:serviceaccounts:NAMESPACE), which names
+// the namespace. It leaves out the groups the account shares with every other service account
+// (system:serviceaccounts) and every authenticated identity (system:authenticated): a grant to
+// those is a grant to everyone of that kind, not to this account. The bindings that apply to
+// it are what was granted to the account, the question CIS 5.1.5 and 5.1.6 ask; those that
+// apply to ServiceAccountUser are what its token can do.
+func ServiceAccountGrantee(namespace, name string) User {
+	return User{
+		Name:   serviceaccount.MakeUsername(namespace, name),
+		Groups: []string{serviceaccount.MakeNamespaceGroupName(namespace)},
 	}
 }
 
@@ -164,7 +183,7 @@ func (b *Binding) AppliesTo(s rbacv1.Subject, u User) bool {
 		if ns == "" {
 			ns = b.Namespace
 		}
-		return ns != "" && u.Name == "system:serviceaccount:"+ns+":"+s.Name
+		return ns != "" && serviceaccount.MatchesUsername(ns, s.Name, u.Name)
 	}
 	return false
 }
@@ -234,7 +253,10 @@ func (e *Evaluator) add(b *Binding) {
 			if ns == "" {
 				ns = b.Namespace
 			}
-			name := "system:serviceaccount:" + ns + ":" + s.Name
+			if ns == "" {
+				continue // a ClusterRoleBinding's subject without a namespace names no one (appliesToUser)
+			}
+			name := serviceaccount.MakeUsername(ns, s.Name)
 			if !seenU[name] {
 				e.byUser[name] = append(e.byUser[name], b)
 				seenU[name] = true

@@ -1,6 +1,8 @@
 package authz
 
 import (
+	"slices"
+	"sort"
 	"testing"
 
 	rbacv1 "k8s.io/api/rbac/v1"
@@ -174,5 +176,37 @@ func TestRulesAllowMatchesCovers(t *testing.T) {
 	}
 	if granted == 0 || granted == checked {
 		t.Fatalf("%d of %d requests granted: the vocabulary does not exercise both answers", granted, checked)
+	}
+}
+
+// TestServiceAccountIdentities: a service account's token is authorized with every binding to
+// it, its namespace's service accounts, all service accounts and all authenticated identities;
+// what was granted to the account is the first two only.
+func TestServiceAccountIdentities(t *testing.T) {
+	cm := []rbacv1.PolicyRule{rule(s("get"), s(""), s("configmaps"))}
+	crbs := []rbacv1.ClusterRoleBinding{
+		{ObjectMeta: meta("to-authenticated", nil), RoleRef: rbacv1.RoleRef{Kind: "ClusterRole", Name: "cm"}, Subjects: []rbacv1.Subject{{Kind: "Group", Name: Authenticated}}},
+		{ObjectMeta: meta("to-all-sas", nil), RoleRef: rbacv1.RoleRef{Kind: "ClusterRole", Name: "cm"}, Subjects: []rbacv1.Subject{{Kind: "Group", Name: AllServiceAccounts}}},
+		{ObjectMeta: meta("to-shop-sas", nil), RoleRef: rbacv1.RoleRef{Kind: "ClusterRole", Name: "cm"}, Subjects: []rbacv1.Subject{{Kind: "Group", Name: "system:serviceaccounts:shop"}}},
+		{ObjectMeta: meta("to-the-account", nil), RoleRef: rbacv1.RoleRef{Kind: "ClusterRole", Name: "cm"}, Subjects: []rbacv1.Subject{{Kind: "ServiceAccount", Namespace: "shop", Name: "web"}}},
+		{ObjectMeta: meta("to-its-user-name", nil), RoleRef: rbacv1.RoleRef{Kind: "ClusterRole", Name: "cm"}, Subjects: []rbacv1.Subject{{Kind: "User", Name: "system:serviceaccount:shop:web"}}},
+		// A ClusterRoleBinding's ServiceAccount subject without a namespace names no one.
+		{ObjectMeta: meta("no-namespace", nil), RoleRef: rbacv1.RoleRef{Kind: "ClusterRole", Name: "cm"}, Subjects: []rbacv1.Subject{{Kind: "ServiceAccount", Name: "web"}}},
+		{ObjectMeta: meta("to-other-ns-sas", nil), RoleRef: rbacv1.RoleRef{Kind: "ClusterRole", Name: "cm"}, Subjects: []rbacv1.Subject{{Kind: "Group", Name: "system:serviceaccounts:legacy"}}},
+	}
+	e := New(nil, []rbacv1.ClusterRole{{ObjectMeta: meta("cm", nil), Rules: cm}}, nil, crbs)
+	names := func(u User) []string {
+		var out []string
+		for _, b := range e.BindingsFor(u) {
+			out = append(out, b.Name)
+		}
+		sort.Strings(out)
+		return out
+	}
+	if got, want := names(ServiceAccountUser("shop", "web")), s("to-all-sas", "to-authenticated", "to-its-user-name", "to-shop-sas", "to-the-account"); !slices.Equal(got, want) {
+		t.Errorf("the token's bindings: %v, want %v", got, want)
+	}
+	if got, want := names(ServiceAccountGrantee("shop", "web")), s("to-its-user-name", "to-shop-sas", "to-the-account"); !slices.Equal(got, want) {
+		t.Errorf("the account's own bindings: %v, want %v", got, want)
 	}
 }

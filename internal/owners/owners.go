@@ -5,6 +5,9 @@
 package owners
 
 import (
+	"strconv"
+	"strings"
+
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
@@ -133,4 +136,48 @@ func ControllerOf(m *metav1.ObjectMeta) *metav1.OwnerReference {
 		}
 	}
 	return nil
+}
+
+// MaxNames bounds the pod names Part lists: enough to find the odd pods, short enough for a
+// report line.
+const MaxNames = 3
+
+// Part names some of a workload's objects, for evidence: "template", "2 of 3 pods (a, b)",
+// "template and 3 of 3 pods", "1 of 1 pod". template says whether the template is among them,
+// n how many of the workload's total pods are, names which (listed, up to MaxNames, when they
+// are a strict subset, to point at the odd ones).
+func Part(template bool, n, total int, names []string) string {
+	var b strings.Builder
+	if template {
+		b.WriteString("template")
+		if n == 0 {
+			return b.String()
+		}
+		b.WriteString(" and ")
+	}
+	b.WriteString(strconv.Itoa(n))
+	b.WriteString(" of ")
+	b.WriteString(strconv.Itoa(total))
+	if total == 1 {
+		b.WriteString(" pod")
+	} else {
+		b.WriteString(" pods")
+	}
+	if len(names) > 0 && n < total {
+		b.WriteString(" (")
+		for i, name := range names {
+			if i == MaxNames {
+				b.WriteString(", +")
+				b.WriteString(strconv.Itoa(len(names) - MaxNames))
+				b.WriteString(" more")
+				break
+			}
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(name)
+		}
+		b.WriteString(")")
+	}
+	return b.String()
 }

@@ -64,3 +64,22 @@ func TestIndex(t *testing.T) {
 		}
 	}
 }
+
+func TestPart(t *testing.T) {
+	for _, tc := range []struct {
+		template bool
+		n, total int
+		names    []string
+		want     string
+	}{
+		{true, 0, 0, nil, "template"},
+		{true, 3, 3, []string{"a", "b", "c"}, "template and 3 of 3 pods"},
+		{false, 1, 1, []string{"a"}, "1 of 1 pod"},
+		{false, 2, 3, []string{"a", "b"}, "2 of 3 pods (a, b)"},
+		{true, 4, 5, []string{"a", "b", "c", "d"}, "template and 4 of 5 pods (a, b, c, +1 more)"},
+	} {
+		if got := Part(tc.template, tc.n, tc.total, tc.names); got != tc.want {
+			t.Errorf("Part(%v, %d, %d, %v) = %q, want %q", tc.template, tc.n, tc.total, tc.names, got, tc.want)
+		}
+	}
+}
