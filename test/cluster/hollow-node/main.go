@@ -11,7 +11,8 @@
 // (k8s.io/kubernetes/pkg/kubemark), as upstream's hollow nodes use it: a fake CRI runtime
 // served on the configured --container-runtime-endpoint (its containers start and never end;
 // its images have no user, so the kubelet takes them for root), a fake cAdvisor (the node
-// reports its machine, OS and kernel), a stub container manager (no cgroups, no kernel
+// reports its fake OS and kernel, and a machine of 32 CPUs and 128 GiB rather than kubemark's
+// single CPU, so that a node holds its 110 pods with realistic requests), a stub container manager (no cgroups, no kernel
 // tunables: protectKernelDefaults checks nothing), a fake prober (containers are ready once
 // started), fake mounts and OOM adjustment.
 //
@@ -34,6 +35,7 @@ import (
 	"strings"
 	"syscall"
 
+	cadvisorapi "github.com/google/cadvisor/lib/model"
 	"github.com/spf13/pflag"
 	"golang.org/x/sys/unix"
 	"k8s.io/apimachinery/pkg/util/validation/field"
@@ -45,6 +47,7 @@ import (
 	_ "k8s.io/component-base/metrics/prometheus/version"
 	"k8s.io/component-base/version/verflag"
 	fakeremote "k8s.io/cri-client/pkg/fake"
+	"k8s.io/klog/v2"
 	kubeletapp "k8s.io/kubernetes/cmd/kubelet/app"
 	"k8s.io/kubernetes/cmd/kubelet/app/options"
 	kubeletconfig "k8s.io/kubernetes/pkg/kubelet/apis/config"
@@ -118,7 +121,7 @@ func run(args []string) error {
 	// certificate rotation when rotateCertificates is set), the authenticator and authorizer,
 	// the CRI clients and the event recorder itself when they are nil.
 	deps := kubemark.NewHollowKubelet(&s.KubeletFlags, &s.KubeletConfiguration, nil, nil,
-		&cadvisortest.Fake{NodeName: hostname}, nil, nil, cm.NewStubContainerManager()).KubeletDeps
+		machine{&cadvisortest.Fake{NodeName: hostname}}, nil, nil, cm.NewStubContainerManager()).KubeletDeps
 	deps.KubeClient, deps.HeartbeatClient, deps.RemoteRuntimeService, deps.RemoteImageService = nil, nil, nil, nil
 	// kubemark's fake recorder drops events and skips the kernel log's OOM watcher; the
 	// kubelet's own recorder sends the node's events to the API server.
@@ -129,6 +132,17 @@ func run(args []string) error {
 		return err
 	}
 	return kubeletapp.Run(ctx, s, deps, utilfeature.DefaultFeatureGate)
+}
+
+// machine is kubemark's fake cAdvisor with a bigger machine.
+type machine struct{ *cadvisortest.Fake }
+
+func (m machine) MachineInfo(logger klog.Logger) (*cadvisorapi.MachineInfo, error) {
+	info, err := m.Fake.MachineInfo(logger)
+	if err == nil {
+		info.NumCores, info.MemoryCapacity = 32, 128<<30
+	}
+	return info, err
 }
 
 // mountCgroup2 mounts cgroup v2 read-only at /sys/fs/cgroup unless it is there already. It
