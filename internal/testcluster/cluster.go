@@ -253,7 +253,7 @@ func (c *Cluster) spawn(cmd *exec.Cmd, logPath string, node bool) error {
 		logf.Close()
 		return fmt.Errorf("testcluster: start %s: %w", filepath.Base(cmd.Path), err)
 	}
-	pr := &process{cmd: cmd, exited: make(chan struct{}), node: node}
+	pr := &process{cmd: cmd, log: logPath, exited: make(chan struct{}), node: node}
 	c.procs = append(c.procs, pr)
 	go func() {
 		cmd.Wait()
@@ -266,6 +266,7 @@ func (c *Cluster) spawn(cmd *exec.Cmd, logPath string, node bool) error {
 // process is a started server; exited is closed once it has been reaped.
 type process struct {
 	cmd    *exec.Cmd
+	log    string
 	exited chan struct{}
 	node   bool
 }

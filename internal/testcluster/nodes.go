@@ -184,7 +184,7 @@ func (c *Cluster) configureNode(n *Node) error {
 	return nil
 }
 
-// strongCiphers are the suites CIS 4.2.12 lists that Go still offers for TLS 1.2.
+// strongCiphers are the suites CIS 4.2.12 allows.
 var strongCiphers = []string{
 	"TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
 	"TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
@@ -251,7 +251,7 @@ func (c *Cluster) waitNodes(ctx context.Context, cs kubernetes.Interface) error 
 		for _, p := range c.procs {
 			select {
 			case <-p.exited:
-				return fmt.Errorf("testcluster: %s exited; log tail:\n%s", strings.Join(p.cmd.Args, " "), tail(p.cmd.Stdout.(*os.File).Name(), 40))
+				return fmt.Errorf("testcluster: %s exited; log tail:\n%s", strings.Join(p.cmd.Args, " "), tail(p.log, 40))
 			default:
 			}
 		}
