@@ -10,7 +10,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"syscall"
 )
 
 // network joins the hollow nodes to the API server as machines on a LAN: a bridge on this
@@ -57,6 +59,7 @@ func newNetwork(hosts int) (*network, error) {
 		return nil, err
 	}
 	defer unlock()
+	reapNetworks()
 	used, err := addressesInUse()
 	if err != nil {
 		return nil, err
@@ -68,6 +71,9 @@ func newNetwork(hosts int) (*network, error) {
 	nw.host = nw.addr(1)
 	if err := ipCmd("link", "add", nw.bridge, "type", "bridge"); err != nil {
 		return nil, err
+	}
+	if err := os.MkdirAll(ownersDir(), 0o755); err == nil {
+		err = os.WriteFile(filepath.Join(ownersDir(), nw.id), []byte(strconv.Itoa(os.Getpid())), 0o644)
 	}
 	for _, args := range [][]string{
 		{"addr", "add", fmt.Sprintf("%s/%d", nw.host, nw.prefix), "dev", nw.bridge},
@@ -127,6 +133,39 @@ func (nw *network) delete() {
 		_ = exec.Command("ip", "netns", "delete", ns).Run()
 	}
 	_ = exec.Command("ip", "link", "delete", nw.bridge).Run()
+	_ = os.Remove(filepath.Join(ownersDir(), nw.id))
+}
+
+// ownersDir records which process owns each network (a file per network id holding the PID),
+// so that the network of a process that died without Stop (a panicking test: its servers die
+// with it, the network stays) is removed by the next cluster that starts.
+func ownersDir() string { return filepath.Join(os.TempDir(), "kubeposture-testcluster-networks") }
+
+// reapNetworks removes the networks whose owner is gone. The caller holds the network lock.
+func reapNetworks() {
+	entries, err := os.ReadDir(ownersDir())
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		data, err := os.ReadFile(filepath.Join(ownersDir(), e.Name()))
+		if err != nil {
+			continue
+		}
+		pid, err := strconv.Atoi(strings.TrimSpace(string(data)))
+		if err != nil || syscall.Kill(pid, 0) != syscall.ESRCH {
+			continue
+		}
+		stale := &network{id: e.Name(), bridge: "kpbr" + e.Name()}
+		if nss, err := os.ReadDir("/run/netns"); err == nil {
+			for _, ns := range nss {
+				if strings.HasPrefix(ns.Name(), "kp-"+e.Name()+"-") {
+					stale.nodes = append(stale.nodes, ns.Name())
+				}
+			}
+		}
+		stale.delete()
+	}
 }
 
 func ipCmd(args ...string) error {

@@ -2,6 +2,10 @@ package testcluster
 
 import (
 	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
 	"testing"
 )
 
@@ -31,6 +35,47 @@ func TestFreeBlock(t *testing.T) {
 	} {
 		if got := freeBlock(cidrs(tc.used...), tc.size).String(); got != tc.want {
 			t.Errorf("used %v, size %d: %s, want %s", tc.used, tc.size, got, tc.want)
+		}
+	}
+}
+
+// TestReapNetworks: the network of a process that died without Stop is removed by the next
+// cluster's start; a live owner's is left alone. It makes a bridge and a namespace: root.
+func TestReapNetworks(t *testing.T) {
+	gone := exec.Command("true")
+	if err := gone.Run(); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		id    string
+		owner int
+	}{{"dead01", gone.Process.Pid}, {"live01", os.Getpid()}} {
+		nw := &network{id: tc.id, bridge: "kpbr" + tc.id}
+		if err := ipCmd("link", "add", nw.bridge, "type", "bridge"); err != nil {
+			t.Fatal(err)
+		}
+		ns := "kp-" + tc.id + "-0"
+		if err := ipCmd("netns", "add", ns); err != nil {
+			t.Fatal(err)
+		}
+		nw.nodes = []string{ns}
+		t.Cleanup(nw.delete)
+		if err := os.MkdirAll(ownersDir(), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(ownersDir(), tc.id), []byte(strconv.Itoa(tc.owner)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	reapNetworks()
+	for _, tc := range []struct {
+		id   string
+		reap bool
+	}{{"dead01", true}, {"live01", false}} {
+		_, bridgeErr := net.InterfaceByName("kpbr" + tc.id)
+		_, nsErr := os.Stat("/run/netns/kp-" + tc.id + "-0")
+		if gone := bridgeErr != nil && os.IsNotExist(nsErr); gone != tc.reap {
+			t.Errorf("network %s: removed %v (bridge: %v, namespace: %v), want %v", tc.id, gone, bridgeErr, nsErr, tc.reap)
 		}
 	}
 }
