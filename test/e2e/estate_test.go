@@ -56,25 +56,16 @@ var wrongVerdicts = func() knownWrong {
 		// tlsCertFile and tlsPrivateKeyFile to it before /configz is registered; configz then
 		// always shows both set. CIS 4.2.9 asks for them set by the administrator (the
 		// control's own description: "without them ... a self-signed certificate").
-		w["KP-NODE-009 Node/"+n] = struct {
-			Now checks.Status
-			Why string
-		}{pass, "configz shows the kubelet's own self-signed pair (--cert-dir/kubelet.crt) as tlsCertFile"}
+		w["KP-NODE-009 Node/"+n] = wrong{pass, "configz shows the kubelet's own self-signed pair (--cert-dir/kubelet.crt) as tlsCertFile"}
 		// The same pair: the serving certificate is the kubelet's self-signed one, not one
 		// provisioned outside it, and nothing rotates it (serverTLSBootstrap false).
-		w["KP-NODE-011 Node/"+n] = struct {
-			Now checks.Status
-			Why string
-		}{warn, "the 'provisioned outside the kubelet' certificate is the kubelet's self-signed one: no rotation"}
+		w["KP-NODE-011 Node/"+n] = wrong{warn, "the 'provisioned outside the kubelet' certificate is the kubelet's self-signed one: no rotation"}
 	}
 	for _, p := range mirrorPods {
 		// plugin/pkg/admission/serviceaccount: mirror pods may not name a service account and
 		// get no token volume; the kubelet mounts none for static pods. The mirror pods here
 		// have no volume but their hostPath and no serviceAccountName.
-		w["KP-RBAC-006 "+p] = struct {
-			Now checks.Status
-			Why string
-		}{warn, "a mirror pod has no service-account token (the ServiceAccount admission plugin and the kubelet mount none)"}
+		w["KP-RBAC-006 "+p] = wrong{warn, "a mirror pod has no service-account token (the ServiceAccount admission plugin and the kubelet mount none)"}
 	}
 	return w
 }()

@@ -82,7 +82,9 @@ func groupNodes(r checks.Result) []string {
 // contradicts, reported to the developers of the checks: each key's expectation (in the
 // tests' want maps) is the right verdict, Now is what the control gives today. A key that
 // gives its right verdict fails the test too, so that the entry goes with the fix.
-type knownWrong map[string]struct {
+type knownWrong map[string]wrong
+
+type wrong struct {
 	Now checks.Status
 	Why string
 }
