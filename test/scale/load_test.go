@@ -29,7 +29,7 @@ func TestMain(m *testing.M) {
 func TestLoadAndFloor(t *testing.T) {
 	ctx := context.Background()
 	const pods = 100
-	ls, err := load(ctx, loaderClient(cluster.Admin), pods, 4, io.Discard)
+	ls, err := load(ctx, loaderClient(cluster.Admin), pods, 4, nil, io.Discard)
 	if err != nil {
 		t.Fatalf("load: %v", err)
 	}
