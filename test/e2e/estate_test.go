@@ -12,6 +12,7 @@ import (
 	"github.com/kubeposture/kubeposture/checks"
 	"github.com/kubeposture/kubeposture/internal/testcluster"
 	"github.com/kubeposture/kubeposture/snapshot"
+	"github.com/kubeposture/kubeposture/snapshot/snapfile"
 )
 
 const (
@@ -295,7 +296,7 @@ func networkVerdicts(v map[string]checks.Status) {
 func TestControllersMadeTheEstate(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "snapshot.json")
 	runAudit(t, "collect", "--kubeconfig", kubeconfig, "--output", out)
-	snap, err := snapshot.ReadFile(out)
+	snap, err := snapfile.ReadFile(out)
 	if err != nil {
 		t.Fatal(err)
 	}

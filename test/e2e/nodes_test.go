@@ -16,6 +16,7 @@ import (
 
 	"github.com/kubeposture/kubeposture/internal/testcluster"
 	"github.com/kubeposture/kubeposture/snapshot"
+	"github.com/kubeposture/kubeposture/snapshot/snapfile"
 )
 
 // TestNodeLayer: every kubelet's configuration read through the API server's node proxy from
@@ -24,7 +25,7 @@ import (
 func TestNodeLayer(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "snapshot.json")
 	runAudit(t, "collect", "--kubeconfig", kubeconfig, "--output", out)
-	snap, err := snapshot.ReadFile(out)
+	snap, err := snapfile.ReadFile(out)
 	if err != nil {
 		t.Fatal(err)
 	}
