@@ -62,12 +62,6 @@ var wrongVerdicts = func() knownWrong {
 		// provisioned outside it, and nothing rotates it (serverTLSBootstrap false).
 		w["KP-NODE-011 Node/"+n] = wrong{warn, "the 'provisioned outside the kubelet' certificate is the kubelet's self-signed one: no rotation"}
 	}
-	for _, p := range mirrorPods {
-		// plugin/pkg/admission/serviceaccount: mirror pods may not name a service account and
-		// get no token volume; the kubelet mounts none for static pods. The mirror pods here
-		// have no volume but their hostPath and no serviceAccountName.
-		w["KP-RBAC-006 "+p] = wrong{warn, "a mirror pod has no service-account token (the ServiceAccount admission plugin and the kubelet mount none)"}
-	}
 	return w
 }()
 
@@ -205,6 +199,10 @@ func rbacVerdicts(v map[string]checks.Status) {
 	v["KP-RBAC-010 ClusterRoleBinding/kube-apiserver-kubelet-client"] = warn
 	// And the scanner with the with-node-proxy overlay, as its comment says.
 	v["KP-RBAC-010 ClusterRoleBinding/kubeposture-reader"] = warn
+	// The only bindings to system:serviceaccounts are Kubernetes' own (service-account issuer
+	// discovery, cluster trust bundle discovery), which grant what the bootstrap policy gives
+	// every service account.
+	v["KP-RBAC-017 Cluster"] = pass
 }
 
 // workloadVerdicts: each top-level workload (the controllers' pods folded into their
