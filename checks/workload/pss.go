@@ -5,6 +5,8 @@ import (
 	"sort"
 	"strings"
 
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/pod-security-admission/api"
 	"k8s.io/pod-security-admission/policy"
 
@@ -48,10 +50,16 @@ func pssExpected(level api.Level) string {
 
 // evaluatePSS judges every workload unit at level and the latest policy version. Restricted
 // includes the baseline checks it does not override, as in admission. Each distinct pod spec
-// is evaluated once (see pssCache).
+// is evaluated once per run, in the evaluation the workload controls share (podSpecs).
 func evaluatePSS(s *snapshot.Snapshot, level api.Level) []checks.Result {
-	c := newRunPSSCache(s, api.LevelVersion{Level: level, Version: api.LatestVersion()})
-	return evaluateUnits(s, c.judge, "allowed", pssExpected(level))
+	specs := podSpecs(s)
+	return evaluateUnits(s, func(meta *metav1.ObjectMeta, spec *corev1.PodSpec) string {
+		if v := specs.verdicts(meta, spec); level == api.LevelBaseline {
+			return v.baseline
+		} else {
+			return v.restricted
+		}
+	}, "allowed", pssExpected(level))
 }
 
 // forbidden renders the reasons as the admission plugin does ("privileged (container \"app\"
