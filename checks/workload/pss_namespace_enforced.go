@@ -1,9 +1,12 @@
 /*
 KP-WL-005: every namespace enforces a Pod Security Standard.
 
-Source: CIS Kubernetes Benchmark 1.12, 5.2.1 "Ensure that the cluster has at least one active
-policy control mechanism in place" (manual there; the state of the cluster answers it); NSA/CISA
-hardening guide, "pod security enforcement" (kubescape C-0192 for 5.2.1). The effective policy
+Source: Kubernetes documentation, "Pod Security Admission" and "Enforce Pod Security Standards
+by configuring the built-in admission controller". Stronger than CIS 5.2.1 ("at least one active
+policy control mechanism" for every namespace with user workloads), which KP-WL-028 decides:
+this control judges every namespace, empty ones included, asks for a Pod Security level rather
+than any mechanism, and only warns where an external engine may enforce; it claims no framework
+item. The effective policy
 is what the PodSecurity admission plugin computes (api.PolicyToEvaluate): the namespace's labels
 over the admission configuration's defaults (--admission-config), whose built-in value is
 privileged.
@@ -59,7 +62,6 @@ func init() {
 				"check first with --dry-run=server, which lists the pods that would be refused. " +
 				"Or set enforce: baseline in the PodSecurity defaults of the API server's admission " +
 				"configuration, and label only the exceptions.",
-			References: checks.References{CIS: []string{"5.2.1"}, NSA: []string{"C-0057"}},
 		},
 		Inputs:   []snapshot.Resource{snapshot.ResNamespaces},
 		Evaluate: namespaceEnforced,
