@@ -2,10 +2,13 @@
 KP-WL-023: containers set CPU and memory requests and limits.
 
 Source: NSA/CISA Kubernetes Hardening Guide v1.2, "Network separation and hardening: resource
-policies" (kubescape C-0270 CPU limits, C-0271 memory limits): without limits a compromised
-or faulty container can exhaust its node (denial of service to every pod on it); without
-requests the scheduler places it blind and it is evicted first. Kubernetes documentation,
-"Resource Management for Pods and Containers", and "Pod-level resources" (spec.resources).
+policies": without limits a compromised or faulty container can exhaust its node (denial of
+service to every pod on it); without requests the scheduler places it blind and it is evicted
+first. Kubernetes documentation, "Resource Management for Pods and Containers", and "Pod-level
+resources" (spec.resources). The guide's areas as kubescape ids them ask for the limits alone,
+one each (C-0270 CPU limits, C-0271 memory limits): KP-WL-030 and KP-WL-031 (resources_limits.go)
+decide those, with this control's rules for the one value each reads; this one asks for all four
+values and claims neither.
 
 Unit: each top-level workload (see workloads.go). What is judged is what runs: the admitted
 pods, when the unit has some, because a namespace's LimitRange fills in defaults at
@@ -60,7 +63,6 @@ func init() {
 				"container and init container of the pod template (or pod-level spec.resources), and " +
 				"give each namespace a LimitRange with defaults and a ResourceQuota, so that a " +
 				"workload that forgets them still gets bounded values.",
-			References: checks.References{NSA: []string{"C-0270", "C-0271"}},
 		},
 		Inputs:   inputs,
 		Evaluate: resourcesSet,
@@ -70,6 +72,14 @@ func init() {
 const resourcesOK = "cpu and memory requests and limits set on every container"
 
 func resourcesSet(s *snapshot.Snapshot) []checks.Result {
+	return resourcesJudged(s, gapsAll, resourcesOK, "resources.requests and resources.limits for cpu and "+
+		"memory on every container and initContainer (or pod-level spec.resources); judged on the running "+
+		"pods when there are some")
+}
+
+// resourcesJudged judges every unit for the values of mask (gap bits): each running pod's
+// containers, and the template when no pod runs (see the doc comment).
+func resourcesJudged(s *snapshot.Snapshot, mask int, ok, expected string) []checks.Result {
 	us := units(s)
 	ls := newLines()
 	out := make([]checks.Result, 0, len(us))
@@ -77,13 +87,13 @@ func resourcesSet(s *snapshot.Snapshot) []checks.Result {
 		u := &us[i]
 		podsFail := false
 		for _, p := range u.pods {
-			if hasGaps(&p.Spec) {
+			if hasGaps(&p.Spec, mask) {
 				podsFail = true
 				break
 			}
 		}
 		out = append(out, u.graded(func(m *metav1.ObjectMeta, spec *corev1.PodSpec) (checks.Status, string) {
-			msg := missingResources(spec, ls)
+			msg := missingResources(spec, mask, ls)
 			switch {
 			case msg == "":
 				return checks.Pass, ""
@@ -97,8 +107,7 @@ func resourcesSet(s *snapshot.Snapshot) []checks.Result {
 			default:
 				return checks.Pass, msg + " (its pods have them: set at admission, by a LimitRange's defaults)"
 			}
-		}, resourcesOK, "resources.requests and resources.limits for cpu and memory on every container and "+
-			"initContainer (or pod-level spec.resources); judged on the running pods when there are some"))
+		}, ok, expected))
 	}
 	return out
 }
@@ -109,6 +118,8 @@ const (
 	gapRequestCPU
 	gapLimitMemory
 	gapRequestMemory
+
+	gapsAll = gapLimitCPU | gapRequestCPU | gapLimitMemory | gapRequestMemory
 )
 
 // gapNames names each combination of gaps, built once so that a message costs no allocation.
@@ -151,29 +162,30 @@ func podResources(spec *corev1.PodSpec) *corev1.ResourceRequirements {
 	return &corev1.ResourceRequirements{}
 }
 
-// hasGaps reports whether a container or init container of spec lacks one of the values.
-func hasGaps(spec *corev1.PodSpec) bool {
+// hasGaps reports whether a container or init container of spec lacks one of the values of
+// mask.
+func hasGaps(spec *corev1.PodSpec, mask int) bool {
 	pod := podResources(spec)
 	for i := range spec.InitContainers {
-		if gaps(&spec.InitContainers[i], pod) != 0 {
+		if gaps(&spec.InitContainers[i], pod)&mask != 0 {
 			return true
 		}
 	}
 	for i := range spec.Containers {
-		if gaps(&spec.Containers[i], pod) != 0 {
+		if gaps(&spec.Containers[i], pod)&mask != 0 {
 			return true
 		}
 	}
 	return false
 }
 
-// missingResources lists, per container and init container, the requests and limits that
-// are neither set on it nor on the pod; "" when none is missing.
-func missingResources(spec *corev1.PodSpec, ls *lines) string {
+// missingResources lists, per container and init container, the values of mask that are
+// neither set on it nor on the pod; "" when none is missing.
+func missingResources(spec *corev1.PodSpec, mask int, ls *lines) string {
 	pod := podResources(spec)
 	var f findings
 	check := func(kind string, c *corev1.Container) {
-		if g := gaps(c, pod); g != 0 {
+		if g := gaps(c, pod) & mask; g != 0 {
 			ls.add(&f, kind, c, gapNames[g], func() (checks.Status, string) { return checks.Fail, "has no " + gapNames[g] })
 		}
 	}
