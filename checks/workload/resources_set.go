@@ -81,19 +81,21 @@ func resourcesSet(s *snapshot.Snapshot) []checks.Result {
 // containers, and the template when no pod runs (see the doc comment).
 func resourcesJudged(s *snapshot.Snapshot, mask int, ok, expected string) []checks.Result {
 	us := units(s)
+	index := resourceGaps(s)
 	ls := newLines()
+	texts := unitTexts{}
 	out := make([]checks.Result, 0, len(us))
 	for i := range us {
 		u := &us[i]
 		podsFail := false
 		for _, p := range u.pods {
-			if hasGaps(&p.Spec, mask) {
+			if hasGaps(index, &p.Spec, mask) {
 				podsFail = true
 				break
 			}
 		}
-		out = append(out, u.graded(func(m *metav1.ObjectMeta, spec *corev1.PodSpec) (checks.Status, string) {
-			msg := missingResources(spec, mask, ls)
+		out = append(out, u.gradedWith(texts, func(m *metav1.ObjectMeta, spec *corev1.PodSpec) (checks.Status, string) {
+			msg := missingResources(index, spec, mask, ls)
 			switch {
 			case msg == "":
 				return checks.Pass, ""
@@ -162,39 +164,116 @@ func podResources(spec *corev1.PodSpec) *corev1.ResourceRequirements {
 	return &corev1.ResourceRequirements{}
 }
 
+// specGaps is what each container of a pod spec lacks of the four values, 4 bits each, init
+// containers first, for a spec of at most 16 of them. The three controls that read the values
+// (KP-WL-023, 030, 031) share one run's index of them (resourceGaps) instead of each looking
+// every value up again in every container of every replica.
+type specGaps uint64
+
+const maxGapContainers = 16
+
+// gapsOf computes spec's gaps; ok is false when it has too many containers to pack.
+func gapsOf(spec *corev1.PodSpec) (g specGaps, ok bool) {
+	if len(spec.InitContainers)+len(spec.Containers) > maxGapContainers {
+		return 0, false
+	}
+	pod := podResources(spec)
+	i := 0
+	for j := range spec.InitContainers {
+		g |= specGaps(gaps(&spec.InitContainers[j], pod)) << (4 * i)
+		i++
+	}
+	for j := range spec.Containers {
+		g |= specGaps(gaps(&spec.Containers[j], pod)) << (4 * i)
+		i++
+	}
+	return g, true
+}
+
+// at is the gaps of the i-th container (init containers first).
+func (g specGaps) at(i int) int { return int(g>>(4*i)) & 0xf }
+
+type resourceGapsKey struct{}
+
+// resourceGaps indexes, once per run, the gaps of every pod spec of the snapshot's workload
+// units that gapsOf can pack.
+func resourceGaps(s *snapshot.Snapshot) map[*corev1.PodSpec]specGaps {
+	return checks.Memo(s, resourceGapsKey{}, func() map[*corev1.PodSpec]specGaps {
+		us := units(s)
+		n := 0
+		for i := range us {
+			n += len(us[i].pods) + 1
+		}
+		index := make(map[*corev1.PodSpec]specGaps, n)
+		add := func(spec *corev1.PodSpec) {
+			if g, ok := gapsOf(spec); ok {
+				index[spec] = g
+			}
+		}
+		for i := range us {
+			if t := us[i].template; t != nil {
+				add(&t.Spec)
+			}
+			for _, p := range us[i].pods {
+				add(&p.Spec)
+			}
+		}
+		return index
+	})
+}
+
+// gapsIn calls f with the gaps of each container and init container of spec, from index when
+// it has spec; it stops when f returns false.
+func gapsIn(index map[*corev1.PodSpec]specGaps, spec *corev1.PodSpec, f func(kind string, c *corev1.Container, g int) bool) {
+	g, packed := index[spec]
+	var pod *corev1.ResourceRequirements
+	if !packed {
+		pod = podResources(spec)
+	}
+	i := 0
+	visit := func(kind string, c *corev1.Container) bool {
+		var cg int
+		if packed {
+			cg = g.at(i)
+		} else {
+			cg = gaps(c, pod)
+		}
+		i++
+		return f(kind, c, cg)
+	}
+	for j := range spec.InitContainers {
+		if !visit("initContainer", &spec.InitContainers[j]) {
+			return
+		}
+	}
+	for j := range spec.Containers {
+		if !visit("container", &spec.Containers[j]) {
+			return
+		}
+	}
+}
+
 // hasGaps reports whether a container or init container of spec lacks one of the values of
 // mask.
-func hasGaps(spec *corev1.PodSpec, mask int) bool {
-	pod := podResources(spec)
-	for i := range spec.InitContainers {
-		if gaps(&spec.InitContainers[i], pod)&mask != 0 {
-			return true
-		}
-	}
-	for i := range spec.Containers {
-		if gaps(&spec.Containers[i], pod)&mask != 0 {
-			return true
-		}
-	}
-	return false
+func hasGaps(index map[*corev1.PodSpec]specGaps, spec *corev1.PodSpec, mask int) bool {
+	found := false
+	gapsIn(index, spec, func(_ string, _ *corev1.Container, g int) bool {
+		found = g&mask != 0
+		return !found
+	})
+	return found
 }
 
 // missingResources lists, per container and init container, the values of mask that are
 // neither set on it nor on the pod; "" when none is missing.
-func missingResources(spec *corev1.PodSpec, mask int, ls *lines) string {
-	pod := podResources(spec)
+func missingResources(index map[*corev1.PodSpec]specGaps, spec *corev1.PodSpec, mask int, ls *lines) string {
 	var f findings
-	check := func(kind string, c *corev1.Container) {
-		if g := gaps(c, pod) & mask; g != 0 {
+	gapsIn(index, spec, func(kind string, c *corev1.Container, g int) bool {
+		if g &= mask; g != 0 {
 			ls.add(&f, kind, c, gapNames[g], func() (checks.Status, string) { return checks.Fail, "has no " + gapNames[g] })
 		}
-	}
-	for i := range spec.InitContainers {
-		check("initContainer", &spec.InitContainers[i])
-	}
-	for i := range spec.Containers {
-		check("container", &spec.Containers[i])
-	}
+		return true
+	})
 	_, msg := f.resultWith(ls)
 	return msg
 }
