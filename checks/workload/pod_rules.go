@@ -64,10 +64,8 @@ func (r *podRule) check(i int) checks.Check {
 		},
 		Inputs: inputs,
 		Evaluate: func(s *snapshot.Snapshot) []checks.Result {
-			specs := podSpecs(s)
-			return evaluateGraded(s, func(meta *metav1.ObjectMeta, spec *corev1.PodSpec) (checks.Status, string) {
-				v := specs.verdicts(meta, spec).items[i]
-				return v.status, v.msg
+			return evaluateVerdicts(s, func(v *specVerdicts) (checks.Status, string) {
+				return v.items[i].status, v.items[i].msg
 			}, r.OK, r.Expected)
 		},
 	}

@@ -317,7 +317,63 @@ func TestSharedEvaluationOnce(t *testing.T) {
 	if len(distinct) >= len(s.Pods)/2 {
 		t.Errorf("%d evaluations for %d pods: replicas are not shared", len(distinct), len(s.Pods))
 	}
-	if podSpecs(s)[&s.Pods[0].Spec].v != index[&s.Pods[0].Spec].v {
+	if podSpecs(s) != index {
 		t.Error("a second control of the run evaluated again")
+	}
+	// The index lists each unit's template, then its pods, as the units do.
+	us := units(s)
+	for i := range us {
+		es := index.flat[index.start[i]:index.start[i+1]]
+		var want []*corev1.PodSpec
+		if t := us[i].template; t != nil {
+			want = append(want, &t.Spec)
+		}
+		for _, p := range us[i].pods {
+			want = append(want, &p.Spec)
+		}
+		if len(es) != len(want) {
+			t.Fatalf("unit %s: %d entries, %d objects", us[i].res, len(es), len(want))
+		}
+		for j := range es {
+			if es[j].spec != want[j] {
+				t.Fatalf("unit %s: entry %d is not its object", us[i].res, j)
+			}
+		}
+	}
+}
+
+// TestSpecCursor: the cursor answers each object of a unit from its entry in turn, and an
+// object out of turn (or not the snapshot's) from a lookup, never from another's entry.
+func TestSpecCursor(t *testing.T) {
+	s := collected()
+	addDeployment(s, "a", "web", restrictedSpec(), restrictedSpec(), with(func(s *corev1.PodSpec) { s.HostPID = true }))
+	done := s.ShareDerived()
+	defer done()
+	c := specCursor{x: podSpecs(s)}
+	u := units(s)[0]
+	hostPID := 1 // the index of hostPIDRule in podRules
+	if podRules[hostPID] != &hostPIDRule {
+		t.Fatal("podRules changed order: fix the test")
+	}
+	c.unit(0)
+	// Out of turn: the second pod first.
+	if v := c.verdicts(&u.pods[1].ObjectMeta, &u.pods[1].Spec); v.items[hostPID].status != checks.Fail {
+		t.Errorf("the hostPID pod, asked out of turn, got %+v", v.items[hostPID])
+	}
+	c.unit(0)
+	for _, o := range []struct {
+		meta *metav1.ObjectMeta
+		spec *corev1.PodSpec
+		want checks.Status
+	}{{&u.template.ObjectMeta, &u.template.Spec, checks.Pass}, {&u.pods[0].ObjectMeta, &u.pods[0].Spec, checks.Pass},
+		{&u.pods[1].ObjectMeta, &u.pods[1].Spec, checks.Fail}} {
+		if got := c.verdicts(o.meta, o.spec).items[hostPID].status; got != o.want {
+			t.Errorf("in turn: %s, want %s", got, o.want)
+		}
+	}
+	other := with(func(s *corev1.PodSpec) { s.HostPID = true })
+	c.unit(0)
+	if got := c.verdicts(&u.template.ObjectMeta, &other).items[hostPID].status; got != checks.Fail {
+		t.Errorf("a spec that is not the snapshot's, in the template's turn: %s, want its own FAIL", got)
 	}
 }

@@ -5,8 +5,6 @@ import (
 	"sort"
 	"strings"
 
-	corev1 "k8s.io/api/core/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/pod-security-admission/api"
 	"k8s.io/pod-security-admission/policy"
 
@@ -52,13 +50,15 @@ func pssExpected(level api.Level) string {
 // includes the baseline checks it does not override, as in admission. Each distinct pod spec
 // is evaluated once per run, in the evaluation the workload controls share (podSpecs).
 func evaluatePSS(s *snapshot.Snapshot, level api.Level) []checks.Result {
-	specs := podSpecs(s)
-	return evaluateUnits(s, func(meta *metav1.ObjectMeta, spec *corev1.PodSpec) string {
-		if v := specs.verdicts(meta, spec); level == api.LevelBaseline {
-			return v.baseline
-		} else {
-			return v.restricted
+	return evaluateVerdicts(s, func(v *specVerdicts) (checks.Status, string) {
+		msg := v.restricted
+		if level == api.LevelBaseline {
+			msg = v.baseline
 		}
+		if msg != "" {
+			return checks.Fail, msg
+		}
+		return checks.Pass, ""
 	}, "allowed", pssExpected(level))
 }
 

@@ -53,7 +53,7 @@ type pssCache struct {
 	volumes    []corev1.Volume
 	// keys are the run's keys of the snapshot's pod specs, when the cache was made for one
 	// (newRunPSSCache); nil otherwise.
-	keys specIndex
+	keys *specIndex
 	// evaluations counts calls of the evaluator, for tests.
 	evaluations int
 }
@@ -73,9 +73,10 @@ func newRunPSSCache(s *snapshot.Snapshot, lv api.LevelVersion) *pssCache {
 	return c
 }
 
-// specEntry is what the run knows of one pod spec of the snapshot: the metadata it was keyed
-// with, its key, and the verdicts shared by every spec with that key.
+// specEntry is what the run knows of one pod spec of the snapshot: the spec and the metadata
+// it was keyed with, its key, and the verdicts shared by every spec with that key.
 type specEntry struct {
+	spec *corev1.PodSpec
 	meta *metav1.ObjectMeta
 	key  pssKey
 	ok   bool // false: the spec could not be keyed; v is its own
@@ -103,16 +104,70 @@ func evaluateSpec(meta *metav1.ObjectMeta, spec *corev1.PodSpec) *specVerdicts {
 	return v
 }
 
-// specIndex is the run's index of the snapshot's pod specs (podSpecs).
-type specIndex map[*corev1.PodSpec]specEntry
+// specIndex is the run's index of the snapshot's pod specs (podSpecs): by address, and in
+// the order of the workload units (each unit's template, then its pods), so that a control
+// walking the units reads each object's entry in turn rather than looking it up.
+type specIndex struct {
+	bySpec map[*corev1.PodSpec]specEntry
+	flat   []specEntry
+	// start[i] is where unit i's entries begin in flat; start[len(units)] is len(flat).
+	start []int
+}
+
+// lookup returns the run's entry of spec, when spec is the snapshot's and was keyed with meta.
+func (x *specIndex) lookup(meta *metav1.ObjectMeta, spec *corev1.PodSpec) (specEntry, bool) {
+	if x == nil {
+		return specEntry{}, false
+	}
+	e, found := x.bySpec[spec]
+	return e, found && e.meta == meta
+}
 
 // verdicts returns the shared evaluation of spec: from the run's index when spec is the
 // snapshot's and was keyed with meta, else evaluated afresh.
-func (x specIndex) verdicts(meta *metav1.ObjectMeta, spec *corev1.PodSpec) *specVerdicts {
-	if e, found := x[spec]; found && e.meta == meta {
+func (x *specIndex) verdicts(meta *metav1.ObjectMeta, spec *corev1.PodSpec) *specVerdicts {
+	if e, ok := x.lookup(meta, spec); ok {
 		return e.v
 	}
 	return evaluateSpec(meta, spec)
+}
+
+// specCursor reads, for the units in order, each object's verdicts from the index's flat list;
+// an object out of turn (not the entry expected) is looked up instead.
+type specCursor struct {
+	x   *specIndex
+	es  []specEntry
+	pos int
+}
+
+// unit moves the cursor to unit i's entries.
+func (c *specCursor) unit(i int) { c.es, c.pos = c.x.flat[c.x.start[i]:c.x.start[i+1]], 0 }
+
+func (c *specCursor) verdicts(meta *metav1.ObjectMeta, spec *corev1.PodSpec) *specVerdicts {
+	if c.pos < len(c.es) {
+		e := &c.es[c.pos]
+		c.pos++
+		if e.spec == spec && e.meta == meta {
+			return e.v
+		}
+	}
+	return c.x.verdicts(meta, spec)
+}
+
+// evaluateVerdicts judges every unit of s with read, a reading of the shared evaluation.
+func evaluateVerdicts(s *snapshot.Snapshot, read func(*specVerdicts) (checks.Status, string), ok, expected string) []checks.Result {
+	us := units(s)
+	c := specCursor{x: podSpecs(s)}
+	g := func(meta *metav1.ObjectMeta, spec *corev1.PodSpec) (checks.Status, string) {
+		return read(c.verdicts(meta, spec))
+	}
+	texts := unitTexts{}
+	out := make([]checks.Result, 0, len(us))
+	for i := range us {
+		c.unit(i)
+		out = append(out, us[i].gradedWith(texts, g, ok, expected))
+	}
+	return out
 }
 
 // podSpecs keys and evaluates, once per run, every pod spec of the snapshot's workload units
@@ -120,19 +175,19 @@ func (x specIndex) verdicts(meta *metav1.ObjectMeta, spec *corev1.PodSpec) *spec
 // key (a Deployment's replicas) are evaluated once. It is indexed by the spec's address in
 // the snapshot, which nothing else can have while the snapshot lives; an address not in it (a
 // spec that is not the snapshot's) is keyed afresh.
-func podSpecs(s *snapshot.Snapshot) specIndex {
-	return checks.Memo(s, podSpecsKey{}, func() specIndex {
+func podSpecs(s *snapshot.Snapshot) *specIndex {
+	return checks.Memo(s, podSpecsKey{}, func() *specIndex {
 		us := units(s)
 		n := 0
 		for i := range us {
 			n += len(us[i].pods) + 1
 		}
-		index := make(specIndex, n)
+		x := &specIndex{bySpec: make(map[*corev1.PodSpec]specEntry, n), flat: make([]specEntry, 0, n), start: make([]int, 0, len(us)+1)}
 		byKey := map[pssKey]*specVerdicts{}
 		c := newPSSCache(api.LevelVersion{}) // for its scratch space
 		add := func(meta *metav1.ObjectMeta, spec *corev1.PodSpec) {
 			k, ok := c.key(meta, spec)
-			e := specEntry{meta: meta, key: k, ok: ok}
+			e := specEntry{spec: spec, meta: meta, key: k, ok: ok}
 			switch {
 			case !ok:
 				e.v = evaluateSpec(meta, spec)
@@ -142,9 +197,11 @@ func podSpecs(s *snapshot.Snapshot) specIndex {
 				e.v = evaluateSpec(meta, spec)
 				byKey[k] = e.v
 			}
-			index[spec] = e
+			x.bySpec[spec] = e
+			x.flat = append(x.flat, e)
 		}
 		for i := range us {
+			x.start = append(x.start, len(x.flat))
 			if t := us[i].template; t != nil {
 				add(&t.ObjectMeta, &t.Spec)
 			}
@@ -152,7 +209,8 @@ func podSpecs(s *snapshot.Snapshot) specIndex {
 				add(&p.ObjectMeta, &p.Spec)
 			}
 		}
-		return index
+		x.start = append(x.start, len(x.flat))
+		return x
 	})
 }
 
@@ -162,8 +220,8 @@ type podSpecsKey struct{}
 func (c *pssCache) judge(meta *metav1.ObjectMeta, spec *corev1.PodSpec) string {
 	var key pssKey
 	var ok bool
-	if k, found := c.keys[spec]; found && k.meta == meta {
-		key, ok = k.key, k.ok
+	if e, found := c.keys.lookup(meta, spec); found {
+		key, ok = e.key, e.ok
 	} else {
 		key, ok = c.key(meta, spec)
 	}

@@ -103,6 +103,7 @@ type unitText struct {
 	msg    string
 }
 
+// get returns the text; a nil c keeps nothing.
 func (c unitTexts) get(failed bool, total int, msg string) string {
 	k := unitText{failed, total, msg}
 	if t, ok := c[k]; ok {
@@ -116,7 +117,9 @@ func (c unitTexts) get(failed bool, total int, msg string) string {
 	default:
 		t += "; no pods running"
 	}
-	c[k] = t
+	if c != nil {
+		c[k] = t
+	}
 	return t
 }
 
@@ -156,7 +159,7 @@ func (u *unit) graded(g grade, ok, expected string) checks.Result {
 }
 
 // gradedWith is graded, taking the texts of units whose objects all say one thing from
-// texts (nil: written afresh).
+// texts (nil: written afresh each time).
 func (u *unit) gradedWith(texts unitTexts, g grade, ok, expected string) checks.Result {
 	r := checks.Result{Resource: u.res, Evidence: checks.Evidence{Expected: expected, Where: u.where}}
 	if u.template == nil { // a bare pod: the pod is the unit
@@ -215,19 +218,12 @@ func (u *unit) gradedWith(texts unitTexts, g grade, ok, expected string) checks.
 	total := len(u.pods)
 	if len(fails) == 0 {
 		r.Status = checks.Pass
-		if texts != nil {
-			r.Evidence.Observed = texts.get(false, total, ok)
-			return r
-		}
-		r.Evidence.Observed = subject(true, total, total, nil) + ": " + ok
-		if total == 0 {
-			r.Evidence.Observed += "; no pods running"
-		}
+		r.Evidence.Observed = texts.get(false, total, ok)
 		return r
 	}
 
 	r.Status = status
-	if texts != nil && len(fails) == 1 && fails[0].template && len(fails[0].pods) == total {
+	if len(fails) == 1 && fails[0].template && len(fails[0].pods) == total {
 		// The template and every pod say the same: the text of many units.
 		r.Evidence.Observed = texts.get(true, total, fails[0].msg)
 		return r
