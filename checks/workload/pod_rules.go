@@ -19,7 +19,8 @@ import (
 // Each rule lives in its own file, with a doc comment giving the item's text, its source, the
 // fields read, the values allowed and where kube-bench or kubescape decide otherwise; podRules
 // lists them. judge runs once per distinct pod spec of a run, with the Pod Security levels, in
-// the run's shared evaluation (specVerdicts): the rules cost a lookup per object, not a walk.
+// the run's shared evaluation (specVerdicts): a rule costs a step through it per object, not a
+// walk of the spec.
 type podRule struct {
 	ID          string
 	Title       string

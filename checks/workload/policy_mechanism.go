@@ -40,8 +40,6 @@ import (
 	"slices"
 	"strings"
 
-	"k8s.io/pod-security-admission/api"
-
 	"github.com/kubeposture/kubeposture/checks"
 	"github.com/kubeposture/kubeposture/snapshot"
 )
@@ -100,18 +98,7 @@ func policyMechanism(s *snapshot.Snapshot) []checks.Result {
 		}
 		np := ps.of(ns.Name)
 		lv := np.policy.Enforce
-		var psa string // what Pod Security admission does here, when it refuses nothing
-		switch {
-		case off != "":
-			psa = off
-		case np.exempt:
-			psa = "exempt from PodSecurity admission by the admission configuration's exemptions.namespaces"
-		case lv.Level == api.LevelPrivileged:
-			psa = fmt.Sprintf("enforce privileged (%s)", np.describe("enforce", lv))
-			if reported := reportOnly(np); reported != "" {
-				psa += "; " + reported + ": violations are reported, not refused"
-			}
-		}
+		psa := refusesNothing(off, np)
 		names := hooks.judging(ns)
 		switch {
 		case psa == "":
