@@ -82,7 +82,7 @@ func resourcesSet(s *snapshot.Snapshot) []checks.Result {
 func resourcesJudged(s *snapshot.Snapshot, mask int, ok, expected string) []checks.Result {
 	us := units(s)
 	index := resourceGaps(s)
-	ls := newLines()
+	msgs := gapMessages{index: index, mask: mask, ls: newLines()}
 	texts := unitTexts{}
 	out := make([]checks.Result, 0, len(us))
 	for i := range us {
@@ -95,7 +95,7 @@ func resourcesJudged(s *snapshot.Snapshot, mask int, ok, expected string) []chec
 			}
 		}
 		out = append(out, u.gradedWith(texts, func(m *metav1.ObjectMeta, spec *corev1.PodSpec) (checks.Status, string) {
-			msg := missingResources(index, spec, mask, ls)
+			msg := msgs.of(spec)
 			switch {
 			case msg == "":
 				return checks.Pass, ""
@@ -262,6 +262,46 @@ func hasGaps(index map[*corev1.PodSpec]specGaps, spec *corev1.PodSpec, mask int)
 		return !found
 	})
 	return found
+}
+
+// gapMessages writes the missing values of spec after spec for one control's call, reusing the
+// last spec's message when the next has the same packed gaps and container names (a
+// workload's replicas, one after another).
+type gapMessages struct {
+	index map[*corev1.PodSpec]specGaps
+	mask  int
+	ls    *lines
+	last  *corev1.PodSpec
+	msg   string
+}
+
+func (m *gapMessages) of(spec *corev1.PodSpec) string {
+	if m.last != nil && m.sameAsLast(spec) {
+		return m.msg
+	}
+	m.last, m.msg = spec, missingResources(m.index, spec, m.mask, m.ls)
+	return m.msg
+}
+
+// sameAsLast reports whether spec's message is the last spec's: both packed, with the same
+// gaps and the same containers' names in the same places.
+func (m *gapMessages) sameAsLast(spec *corev1.PodSpec) bool {
+	g, ok := m.index[spec]
+	lg, lok := m.index[m.last]
+	if !ok || !lok || g != lg || len(spec.InitContainers) != len(m.last.InitContainers) || len(spec.Containers) != len(m.last.Containers) {
+		return false
+	}
+	for i := range spec.InitContainers {
+		if spec.InitContainers[i].Name != m.last.InitContainers[i].Name {
+			return false
+		}
+	}
+	for i := range spec.Containers {
+		if spec.Containers[i].Name != m.last.Containers[i].Name {
+			return false
+		}
+	}
+	return true
 }
 
 // missingResources lists, per container and init container, the values of mask that are
