@@ -86,12 +86,13 @@ func configFileOverrides(c *snapshot.Component, flag, expected string) (checks.R
 // nsaAreas maps controls of this package to the areas of the NSA/CISA Kubernetes Hardening
 // Guide they check, by the ids kubescape gives those areas (what References.NSA holds):
 // C-0066 "Secret/etcd encryption enabled", the guide's "etcd / secrets encryption" under
-// network separation and hardening; C-0067 "Audit logs enabled", its "Audit logging and
-// threat detection". It is the one place this package states them: flagRule.check and the
-// controls registered from their own files read it.
+// network separation and hardening, which kubescape tests as --encryption-provider-config
+// set; C-0067 "Audit logs enabled", its "Audit logging and threat detection", tested as
+// --audit-policy-file set. It is the one place this package states them: flagRule.check and
+// the controls registered from their own files read it.
 var nsaAreas = map[string][]string{
-	"KP-CP-016": {"C-0067"}, "KP-CP-044": {"C-0067"},
-	"KP-CP-026": {"C-0066"}, "KP-CP-045": {"C-0066"},
+	"KP-CP-044": {"C-0067"},
+	"KP-CP-026": {"C-0066"},
 }
 
 const (

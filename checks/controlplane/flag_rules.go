@@ -13,7 +13,8 @@ import (
 
 // flagRule is a control that is one rule on one component's flags: a row of a flagTable.
 type flagRule struct {
-	ID       string
+	ID string
+	// CIS is the CIS Benchmark item the rule decides, "" when it decides none.
 	CIS      string
 	Title    string
 	Severity checks.Severity
@@ -58,7 +59,7 @@ func (r flagRule) check(component string) checks.Check {
 			Severity:    r.Severity,
 			Description: r.Description,
 			Remediation: r.Remediation,
-			References:  checks.References{CIS: []string{r.CIS}, NSA: nsaAreas[r.ID]},
+			References:  checks.References{CIS: strings.Fields(r.CIS), NSA: nsaAreas[r.ID]},
 		},
 		Inputs: inputs,
 		Evaluate: func(snap *snapshot.Snapshot) []checks.Result {

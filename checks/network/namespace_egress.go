@@ -46,7 +46,6 @@ func init() {
 				"spec:\n" +
 				"  podSelector: {}\n" +
 				"  policyTypes: [Egress]",
-			References: checks.References{NSA: []string{"C-0030"}},
 		},
 		Inputs: policyInputs,
 		Evaluate: func(s *snapshot.Snapshot) []checks.Result {

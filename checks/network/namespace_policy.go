@@ -54,7 +54,6 @@ func init() {
 				"spec:\n" +
 				"  podSelector: {}\n" +
 				"  policyTypes: [Ingress]",
-			References: checks.References{CIS: []string{"5.3.2"}, NSA: []string{"C-0030", "C-0054"}},
 		},
 		Inputs: policyInputs,
 		Evaluate: func(s *snapshot.Snapshot) []checks.Result {

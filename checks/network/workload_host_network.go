@@ -43,7 +43,6 @@ func init() {
 			Remediation: "Remove spec.hostNetwork and containers[].ports[].hostPort; expose the workload through a " +
 				"Service (ClusterIP behind an Ingress, or a restricted LoadBalancer). Node agents that truly " +
 				"need the host network belong in a dedicated namespace with a documented exception.",
-			References: checks.References{NSA: []string{"C-0041", "C-0044"}},
 		},
 		Inputs:   []snapshot.Resource{snapshot.ResPods},
 		Evaluate: hostNetwork,

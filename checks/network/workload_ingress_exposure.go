@@ -40,7 +40,6 @@ func init() {
 			Remediation: "Select the workload with an ingress policy whose from lists its clients (a podSelector, a " +
 				"namespaceSelector with a podSelector, or the load balancer's ipBlock) and its ports; avoid " +
 				"rules without from and ipBlocks of 0.0.0.0/0 or ::/0.",
-			References: checks.References{NSA: []string{"C-0030", "C-0054"}},
 		},
 		Inputs:   policyInputs,
 		Evaluate: ingressExposure,

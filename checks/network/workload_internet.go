@@ -38,7 +38,6 @@ func init() {
 				"egress proxy.",
 			Remediation: "Deny egress by default (KP-NET-004), then allow the destinations each workload needs: " +
 				"DNS, in-cluster peers, and ipBlocks for the external services it calls (or an egress gateway).",
-			References: checks.References{NSA: []string{"C-0030"}},
 		},
 		Inputs: policyInputs,
 		Evaluate: func(s *snapshot.Snapshot) []checks.Result {

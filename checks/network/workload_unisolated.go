@@ -43,7 +43,6 @@ func init() {
 			Remediation: "Select the workload's pods with a policy for the listed direction (fix its labels or the " +
 				"policy's podSelector), or better, add a default deny with podSelector {} so that no pod " +
 				"can be left out (KP-NET-001, KP-NET-004).",
-			References: checks.References{NSA: []string{"C-0054"}},
 		},
 		Inputs:   policyInputs,
 		Evaluate: unisolated,
