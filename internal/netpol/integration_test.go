@@ -359,6 +359,15 @@ func TestCNIPolicies(t *testing.T) {
 			t.Errorf("%s %s = %s, want %s", tc.id, tc.res, st, tc.want)
 		}
 	}
+	// CIS 5.3.1: Cilium's API is served but no Cilium agent runs, which a person must look at.
+	sel := checks.Selection{Controls: []string{"KP-NET-019"}}
+	selected, err := sel.Select(checks.Registered())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := checks.Run(after, selected, sel).Controls[0].Results[0]; r.Status != checks.Manual || !strings.Contains(r.Reason, "Cilium (cilium.io)") {
+		t.Errorf("KP-NET-019 with Cilium's CRDs and no agent: %s %q, want MANUAL naming Cilium's API", r.Status, r.Reason)
+	}
 }
 
 func netStatus(t *testing.T, snap *snapshot.Snapshot, id, res string) checks.Status {
