@@ -3,7 +3,6 @@ package network
 import (
 	"context"
 	"os"
-	"sync"
 	"testing"
 
 	corev1 "k8s.io/api/core/v1"
@@ -20,30 +19,18 @@ import (
 // use (the unit tests do not pay for it). No controller manager runs: a Deployment or CronJob
 // creates no pod, as one scaled to zero or between runs does not. Each test works in
 // namespaces of its own.
-var (
-	clusterOnce sync.Once
-	clusterInst *testcluster.Cluster
-	clusterErr  error
-)
+var cluster testcluster.Lazy
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if clusterInst != nil {
-		clusterInst.Stop()
-	}
+	cluster.Stop()
 	os.Exit(code)
 }
 
-// clusterClient returns an admin client of the package's cluster, starting it the first time.
+// clusterClient returns an admin client of the package's cluster.
 func clusterClient(t *testing.T) *kubernetes.Clientset {
 	t.Helper()
-	clusterOnce.Do(func() {
-		clusterInst, clusterErr = testcluster.Start(context.Background(), testcluster.Options{Log: os.Stderr})
-	})
-	if clusterErr != nil {
-		t.Fatalf("start the test cluster: %v", clusterErr)
-	}
-	cs, err := clusterInst.Client()
+	cs, err := cluster.Get(t).Client()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,7 +62,7 @@ func createNamespaces(t *testing.T, cs kubernetes.Interface, names ...string) {
 // collectCluster collects the package's cluster with the real collector.
 func collectCluster(t *testing.T) *snapshot.Snapshot {
 	t.Helper()
-	snap, err := collect.Collect(context.Background(), clusterInst.Admin, collect.Options{SkipKubelet: true})
+	snap, err := collect.Collect(context.Background(), cluster.Get(t).Admin, collect.Options{SkipKubelet: true})
 	if err != nil {
 		t.Fatalf("collect: %v", err)
 	}

@@ -1,8 +1,9 @@
 // Package netpol computes what Kubernetes NetworkPolicies allow: which pods are isolated for
 // ingress and for egress, whether a connection from one endpoint to another is allowed (and
-// which policies decided it), and the per-pod answers the network checks need (reachable from
-// every pod, from outside, may reach the internet, the cloud metadata address, the API
-// server). It is a pure function of the snapshot's pods, namespaces and policies.
+// which policies decided it), and the per-endpoint answers the network checks need, for a pod
+// or a workload's template (reachable from every pod, from outside, may reach the internet,
+// the cloud metadata address, the API server). It is a pure function of the snapshot's pods,
+// templates, namespaces and policies.
 //
 // The semantics follow the API reference in k8s.io/api networking/v1 types.go (v0.37.2) and
 // the Kubernetes documentation, "Network Policies"
