@@ -80,7 +80,7 @@ func TestTemplatesWorkloads(t *testing.T) {
 		"CronJob/cron/report":            {checks.NotApplicable, ""},
 		"Deployment/scaled/api":          {checks.Pass, "template isolated for Ingress"},
 		"DaemonSet/agents/node-exporter": {checks.NotApplicable, ""},
-		"Deployment/hand/web":            {checks.Fail, "1 of 3 pods (web-c): not isolated for Ingress | 1 of 3 pods (web-c): not isolated for Egress"},
+		"Deployment/hand/web":            {checks.Fail, "1 of 3 pods (web-c) is not isolated for Ingress | 1 of 3 pods (web-c) is not isolated for Egress"},
 	})
 	expectAll(t, hostNetwork(e.s), map[string]wantResult{
 		"CronJob/cron/report":            {checks.Pass, "pod network only"},

@@ -207,17 +207,22 @@ func (fs *findings) add(a netpol.Answer, g *group) {
 	*fs = append(*fs, finding{Answer: a, template: g.template, pods: append([]int(nil), g.pods...)})
 }
 
-// subject names the objects of a unit a finding is about, for evidence: "pod NAME" for a
-// bare pod, else owners.Part ("template and 3 of 3 pods", "template", "1 of 3 pods (web-x)").
-func (u *unit) subject(template bool, pods []int) string {
+// subject names the objects of a unit a finding is about, for evidence, followed by the verb
+// that agrees with it (one for a single object, many for more): "pod NAME" for a bare pod,
+// else owners.Part ("template and 3 of 3 pods", "template", "1 of 3 pods (web-x)").
+func (u *unit) subject(template bool, pods []int, one, many string) string {
 	if u.bare {
-		return "pod " + u.pods[0].Name
+		return "pod " + u.pods[0].Name + " " + one
 	}
 	names := make([]string, len(pods))
 	for i, k := range pods {
 		names[i] = u.pods[k].Name
 	}
-	return owners.Part(template, len(pods), len(u.pods), names)
+	verb := one
+	if len(pods) > 1 || template && len(pods) > 0 {
+		verb = many
+	}
+	return owners.Part(template, len(pods), len(u.pods), names) + " " + verb
 }
 
 // all names every object of the unit: "pod NAME" for a bare pod, else "template and 3 of 3
@@ -232,9 +237,9 @@ func (u *unit) all() string {
 // maxFindings bounds the distinct reasons evidence lists for one unit.
 const maxFindings = 3
 
-// describe writes each finding as "<subject><verb><reason>", joined by " | ", the first
-// maxFindings of them.
-func (u *unit) describe(fs findings, verb string) string {
+// describe writes each finding as "<subject> <verb><reason>", the verb one or many as the
+// subject is one object or more, joined by " | ", the first maxFindings of them.
+func (u *unit) describe(fs findings, one, many string) string {
 	var b strings.Builder
 	for i := range fs {
 		if i == maxFindings {
@@ -244,8 +249,7 @@ func (u *unit) describe(fs findings, verb string) string {
 		if i > 0 {
 			b.WriteString(" | ")
 		}
-		b.WriteString(u.subject(fs[i].template, fs[i].pods))
-		b.WriteString(verb)
+		b.WriteString(u.subject(fs[i].template, fs[i].pods, one, many))
 		b.WriteString(fs[i].Because)
 	}
 	return b.String()
@@ -256,14 +260,14 @@ func (u *unit) describe(fs findings, verb string) string {
 type unitVerdict func(u *unit, yes findings, no *netpol.Answer) checks.Result
 
 // reachVerdict is the verdict of the egress-reach controls: a workload some of whose objects
-// reach the target gets status, its evidence reading "<objects> <reached><reason>"; otherwise
-// PASS with passPrefix and the reason traffic is denied.
+// reach the target gets status, its evidence reading "<objects> may reach <reached><reason>";
+// otherwise PASS with passPrefix and the reason traffic is denied.
 func reachVerdict(status checks.Status, expected, where, reached, passPrefix string) unitVerdict {
 	return func(u *unit, yes findings, no *netpol.Answer) checks.Result {
 		r := checks.Result{Evidence: checks.Evidence{Expected: expected, Where: where}}
 		if len(yes) > 0 {
 			r.Status = status
-			r.Evidence.Observed = u.describe(yes, reached)
+			r.Evidence.Observed = u.describe(yes, "may reach "+reached, "may reach "+reached)
 		} else {
 			r.Status = checks.Pass
 			r.Evidence.Observed = passPrefix + no.Because

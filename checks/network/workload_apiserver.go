@@ -59,7 +59,7 @@ func init() {
 			}, reachVerdict(checks.Warn,
 				"egress to the API server allowed only to workloads that call it",
 				"networkpolicies selecting the pods: spec.egress",
-				" may reach the API server at ", "denied: "))
+				"the API server at ", "denied: "))
 		},
 	})
 }

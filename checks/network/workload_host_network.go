@@ -90,7 +90,8 @@ func hostNetwork(s *snapshot.Snapshot) []checks.Result {
 		switch {
 		case hostTemplate || len(hostPods) > 0:
 			r.Status = checks.Fail
-			r.Evidence.Observed = u.subject(hostTemplate, hostPods) + " uses hostNetwork: it listens on the node's addresses and NetworkPolicy does not apply"
+			r.Evidence.Observed = u.subject(hostTemplate, hostPods, "uses", "use") +
+				" hostNetwork: it listens on the node's addresses and NetworkPolicy does not apply"
 			if len(ports) > 0 {
 				r.Evidence.Observed += "; " + strings.Join(ports, ", ")
 			}

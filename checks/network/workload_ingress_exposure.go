@@ -73,10 +73,10 @@ func ingressExposure(s *snapshot.Snapshot) []checks.Result {
 		switch {
 		case len(outside) > 0:
 			r.Status = checks.Fail
-			r.Evidence.Observed = u.describe(outside, " accepts connections from any address: ")
+			r.Evidence.Observed = u.describe(outside, "accepts connections from any address: ", "accept connections from any address: ")
 		case len(allPods) > 0:
 			r.Status = checks.Warn
-			r.Evidence.Observed = u.describe(allPods, " accepts connections from every pod: ")
+			r.Evidence.Observed = u.describe(allPods, "accepts connections from every pod: ", "accept connections from every pod: ")
 		default:
 			r.Status = checks.Pass
 			r.Evidence.Observed = "ingress limited: " + closed.Because

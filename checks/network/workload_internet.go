@@ -47,7 +47,7 @@ func init() {
 			return v.judgeUnits(v.e.Internet, reachVerdict(checks.Warn,
 				"egress to public addresses denied, or limited to named ranges",
 				"networkpolicies selecting the pods: spec.egress[].to[].ipBlock",
-				" may reach the internet: ", ""))
+				"the internet: ", ""))
 		},
 	})
 }

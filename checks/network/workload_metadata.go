@@ -52,7 +52,7 @@ func init() {
 			}, reachVerdict(checks.Fail,
 				"egress to 169.254.169.254 and fd00:ec2::254 on TCP 80 denied",
 				"networkpolicies selecting the pods: spec.egress",
-				" may reach the metadata service: ", "denied: "))
+				"the metadata service: ", "denied: "))
 		},
 	})
 }

@@ -62,7 +62,7 @@ func TestUnisolated(t *testing.T) {
 		"StatefulSet/shop/db":         {checks.Pass, "template and 1 of 1 pod isolated"},
 		"Pod/legacy/admin":            {checks.NotApplicable, "no NetworkPolicy isolates any pod"},
 		"ReplicaSet/batch/api-1":      {checks.Pass, "isolated for Ingress"},
-		"CronJob/batch/report":        {checks.Fail, "template and 1 of 1 pod: not isolated for Ingress"},
+		"CronJob/batch/report":        {checks.Fail, "template and 1 of 1 pod are not isolated for Ingress"},
 		"DaemonSet/kube-system/agent": {checks.NotApplicable, ""},
 	})
 	// A hostNetwork pod in a protected namespace cannot be isolated: WARN.
@@ -76,7 +76,7 @@ func TestUnisolated(t *testing.T) {
 func TestIngressExposure(t *testing.T) {
 	e := workloadWorld(t)
 	expectAll(t, ingressExposure(e.s), map[string]wantResult{
-		"Deployment/shop/web":         {checks.Warn, "template and 2 of 2 pods accepts connections from every pod: shop/web spec.ingress[0]"},
+		"Deployment/shop/web":         {checks.Warn, "template and 2 of 2 pods accept connections from every pod: shop/web spec.ingress[0]"},
 		"StatefulSet/shop/db":         {checks.Pass, "ingress limited: isolated for Ingress by shop/deny"},
 		"Pod/legacy/admin":            {checks.Fail, "no NetworkPolicy selects the pod for Ingress"},
 		"ReplicaSet/batch/api-1":      {checks.Fail, "batch/api spec.ingress[0] accepts any address"},

@@ -108,7 +108,7 @@ func unisolated(s *snapshot.Snapshot) []checks.Result {
 		switch {
 		case len(gaps) > 0:
 			r.Status = checks.Fail
-			r.Evidence.Observed = u.describe(gaps, ": ")
+			r.Evidence.Observed = u.describe(gaps, "is ", "are ")
 		case host:
 			r.Status = checks.Warn
 			r.Evidence.Observed = "hostNetwork pods: NetworkPolicy cannot isolate them"
