@@ -101,6 +101,10 @@ type Snapshot struct {
 	// CNIPolicies are the network plugins' own policies (Cilium, Calico), when their CRDs
 	// are installed; Resources records each kind's outcome (see snapshot/cni.go).
 	CNIPolicies []CNIPolicy `json:"cniPolicies,omitempty"`
+	// APIGroups are the names of the API groups the server serves, sorted (discovery):
+	// which CRDs are installed, the network plugins' among them. Resources[ResAPIGroups]
+	// records the outcome.
+	APIGroups []string `json:"apiGroups,omitempty"`
 
 	ValidatingWebhookConfigurations []admissionregistrationv1.ValidatingWebhookConfiguration `json:"validatingWebhookConfigurations,omitempty"`
 	MutatingWebhookConfigurations   []admissionregistrationv1.MutatingWebhookConfiguration   `json:"mutatingWebhookConfigurations,omitempty"`

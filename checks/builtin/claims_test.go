@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
+	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
@@ -328,6 +329,11 @@ var claims = []claim{
 		}),
 
 	// CIS 5.3, 5.4, 5.6.
+	{framework: checks.CIS, item: "5.3.1", control: "KP-NET-019",
+		tests: "the network plugin's agent DaemonSets (by name or image) against a table of plugins, each row from the plugin's documentation of NetworkPolicy support",
+		cases: cases(
+			cniAgent("Calico's calico-node DaemonSet", "kube-system", "calico-node", "docker.io/calico/node:v3.29.1").passes(),
+			cniAgent("flannel's DaemonSet alone", "kube-flannel", "kube-flannel-ds", "ghcr.io/flannel-io/flannel:v0.26.1").fails())},
 	{framework: checks.CIS, item: "5.3.2", control: "KP-NET-017",
 		tests: "each namespace: at least one NetworkPolicy (or a network plugin's policy) in it",
 		cases: cases(namespaceWithPolicy("a namespace with a NetworkPolicy", true).passes(), namespaceWithPolicy("a namespace with none", false).fails())},
@@ -723,6 +729,15 @@ func namespaceWithPolicy(desc string, policy bool) fixture {
 			s.NetworkPolicies = append(s.NetworkPolicies, networkingv1.NetworkPolicy{ObjectMeta: metav1.ObjectMeta{Namespace: "app", Name: "allow-web"},
 				Spec: networkingv1.NetworkPolicySpec{PodSelector: metav1.LabelSelector{MatchLabels: map[string]string{"app": "web"}}}})
 		}
+	})
+}
+
+// cniAgent is a network plugin's agent DaemonSet, as its installer names it.
+func cniAgent(desc, ns, name, image string) fixture {
+	return build(desc, func(s *snapshot.Snapshot) {
+		ds := appsv1.DaemonSet{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name}}
+		ds.Spec.Template.Spec.Containers = []corev1.Container{{Name: name, Image: image}}
+		s.DaemonSets = append(s.DaemonSets, ds)
 	})
 }
 

@@ -66,7 +66,7 @@ func base() *snapshot.Snapshot {
 		snapshot.ResConfigMaps, snapshot.ResRoles, snapshot.ResClusterRoles, snapshot.ResRoleBindings,
 		snapshot.ResClusterRoleBindings, snapshot.ResNetworkPolicies, snapshot.ResServices, snapshot.ResIngresses,
 		snapshot.ResValidatingWebhookConfigurations, snapshot.ResMutatingWebhookConfigurations,
-		snapshot.ResControlPlane, snapshot.ResNodeReports,
+		snapshot.ResControlPlane, snapshot.ResNodeReports, snapshot.ResAPIGroups,
 	} {
 		s.Resources[r] = snapshot.Collection{State: snapshot.Collected}
 	}

@@ -59,7 +59,8 @@ spec: {podSelector: {matchLabels: {app: web}}, ingress: [{}]}`
 // and for egress, by one policy or two.
 func TestIsolatedBothWays(t *testing.T) {
 	e := newEstate(t, "shop").
-		pod("shop/web-1", "app=web", "owner=ReplicaSet/web-5d").
+		workload("Deployment", "shop/web", 1, "app=web").
+		pod("shop/web-1", "app=web", "owner=ReplicaSet/web-5d8f").
 		pod("shop/db-1", "app=db").
 		pod("shop/cache-1", "app=cache").
 		pod("shop/agent-1", "app=agent", "hostNetwork").
@@ -75,9 +76,8 @@ spec: {podSelector: {matchLabels: {app: cache}}, policyTypes: [Ingress]}`).
 		policy(`
 metadata: {name: cache-out, namespace: shop}
 spec: {podSelector: {matchLabels: {app: cache}}, policyTypes: [Egress]}`)
-	e.s.ReplicaSets = append(e.s.ReplicaSets, rsOwned("shop", "web-5d", "Deployment", "web"))
 	expectAll(t, isolatedBothWays(e.s), map[string]wantResult{
-		"Deployment/shop/web": {checks.Pass, "1 pod isolated for ingress and egress"},
+		"Deployment/shop/web": {checks.Pass, "template and 1 of 1 pod isolated for ingress and egress"},
 		"Pod/shop/db-1":       {checks.Fail, "pod db-1 is not isolated for egress"},
 		"Pod/shop/cache-1":    {checks.Pass, "isolated for ingress and egress"},
 		"Pod/shop/agent-1":    {checks.Fail, "hostNetwork"},

@@ -102,12 +102,3 @@ func policiesDefined(s *snapshot.Snapshot) []checks.Result {
 	}
 	return out
 }
-
-// firstNames names the first few of names, and how many more.
-func firstNames(names []string) string {
-	const max = 3
-	if len(names) <= max {
-		return strings.Join(names, ", ")
-	}
-	return strings.Join(names[:max], ", ") + fmt.Sprintf(" and %d more", len(names)-max)
-}

@@ -13,7 +13,7 @@ direction, KP-NET-005 and 006 what rules allow, KP-NET-009 and 010 what reaches 
 claim none. kubescape also accepts a Cilium policy with either direction; plugin policies are
 not evaluated here, and make the verdict NOT_EVALUATED where they may apply.
 
-Reads: pods (labels, namespace, hostNetwork, ownerReferences), namespaces, networkPolicies
+Reads: workloads and their templates, pods (labels, namespace, hostNetwork, ownerReferences), namespaces, networkPolicies
 (spec.podSelector, spec.policyTypes), replicaSets and jobs (workload names), cniPolicies.
 
 Verdict per workload:
@@ -26,9 +26,6 @@ Verdict per workload:
 package network
 
 import (
-	"fmt"
-	"strings"
-
 	"github.com/kubeposture/kubeposture/checks"
 	"github.com/kubeposture/kubeposture/internal/netpol"
 	"github.com/kubeposture/kubeposture/snapshot"
@@ -56,51 +53,46 @@ func init() {
 
 func isolatedBothWays(s *snapshot.Snapshot) []checks.Result {
 	v := newView(s)
-	ws := v.workloads()
-	out := make([]checks.Result, 0, len(ws))
-	for wi := range ws {
-		w := &ws[wi]
-		r := checks.Result{Resource: w.res, Evidence: checks.Evidence{
+	out := make([]checks.Result, 0, len(v.units))
+	for i := range v.units {
+		u := &v.units[i]
+		r := checks.Result{Resource: u.res, Evidence: checks.Evidence{
 			Expected: "every pod isolated for Ingress and for Egress by a NetworkPolicy of its namespace",
-			Where:    "networkpolicies of namespace " + w.res.Namespace + ": spec.podSelector, spec.policyTypes",
+			Where:    "networkpolicies of namespace " + u.res.Namespace + ": spec.podSelector, spec.policyTypes",
 		}}
-		// The first few pods left open are named; a workload of 300 replicas is not 300 lines.
-		var named []string
-		open := 0
-		for _, pi := range w.pods {
-			p := v.e.Pods()[pi]
-			gap := " uses hostNetwork: no NetworkPolicy isolates it"
-			switch in, eg := isolated(v, pi, netpol.Ingress), isolated(v, pi, netpol.Egress); {
-			case p.Spec.HostNetwork:
+		// The template and its pods are asked once per group the engine answers alike, and
+		// the evidence names the first few objects per reason: 300 replicas are not 300 lines.
+		var gaps findings
+		for gi := range v.groups[i] {
+			g := &v.groups[i][gi]
+			var because string
+			switch in, eg := isolated(v, g.ep, netpol.Ingress), isolated(v, g.ep, netpol.Egress); {
+			case g.ep.HostNetwork():
+				because = "on the host network (hostNetwork): no NetworkPolicy isolates it"
 			case !in && !eg:
-				gap = " is not isolated for ingress or egress"
+				because = "not isolated for ingress or egress"
 			case !in:
-				gap = " is not isolated for ingress"
+				because = "not isolated for ingress"
 			case !eg:
-				gap = " is not isolated for egress"
+				because = "not isolated for egress"
 			default:
 				continue
 			}
-			if open++; len(named) < 3 {
-				named = append(named, "pod "+p.Name+gap)
-			}
+			gaps.add(netpol.Answer{Because: because}, g)
 		}
-		if open > 0 {
+		if len(gaps) > 0 {
 			r.Status = checks.Fail
-			if open > len(named) {
-				named = append(named, fmt.Sprintf("and %d more", open-len(named)))
-			}
-			r.Evidence.Observed = strings.Join(named, "; ")
+			r.Evidence.Observed = u.describe(gaps, "is ", "are ")
 		} else {
 			r.Status = checks.Pass
-			r.Evidence.Observed = fmt.Sprintf("%d %s isolated for ingress and egress", len(w.pods), plural(len(w.pods), "pod", "pods"))
+			r.Evidence.Observed = u.all() + " isolated for ingress and egress"
 		}
-		out = append(out, v.unsure(r, w.res.Namespace))
+		out = append(out, v.unsure(r, u.res.Namespace))
 	}
 	return out
 }
 
-// isolated reports whether a policy isolates pod i for d (a hostNetwork pod is never asked).
-func isolated(v *view, i int, d netpol.Direction) bool {
-	return !v.e.Pods()[i].Spec.HostNetwork && len(v.e.Isolating(i, d)) > 0
+// isolated reports whether a policy isolates endpoint ep for d (a hostNetwork endpoint never is).
+func isolated(v *view, ep netpol.Endpoint, d netpol.Direction) bool {
+	return !ep.HostNetwork() && len(v.e.Isolating(ep, d)) > 0
 }
