@@ -144,7 +144,7 @@ func TestControlPlaneSecureServer(t *testing.T) {
 	seedControlPlane(t, cs, c.APIServerArgs, map[string][]string{
 		"kube-controller-manager": {"--bind-address=127.0.0.1", "--profiling=false", "--use-service-account-credentials=true",
 			"--service-account-private-key-file=/etc/kubernetes/pki/sa.key", "--root-ca-file=/etc/kubernetes/pki/ca.crt",
-			"--feature-gates=RotateKubeletServerCertificate=true"},
+			"--feature-gates=RotateKubeletServerCertificate=true", "--terminated-pod-gc-threshold=1000"},
 		"kube-scheduler": {"--bind-address=127.0.0.1", "--profiling=false"},
 		"etcd": {"--cert-file=/etc/kubernetes/pki/etcd/server.crt", "--key-file=/etc/kubernetes/pki/etcd/server.key",
 			"--peer-cert-file=/etc/kubernetes/pki/etcd/peer.crt", "--peer-key-file=/etc/kubernetes/pki/etcd/peer.key",
@@ -180,7 +180,8 @@ func TestControlPlaneSecureServer(t *testing.T) {
 	}
 	want["KP-CP-043 Component/kube-system/etcd-cp-1"] = checks.Manual // a CA of its own by path: compare the files
 	want["KP-CP-049 Component/kube-system/kube-apiserver-cp-1"] = checks.Manual
-	want["KP-CP-050 Component/kube-system/kube-controller-manager-cp-1"] = checks.Manual
+	// --terminated-pod-gc-threshold set to a positive threshold.
+	want["KP-CP-050 Component/kube-system/kube-controller-manager-cp-1"] = checks.Pass
 	want["KP-CP-051 Component/kube-system/kube-apiserver-cp-1"] = checks.Pass // PodSecurity: default-on
 	want["KP-CP-047 Cluster"] = checks.Pass                                   // aesgcm writes seen in /metrics
 	want["KP-CP-048 Cluster"] = checks.Pass                                   // 401 everywhere
@@ -319,7 +320,8 @@ func TestControlPlaneInsecureServer(t *testing.T) {
 		want["KP-CP-"+id+" Component/kube-system/etcd-cp-1"] = st
 	}
 	want["KP-CP-049"+api] = checks.Manual
-	want["KP-CP-050 Component/kube-system/kube-controller-manager-cp-1"] = checks.Manual
+	// --terminated-pod-gc-threshold not set: CIS 1.3.1 asks for the argument.
+	want["KP-CP-050 Component/kube-system/kube-controller-manager-cp-1"] = checks.Fail
 	want["KP-CP-051 Component/kube-system/kube-apiserver-cp-1"] = checks.Pass // PodSecurity: default-on
 	want["KP-CP-047 Cluster"] = checks.Fail                                   // identity writes seen in /metrics
 	want["KP-CP-048 Cluster"] = checks.Pass                                   // anonymous is switched off by AlwaysAllow: 401 everywhere

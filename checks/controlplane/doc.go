@@ -6,7 +6,7 @@
 // apiserver_flags.go, etcd_flags.go, controller_manager_flags.go, scheduler_flags.go. A row
 // (flagRule, flag_rules.go) holds the control's ids, title and severity, its rule as a typed
 // value (isBool, flagsSet, notSet, auditRotation, loopback, admissionPlugin, featureGate,
-// asAppropriate), the upstream default with its source, the allowed values, the description
+// positiveInt, asAppropriate), the upstream default with its source, the allowed values, the description
 // and the remediation; one init loop registers every row. Adding such a control is adding a
 // row, and its cases to the table's test.
 //

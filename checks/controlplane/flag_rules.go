@@ -258,6 +258,37 @@ func (r featureGate) judge(c *snapshot.Component) checks.Result {
 	return verdict(b == r.On, ev)
 }
 
+// positiveInt: Flag must be set (CIS asks for the argument itself: its audit reads the
+// command line, and "as appropriate" leaves the value to the operators) to an integer above
+// zero, read as pflag's Int32Var reads it (strconv.ParseInt, base prefixes allowed, 32 bits).
+// Absent FAILs, with the default the component then runs with; zero or less FAILs when it
+// switches the feature off (Off says how, with its source); a value pflag cannot read FAILs
+// (the component would refuse to start).
+type positiveInt struct {
+	Flag string
+	Off  string
+}
+
+func (r positiveInt) judge(c *snapshot.Component) checks.Result {
+	v := componentflags.Lookup(c, r.Flag)
+	ev := checks.Evidence{Where: whereValue(c, v), Expected: "--" + r.Flag + " set to a positive integer", Observed: v.Describe()}
+	if !v.Set {
+		return checks.Result{Status: checks.Fail, Evidence: ev}
+	}
+	n, err := strconv.ParseInt(strings.TrimSpace(v.Raw), 0, 32)
+	switch {
+	case v.Err != nil:
+		return checks.Result{Status: checks.Fail, Evidence: ev}
+	case v.Bare || err != nil:
+		ev.Observed += " (not a 32-bit integer: the component would refuse to start)"
+		return checks.Result{Status: checks.Fail, Evidence: ev}
+	case n <= 0:
+		ev.Observed += " (" + r.Off + ")"
+		return checks.Result{Status: checks.Fail, Evidence: ev}
+	}
+	return checks.Result{Status: checks.Pass, Evidence: ev}
+}
+
 // asAppropriate: a flag whose right value depends on the cluster (CIS "set as appropriate")
 // is MANUAL, with its effective value and origin for the person who decides, and Question as
 // what they must answer.

@@ -94,6 +94,8 @@ func TestFlagRuleProvenance(t *testing.T) {
 				specDefault(rule.Flag)
 			case asAppropriate:
 				specDefault(rule.Flag)
+			case positiveInt:
+				specDefault(rule.Flag)
 			case notSet:
 				specDefault(rule.Flag)
 			case flagsSet:
