@@ -313,3 +313,37 @@ func TestNoKubelet(t *testing.T) {
 		t.Errorf("KP-NODE-001 on a node without kubelet: %q, want NOT_EVALUATED", got["KP-NODE-001 Node/bare"])
 	}
 }
+
+// A node whose config file leaves out what the others' set, to the same value (anonymous
+// authentication off: the default of a kubelet started with a config file), is in the pool's
+// group, not an outlier: only where the value came from differs.
+func TestNodePoolSourcesDiffer(t *testing.T) {
+	var reps []*snapshot.NodeReport
+	for _, n := range []string{"pool-b-1", "pool-b-2", "pool-b-3"} {
+		reps = append(reps, collectTree(t, n, kubeadmWorker(n)))
+	}
+	short := strings.Replace(kubeadmKubeletConfig, "  anonymous:\n    enabled: false\n", "", 1)
+	if short == kubeadmKubeletConfig {
+		t.Fatal("the fixture's config file no longer sets authentication.anonymous.enabled")
+	}
+	entries := append(kubeadmWorker("pool-b-4"), file("/var/lib/kubelet/config.yaml", 0o644, short))
+	reps = append(reps, collectTree(t, "pool-b-4", entries))
+	if got := reps[3].Kubelet.Sources["authentication.anonymous.enabled"]; got != "default (config file)" {
+		t.Fatalf("pool-b-4's anonymous source %q, want the config file's default", got)
+	}
+	_, rep := scanReports(reps...)
+	for _, c := range rep.Controls {
+		if c.ID != "KP-NODE-001" {
+			continue
+		}
+		if len(c.Results) != 1 {
+			t.Fatalf("KP-NODE-001: %d results, want 1 (the pool, whatever each kubelet read the value from): %+v", len(c.Results), c.Results)
+		}
+		r := c.Results[0]
+		if r.Status != pass || r.Resource.Name != "pool-b-1 and 3 more" || strings.Contains(r.Evidence.Observed, "outlier") ||
+			!strings.Contains(r.Evidence.Where, "3 nodes: pool-b-1, pool-b-2, pool-b-3, node agent: config file /var/lib/kubelet/config.yaml") ||
+			!strings.Contains(r.Evidence.Where, "node pool-b-4, node agent: default (config file)") {
+			t.Errorf("KP-NODE-001 = %+v", r)
+		}
+	}
+}

@@ -22,6 +22,7 @@
 // readiness and end-of-life checks read the Node objects; the kube-proxy check reads its pods
 // and ConfigMap.
 //
-// Results about nodes are grouped (group.go): nodes whose verdict rests on the same evidence
-// give one result naming them all, and a node that differs from its pool is called out.
+// Results about nodes are grouped (group.go): nodes with the same verdict on the same value give
+// one result naming them all (and where each read the value), and a node whose verdict or value
+// differs from its pool's is called out.
 package node

@@ -8,21 +8,27 @@ import (
 	"github.com/kubeposture/kubeposture/checks"
 )
 
-// group folds the per-node results of one control into one result per group of nodes whose
-// verdict rests on the same evidence (status, observed and expected value, where it was
-// read, reason), so that a 500-node pool gives one line, not 500. A group of one node keeps
-// its Node resource; a larger group becomes a NodeGroup named after its first node, and its
-// Evidence.Where lists every node. A small group that differs from the largest one (one node,
-// or at most a fifth of the nodes, of at least three) is called out as an outlier in its
-// Observed value, with what the others report.
+// group folds the per-node results of one control into one result per group of nodes with the
+// same verdict on the same value (status, observed and expected value, reason), so that a
+// 500-node pool gives one line, not 500. A group of one node keeps its Node resource; a larger
+// group becomes a NodeGroup named after its first node, and its Evidence.Where lists every
+// node. Where the nodes of a group read the value from different places (one kubelet's config
+// file sets what another's defaults give), Where names each place with its nodes: where a value
+// came from is evidence, but not a difference between nodes. A small group that differs from
+// the largest one (one node, or at most a fifth of the nodes, of at least three) is called out
+// as an outlier in its Observed value, with what the others report.
 //
 // Grouping is done here rather than in the engine: the engine knows nothing of nodes, and
 // only the node layer has many identical resources whose evidence differs by name alone.
 func group(results []checks.Result) []checks.Result {
-	type grp struct {
-		key   string
-		first checks.Result
+	type place struct {
+		tmpl  string // Where with the node's name as "node {}"
 		nodes []string
+	}
+	type grp struct {
+		first  checks.Result
+		nodes  []string
+		places []*place
 	}
 	var groups []*grp
 	byKey := map[string]*grp{}
@@ -33,15 +39,23 @@ func group(results []checks.Result) []checks.Result {
 			continue
 		}
 		total++
-		tmpl := strings.Replace(r.Evidence.Where, "node "+r.Resource.Name, "node {}", 1)
-		key := strings.Join([]string{string(r.Status), r.Evidence.Observed, r.Evidence.Expected, tmpl, r.Reason}, "\x00")
+		key := strings.Join([]string{string(r.Status), r.Evidence.Observed, r.Evidence.Expected, r.Reason}, "\x00")
 		g := byKey[key]
 		if g == nil {
-			g = &grp{key: key, first: r}
+			g = &grp{first: r}
 			byKey[key] = g
 			groups = append(groups, g)
 		}
 		g.nodes = append(g.nodes, r.Resource.Name)
+		tmpl := strings.Replace(r.Evidence.Where, "node "+r.Resource.Name, "node {}", 1)
+		i := 0
+		for i < len(g.places) && g.places[i].tmpl != tmpl {
+			i++
+		}
+		if i == len(g.places) {
+			g.places = append(g.places, &place{tmpl: tmpl})
+		}
+		g.places[i].nodes = append(g.places[i].nodes, r.Resource.Name)
 	}
 	var largest *grp
 	for _, g := range groups {
@@ -55,8 +69,15 @@ func group(results []checks.Result) []checks.Result {
 		if len(g.nodes) > 1 {
 			sort.Strings(g.nodes)
 			r.Resource = checks.Resource{Kind: "NodeGroup", Name: fmt.Sprintf("%s and %d more", g.nodes[0], len(g.nodes)-1)}
-			r.Evidence.Where = strings.Replace(r.Evidence.Where, "node "+g.first.Resource.Name,
-				fmt.Sprintf("%d nodes: %s", len(g.nodes), strings.Join(g.nodes, ", ")), 1)
+			for _, p := range g.places {
+				sort.Strings(p.nodes)
+			}
+			sort.SliceStable(g.places, func(i, j int) bool { return g.places[i].nodes[0] < g.places[j].nodes[0] })
+			wheres := make([]string, len(g.places))
+			for i, p := range g.places {
+				wheres[i] = strings.Replace(p.tmpl, "node {}", nodeList(p.nodes), 1)
+			}
+			r.Evidence.Where = strings.Join(wheres, "; ")
 		}
 		if g.nodes != nil && g != largest && total >= 3 && (len(g.nodes) == 1 || len(g.nodes)*5 <= total) &&
 			len(g.nodes) < len(largest.nodes) {
@@ -66,6 +87,14 @@ func group(results []checks.Result) []checks.Result {
 		out = append(out, r)
 	}
 	return out
+}
+
+// nodeList names nodes in a Where: "node a" for one, "3 nodes: a, b, c" for more.
+func nodeList(nodes []string) string {
+	if len(nodes) == 1 {
+		return "node " + nodes[0]
+	}
+	return fmt.Sprintf("%d nodes: %s", len(nodes), strings.Join(nodes, ", "))
 }
 
 func describe(r checks.Result) string {
