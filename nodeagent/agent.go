@@ -54,6 +54,8 @@ type agent struct {
 	rep  *snapshot.NodeReport
 	// users and groups map ids to names from the node's /etc/passwd and /etc/group.
 	users, groups map[int]string
+	// pids are the node's processes, from its /proc.
+	pids []int
 }
 
 // Collect reads the node under opts.Root. It fails only when Root cannot be read at all;
@@ -78,6 +80,7 @@ func Collect(opts Options) (*snapshot.NodeReport, error) {
 	a.groups = a.idNames("/etc/group")
 	a.rep.Node = a.nodeName(opts.Node)
 	a.readOS()
+	a.readProcesses()
 	a.readKubelet()
 	a.readKubeProxy()
 	a.readStaticPods()
@@ -168,22 +171,33 @@ func parseOSRelease(data []byte) map[string]string {
 // whose program (argv[0], else the exe link) is named kubelet.
 func (a *agent) findKubelet() (int, []byte) { return a.findProcess("kubelet") }
 
+// readProcesses lists the node's process ids, in order, and records whether the process table
+// could be read: a procfs always holds a process, so an empty one is a directory where the
+// host's /proc was not mounted, and proves nothing about what runs.
+func (a *agent) readProcesses() {
+	dir := a.host("/proc")
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		a.errorf("process table %s: %v (mount the host's /proc)", dir, err)
+		return
+	}
+	for _, e := range entries {
+		if pid, err := strconv.Atoi(e.Name()); err == nil {
+			a.pids = append(a.pids, pid)
+		}
+	}
+	if len(a.pids) == 0 {
+		a.errorf("process table %s: no process (mount the host's /proc there)", dir)
+		return
+	}
+	sort.Ints(a.pids)
+	a.rep.ProcessTable = true
+}
+
 // findProcess returns the pid and raw cmdline of the first process whose program is named
 // prog, or 0 and nil.
 func (a *agent) findProcess(prog string) (int, []byte) {
-	entries, err := os.ReadDir(a.host("/proc"))
-	if err != nil {
-		a.errorf("process table %s: %v (mount the host's /proc)", a.host("/proc"), err)
-		return 0, nil
-	}
-	var pids []int
-	for _, e := range entries {
-		if pid, err := strconv.Atoi(e.Name()); err == nil {
-			pids = append(pids, pid)
-		}
-	}
-	sort.Ints(pids)
-	for _, pid := range pids {
+	for _, pid := range a.pids {
 		dir := a.host("/proc/" + strconv.Itoa(pid))
 		raw, err := os.ReadFile(filepath.Join(dir, "cmdline"))
 		if err != nil || len(raw) == 0 {
@@ -203,7 +217,9 @@ func (a *agent) findProcess(prog string) (int, []byte) {
 func (a *agent) readKubelet() {
 	pid, raw := a.findKubelet()
 	if raw == nil {
-		a.errorf("no kubelet process found in %s", a.host("/proc"))
+		if a.rep.ProcessTable {
+			a.errorf("no kubelet process found in %s", a.host("/proc"))
+		}
 		return
 	}
 	k := &snapshot.NodeKubelet{PID: pid}

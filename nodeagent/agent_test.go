@@ -9,6 +9,9 @@ import (
 	"testing"
 	"time"
 
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
 	"github.com/kubeposture/kubeposture/checks"
 	_ "github.com/kubeposture/kubeposture/checks/node"
 	"github.com/kubeposture/kubeposture/nodeagent"
@@ -76,8 +79,8 @@ func nodeVerdicts(node string, v map[int]checks.Status) map[string]checks.Status
 }
 
 // clusterLevel adds the results of the controls that judge Node objects (none here: NOT_APPLICABLE)
-// or pods (not collected: NOT_EVALUATED), and of the control-plane file controls on a worker
-// (no result, as a worker has no such files: NOT_APPLICABLE).
+// or pods (not collected: NOT_EVALUATED), and of the control-plane file controls (CIS 1.1) on a
+// worker (NOT_APPLICABLE: not a control-plane node).
 func clusterLevel(v map[string]checks.Status, workerOnly bool) {
 	for _, n := range []int{16, 17, 18} {
 		v[fmt.Sprintf("KP-NODE-%03d Cluster", n)] = na
@@ -85,14 +88,14 @@ func clusterLevel(v map[string]checks.Status, workerOnly bool) {
 	for k := range v { // every fixture node runs cgroup v2 on kernel 6.8
 		if _, node, ok := strings.Cut(k, " Node/"); ok {
 			v["KP-NODE-051 Node/"+node] = pass
+			if workerOnly {
+				for n := 20; n <= 40; n++ {
+					v[fmt.Sprintf("KP-NODE-%03d Node/%s", n, node)] = na
+				}
+			}
 		}
 	}
 	v["KP-NODE-019 Cluster"] = ne // kube-proxy is judged from pods, which were not collected
-	if workerOnly {
-		for n := 20; n <= 40; n++ {
-			v[fmt.Sprintf("KP-NODE-%03d Cluster", n)] = na
-		}
-	}
 }
 
 func diff(t *testing.T, got, want map[string]checks.Status, rep *checks.Report) {
@@ -303,14 +306,88 @@ func TestNodePoolGrouping(t *testing.T) {
 	}
 }
 
+// without returns entries without the one at path.
+func without(entries []entry, path string) []entry {
+	return slices.DeleteFunc(slices.Clone(entries), func(e entry) bool { return e.path == path })
+}
+
+// A node on which no kubelet runs: the kubelet's files and configuration are NOT_APPLICABLE
+// there (CIS 4.1 and 4.2 are about the nodes kubelets run on), with the reason, when the agent
+// read the process table; when it could not, or the API server shows the node Ready (its
+// kubelet runs, and the agent missed it), they are NOT_EVALUATED.
 func TestNoKubelet(t *testing.T) {
 	rep := collectTree(t, "bare", base("bare"))
-	if rep.Kubelet != nil || len(rep.Errors) == 0 {
-		t.Fatalf("kubelet %+v errors %v, want none found and said so", rep.Kubelet, rep.Errors)
+	if rep.Kubelet != nil || !rep.ProcessTable || len(rep.Errors) == 0 {
+		t.Fatalf("kubelet %+v process table %v errors %v, want none found and said so", rep.Kubelet, rep.ProcessTable, rep.Errors)
 	}
-	got, _ := scanReports(rep)
-	if got["KP-NODE-001 Node/bare"] != ne {
-		t.Errorf("KP-NODE-001 on a node without kubelet: %q, want NOT_EVALUATED", got["KP-NODE-001 Node/bare"])
+	got, r := scanReports(rep)
+	for _, id := range []string{"KP-NODE-001", "KP-NODE-041", "KP-NODE-045", "KP-NODE-049"} {
+		if got[id+" Node/bare"] != na {
+			t.Errorf("%s on a node without kubelet: %q, want NOT_APPLICABLE%s", id, got[id+" Node/bare"], evidence(r, id+" Node/bare"))
+		}
+	}
+	if ev := evidence(r, "KP-NODE-045 Node/bare"); !strings.Contains(ev, "no kubelet runs on this node") {
+		t.Errorf("KP-NODE-045: %s, want the reason", ev)
+	}
+
+	// The host's /proc not mounted: an empty directory proves nothing.
+	var entries []entry
+	for _, e := range kubeadmWorker("blind") {
+		if !strings.HasPrefix(e.path, "/proc/") || strings.HasPrefix(e.path, "/proc/sys/") {
+			entries = append(entries, e)
+		}
+	}
+	blind := collectTree(t, "blind", entries)
+	if blind.ProcessTable || !slices.ContainsFunc(blind.Errors, func(e string) bool { return strings.Contains(e, "no process") }) {
+		t.Fatalf("empty /proc: process table %v, errors %v", blind.ProcessTable, blind.Errors)
+	}
+	got, r = scanReports(blind)
+	for _, id := range []string{"KP-NODE-001", "KP-NODE-041", "KP-NODE-045"} {
+		if got[id+" Node/blind"] != ne {
+			t.Errorf("%s with no process table: %q, want NOT_EVALUATED%s", id, got[id+" Node/blind"], evidence(r, id+" Node/blind"))
+		}
+	}
+
+	// A Ready node: its kubelet runs, whatever the agent saw.
+	snap := snapshot.New()
+	snap.Resources[snapshot.ResNodes] = snapshot.Collection{State: snapshot.Collected, Count: 1}
+	snap.Nodes = []corev1.Node{{ObjectMeta: metav1.ObjectMeta{Name: "bare"},
+		Status: corev1.NodeStatus{Conditions: []corev1.NodeCondition{{Type: corev1.NodeReady, Status: corev1.ConditionTrue}}}}}
+	snap.MergeNodeReports([]snapshot.NodeReport{*rep})
+	sel := checks.Selection{Controls: []string{"KP-NODE-001", "KP-NODE-045"}}
+	selected, _ := sel.Select(checks.Registered())
+	for _, c := range checks.Run(snap, selected, sel).Controls {
+		if res := c.Results[0]; res.Status != ne || !strings.Contains(res.Reason, "the node is Ready") {
+			t.Errorf("%s on a Ready node the agent found no kubelet on: %+v", c.ID, res)
+		}
+	}
+}
+
+// A control-plane node on which no kubelet runs: its control-plane files are judged (CIS 1.1),
+// the kubelet's are NOT_APPLICABLE (CIS 4.1), whatever files the kubelet's default paths hold.
+func TestControlPlaneWithoutKubelet(t *testing.T) {
+	rep := collectTree(t, "cp-2", without(kubeadmControlPlane("cp-2"), "/proc/1234/cmdline"))
+	if !rep.ControlPlane || rep.Kubelet != nil || !rep.ProcessTable {
+		t.Fatalf("controlPlane %v kubelet %+v process table %v", rep.ControlPlane, rep.Kubelet, rep.ProcessTable)
+	}
+	got, r := scanReports(rep)
+	want := map[string]checks.Status{}
+	for n, s := range map[int]checks.Status{
+		20: pass, 21: pass, 22: pass, 23: pass, 24: pass, 25: pass, 26: pass, 27: pass,
+		28: fail, 29: pass, 30: pass, 31: fail,
+		32: pass, 33: pass, 34: pass, 35: pass, 36: pass, 37: pass, 38: pass, 39: pass, 40: pass,
+		// No kubelet: its service file (0644 here), kubeconfig, client CA and config file are
+		// not a worker's files.
+		41: na, 42: na, 43: na, 44: na, 45: na, 46: na, 47: na, 48: na, 49: na, 50: na,
+		// Nor is there a kubelet configuration to judge (CIS 4.2).
+		1: na, 2: na, 3: na, 4: na, 5: na, 6: na, 7: na, 8: na, 9: na, 10: na, 11: na, 12: na, 13: na, 14: na, 15: na,
+	} {
+		want[fmt.Sprintf("KP-NODE-%03d Node/cp-2", n)] = s
+	}
+	clusterLevel(want, false)
+	diff(t, got, want, r)
+	if ev := evidence(r, "KP-NODE-041 Node/cp-2"); !strings.Contains(ev, "CIS 4.1 is about the files of the nodes kubelets run on") {
+		t.Errorf("KP-NODE-041: %s, want the reason", ev)
 	}
 }
 

@@ -35,6 +35,10 @@ type NodeReport struct {
 	OS   NodeOS `json:"os"`
 	// ControlPlane is true when the static pod directory holds a kube-apiserver manifest.
 	ControlPlane bool `json:"controlPlane"`
+	// ProcessTable is true when the agent read the node's process table (the host's /proc,
+	// holding at least one process): a nil Kubelet then means that no kubelet runs on the node.
+	// False when it could not, and in reports of agents that did not record it.
+	ProcessTable bool `json:"processTable,omitempty"`
 	// Kubelet is nil when no kubelet process was found.
 	Kubelet *NodeKubelet `json:"kubelet,omitempty"`
 	// KubeProxy is the kube-proxy process found on the node (nil when it runs in a pod, as
