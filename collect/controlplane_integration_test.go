@@ -1,10 +1,13 @@
 package collect_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/base64"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -15,12 +18,14 @@ import (
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
 	"k8s.io/utils/ptr"
+	"sigs.k8s.io/yaml"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 
 	"github.com/kubeposture/kubeposture/checks"
 	"github.com/kubeposture/kubeposture/collect"
 	"github.com/kubeposture/kubeposture/internal/testcluster"
+	"github.com/kubeposture/kubeposture/nodeagent"
 	"github.com/kubeposture/kubeposture/snapshot"
 )
 
@@ -424,5 +429,177 @@ func TestAnonymousProbeRBACOnly(t *testing.T) {
 		if cr.ID == "KP-CP-048" && cr.Results[0].Evidence.Observed != "anonymous requests reached /api/v1/pods?limit=1 (200)" {
 			t.Errorf("probe evidence %q, want only the pods listing", cr.Results[0].Evidence.Observed)
 		}
+	}
+}
+
+// nodeReport runs the node agent over a node's filesystem built from files (path on the node
+// to content), the static pods among them as manifests of the given command lines, and
+// returns its report as 'audit scan --node-reports' reads it.
+func nodeReport(t *testing.T, node string, commands map[string][]string, files map[string][]byte) snapshot.NodeReport {
+	t.Helper()
+	root := t.TempDir()
+	all := map[string][]byte{"/etc/hostname": []byte(node + "\n"), "/proc/1/cmdline": []byte("/sbin/init\x00")}
+	for name, command := range commands {
+		pod := corev1.Pod{TypeMeta: metav1.TypeMeta{APIVersion: "v1", Kind: "Pod"},
+			ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: "kube-system"},
+			Spec:       corev1.PodSpec{HostNetwork: true, Containers: []corev1.Container{{Name: name, Image: "registry.k8s.io/" + name + ":v1.37.2", Command: command}}}}
+		data, err := yaml.Marshal(&pod)
+		if err != nil {
+			t.Fatal(err)
+		}
+		all["/etc/kubernetes/manifests/"+name+".yaml"] = data
+	}
+	for p, data := range files {
+		all[p] = data
+	}
+	for p, data := range all {
+		host := filepath.Join(root, filepath.FromSlash(p))
+		if err := os.MkdirAll(filepath.Dir(host), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(host, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rep, err := nodeagent.Collect(nodeagent.Options{Root: root, Node: node, ToolVersion: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := nodeagent.WriteReport(&buf, rep); err != nil {
+		t.Fatal(err)
+	}
+	reps, err := nodeagent.DecodeReports(&buf, "report")
+	if err != nil || len(reps) != 1 {
+		t.Fatalf("decode: %v (%d reports)", err, len(reps))
+	}
+	return reps[0]
+}
+
+// controlPlaneRun runs the control-plane layer over snap.
+func controlPlaneRun(snap *snapshot.Snapshot) *checks.Report {
+	sel := checks.Selection{Layers: []checks.Layer{checks.ControlPlane}}
+	selected, _ := sel.Select(checks.Registered())
+	return checks.Run(snap, selected, sel)
+}
+
+// componentVerdicts keeps the verdicts on control-plane component instances.
+func componentVerdicts(rep *checks.Report) map[string]checks.Status {
+	out := verdicts(rep)
+	for k := range out {
+		if !strings.Contains(k, " Component/") {
+			delete(out, k)
+		}
+	}
+	return out
+}
+
+// An auditor who may not list pods sees no mirror pod: the control plane is judged from the
+// static pod manifests in the node report of its node, with the verdicts the mirror pods give
+// (the same command lines) and the manifest named in the evidence. The API server is live with
+// the flags judged (profiling served). Where both are present the mirror pod, what runs, is
+// judged, and a flag its manifest sets otherwise is noted.
+func TestControlPlaneFromManifests(t *testing.T) {
+	ctx := context.Background()
+	c, err := testcluster.Start(ctx, testcluster.Options{APIServerFlags: []string{"--profiling=true"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Stop()
+	cs := kubernetes.NewForConfigOrDie(c.Admin)
+	if _, err := cs.CoreV1().RESTClient().Get().AbsPath("/debug/pprof/").DoRaw(ctx); err != nil {
+		t.Fatalf("/debug/pprof/: %v (the server runs with --profiling=true)", err)
+	}
+	others := map[string][]string{
+		"kube-controller-manager": {"--bind-address=127.0.0.1", "--profiling=false", "--use-service-account-credentials=true", "--terminated-pod-gc-threshold=100"},
+		"kube-scheduler":          {"--bind-address=127.0.0.1", "--profiling=false"},
+		"etcd":                    {"--client-cert-auth=true", "--auto-tls=false", "--cert-file=/etc/kubernetes/pki/etcd/server.crt", "--key-file=/etc/kubernetes/pki/etcd/server.key"},
+	}
+	seedControlPlane(t, cs, c.APIServerArgs, others, nil)
+	commands := map[string][]string{"kube-apiserver": append([]string{"kube-apiserver"}, c.APIServerArgs...)}
+	for name, args := range others {
+		commands[name] = append([]string{name}, args...)
+	}
+	// The controller manager's manifest was edited since its pod started: profiling on.
+	commands["kube-controller-manager"] = slices.Clone(commands["kube-controller-manager"])
+	commands["kube-controller-manager"][2] = "--profiling=true"
+	rep := nodeReport(t, "cp-1", commands, nil)
+	if !rep.ControlPlane || len(rep.StaticPods) != 4 {
+		t.Fatalf("node report: control plane %v, %d static pods", rep.ControlPlane, len(rep.StaticPods))
+	}
+
+	// The admin sees the mirror pods.
+	admin, err := collect.Collect(ctx, c.Admin, collect.Options{SkipKubelet: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fromPods := componentVerdicts(controlPlaneRun(admin))
+	if fromPods["KP-CP-005 Component/kube-system/kube-apiserver-cp-1"] != checks.Fail || fromPods["KP-CP-029 Component/kube-system/kube-controller-manager-cp-1"] != checks.Pass {
+		t.Fatalf("verdicts from the mirror pods: %v", fromPods)
+	}
+
+	// An auditor who reads everything but pods.
+	const user = "no-pods-auditor"
+	if _, err := cs.RbacV1().ClusterRoles().Create(ctx, &rbacv1.ClusterRole{ObjectMeta: metav1.ObjectMeta{Name: user},
+		Rules: []rbacv1.PolicyRule{{APIGroups: []string{""}, Resources: []string{"namespaces", "nodes", "services", "serviceaccounts", "configmaps"}, Verbs: []string{"get", "list"}}}},
+		metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cs.RbacV1().ClusterRoleBindings().Create(ctx, &rbacv1.ClusterRoleBinding{ObjectMeta: metav1.ObjectMeta{Name: user},
+		RoleRef:  rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "ClusterRole", Name: user},
+		Subjects: []rbacv1.Subject{{APIGroup: rbacv1.GroupName, Kind: "User", Name: user}}}, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := c.UserConfig(user)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ucs := kubernetes.NewForConfigOrDie(cfg)
+	for i := 0; ; i++ { // the RBAC authorizer sees the binding through an informer
+		if _, err := ucs.CoreV1().Namespaces().List(ctx, metav1.ListOptions{Limit: 1}); err == nil {
+			break
+		} else if i == 100 {
+			t.Fatalf("%s cannot list namespaces: %v", user, err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	snap, err := collect.Collect(ctx, cfg, collect.Options{SkipKubelet: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st := snap.Resources[snapshot.ResControlPlane].State; st != snapshot.Forbidden || len(snap.ControlPlane) != 0 {
+		t.Fatalf("controlplane %q with %d components, want forbidden and none", st, len(snap.ControlPlane))
+	}
+	// Without a node report nothing is judged.
+	for k, st := range componentVerdicts(controlPlaneRun(snap)) {
+		t.Errorf("%s: %s without mirror pods or node report", k, st)
+	}
+	snap.MergeNodeReports([]snapshot.NodeReport{rep})
+	r := controlPlaneRun(snap)
+	want := maps.Clone(fromPods)
+	want["KP-CP-029 Component/kube-system/kube-controller-manager-cp-1"] = checks.Fail // the manifest's profiling
+	diffVerdicts(t, componentVerdicts(r), want)
+	find := func(rep *checks.Report, id, resource string) checks.Result {
+		for _, cr := range rep.Controls {
+			for _, res := range cr.Results {
+				if cr.ID == id && res.Resource.String() == resource {
+					return res
+				}
+			}
+		}
+		t.Fatalf("no result of %s on %s", id, resource)
+		return checks.Result{}
+	}
+	if w := find(r, "KP-CP-005", "Component/kube-system/kube-apiserver-cp-1").Evidence.Where; w != "kube-apiserver flag --profiling (kube-apiserver manifest /etc/kubernetes/manifests/kube-apiserver.yaml on node cp-1)" {
+		t.Errorf("KP-CP-005 from the manifest: where %q", w)
+	}
+
+	// Both: the mirror pod is judged, the manifest's difference noted.
+	admin.MergeNodeReports([]snapshot.NodeReport{rep})
+	r = controlPlaneRun(admin)
+	diffVerdicts(t, componentVerdicts(r), fromPods)
+	res := find(r, "KP-CP-029", "Component/kube-system/kube-controller-manager-cp-1")
+	if want := `kube-controller-manager flag --profiling (pod kube-system/kube-controller-manager-cp-1; differs from the manifest /etc/kubernetes/manifests/kube-controller-manager.yaml on node cp-1, which has --profiling "true")`; res.Evidence.Where != want {
+		t.Errorf("KP-CP-029 with both: where %q, want %q", res.Evidence.Where, want)
 	}
 }

@@ -4,8 +4,9 @@
 // mounted elsewhere (Options.Root), which is how the tests run it on fixture trees.
 //
 // It reads, never writes, and never records a credential: kubeconfig files and keys are
-// examined with stat only, static pod manifests keep their command lines but not their
-// environment, and the EncryptionConfiguration is summarised as provider types.
+// examined with stat only, static pod manifests keep their command lines and, of their
+// environment, only etcd's ETCD_* flags, and the EncryptionConfiguration is summarised as
+// provider types.
 package nodeagent
 
 import (
@@ -291,7 +292,8 @@ func (a *agent) staticPodPath() string {
 	return defaultManifests
 }
 
-// readStaticPods parses the static pod manifests into components (command lines, no env).
+// readStaticPods parses the static pod manifests into components: their command lines, and of
+// their environment only what the program reads as flags (flagEnv).
 func (a *agent) readStaticPods() {
 	dir := a.staticPodPath()
 	entries, err := os.ReadDir(a.host(dir))
@@ -322,8 +324,9 @@ func (a *agent) readStaticPods() {
 				name = path.Base(c.Command[0])
 			}
 			a.rep.StaticPods = append(a.rep.StaticPods, snapshot.Component{
-				Name: name, Namespace: pod.Namespace, Pod: pod.Name, Node: a.rep.Node, Image: c.Image,
+				Name: name, Namespace: pod.Namespace, Pod: pod.Name, Node: a.rep.Node, Image: c.Image, Manifest: p,
 				Command: c.Command, Args: c.Args, Flags: componentflags.Parse(c.Command, c.Args, componentflags.BoolFlags(name)),
+				Env: flagEnv(name, c.Env),
 			})
 		}
 		if strings.HasPrefix(e.Name(), "kube-apiserver") {
@@ -332,11 +335,26 @@ func (a *agent) readStaticPods() {
 	}
 }
 
-// staticFlag returns the last value of a flag of a static pod component.
+// flagEnv keeps the variables of a static pod's container that its program reads as flags,
+// with literal values (etcd's ETCD_*, componentflags.Lookup): the same settings as its command
+// line. Any other variable may hold a credential and is not recorded.
+func flagEnv(component string, env []corev1.EnvVar) []corev1.EnvVar {
+	var out []corev1.EnvVar
+	for _, e := range env {
+		if component == "etcd" && strings.HasPrefix(e.Name, "ETCD_") && e.ValueFrom == nil {
+			out = append(out, corev1.EnvVar{Name: e.Name, Value: e.Value})
+		}
+	}
+	return out
+}
+
+// staticFlag returns the effective value of a flag of a static pod component, as the
+// component reads it (componentflags.Lookup: last wins; etcd's ETCD_* variables).
 func (a *agent) staticFlag(component, flag string) (string, bool) {
 	for i := range a.rep.StaticPods {
 		if a.rep.StaticPods[i].Name == component {
-			return a.rep.StaticPods[i].Flag(flag)
+			v := componentflags.Lookup(&a.rep.StaticPods[i], flag)
+			return v.Raw, v.Set
 		}
 	}
 	return "", false

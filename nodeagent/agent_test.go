@@ -13,6 +13,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/kubeposture/kubeposture/checks"
+	_ "github.com/kubeposture/kubeposture/checks/controlplane"
 	_ "github.com/kubeposture/kubeposture/checks/node"
 	"github.com/kubeposture/kubeposture/nodeagent"
 	"github.com/kubeposture/kubeposture/snapshot"
@@ -422,5 +423,54 @@ func TestNodePoolSourcesDiffer(t *testing.T) {
 			!strings.Contains(r.Evidence.Where, "node pool-b-4, node agent: default (config file)") {
 			t.Errorf("KP-NODE-001 = %+v", r)
 		}
+	}
+}
+
+// A control plane whose pods the collector could not list is judged from the manifests in its
+// node's report: the kubeadm node's flags give the verdicts, the evidence names the manifest,
+// and of the etcd container's environment only its ETCD_* flags are recorded.
+func TestControlPlaneFromManifests(t *testing.T) {
+	etcdManifest := staticPod("etcd", "--data-dir=/var/lib/etcd", "--client-cert-auth=true") +
+		"    env:\n    - name: ETCD_PEER_CLIENT_CERT_AUTH\n      value: \"true\"\n    - name: BACKUP_TOKEN\n      value: s3cr3t-t0ken\n"
+	entries := append(kubeadmControlPlane("cp-1"), file("/etc/kubernetes/manifests/etcd.yaml", 0o600, etcdManifest))
+	rep := collectTree(t, "cp-1", entries)
+	var buf bytes.Buffer
+	_ = nodeagent.WriteReport(&buf, rep)
+	if bytes.Contains(buf.Bytes(), []byte("s3cr3t-t0ken")) || !bytes.Contains(buf.Bytes(), []byte("ETCD_PEER_CLIENT_CERT_AUTH")) {
+		t.Errorf("the node report must keep etcd's ETCD_* variables and no other: %s", buf.String())
+	}
+
+	snap := snapshot.New()
+	snap.Resources[snapshot.ResControlPlane] = snapshot.Collection{State: snapshot.Forbidden, Message: "pods is forbidden"}
+	snap.MergeNodeReports([]snapshot.NodeReport{*rep})
+	sel := checks.Selection{Layers: []checks.Layer{checks.ControlPlane}}
+	selected, _ := sel.Select(checks.Registered())
+	r := checks.Run(snap, selected, sel)
+	got := map[string]checks.Status{}
+	for _, c := range r.Controls {
+		for _, res := range c.Results {
+			got[c.ID+" "+res.Resource.String()] = res.Status
+		}
+	}
+	const (
+		api  = " Component/kube-system/kube-apiserver-cp-1"
+		kcm  = " Component/kube-system/kube-controller-manager-cp-1"
+		etcd = " Component/kube-system/etcd-cp-1"
+	)
+	for k, want := range map[string]checks.Status{
+		"KP-CP-002" + api:  pass, // --authorization-mode=Node,RBAC
+		"KP-CP-003" + api:  pass,
+		"KP-CP-005" + api:  fail, // profiling defaults to true
+		"KP-CP-045" + api:  warn, // the node report's EncryptionConfiguration: aescbc first
+		"KP-CP-034" + kcm:  pass, // --bind-address=127.0.0.1
+		"KP-CP-038" + etcd: pass, // --client-cert-auth=true
+		"KP-CP-041" + etcd: pass, // ETCD_PEER_CLIENT_CERT_AUTH=true
+	} {
+		if got[k] != want {
+			t.Errorf("%s: got %q, want %q%s", k, got[k], want, evidence(r, k))
+		}
+	}
+	if ev := evidence(r, "KP-CP-005"+api); !strings.Contains(ev, "kube-apiserver manifest /etc/kubernetes/manifests/kube-apiserver.yaml on node cp-1") {
+		t.Errorf("KP-CP-005: %s, want the manifest named", ev)
 	}
 }

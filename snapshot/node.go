@@ -44,8 +44,10 @@ type NodeReport struct {
 	// KubeProxy is the kube-proxy process found on the node (nil when it runs in a pod, as
 	// kubeadm's DaemonSet does, or not at all).
 	KubeProxy *NodeKubeProxy `json:"kubeProxy,omitempty"`
-	// StaticPods are the static pod manifests' containers, as components (Env dropped: it
-	// may hold credentials).
+	// StaticPods are the static pod manifests' containers, as components with their manifest's
+	// path (Env only of the variables read as flags, etcd's ETCD_*: any other may hold a
+	// credential). Snapshot.Components judges the control plane from them where its mirror
+	// pods were not seen.
 	StaticPods []Component `json:"staticPods,omitempty"`
 	// Files lists every file the CIS benchmark names, found or not, with mode and owner.
 	Files []NodeFile `json:"files,omitempty"`

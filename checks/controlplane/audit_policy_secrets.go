@@ -40,8 +40,8 @@ func init() {
 			Remediation: "Put a rule `- level: Metadata\\n  resources: [{group: \"\", resources: [\"secrets\"]}]` before any broader rule in the audit policy. Give audit the file with --audit-policy to check it.",
 			References:  checks.References{CIS: []string{"3.2.2"}},
 		},
-		Inputs:   inputs,
-		Evaluate: auditPolicySecrets,
+		AnyInputs: sources,
+		Evaluate:  auditPolicySecrets,
 	})
 }
 

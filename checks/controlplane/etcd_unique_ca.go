@@ -29,8 +29,8 @@ func init() {
 			Remediation: fix("Create a CA for etcd only and set --trusted-ca-file to it", manifestEtcd),
 			References:  checks.References{CIS: []string{"2.7"}},
 		},
-		Inputs:   inputs,
-		Evaluate: etcdUniqueCA,
+		AnyInputs: sources,
+		Evaluate:  etcdUniqueCA,
 	})
 }
 

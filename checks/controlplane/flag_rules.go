@@ -60,7 +60,7 @@ func (r flagRule) check(component string) checks.Check {
 			Remediation: r.Remediation,
 			References:  checks.References{CIS: []string{r.CIS}, NSA: nsaAreas[r.ID]},
 		},
-		Inputs: inputs,
+		AnyInputs: sources,
 		Evaluate: func(snap *snapshot.Snapshot) []checks.Result {
 			return eachComponent(snap, component, r.Rule.judge)
 		},
@@ -207,7 +207,8 @@ func (r admissionPlugin) judge(c *snapshot.Component) checks.Result {
 		state = "not enabled"
 	}
 	ev := checks.Evidence{
-		Where:    where(c, "enable-admission-plugins") + ", --disable-admission-plugins, --admission-control",
+		Where: fmt.Sprintf("%s flag --enable-admission-plugins (%s%s), --disable-admission-plugins, --admission-control",
+			c.Name, c.Source(), drift(c, "enable-admission-plugins", "disable-admission-plugins", "admission-control")),
 		Expected: r.Name + " " + state + " in the effective admission plugin set",
 		Observed: fmt.Sprintf("%s %s: %s", r.Name, map[bool]string{true: "enabled", false: "not enabled"}[a.Has(r.Name)], a.Observed),
 	}
