@@ -3,8 +3,15 @@ package collect_test
 import (
 	"bytes"
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/base64"
+	"encoding/pem"
 	"maps"
+	"math/big"
 	"os"
 	"path/filepath"
 	"slices"
@@ -53,8 +60,27 @@ func encryptionConfig(providers string) string {
 
 var aesgcmProvider = "  - aesgcm:\n      keys:\n      - name: key1\n        secret: " + base64.StdEncoding.EncodeToString([]byte("0123456789abcdef0123456789abcdef")) + "\n"
 
-// seedControlPlane records the control plane as kubeadm mirror pods in kube-system: the real
-// API server's command line, and the given command lines (and etcd environment) for the rest.
+// controlPlaneContainers are the containers of a kubeadm control plane's static pods: the API
+// server's command line, the given command lines of the others, and etcd's environment.
+func controlPlaneContainers(apiserverArgs []string, others map[string][]string, etcdEnv []corev1.EnvVar) []corev1.Container {
+	commands := map[string][]string{"kube-apiserver": append([]string{"kube-apiserver"}, apiserverArgs...)}
+	for name, args := range others {
+		commands[name] = append([]string{name}, args...)
+	}
+	var out []corev1.Container
+	for name, command := range commands {
+		ctr := corev1.Container{Name: name, Image: "registry.k8s.io/" + name + ":v1.37.2", Command: command}
+		if name == "etcd" {
+			ctr.Env = etcdEnv
+		}
+		out = append(out, ctr)
+	}
+	return out
+}
+
+// seedControlPlane records the control plane as kubeadm mirror pods in kube-system on node
+// cp-1: the real API server's command line, and the given command lines (and etcd
+// environment) for the rest.
 func seedControlPlane(t *testing.T, cs kubernetes.Interface, apiserverArgs []string, others map[string][]string, etcdEnv []corev1.EnvVar) {
 	t.Helper()
 	ctx := context.Background()
@@ -68,15 +94,8 @@ func seedControlPlane(t *testing.T, cs kubernetes.Interface, apiserverArgs []str
 			t.Fatal(err)
 		}
 	}
-	commands := map[string][]string{"kube-apiserver": append([]string{"kube-apiserver"}, apiserverArgs...)}
-	for name, args := range others {
-		commands[name] = append([]string{name}, args...)
-	}
-	for name, command := range commands {
-		ctr := corev1.Container{Name: name, Image: "registry.k8s.io/" + name + ":v1.37.2", Command: command}
-		if name == "etcd" {
-			ctr.Env = etcdEnv
-		}
+	for _, ctr := range controlPlaneContainers(apiserverArgs, others, etcdEnv) {
+		name := ctr.Name
 		pod := &corev1.Pod{
 			ObjectMeta: metav1.ObjectMeta{Name: name + "-cp-1", Namespace: "kube-system", Labels: map[string]string{"component": name},
 				Annotations: map[string]string{"kubernetes.io/config.mirror": "x", "kubeadm.kubernetes.io/kube-apiserver.advertise-address.endpoint": "10.0.0.10:6443"}},
@@ -146,7 +165,7 @@ func TestControlPlaneSecureServer(t *testing.T) {
 		t.Fatalf("anonymous /version on the secure server: %v, want Unauthorized", err)
 	}
 	cs := kubernetes.NewForConfigOrDie(c.Admin)
-	seedControlPlane(t, cs, c.APIServerArgs, map[string][]string{
+	others := map[string][]string{
 		"kube-controller-manager": {"--bind-address=127.0.0.1", "--profiling=false", "--use-service-account-credentials=true",
 			"--service-account-private-key-file=/etc/kubernetes/pki/sa.key", "--root-ca-file=/etc/kubernetes/pki/ca.crt",
 			"--feature-gates=RotateKubeletServerCertificate=true", "--terminated-pod-gc-threshold=1000"},
@@ -154,7 +173,9 @@ func TestControlPlaneSecureServer(t *testing.T) {
 		"etcd": {"--cert-file=/etc/kubernetes/pki/etcd/server.crt", "--key-file=/etc/kubernetes/pki/etcd/server.key",
 			"--peer-cert-file=/etc/kubernetes/pki/etcd/peer.crt", "--peer-key-file=/etc/kubernetes/pki/etcd/peer.key",
 			"--peer-client-cert-auth=true", "--trusted-ca-file=/etc/kubernetes/pki/etcd/ca.crt"},
-	}, []corev1.EnvVar{{Name: "ETCD_CLIENT_CERT_AUTH", Value: "true"}}) // etcd reads it: the flag is absent
+	}
+	etcdEnv := []corev1.EnvVar{{Name: "ETCD_CLIENT_CERT_AUTH", Value: "true"}} // etcd reads it: the flag is absent
+	seedControlPlane(t, cs, c.APIServerArgs, others, etcdEnv)
 	// A secret written now is encrypted by aesgcm: the metrics must show it.
 	if _, err := cs.CoreV1().Secrets("ops").Create(context.Background(), &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: "s"}, StringData: map[string]string{"k": "v"}}, metav1.CreateOptions{}); err != nil {
 		t.Fatal(err)
@@ -183,7 +204,8 @@ func TestControlPlaneSecureServer(t *testing.T) {
 	for _, id := range []string{"037", "038", "039", "040", "041", "042"} {
 		want["KP-CP-"+id+" Component/kube-system/etcd-cp-1"] = checks.Pass
 	}
-	want["KP-CP-043 Component/kube-system/etcd-cp-1"] = checks.Manual // a CA of its own by path: compare the files
+	// Another path than the API server's client CA, and no node report to compare the files by.
+	want["KP-CP-043 Component/kube-system/etcd-cp-1"] = checks.Manual
 	want["KP-CP-049 Component/kube-system/kube-apiserver-cp-1"] = checks.Manual
 	// --terminated-pod-gc-threshold set to a positive threshold.
 	want["KP-CP-050 Component/kube-system/kube-controller-manager-cp-1"] = checks.Pass
@@ -197,6 +219,33 @@ func TestControlPlaneSecureServer(t *testing.T) {
 		}
 	}
 	diffVerdicts(t, got, want)
+
+	// The node report of cp-1 holds its manifests and the CA files they name, as the node agent
+	// records them (fingerprints): etcd's CA is compared with the API server's real client CA.
+	// A CA of etcd's own passes; the cluster's CA copied to etcd's path fails.
+	clusterCA, err := os.ReadFile(filepath.Join(clusterDir, "ca.crt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name   string
+		etcdCA []byte
+		want   checks.Status
+	}{
+		{"a CA of etcd's own", selfSignedCA(t, "etcd-ca"), checks.Pass},
+		{"the cluster's CA at etcd's path", clusterCA, checks.Fail},
+	} {
+		snap.MergeNodeReports([]snapshot.NodeReport{nodeReport(t, "cp-1", controlPlaneContainers(c.APIServerArgs, others, etcdEnv),
+			map[string][]byte{"/etc/kubernetes/pki/etcd/ca.crt": tc.etcdCA, filepath.Join(clusterDir, "ca.crt"): clusterCA})})
+		want["KP-CP-043 Component/kube-system/etcd-cp-1"] = tc.want
+		got := componentVerdicts(controlPlaneRun(snap))
+		for k := range want {
+			if strings.HasSuffix(k, " Cluster") {
+				delete(want, k) // the observations of the API server are not the node report's
+			}
+		}
+		t.Run(tc.name, func(t *testing.T) { diffVerdicts(t, got, want) })
+	}
 	aesgcm := false
 	for _, s := range snap.APIServer.SecretTransformations {
 		aesgcm = aesgcm || (s.Type == "to_storage" && s.Prefix == "k8s:enc:aesgcm:v1:" && s.Count > 0)
@@ -432,22 +481,22 @@ func TestAnonymousProbeRBACOnly(t *testing.T) {
 	}
 }
 
-// nodeReport runs the node agent over a node's filesystem built from files (path on the node
-// to content), the static pods among them as manifests of the given command lines, and
-// returns its report as 'audit scan --node-reports' reads it.
-func nodeReport(t *testing.T, node string, commands map[string][]string, files map[string][]byte) snapshot.NodeReport {
+// nodeReport runs the node agent over a node's filesystem: the static pods of the given
+// containers as manifests, and files (path on the node to content). It returns the report as
+// 'audit scan --node-reports' reads it.
+func nodeReport(t *testing.T, node string, containers []corev1.Container, files map[string][]byte) snapshot.NodeReport {
 	t.Helper()
 	root := t.TempDir()
 	all := map[string][]byte{"/etc/hostname": []byte(node + "\n"), "/proc/1/cmdline": []byte("/sbin/init\x00")}
-	for name, command := range commands {
+	for _, ctr := range containers {
 		pod := corev1.Pod{TypeMeta: metav1.TypeMeta{APIVersion: "v1", Kind: "Pod"},
-			ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: "kube-system"},
-			Spec:       corev1.PodSpec{HostNetwork: true, Containers: []corev1.Container{{Name: name, Image: "registry.k8s.io/" + name + ":v1.37.2", Command: command}}}}
+			ObjectMeta: metav1.ObjectMeta{Name: ctr.Name, Namespace: "kube-system"},
+			Spec:       corev1.PodSpec{HostNetwork: true, Containers: []corev1.Container{ctr}}}
 		data, err := yaml.Marshal(&pod)
 		if err != nil {
 			t.Fatal(err)
 		}
-		all["/etc/kubernetes/manifests/"+name+".yaml"] = data
+		all["/etc/kubernetes/manifests/"+ctr.Name+".yaml"] = data
 	}
 	for p, data := range files {
 		all[p] = data
@@ -474,6 +523,22 @@ func nodeReport(t *testing.T, node string, commands map[string][]string, files m
 		t.Fatalf("decode: %v (%d reports)", err, len(reps))
 	}
 	return reps[0]
+}
+
+// selfSignedCA is the PEM certificate of a new CA named cn (its key is dropped).
+func selfSignedCA(t *testing.T, cn string) []byte {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: cn}, IsCA: true, BasicConstraintsValid: true,
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour), KeyUsage: x509.KeyUsageCertSign}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
 }
 
 // controlPlaneRun runs the control-plane layer over snap.
@@ -516,14 +581,11 @@ func TestControlPlaneFromManifests(t *testing.T) {
 		"etcd":                    {"--client-cert-auth=true", "--auto-tls=false", "--cert-file=/etc/kubernetes/pki/etcd/server.crt", "--key-file=/etc/kubernetes/pki/etcd/server.key"},
 	}
 	seedControlPlane(t, cs, c.APIServerArgs, others, nil)
-	commands := map[string][]string{"kube-apiserver": append([]string{"kube-apiserver"}, c.APIServerArgs...)}
-	for name, args := range others {
-		commands[name] = append([]string{name}, args...)
-	}
 	// The controller manager's manifest was edited since its pod started: profiling on.
-	commands["kube-controller-manager"] = slices.Clone(commands["kube-controller-manager"])
-	commands["kube-controller-manager"][2] = "--profiling=true"
-	rep := nodeReport(t, "cp-1", commands, nil)
+	edited := maps.Clone(others)
+	edited["kube-controller-manager"] = slices.Clone(others["kube-controller-manager"])
+	edited["kube-controller-manager"][1] = "--profiling=true"
+	rep := nodeReport(t, "cp-1", controlPlaneContainers(c.APIServerArgs, edited, nil), nil)
 	if !rep.ControlPlane || len(rep.StaticPods) != 4 {
 		t.Fatalf("node report: control plane %v, %d static pods", rep.ControlPlane, len(rep.StaticPods))
 	}

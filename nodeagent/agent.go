@@ -390,6 +390,7 @@ func (a *agent) statFiles() {
 		a.readEncryption()
 		a.readAuditPolicy()
 		a.readAdmission()
+		a.readCertificates()
 	}
 	for _, p := range []string{"/etc/systemd/system/kubelet.service.d/10-kubeadm.conf",
 		"/usr/lib/systemd/system/kubelet.service.d/10-kubeadm.conf"} {

@@ -474,3 +474,56 @@ func TestControlPlaneFromManifests(t *testing.T) {
 		t.Errorf("KP-CP-005: %s, want the manifest named", ev)
 	}
 }
+
+// etcd's CA is compared with the API server's by the certificates' fingerprints the node agent
+// records (CIS 2.7), whatever the paths: the same CA at two paths, or a cluster CA issued by
+// the CA etcd trusts, fails; CAs apart pass. A key in a CA file is not recorded, a .key path is
+// not read, and a file not at hand leaves the verdict to a person, saying why.
+func TestEtcdCAFingerprints(t *testing.T) {
+	cluster, etcdCA, corp := newCA(t, "kubernetes", nil), newCA(t, "etcd-ca", nil), newCA(t, "corp-root", nil)
+	underCorp := newCA(t, "kubernetes", corp)
+	const secret = "S3CRET-KEY-MATERIAL"
+	keyBlock := "-----BEGIN EC PRIVATE KEY-----\n" + secret + "\n-----END EC PRIVATE KEY-----\n"
+	for _, tc := range []struct {
+		name, trusted     string
+		etcdFile, cluster string
+		want              checks.Status
+		text              string
+	}{
+		{"CAs apart", "/etc/kubernetes/pki/etcd/ca.crt", etcdCA.pem, cluster.pem, pass, "no certificate in common"},
+		{"the cluster CA at etcd's path", "/etc/kubernetes/pki/etcd/ca.crt", cluster.pem, cluster.pem, fail, "etcd trusts the cluster's CA CN=kubernetes"},
+		{"the cluster CA issued by etcd's", "/etc/kubernetes/pki/etcd/ca.crt", corp.pem, underCorp.pem, fail, "issued by CN=corp-root, which etcd trusts"},
+		{"a key after the certificate", "/etc/kubernetes/pki/etcd/ca.crt", etcdCA.pem + keyBlock, cluster.pem, pass, "CN=etcd-ca"},
+		{"a key file named", "/etc/kubernetes/pki/etcd/ca.key", etcdCA.pem, cluster.pem, checks.Manual, "never reads"},
+		{"no such file", "/etc/kubernetes/pki/etcd/other.crt", etcdCA.pem, cluster.pem, checks.Manual, "could not read /etc/kubernetes/pki/etcd/other.crt"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			entries := append(kubeadmControlPlane("cp-1"),
+				file("/etc/kubernetes/manifests/etcd.yaml", 0o600, staticPod("etcd", "--data-dir=/var/lib/etcd", "--client-cert-auth=true", "--trusted-ca-file="+tc.trusted)),
+				file("/etc/kubernetes/pki/etcd/ca.crt", 0o644, tc.etcdFile),
+				file("/etc/kubernetes/pki/etcd/ca.key", 0o600, keyBlock),
+				file("/etc/kubernetes/pki/ca.crt", 0o644, tc.cluster))
+			rep := collectTree(t, "cp-1", entries)
+			var buf bytes.Buffer
+			_ = nodeagent.WriteReport(&buf, rep)
+			if bytes.Contains(buf.Bytes(), []byte(secret)) || bytes.Contains(buf.Bytes(), []byte("PRIVATE KEY")) {
+				t.Fatalf("the node report holds key material: %s", buf.String())
+			}
+			if f := rep.CertificateFile("/etc/kubernetes/pki/ca.crt"); f == nil || len(f.Certificates) != 1 || f.Certificates[0].Subject != "CN=kubernetes" {
+				t.Fatalf("the API server's client CA: %+v", f)
+			}
+			snap := snapshot.New()
+			snap.Resources[snapshot.ResControlPlane] = snapshot.Collection{State: snapshot.Forbidden, Message: "pods is forbidden"}
+			snap.MergeNodeReports([]snapshot.NodeReport{*rep})
+			sel := checks.Selection{Controls: []string{"KP-CP-043"}}
+			selected, _ := sel.Select(checks.Registered())
+			res := checks.Run(snap, selected, sel).Controls[0].Results
+			if len(res) != 1 || res[0].Status != tc.want || res[0].Resource.String() != "Component/kube-system/etcd-cp-1" {
+				t.Fatalf("KP-CP-043: %+v, want one %s on etcd-cp-1", res, tc.want)
+			}
+			if !strings.Contains(res[0].Evidence.Observed+" "+res[0].Reason, tc.text) {
+				t.Errorf("KP-CP-043: observed %q, reason %q: want %q", res[0].Evidence.Observed, res[0].Reason, tc.text)
+			}
+		})
+	}
+}
