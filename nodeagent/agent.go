@@ -85,6 +85,7 @@ func Collect(opts Options) (*snapshot.NodeReport, error) {
 	a.readKubelet()
 	a.readKubeProxy()
 	a.readStaticPods()
+	a.readCertificates() // on any node with static pods: etcd may run apart from the API server
 	a.statFiles()
 	return a.rep, nil
 }
@@ -390,7 +391,6 @@ func (a *agent) statFiles() {
 		a.readEncryption()
 		a.readAuditPolicy()
 		a.readAdmission()
-		a.readCertificates()
 	}
 	for _, p := range []string{"/etc/systemd/system/kubelet.service.d/10-kubeadm.conf",
 		"/usr/lib/systemd/system/kubelet.service.d/10-kubeadm.conf"} {

@@ -83,7 +83,7 @@ func (s *Snapshot) components() []Component {
 			}
 			c := *m
 			c.Node, c.Mirror = r.Node, false
-			c.Namespace, c.Pod = MirrorPod(m.Namespace, m.Pod, r.Node)
+			c.Namespace, c.Pod = mirrorPod(m.Namespace, m.Pod, r.Node)
 			if c.Manifest == "" { // a report of an agent that did not record the path
 				c.Manifest = "(path not recorded by the node agent)"
 			}
@@ -102,11 +102,11 @@ func (s *Snapshot) components() []Component {
 	return out
 }
 
-// MirrorPod returns the namespace and name of the mirror pod the kubelet of node creates for
+// mirrorPod returns the namespace and name of the mirror pod the kubelet of node creates for
 // a static pod manifest declaring namespace and name: the name with the node's name appended,
 // lower-cased, and "default" for no namespace (k8s.io/kubernetes pkg/kubelet/config/common.go,
 // applyDefaults and generatePodName).
-func MirrorPod(namespace, name, node string) (string, string) {
+func mirrorPod(namespace, name, node string) (string, string) {
 	if namespace == "" {
 		namespace = "default"
 	}

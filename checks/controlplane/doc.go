@@ -11,9 +11,9 @@
 // apiserver_flags.go, etcd_flags.go, controller_manager_flags.go, scheduler_flags.go. A row
 // (flagRule, flag_rules.go) holds the control's ids, title and severity, its rule as a typed
 // value (isBool, flagsSet, notSet, auditRotation, loopback, admissionPlugin, featureGate,
-// positiveInt, asAppropriate), the upstream default with its source, the allowed values, the description
-// and the remediation; one init loop registers every row. Adding such a control is adding a
-// row, and its cases to the table's test.
+// positiveInt, asAppropriate), the upstream default with its source, the allowed values, the
+// description and the remediation; one init loop registers every row. Adding such a control is
+// adding a row, and its cases to the table's test.
 //
 // A control with logic of its own is a file of its own, registering itself with
 // checks.Register in its init function: anonymous authentication and the authorization

@@ -276,7 +276,7 @@ func (r positiveInt) judge(c *snapshot.Component) checks.Result {
 	if !v.Set {
 		return checks.Result{Status: checks.Fail, Evidence: ev}
 	}
-	n, err := strconv.ParseInt(strings.TrimSpace(v.Raw), 0, 32)
+	n, err := strconv.ParseInt(v.Raw, 0, 32)
 	switch {
 	case v.Err != nil:
 		return checks.Result{Status: checks.Fail, Evidence: ev}
