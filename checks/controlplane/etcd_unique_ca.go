@@ -94,6 +94,8 @@ func certificatesOf(snap *snapshot.Snapshot, c *snapshot.Component, flag, path s
 		f.missing = "the node report of " + c.Node + " does not hold " + path + " (the node agent records the CA files its static pod manifests name)"
 	case rec.Error != "":
 		f.missing = "the node agent could not read " + path + " on " + c.Node + ": " + rec.Error
+	case len(rec.Certificates) == 0:
+		f.missing = "the node report of " + c.Node + " records no certificate in " + path
 	default:
 		f.certs = rec.Certificates
 	}

@@ -73,6 +73,7 @@ func TestEtcdUniqueCAByFingerprint(t *testing.T) {
 		{"the cluster CA issued by etcd's", []snapshot.CertificateFile{file(etcdPath, root), file(apiPath, issued)}, checks.Fail, "issued by CN=corp-root, which etcd trusts"},
 		{"two self-signed CAs of one name", []snapshot.CertificateFile{file(etcdPath, sameName), file(apiPath, clusterCA)}, checks.Pass, ""},
 		{"etcd's file not recorded", []snapshot.CertificateFile{file(apiPath, clusterCA)}, checks.Manual, "does not hold " + etcdPath},
+		{"a record without certificates", []snapshot.CertificateFile{file(etcdPath), file(apiPath, clusterCA)}, checks.Manual, "records no certificate in " + etcdPath},
 		{"the API server's file unreadable", []snapshot.CertificateFile{file(etcdPath, etcdCA), {Path: apiPath, Error: "permission denied"}}, checks.Manual, "could not read " + apiPath + " on cp-1: permission denied"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
