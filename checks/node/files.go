@@ -19,7 +19,7 @@ func eachNodeReport(snap *snapshot.Snapshot, rule *fileRule) []checks.Result {
 		var r checks.Result
 		if st, observed, reason := rule.scope(snap, rep); st != "" {
 			r = checks.Result{Status: st, Reason: reason, Evidence: checks.Evidence{Expected: rule.expected(),
-				Where: fmt.Sprintf("%s (node %s, node agent)", rule.What, rep.Node), Observed: observed}}
+				Where: fileWhere(rule, rep.Node), Observed: observed}}
 		} else {
 			r = judgeFiles(rep, rule)
 		}
@@ -52,8 +52,13 @@ func (r *fileRule) scope(snap *snapshot.Snapshot, rep *snapshot.NodeReport) (st 
 	return st, "no kubelet process", reason
 }
 
+// fileWhere names the files of a rule on a node, for Evidence.Where.
+func fileWhere(rule *fileRule, node string) string {
+	return rule.What + " (node " + node + ", node agent)"
+}
+
 func judgeFiles(rep *snapshot.NodeReport, rule *fileRule) checks.Result {
-	ev := checks.Evidence{Expected: rule.expected(), Where: fmt.Sprintf("%s (node %s, node agent)", rule.What, rep.Node)}
+	ev := checks.Evidence{Expected: rule.expected(), Where: fileWhere(rule, rep.Node)}
 	var found, bad []string
 	for i := range rep.Files {
 		f := &rep.Files[i]

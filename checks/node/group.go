@@ -14,32 +14,40 @@ import (
 // group becomes a NodeGroup named after its first node, and its Evidence.Where lists every
 // node. Where the nodes of a group read the value from different places (one kubelet's config
 // file sets what another's defaults give), Where names each place with its nodes: where a value
-// came from is evidence, but not a difference between nodes. A small group that differs from
-// the largest one (one node, or at most a fifth of the nodes, of at least three) is called out
-// as an outlier in its Observed value, with what the others report.
+// came from is evidence, but not a difference between nodes. Among the nodes the control judged
+// (not NOT_APPLICABLE: a node it is not about is no part of the pool), a small group that
+// differs from the largest one (one node, or at most a fifth of the nodes, of at least three) is
+// called out as an outlier in its Observed value, with what the others report.
 //
 // Grouping is done here rather than in the engine: the engine knows nothing of nodes, and
 // only the node layer has many identical resources whose evidence differs by name alone.
 func group(results []checks.Result) []checks.Result {
+	// place is a Where less its node: what comes before and after "node NAME" (all of it in
+	// before when it names no node), sliced from the first result's, so that comparing results'
+	// places allocates nothing.
 	type place struct {
-		tmpl  string // Where with the node's name as "node {}"
-		nodes []string
+		before, after string
+		named         bool
+		nodes         []string
 	}
 	type grp struct {
 		first  checks.Result
 		nodes  []string
 		places []*place
 	}
+	type key struct{ status, observed, expected, reason string }
 	var groups []*grp
-	byKey := map[string]*grp{}
-	total := 0
+	byKey := map[key]*grp{}
+	total := 0 // the nodes the control judged
 	for _, r := range results {
 		if r.Resource.Kind != "Node" {
 			groups = append(groups, &grp{first: r})
 			continue
 		}
-		total++
-		key := strings.Join([]string{string(r.Status), r.Evidence.Observed, r.Evidence.Expected, r.Reason}, "\x00")
+		if r.Status != checks.NotApplicable {
+			total++
+		}
+		key := key{string(r.Status), r.Evidence.Observed, r.Evidence.Expected, r.Reason}
 		g := byKey[key]
 		if g == nil {
 			g = &grp{first: r}
@@ -47,19 +55,22 @@ func group(results []checks.Result) []checks.Result {
 			groups = append(groups, g)
 		}
 		g.nodes = append(g.nodes, r.Resource.Name)
-		tmpl := strings.Replace(r.Evidence.Where, "node "+r.Resource.Name, "node {}", 1)
+		p := place{before: r.Evidence.Where}
+		if j := strings.Index(r.Evidence.Where, "node "+r.Resource.Name); j >= 0 {
+			p = place{before: r.Evidence.Where[:j], after: r.Evidence.Where[j+len("node ")+len(r.Resource.Name):], named: true}
+		}
 		i := 0
-		for i < len(g.places) && g.places[i].tmpl != tmpl {
+		for i < len(g.places) && (g.places[i].before != p.before || g.places[i].after != p.after || g.places[i].named != p.named) {
 			i++
 		}
 		if i == len(g.places) {
-			g.places = append(g.places, &place{tmpl: tmpl})
+			g.places = append(g.places, &p)
 		}
 		g.places[i].nodes = append(g.places[i].nodes, r.Resource.Name)
 	}
 	var largest *grp
 	for _, g := range groups {
-		if g.nodes != nil && (largest == nil || len(g.nodes) > len(largest.nodes)) {
+		if g.nodes != nil && g.first.Status != checks.NotApplicable && (largest == nil || len(g.nodes) > len(largest.nodes)) {
 			largest = g
 		}
 	}
@@ -75,12 +86,15 @@ func group(results []checks.Result) []checks.Result {
 			sort.SliceStable(g.places, func(i, j int) bool { return g.places[i].nodes[0] < g.places[j].nodes[0] })
 			wheres := make([]string, len(g.places))
 			for i, p := range g.places {
-				wheres[i] = strings.Replace(p.tmpl, "node {}", nodeList(p.nodes), 1)
+				wheres[i] = p.before
+				if p.named {
+					wheres[i] += nodeList(p.nodes) + p.after
+				}
 			}
 			r.Evidence.Where = strings.Join(wheres, "; ")
 		}
-		if g.nodes != nil && g != largest && total >= 3 && (len(g.nodes) == 1 || len(g.nodes)*5 <= total) &&
-			len(g.nodes) < len(largest.nodes) {
+		if g.nodes != nil && largest != nil && g != largest && g.first.Status != checks.NotApplicable && total >= 3 &&
+			(len(g.nodes) == 1 || len(g.nodes)*5 <= total) && len(g.nodes) < len(largest.nodes) {
 			r.Evidence.Observed = strings.TrimSpace(fmt.Sprintf("%s (outlier: %d of %d nodes; the other %d of the largest group report %s %s)",
 				r.Evidence.Observed, len(g.nodes), total, len(largest.nodes), largest.first.Status, describe(largest.first)))
 		}

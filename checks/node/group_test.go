@@ -72,3 +72,33 @@ func TestGroupBySourceNotOutlier(t *testing.T) {
 		t.Errorf("outlier = %+v", o)
 	}
 }
+
+// The nodes a control is not about (NOT_APPLICABLE) are no part of the pool: three
+// control-plane nodes among twenty workers are not outliers of a control on control-plane files.
+func TestGroupNotApplicableNoPool(t *testing.T) {
+	var rs []checks.Result
+	for i := 1; i <= 20; i++ {
+		n := fmt.Sprintf("w-%02d", i)
+		rs = append(rs, checks.Result{Status: checks.NotApplicable, Resource: checks.Resource{Kind: "Node", Name: n},
+			Reason: "not a control-plane node", Evidence: checks.Evidence{Where: "admin.conf (node " + n + ", node agent)"}})
+	}
+	for _, n := range []string{"cp-1", "cp-2", "cp-3"} {
+		rs = append(rs, checks.Result{Status: checks.Pass, Resource: checks.Resource{Kind: "Node", Name: n},
+			Evidence: checks.Evidence{Where: "admin.conf (node " + n + ", node agent)", Observed: "0600"}})
+	}
+	rs = append(rs, checks.Result{Status: checks.Fail, Resource: checks.Resource{Kind: "Node", Name: "cp-4"},
+		Evidence: checks.Evidence{Where: "admin.conf (node cp-4, node agent)", Observed: "0644"}})
+	got := group(rs)
+	if len(got) != 3 {
+		t.Fatalf("got %d results, want 3 (workers, passing and failing control-plane nodes): %+v", len(got), got)
+	}
+	for _, r := range got {
+		outlier := strings.Contains(r.Evidence.Observed, "outlier")
+		if want := r.Resource.Name == "cp-4"; outlier != want {
+			t.Errorf("%s: outlier %v, want %v (%q)", r.Resource, outlier, want, r.Evidence.Observed)
+		}
+	}
+	if o := got[2]; !strings.Contains(o.Evidence.Observed, "outlier: 1 of 4 nodes; the other 3 of the largest group report PASS 0600") {
+		t.Errorf("cp-4: %q, want it compared with the control-plane nodes only", o.Evidence.Observed)
+	}
+}
