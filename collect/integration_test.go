@@ -523,7 +523,7 @@ func addControlPlaneVerdicts(v map[string]checks.Status) {
 		"KP-CP-031": checks.Fail, "KP-CP-032": checks.Fail, // key and root CA files not in the seeded command line
 		"KP-CP-033": checks.Pass, // RotateKubeletServerCertificate defaults to true
 		"KP-CP-034": checks.Pass,
-		"KP-CP-050": checks.Manual, // terminated-pod threshold: for the operators to judge
+		"KP-CP-050": checks.Fail, // --terminated-pod-gc-threshold not set (CIS 1.3.1 asks for it)
 	} {
 		v[id+" "+kcm] = st
 	}

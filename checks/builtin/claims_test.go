@@ -123,10 +123,9 @@ var claims = []claim{
 		apiserver("--service-account-extend-token-expiration=false").passes(), apiserver().as("kube-apiserver without --service-account-extend-token-expiration").fails()),
 
 	// CIS 1.3, 1.4: the controller manager's and the scheduler's flags.
-	{framework: checks.CIS, item: "1.3.1", control: "KP-CP-050",
-		tests:  "kube-controller-manager --terminated-pod-gc-threshold, shown with its origin for a person to judge",
-		noPass: "\"as appropriate\" depends on the cluster: always MANUAL",
-		cases:  cases(controllerManager("--terminated-pod-gc-threshold=10").gives(checks.Manual))},
+	flagClaim("1.3.1", "KP-CP-050", "kube-controller-manager --terminated-pod-gc-threshold set to a positive integer (the value is the operators' choice)",
+		controllerManager("--terminated-pod-gc-threshold=10").passes(), controllerManager().as("kube-controller-manager without --terminated-pod-gc-threshold").fails(),
+		controllerManager("--terminated-pod-gc-threshold=0").fails()),
 	flagClaim("1.3.2", "KP-CP-029", "kube-controller-manager --profiling (absent: true, the default)",
 		controllerManager("--profiling=false").passes(), controllerManager().as("kube-controller-manager without --profiling").fails()),
 	flagClaim("1.3.3", "KP-CP-030", "kube-controller-manager --use-service-account-credentials (absent: false, the default)",
@@ -158,8 +157,8 @@ var claims = []claim{
 	flagClaim("2.6", "KP-CP-042", "etcd --peer-auto-tls absent or false",
 		etcd().as("etcd without --peer-auto-tls").passes(), etcd("--peer-auto-tls=true").fails()),
 	{framework: checks.CIS, item: "2.7", control: "KP-CP-043",
-		tests:  "etcd --trusted-ca-file set, and not the kube-apiserver's --client-ca-file",
-		noPass: "two paths may hold one certificate, which the snapshot cannot show: MANUAL, naming both files",
+		tests:  "etcd --trusted-ca-file set, holding no certificate of the kube-apiserver's --client-ca-file nor its issuer (fingerprints from the control-plane node's report)",
+		noPass: "without a node report recording both files' certificates, two paths are not compared: MANUAL, naming both files",
 		cases: cases(
 			combine("etcd --trusted-ca-file=/etc/kubernetes/pki/ca.crt, the kube-apiserver's --client-ca-file", etcd("--trusted-ca-file=/etc/kubernetes/pki/ca.crt"), apiserver("--client-ca-file=/etc/kubernetes/pki/ca.crt")).fails(),
 			combine("etcd --trusted-ca-file=/etc/kubernetes/pki/etcd/ca.crt, another path", etcd("--trusted-ca-file=/etc/kubernetes/pki/etcd/ca.crt"), apiserver("--client-ca-file=/etc/kubernetes/pki/ca.crt")).gives(checks.Manual))},

@@ -7,7 +7,6 @@ import (
 
 	"github.com/kubeposture/kubeposture/checks"
 	"github.com/kubeposture/kubeposture/internal/componentflags"
-	"github.com/kubeposture/kubeposture/snapshot"
 )
 
 // runFlagTable runs each row's cases on one instance of the table's component, through the
@@ -55,8 +54,8 @@ func TestFlagRulesRegistered(t *testing.T) {
 				!slices.Equal(c.References.CIS, want.References.CIS) || !slices.Equal(c.References.NSA, want.References.NSA) {
 				t.Errorf("%s: registered %+v, want %+v", r.ID, c.Control, want)
 			}
-			if len(c.Inputs) != 1 || c.Inputs[0] != snapshot.ResControlPlane {
-				t.Errorf("%s: inputs %v", r.ID, c.Inputs)
+			if !readsComponents(c) {
+				t.Errorf("%s: inputs %v, any of %v", r.ID, c.Inputs, c.AnyInputs)
 			}
 		}
 	}
@@ -93,6 +92,8 @@ func TestFlagRuleProvenance(t *testing.T) {
 			case loopback:
 				specDefault(rule.Flag)
 			case asAppropriate:
+				specDefault(rule.Flag)
+			case positiveInt:
 				specDefault(rule.Flag)
 			case notSet:
 				specDefault(rule.Flag)
