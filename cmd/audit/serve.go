@@ -106,7 +106,7 @@ func newServeScan(kube *kubeFlags, sf *serveFlags, cf *collectFlags, ff *fileFla
 		if sf.snapshot != "" {
 			snap, err = snapshot.ReadFile(sf.snapshot)
 		} else {
-			snap, err = collectLive(kube, cf)
+			snap, err = collectLive(ctx, kube, cf)
 		}
 		if err != nil {
 			return nil, nil, err
@@ -140,6 +140,10 @@ func newServer(scan scanFunc, log io.Writer) *server {
 func (s *server) scanOnce(ctx context.Context) {
 	start := time.Now()
 	rep, resources, err := s.scan(ctx)
+	if err != nil && ctx.Err() != nil {
+		fmt.Fprintf(s.log, "audit serve: scan stopped: %v\n", err)
+		return
+	}
 	if err != nil {
 		s.metrics.Failed()
 		fmt.Fprintf(s.log, "audit serve: scan failed (keeping the previous report): %v\n", err)

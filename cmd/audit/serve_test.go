@@ -9,6 +9,9 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"runtime"
 	"strings"
 	"syscall"
 	"testing"
@@ -19,6 +22,7 @@ import (
 	"github.com/prometheus/common/model"
 
 	"github.com/kubeposture/kubeposture/checks"
+	"github.com/kubeposture/kubeposture/internal/testcluster"
 	"github.com/kubeposture/kubeposture/metrics"
 	"github.com/kubeposture/kubeposture/report"
 	"github.com/kubeposture/kubeposture/snapshot"
@@ -193,4 +197,82 @@ func TestServeReadinessAndFailedScan(t *testing.T) {
 	if !strings.Contains(body, fmt.Sprintf("%s 1", metrics.ScanFailuresTotal)) {
 		t.Errorf("/metrics does not count the failed scan")
 	}
+}
+
+// startCluster starts a real API server (no estate) and writes an admin kubeconfig for it.
+func startCluster(t *testing.T) (*testcluster.Cluster, string) {
+	t.Helper()
+	c, err := testcluster.Start(context.Background(), testcluster.Options{Log: os.Stderr})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Stop)
+	kubeconfig := filepath.Join(t.TempDir(), "kubeconfig")
+	if err := c.WriteKubeconfig(kubeconfig); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("KUBECONFIG", "")
+	return c, kubeconfig
+}
+
+// SIGTERM ends serve while a live collection is under way: the collection stops with it,
+// instead of holding the process until --timeout (a pod would be killed at the end of its
+// grace period, mid-scan). A client-side rate limit of one request per 100 s keeps the
+// collection waiting between requests, as a large or slow cluster would.
+func TestServeSIGTERMStopsLiveScan(t *testing.T) {
+	_, kubeconfig := startCluster(t)
+	addr := freeAddr(t)
+	done := make(chan string, 1)
+	go func() {
+		_, errOut, _ := runCLI(t, "serve", "--listen", addr, "--kubeconfig", kubeconfig,
+			"--qps", "0.01", "--burst", "1", "--skip-kubelet")
+		done <- errOut
+	}()
+	waitServing(t, "http://"+addr, done)
+	time.Sleep(500 * time.Millisecond) // the scan has started with the server; let it reach the limiter
+	if code, _ := get(t, "http://"+addr+"/readyz"); code != http.StatusServiceUnavailable {
+		t.Fatalf("/readyz %d while the first scan is under way, want 503", code)
+	}
+	if err := syscall.Kill(syscall.Getpid(), syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case errOut := <-done:
+		if !strings.Contains(errOut, "scan stopped") || !strings.Contains(errOut, "audit serve: stopped") {
+			t.Errorf("stderr does not say the scan and the server stopped: %s", errOut)
+		}
+		if strings.Contains(errOut, "scan failed") {
+			t.Errorf("a scan stopped by SIGTERM is reported as failed: %s", errOut)
+		}
+	case <-time.After(15 * time.Second):
+		stacks := make([]byte, 1<<20)
+		t.Fatalf("serve did not stop within 15 s of SIGTERM: the live collection ignored it; goroutines:\n%s", stacks[:runtime.Stack(stacks, true)])
+	}
+}
+
+// freeAddr is a free loopback address.
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// waitServing waits until base answers /healthz, failing if serve exits first (done).
+func waitServing(t *testing.T, base string, done <-chan string) {
+	t.Helper()
+	for i := 0; i < 300; i++ {
+		if code, _ := get(t, base+"/healthz"); code == http.StatusOK {
+			return
+		}
+		select {
+		case errOut := <-done:
+			t.Fatalf("serve exited early: %s", errOut)
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+	t.Fatal("serve never answered /healthz")
 }
