@@ -68,7 +68,7 @@ and kubeposture_last_success_timestamp_seconds ages). SIGTERM or SIGINT shuts it
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&sf.listen, "listen", ":8080", "address to serve on (host:port)")
+	fl.StringVar(&sf.listen, "listen", "127.0.0.1:8080", "address to serve on (host:port); in a pod, the pod's address or :8080")
 	fl.DurationVar(&sf.interval, "interval", time.Hour, "time between the end of a scan and the start of the next")
 	fl.StringVar(&sf.snapshot, "snapshot", "", "scan this snapshot file on every interval instead of the live cluster (for tests and demos)")
 	fl.StringSliceVar(&sf.frameworks, "framework", nil, "frameworks to check (as scan)")
@@ -120,20 +120,74 @@ func newServeScan(kube *kubeFlags, sf *serveFlags, cf *collectFlags, ff *fileFla
 	}, nil
 }
 
-// server holds the latest report and the metrics registry.
+// servedReports are the reports serve hands out, by path.
+var servedReports = [...]struct {
+	path        string
+	format      report.Format
+	contentType string
+}{
+	{"/report.html", report.HTML, "text/html; charset=utf-8"},
+	{"/report.json", report.JSON, "application/json"},
+	{"/report.sarif", report.SARIF, "application/sarif+json"},
+}
+
+// httpLimits bound what clients can make the server hold: time per request and per idle
+// connection, header size, and requests served at once.
+type httpLimits struct {
+	readHeader, read, write, idle time.Duration
+	maxHeaderBytes                int
+	maxInFlight                   int
+}
+
+// defaultLimits: the write timeout covers rendering a report on its first request after a
+// scan and sending it (tens of MB for a large cluster); an idle keep-alive connection is
+// closed after a minute; 16 requests at once is ample for Prometheus and a few people.
+var defaultLimits = httpLimits{
+	readHeader:     10 * time.Second,
+	read:           30 * time.Second,
+	write:          2 * time.Minute,
+	idle:           time.Minute,
+	maxHeaderBytes: 64 << 10,
+	maxInFlight:    16,
+}
+
+// server holds the latest scan and the metrics registry.
 type server struct {
 	scan    scanFunc
 	log     io.Writer
 	reg     *prometheus.Registry
 	metrics *metrics.Set
+	limits  httpLimits
+	// render writes one format of a report; renders run one at a time (renderMu), so that
+	// however many requests arrive, at most one rendering is in memory besides those kept.
+	render   func(io.Writer, *checks.Report, report.Format) error
+	renderMu sync.Mutex
 
 	mu     sync.RWMutex
-	latest *checks.Report
+	latest *published
+}
+
+// published is a scan as served: its report, when it finished, and each served format,
+// rendered on its first request and kept until the next scan.
+type published struct {
+	report   *checks.Report
+	finished time.Time
+	rendered [len(servedReports)]struct {
+		once sync.Once
+		body []byte
+		err  error
+	}
 }
 
 func newServer(scan scanFunc, log io.Writer) *server {
 	reg := prometheus.NewRegistry()
-	return &server{scan: scan, log: log, reg: reg, metrics: metrics.New(reg)}
+	return &server{
+		scan: scan, log: log, reg: reg, metrics: metrics.New(reg),
+		limits: defaultLimits,
+		render: func(w io.Writer, rep *checks.Report, f report.Format) error {
+			return report.Write(w, rep, f, report.Options{})
+		},
+	}
 }
 
 // scanOnce runs a scan and publishes its report and metrics; a failure keeps the previous.
@@ -149,60 +203,97 @@ func (s *server) scanOnce(ctx context.Context) {
 		fmt.Fprintf(s.log, "audit serve: scan failed (keeping the previous report): %v\n", err)
 		return
 	}
-	s.metrics.Update(metrics.Scan{Report: rep, Resources: resources, Duration: time.Since(start), Finished: time.Now()})
+	finished := time.Now()
+	s.metrics.Update(metrics.Scan{Report: rep, Resources: resources, Duration: finished.Sub(start), Finished: finished})
 	s.mu.Lock()
-	s.latest = rep
+	s.latest = &published{report: rep, finished: finished}
 	s.mu.Unlock()
 }
 
-func (s *server) report() *checks.Report {
+func (s *server) current() *published {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	return s.latest
 }
 
+// rendered is the i-th served format of p's report, rendered by the first request that asks.
+func (s *server) rendered(p *published, i int) ([]byte, error) {
+	r := &p.rendered[i]
+	r.once.Do(func() {
+		s.renderMu.Lock()
+		defer s.renderMu.Unlock()
+		// Rendered whole before the first byte is sent, so that a rendering error is a 500,
+		// not half a page; kept at its exact size, not the buffer's last doubling.
+		var b bytes.Buffer
+		if r.err = s.render(&b, p.report, servedReports[i].format); r.err == nil {
+			r.body = bytes.Clone(b.Bytes())
+		}
+	})
+	return r.body, r.err
+}
+
 func (s *server) handler() http.Handler {
 	mux := http.NewServeMux()
-	mux.Handle("GET /metrics", promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{}))
+	// The probes are answered whatever the load: a kubelet that cannot reach them restarts
+	// the pod.
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "ok\n") })
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, _ *http.Request) {
-		if s.report() == nil {
+		if s.current() == nil {
 			http.Error(w, "no scan has completed yet", http.StatusServiceUnavailable)
 			return
 		}
 		io.WriteString(w, "ok\n")
 	})
-	for path, f := range map[string]struct {
-		format      report.Format
-		contentType string
-	}{
-		"/report.html":  {report.HTML, "text/html; charset=utf-8"},
-		"/report.json":  {report.JSON, "application/json"},
-		"/report.sarif": {report.SARIF, "application/sarif+json"},
-	} {
-		mux.HandleFunc("GET "+path, func(w http.ResponseWriter, _ *http.Request) {
-			rep := s.report()
-			if rep == nil {
+	data := http.NewServeMux()
+	data.Handle("GET /metrics", promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{}))
+	for i, f := range servedReports {
+		data.HandleFunc("GET "+f.path, func(w http.ResponseWriter, r *http.Request) {
+			p := s.current()
+			if p == nil {
 				http.Error(w, "no scan has completed yet", http.StatusServiceUnavailable)
 				return
 			}
-			// Rendered to a buffer so that a rendering error is a 500, not half a page.
-			var b bytes.Buffer
-			if err := report.Write(&b, rep, f.format, report.Options{}); err != nil {
-				http.Error(w, err.Error(), http.StatusInternalServerError)
+			body, err := s.rendered(p, i)
+			if err != nil {
+				fmt.Fprintf(s.log, "audit serve: render %s: %v\n", f.path, err)
+				http.Error(w, "the report could not be rendered", http.StatusInternalServerError)
 				return
 			}
 			w.Header().Set("Content-Type", f.contentType)
-			w.Write(b.Bytes())
+			http.ServeContent(w, r, "", p.finished, bytes.NewReader(body))
 		})
 	}
+	mux.Handle("/", limitInFlight(data, s.limits.maxInFlight))
 	return mux
+}
+
+// limitInFlight answers 429 while n requests are being served, as the API server's
+// max-in-flight filter does, rather than queueing without bound.
+func limitInFlight(h http.Handler, n int) http.Handler {
+	inFlight := make(chan struct{}, n)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case inFlight <- struct{}{}:
+			defer func() { <-inFlight }()
+			h.ServeHTTP(w, r)
+		default:
+			w.Header().Set("Retry-After", "1")
+			http.Error(w, "too many requests at once, retry later", http.StatusTooManyRequests)
+		}
+	})
 }
 
 // serve scans now and then every interval, serving on ln, until ctx is done; it then stops
 // accepting, lets requests in flight finish (up to 10 s) and waits for a running scan.
 func serve(ctx context.Context, ln net.Listener, s *server, interval time.Duration) error {
-	srv := &http.Server{Handler: s.handler(), ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{
+		Handler:           s.handler(),
+		ReadHeaderTimeout: s.limits.readHeader,
+		ReadTimeout:       s.limits.read,
+		WriteTimeout:      s.limits.write,
+		IdleTimeout:       s.limits.idle,
+		MaxHeaderBytes:    s.limits.maxHeaderBytes,
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bufio"
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -13,6 +15,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -275,4 +278,183 @@ func waitServing(t *testing.T, base string, done <-chan string) {
 		}
 	}
 	t.Fatal("serve never answered /healthz")
+}
+
+// demoScan is a scan of the demo snapshot's report and resources, for serving without a scan.
+func demoScan(t testing.TB) scanFunc {
+	t.Helper()
+	snap, err := snapshot.ReadFile(demo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep := checks.Run(snap, checks.Registered(), checks.Selection{})
+	return func(context.Context) (*checks.Report, map[snapshot.Resource]snapshot.Collection, error) {
+		return rep, snap.Resources, nil
+	}
+}
+
+// fetched is a response body's size and SHA-256: the client keeps no body in memory.
+type fetched struct {
+	size int64
+	sum  [sha256.Size]byte
+}
+
+// fetchAll GETs url n times at once; every answer must be 200.
+func fetchAll(t testing.TB, client *http.Client, url string, n int) []fetched {
+	t.Helper()
+	out := make([]fetched, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			resp, err := client.Get(url)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			defer resp.Body.Close()
+			h := sha256.New()
+			out[i].size, err = io.Copy(h, resp.Body)
+			h.Sum(out[i].sum[:0])
+			if err != nil || resp.StatusCode != http.StatusOK {
+				t.Errorf("GET %s: %d %v", url, resp.StatusCode, err)
+			}
+		})
+	}
+	wg.Wait()
+	return out
+}
+
+// Parallel requests for a report render it once per scan, not once each: 32 fetches of
+// /report.html over a 20,000-pod snapshot used to hold 32 renderings at once (4.7 GiB).
+func TestServeRendersOncePerScan(t *testing.T) {
+	s := newServer(demoScan(t), io.Discard)
+	s.limits.maxInFlight = 3 * 32
+	var mu sync.Mutex
+	renders := map[report.Format]int{}
+	render := s.render
+	s.render = func(w io.Writer, rep *checks.Report, f report.Format) error {
+		mu.Lock()
+		renders[f]++
+		mu.Unlock()
+		time.Sleep(50 * time.Millisecond) // long enough for every request to arrive during it
+		return render(w, rep, f)
+	}
+	h := httptest.NewServer(s.handler())
+	defer h.Close()
+	for scan := 1; scan <= 2; scan++ {
+		s.scanOnce(context.Background())
+		var wg sync.WaitGroup
+		for _, f := range servedReports {
+			wg.Go(func() {
+				bodies := fetchAll(t, h.Client(), h.URL+f.path, 32)
+				for _, b := range bodies {
+					if b != bodies[0] || b.size == 0 {
+						t.Errorf("%s: the parallel answers differ or are empty", f.path)
+						break
+					}
+				}
+			})
+		}
+		wg.Wait()
+		for _, f := range servedReports {
+			if renders[f.format] != scan {
+				t.Errorf("after scan %d, %s rendered %d times, want %d (once per scan)", scan, f.format, renders[f.format], scan)
+			}
+		}
+	}
+}
+
+// Past limits.maxInFlight requests at once the server answers 429 instead of taking more
+// work; the probes are still answered.
+func TestServeLimitsRequestsInFlight(t *testing.T) {
+	s := newServer(demoScan(t), io.Discard)
+	s.limits.maxInFlight = 2
+	release := make(chan struct{})
+	render := s.render
+	s.render = func(w io.Writer, rep *checks.Report, f report.Format) error {
+		<-release
+		return render(w, rep, f)
+	}
+	s.scanOnce(context.Background())
+	h := httptest.NewServer(s.handler())
+	defer h.Close()
+	var wg sync.WaitGroup
+	for _, p := range []string{"/report.json", "/report.html"} {
+		wg.Go(func() {
+			code := http.StatusTooManyRequests
+			for code == http.StatusTooManyRequests { // a probe below may have had the slot
+				code, _ = get(t, h.URL+p)
+			}
+			if code != http.StatusOK {
+				t.Errorf("%s: %d once released", p, code)
+			}
+		})
+	}
+	// Both slots are taken once the two requests wait on the renderer: a third is refused.
+	// (The probes are sent one at a time, so a refusal means both reports are in flight.)
+	refused := false
+	for i := 0; i < 100 && !refused; i++ {
+		resp, err := http.Get(h.URL + "/metrics")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		refused = resp.StatusCode == http.StatusTooManyRequests && resp.Header.Get("Retry-After") != ""
+		time.Sleep(20 * time.Millisecond)
+	}
+	if !refused {
+		t.Error("a request past the limit was not refused with 429 and Retry-After")
+	}
+	for _, p := range []string{"/healthz", "/readyz"} {
+		if code, _ := get(t, h.URL+p); code != http.StatusOK {
+			t.Errorf("%s while the server is busy: %d", p, code)
+		}
+	}
+	close(release)
+	wg.Wait()
+	if code, _ := get(t, h.URL+"/metrics"); code != http.StatusOK {
+		t.Errorf("/metrics after the load: %d", code)
+	}
+}
+
+// An idle keep-alive connection is closed after limits.idle; every timeout is set.
+func TestServeClosesIdleConnections(t *testing.T) {
+	for name, d := range map[string]time.Duration{"read header": defaultLimits.readHeader, "read": defaultLimits.read,
+		"write": defaultLimits.write, "idle": defaultLimits.idle} {
+		if d <= 0 {
+			t.Errorf("no %s timeout", name)
+		}
+	}
+	s := newServer(demoScan(t), io.Discard)
+	s.limits.idle = 200 * time.Millisecond
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	stopped := make(chan error, 1)
+	go func() { stopped <- serve(ctx, ln, s, time.Hour) }()
+	defer func() { cancel(); <-stopped }()
+
+	conn, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	br := bufio.NewReader(conn)
+	for range 2 { // the connection is kept alive between requests
+		if _, err := io.WriteString(conn, "GET /healthz HTTP/1.1\r\nHost: test\r\n\r\n"); err != nil {
+			t.Fatal(err)
+		}
+		resp, err := http.ReadResponse(br, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+	}
+	conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+	if _, err := br.ReadByte(); err != io.EOF {
+		t.Errorf("idle connection: read gave %v, want EOF (closed by the server)", err)
+	}
 }
