@@ -26,6 +26,7 @@ import (
 
 type serveFlags struct {
 	listen     string
+	noAuth     bool
 	interval   time.Duration
 	snapshot   string
 	frameworks []string
@@ -47,10 +48,17 @@ func newServeCommand(kube *kubeFlags) *cobra.Command {
   /healthz       200 while the process runs
   /readyz        200 once a scan has completed, 503 before
   /report.html, /report.json, /report.sarif   the latest report (503 before the first scan)
+Every path but /healthz and /readyz needs a bearer token that the cluster's API server accepts
+(TokenReview) and whose user may get that path as a non-resource URL (SubjectAccessReview):
+a ClusterRole with nonResourceURLs ["/metrics"] for Prometheus, ["/report.html", "/report.json",
+"/report.sarif"] for the reports. serve's own identity needs the ClusterRole
+system:auth-delegator. No token: 401; no permission: 403. --insecure-no-auth serves anyone,
+for local use.
 A failed scan keeps the previous report and metrics (kubeposture_scan_failures_total counts it,
-and kubeposture_last_success_timestamp_seconds ages). SIGTERM or SIGINT shuts it down gracefully.`,
+and kubeposture_last_success_timestamp_seconds ages). SIGTERM or SIGINT stops a scan in
+progress and shuts the server down gracefully.`,
 		Example: `  audit serve --listen :8080 --interval 1h
-  audit serve --snapshot examples/snapshots/demo.json --listen 127.0.0.1:8080`,
+  audit serve --snapshot examples/snapshots/demo.json --insecure-no-auth`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGTERM, os.Interrupt)
@@ -59,16 +67,21 @@ and kubeposture_last_success_timestamp_seconds ages). SIGTERM or SIGINT shuts it
 			if err != nil {
 				return err
 			}
+			g, err := serveGuard(kube, &sf, cmd.ErrOrStderr())
+			if err != nil {
+				return err
+			}
 			ln, err := net.Listen("tcp", sf.listen)
 			if err != nil {
 				return fmt.Errorf("--listen: %w", err)
 			}
 			fmt.Fprintf(cmd.ErrOrStderr(), "audit serve: listening on %s, scanning every %s\n", ln.Addr(), sf.interval)
-			return serve(ctx, ln, newServer(scan, cmd.ErrOrStderr()), sf.interval)
+			return serve(ctx, ln, newServer(scan, g, cmd.ErrOrStderr()), sf.interval)
 		},
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&sf.listen, "listen", "127.0.0.1:8080", "address to serve on (host:port); in a pod, the pod's address or :8080")
+	fl.BoolVar(&sf.noAuth, "insecure-no-auth", false, "serve /metrics and the reports to anyone who reaches --listen, without authentication or authorization (local use only)")
 	fl.DurationVar(&sf.interval, "interval", time.Hour, "time between the end of a scan and the start of the next")
 	fl.StringVar(&sf.snapshot, "snapshot", "", "scan this snapshot file on every interval instead of the live cluster (for tests and demos)")
 	fl.StringSliceVar(&sf.frameworks, "framework", nil, "frameworks to check (as scan)")
@@ -79,6 +92,24 @@ and kubeposture_last_success_timestamp_seconds ages). SIGTERM or SIGINT shuts it
 	cf.add(cmd)
 	ff.add(cmd)
 	return cmd
+}
+
+// serveGuard is the authentication and authorization of every path but the probes: the API
+// server's TokenReview and SubjectAccessReview, or none with --insecure-no-auth.
+func serveGuard(kube *kubeFlags, sf *serveFlags, log io.Writer) (guard, error) {
+	if sf.noAuth {
+		fmt.Fprintf(log, "audit serve: warning: --insecure-no-auth: anyone who reaches %s can read the cluster's findings and metrics; use it for local use only\n", sf.listen)
+		return noAuth, nil
+	}
+	cfg, err := kube.ToRESTConfig()
+	if err != nil {
+		return nil, fmt.Errorf("serve checks each request's bearer token with the cluster's API server, whose configuration could not be loaded: %w (use --kubeconfig and --context, or run in a pod with a service account; --insecure-no-auth serves without authentication, for local use)", err)
+	}
+	a, err := newDelegatedAuth(cfg, log)
+	if err != nil {
+		return nil, err
+	}
+	return a.guard, nil
 }
 
 // scanFunc runs one scan: the report and the collection outcome.
@@ -154,6 +185,7 @@ var defaultLimits = httpLimits{
 // server holds the latest scan and the metrics registry.
 type server struct {
 	scan    scanFunc
+	guard   guard
 	log     io.Writer
 	reg     *prometheus.Registry
 	metrics *metrics.Set
@@ -179,10 +211,10 @@ type published struct {
 	}
 }
 
-func newServer(scan scanFunc, log io.Writer) *server {
+func newServer(scan scanFunc, g guard, log io.Writer) *server {
 	reg := prometheus.NewRegistry()
 	return &server{
-		scan: scan, log: log, reg: reg, metrics: metrics.New(reg),
+		scan: scan, guard: g, log: log, reg: reg, metrics: metrics.New(reg),
 		limits: defaultLimits,
 		render: func(w io.Writer, rep *checks.Report, f report.Format) error {
 			return report.Write(w, rep, f, report.Options{})
@@ -263,7 +295,8 @@ func (s *server) handler() http.Handler {
 			http.ServeContent(w, r, "", p.finished, bytes.NewReader(body))
 		})
 	}
-	mux.Handle("/", limitInFlight(data, s.limits.maxInFlight))
+	// Limited before the guard: a flood of new tokens makes at most maxInFlight reviews at once.
+	mux.Handle("/", limitInFlight(s.guard(data), s.limits.maxInFlight))
 	return mux
 }
 

@@ -27,7 +27,7 @@ func BenchmarkServeParallelReports(b *testing.B) {
 	snap = nil
 	s := newServer(func(context.Context) (*checks.Report, map[snapshot.Resource]snapshot.Collection, error) {
 		return rep, resources, nil
-	}, io.Discard)
+	}, noAuth, io.Discard)
 	s.limits.maxInFlight = 32
 	h := httptest.NewServer(s.handler())
 	defer h.Close()

@@ -23,6 +23,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/testutil/promlint"
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
+	"k8s.io/client-go/tools/clientcmd"
 
 	"github.com/kubeposture/kubeposture/checks"
 	"github.com/kubeposture/kubeposture/internal/testcluster"
@@ -33,7 +34,20 @@ import (
 
 func get(t *testing.T, url string) (int, string) {
 	t.Helper()
-	resp, err := http.Get(url)
+	return getAs(t, url, "")
+}
+
+// getAs GETs url with the bearer token, if any.
+func getAs(t *testing.T, url, token string) (int, string) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		return 0, err.Error()
 	}
@@ -45,16 +59,21 @@ func get(t *testing.T, url string) (int, string) {
 // The serve command end to end on a loopback port: it scans the demo snapshot, serves lint-
 // clean metrics and the three reports, and stops gracefully on SIGTERM.
 func TestServeCommand(t *testing.T) {
-	body, _ := serveAndScrape(t, "--snapshot", demo, "--exceptions", exampleExceptions)
+	body, _ := serveAndScrape(t, "", "--snapshot", demo, "--exceptions", exampleExceptions, "--insecure-no-auth")
 	if !strings.Contains(body, `status="EXCEPTED"`) {
 		t.Errorf("/metrics has no EXCEPTED finding although --exceptions applies to the demo")
 	}
 }
 
-// The same against a real API server, collecting live as scan does.
+// The same against a real API server, collecting live as scan does, and authenticating the
+// requests with it (the admin's token; serve_auth_test.go has the refusals).
 func TestServeLive(t *testing.T) {
 	_, kubeconfig := startEstate(t)
-	body, rep := serveAndScrape(t, "--kubeconfig", kubeconfig)
+	cfg, err := clientcmd.LoadFromFile(kubeconfig)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, rep := serveAndScrape(t, cfg.AuthInfos["admin"].Token, "--kubeconfig", kubeconfig)
 	if rep == nil {
 		return // serveAndScrape said why
 	}
@@ -71,9 +90,9 @@ func TestServeLive(t *testing.T) {
 }
 
 // serveAndScrape runs `audit serve ARGS` on a free loopback port until its first scan, lints
-// and parses /metrics, fetches the three reports, stops it with SIGTERM, and returns the
-// metrics text and the JSON report.
-func serveAndScrape(t *testing.T, args ...string) (string, *checks.Report) {
+// and parses /metrics, fetches the three reports (with the bearer token, if any), stops it
+// with SIGTERM, and returns the metrics text and the JSON report.
+func serveAndScrape(t *testing.T, token string, args ...string) (string, *checks.Report) {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -111,7 +130,7 @@ func serveAndScrape(t *testing.T, args ...string) (string, *checks.Report) {
 		t.Errorf("/healthz: %d %s", code, body)
 	}
 
-	code, body := get(t, base+"/metrics")
+	code, body := getAs(t, base+"/metrics", token)
 	if code != http.StatusOK {
 		t.Fatalf("/metrics: %d", code)
 	}
@@ -134,15 +153,15 @@ func serveAndScrape(t *testing.T, args ...string) (string, *checks.Report) {
 	}
 	metricsText := body
 
-	code, body = get(t, base+"/report.json")
+	code, body = getAs(t, base+"/report.json", token)
 	rep, err := report.ReadJSON(strings.NewReader(body))
 	if code != http.StatusOK || err != nil || len(rep.Controls) == 0 {
 		t.Errorf("/report.json: %d %v", code, err)
 	}
-	if code, body = get(t, base+"/report.html"); code != http.StatusOK || !strings.Contains(body, "<html") {
+	if code, body = getAs(t, base+"/report.html", token); code != http.StatusOK || !strings.Contains(body, "<html") {
 		t.Errorf("/report.html: %d", code)
 	}
-	code, body = get(t, base+"/report.sarif")
+	code, body = getAs(t, base+"/report.sarif", token)
 	var sarifDoc struct {
 		Version string `json:"version"`
 	}
@@ -178,7 +197,7 @@ func TestServeReadinessAndFailedScan(t *testing.T) {
 			return nil, nil, errors.New("boom")
 		}
 		return rep, nil, nil
-	}, io.Discard)
+	}, noAuth, io.Discard)
 	h := httptest.NewServer(s.handler())
 	defer h.Close()
 	for _, p := range []string{"/readyz", "/report.json"} {
@@ -227,7 +246,7 @@ func TestServeSIGTERMStopsLiveScan(t *testing.T) {
 	addr := freeAddr(t)
 	done := make(chan string, 1)
 	go func() {
-		_, errOut, _ := runCLI(t, "serve", "--listen", addr, "--kubeconfig", kubeconfig,
+		_, errOut, _ := runCLI(t, "serve", "--listen", addr, "--insecure-no-auth", "--kubeconfig", kubeconfig,
 			"--qps", "0.01", "--burst", "1", "--skip-kubelet")
 		done <- errOut
 	}()
@@ -327,7 +346,7 @@ func fetchAll(t testing.TB, client *http.Client, url string, n int) []fetched {
 // Parallel requests for a report render it once per scan, not once each: 32 fetches of
 // /report.html over a 20,000-pod snapshot used to hold 32 renderings at once (4.7 GiB).
 func TestServeRendersOncePerScan(t *testing.T) {
-	s := newServer(demoScan(t), io.Discard)
+	s := newServer(demoScan(t), noAuth, io.Discard)
 	s.limits.maxInFlight = 3 * 32
 	var mu sync.Mutex
 	renders := map[report.Format]int{}
@@ -367,7 +386,7 @@ func TestServeRendersOncePerScan(t *testing.T) {
 // Past limits.maxInFlight requests at once the server answers 429 instead of taking more
 // work; the probes are still answered.
 func TestServeLimitsRequestsInFlight(t *testing.T) {
-	s := newServer(demoScan(t), io.Discard)
+	s := newServer(demoScan(t), noAuth, io.Discard)
 	s.limits.maxInFlight = 2
 	release := make(chan struct{})
 	render := s.render
@@ -425,7 +444,7 @@ func TestServeClosesIdleConnections(t *testing.T) {
 			t.Errorf("no %s timeout", name)
 		}
 	}
-	s := newServer(demoScan(t), io.Discard)
+	s := newServer(demoScan(t), noAuth, io.Discard)
 	s.limits.idle = 200 * time.Millisecond
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

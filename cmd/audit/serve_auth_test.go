@@ -1,0 +1,202 @@
+package main
+
+import (
+	"context"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	authenticationv1 "k8s.io/api/authentication/v1"
+	corev1 "k8s.io/api/core/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/tools/clientcmd"
+	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
+	"k8s.io/utils/ptr"
+
+	"github.com/kubeposture/kubeposture/internal/testcluster"
+)
+
+// serve's authentication and authorization on a real API server. serve runs as a service
+// account bound to system:auth-delegator only; the clients are service accounts with tokens
+// from the TokenRequest API, bound to ClusterRoles on the non-resource URLs. No token: 401;
+// a token without the permission: 403; with it: 200; the probes stay open.
+func TestServeAuthorization(t *testing.T) {
+	c, _ := startCluster(t)
+	cs, err := c.Client()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ns := range []string{"kubeposture", "monitoring", "security"} {
+		if _, err := cs.CoreV1().Namespaces().Create(context.Background(), &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}}, metav1.CreateOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	createNonResourceRole(t, cs, "kubeposture-metrics-reader", "/metrics")
+	createNonResourceRole(t, cs, "kubeposture-report-reader", "/report.html", "/report.json", "/report.sarif")
+	serveToken := serviceAccountToken(t, cs, "kubeposture", "kubeposture")
+	bindClusterRole(t, cs, "system:auth-delegator", "kubeposture", "kubeposture")
+	prometheus := serviceAccountToken(t, cs, "monitoring", "prometheus-k8s")
+	bindClusterRole(t, cs, "kubeposture-metrics-reader", "monitoring", "prometheus-k8s")
+	reader := serviceAccountToken(t, cs, "security", "auditor")
+	bindClusterRole(t, cs, "kubeposture-report-reader", "security", "auditor")
+	nobody := serviceAccountToken(t, cs, "security", "nobody")
+
+	base, stop := startServe(t, "--kubeconfig", tokenKubeconfig(t, c, serveToken), "--snapshot", demo)
+	for _, tc := range []struct {
+		path, who, token string
+		want             int
+	}{
+		{"/healthz", "no token", "", http.StatusOK},
+		{"/readyz", "no token", "", http.StatusOK},
+		{"/metrics", "no token", "", http.StatusUnauthorized},
+		{"/report.html", "no token", "", http.StatusUnauthorized},
+		{"/report.json", "no token", "", http.StatusUnauthorized},
+		{"/report.sarif", "no token", "", http.StatusUnauthorized},
+		{"/nothing-here", "no token", "", http.StatusUnauthorized},
+		{"/metrics", "a token the API server does not know", "not-a-token", http.StatusUnauthorized},
+		{"/metrics", "nobody", nobody, http.StatusForbidden},
+		{"/report.json", "nobody", nobody, http.StatusForbidden},
+		{"/metrics", "prometheus", prometheus, http.StatusOK},
+		{"/report.html", "prometheus", prometheus, http.StatusForbidden},
+		{"/report.json", "prometheus", prometheus, http.StatusForbidden},
+		{"/report.sarif", "prometheus", prometheus, http.StatusForbidden},
+		{"/report.html", "auditor", reader, http.StatusOK},
+		{"/report.json", "auditor", reader, http.StatusOK},
+		{"/report.sarif", "auditor", reader, http.StatusOK},
+		{"/metrics", "auditor", reader, http.StatusForbidden},
+		{"/report.json", "the admin (system:masters)", c.Admin.BearerToken, http.StatusOK},
+	} {
+		code, body := getAs(t, base+tc.path, tc.token)
+		if code != tc.want {
+			t.Errorf("%s as %s: %d, want %d (%s)", tc.path, tc.who, code, tc.want, strings.TrimSpace(body))
+		}
+		if code != http.StatusOK && strings.Contains(body, "KP-") {
+			t.Errorf("%s as %s: a refusal carries findings: %.200s", tc.path, tc.who, body)
+		}
+	}
+	if errOut := stop(); strings.Contains(errOut, "warning") {
+		t.Errorf("serve warned: %s", errOut)
+	}
+
+	// An identity that may not create reviews: every request is refused (500), and the log
+	// says which binding is missing.
+	base, stop = startServe(t, "--kubeconfig", tokenKubeconfig(t, c, nobody), "--snapshot", demo)
+	if code, body := getAs(t, base+"/metrics", prometheus); code != http.StatusInternalServerError {
+		t.Errorf("/metrics through a serve that may not review tokens: %d, want 500 (%s)", code, body)
+	}
+	if errOut := stop(); !strings.Contains(errOut, "system:auth-delegator") {
+		t.Errorf("the log does not say what serve's identity lacks: %s", errOut)
+	}
+}
+
+// Without a cluster configuration serve does not start unless told to serve without
+// authentication, which it warns about.
+func TestServeRequiresAuthOrInsecureFlag(t *testing.T) {
+	_, errOut, code := runCLI(t, "serve", "--snapshot", demo, "--kubeconfig", filepath.Join(t.TempDir(), "missing"), "--listen", "127.0.0.1:0")
+	if code != 2 || !strings.Contains(errOut, "--insecure-no-auth") || !strings.Contains(errOut, "bearer token") {
+		t.Errorf("exit %d, stderr %q: want 2 and a message naming --insecure-no-auth", code, errOut)
+	}
+	base, stop := startServe(t, "--snapshot", demo, "--insecure-no-auth")
+	if code, _ := get(t, base+"/report.json"); code != http.StatusOK {
+		t.Errorf("/report.json with --insecure-no-auth: %d", code)
+	}
+	if errOut := stop(); !strings.Contains(errOut, "warning: --insecure-no-auth") {
+		t.Errorf("no warning about --insecure-no-auth: %s", errOut)
+	}
+}
+
+// startServe runs `audit serve ARGS` on a free loopback address until it is ready, and
+// returns its base URL and a function that stops it with SIGTERM and returns its stderr.
+func startServe(t *testing.T, args ...string) (string, func() string) {
+	t.Helper()
+	addr := freeAddr(t)
+	done := make(chan string, 1)
+	go func() {
+		_, errOut, _ := runCLI(t, append([]string{"serve", "--listen", addr}, args...)...)
+		done <- errOut
+	}()
+	base := "http://" + addr
+	for i := 0; ; i++ {
+		if i == 300 {
+			t.Fatal("serve never became ready")
+		}
+		if code, _ := get(t, base+"/readyz"); code == http.StatusOK {
+			break
+		}
+		select {
+		case errOut := <-done:
+			t.Fatalf("serve exited early: %s", errOut)
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+	return base, func() string {
+		t.Helper()
+		if err := syscall.Kill(syscall.Getpid(), syscall.SIGTERM); err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case errOut := <-done:
+			return errOut
+		case <-time.After(20 * time.Second):
+			t.Fatal("serve did not stop on SIGTERM")
+			return ""
+		}
+	}
+}
+
+func createNonResourceRole(t *testing.T, cs kubernetes.Interface, name string, urls ...string) {
+	t.Helper()
+	role := &rbacv1.ClusterRole{ObjectMeta: metav1.ObjectMeta{Name: name},
+		Rules: []rbacv1.PolicyRule{{NonResourceURLs: urls, Verbs: []string{"get"}}}}
+	if _, err := cs.RbacV1().ClusterRoles().Create(context.Background(), role, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// serviceAccountToken creates the service account and returns a token for it from the
+// TokenRequest API, as the kubelet mounts in a pod.
+func serviceAccountToken(t *testing.T, cs kubernetes.Interface, ns, name string) string {
+	t.Helper()
+	ctx := context.Background()
+	if _, err := cs.CoreV1().ServiceAccounts(ns).Create(ctx, &corev1.ServiceAccount{ObjectMeta: metav1.ObjectMeta{Name: name}}, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	tr, err := cs.CoreV1().ServiceAccounts(ns).CreateToken(ctx, name,
+		&authenticationv1.TokenRequest{Spec: authenticationv1.TokenRequestSpec{ExpirationSeconds: ptr.To[int64](3600)}}, metav1.CreateOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tr.Status.Token
+}
+
+func bindClusterRole(t *testing.T, cs kubernetes.Interface, role, ns, serviceAccount string) {
+	t.Helper()
+	b := &rbacv1.ClusterRoleBinding{
+		ObjectMeta: metav1.ObjectMeta{Name: ns + "-" + serviceAccount + "-" + strings.ReplaceAll(role, ":", "-")},
+		RoleRef:    rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "ClusterRole", Name: role},
+		Subjects:   []rbacv1.Subject{{Kind: rbacv1.ServiceAccountKind, Namespace: ns, Name: serviceAccount}},
+	}
+	if _, err := cs.RbacV1().ClusterRoleBindings().Create(context.Background(), b, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// tokenKubeconfig writes a kubeconfig that reaches the cluster with token.
+func tokenKubeconfig(t *testing.T, c *testcluster.Cluster, token string) string {
+	t.Helper()
+	cfg := clientcmdapi.NewConfig()
+	cfg.Clusters["test"] = &clientcmdapi.Cluster{Server: c.Admin.Host, CertificateAuthorityData: c.Admin.TLSClientConfig.CAData}
+	cfg.AuthInfos["sa"] = &clientcmdapi.AuthInfo{Token: token}
+	cfg.Contexts["test"] = &clientcmdapi.Context{Cluster: "test", AuthInfo: "sa"}
+	cfg.CurrentContext = "test"
+	path := filepath.Join(t.TempDir(), "kubeconfig")
+	if err := clientcmd.WriteToFile(*cfg, path); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
