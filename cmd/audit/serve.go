@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -27,6 +28,8 @@ import (
 type serveFlags struct {
 	listen     string
 	noAuth     bool
+	tlsCert    string
+	tlsKey     string
 	interval   time.Duration
 	snapshot   string
 	frameworks []string
@@ -53,11 +56,12 @@ Every path but /healthz and /readyz needs a bearer token that the cluster's API 
 a ClusterRole with nonResourceURLs ["/metrics"] for Prometheus, ["/report.html", "/report.json",
 "/report.sarif"] for the reports. serve's own identity needs the ClusterRole
 system:auth-delegator. No token: 401; no permission: 403. --insecure-no-auth serves anyone,
-for local use.
+for local use. --tls-cert-file and --tls-private-key-file serve HTTPS, and are read again when
+they change.
 A failed scan keeps the previous report and metrics (kubeposture_scan_failures_total counts it,
 and kubeposture_last_success_timestamp_seconds ages). SIGTERM or SIGINT stops a scan in
 progress and shuts the server down gracefully.`,
-		Example: `  audit serve --listen :8080 --interval 1h
+		Example: `  audit serve --listen :8443 --tls-cert-file tls.crt --tls-private-key-file tls.key --interval 1h
   audit serve --snapshot examples/snapshots/demo.json --insecure-no-auth`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -71,17 +75,29 @@ progress and shuts the server down gracefully.`,
 			if err != nil {
 				return err
 			}
+			tlsConfig, err := servingTLS(ctx, sf.tlsCert, sf.tlsKey)
+			if err != nil {
+				return err
+			}
 			ln, err := net.Listen("tcp", sf.listen)
 			if err != nil {
 				return fmt.Errorf("--listen: %w", err)
 			}
-			fmt.Fprintf(cmd.ErrOrStderr(), "audit serve: listening on %s, scanning every %s\n", ln.Addr(), sf.interval)
+			scheme := "http"
+			if tlsConfig != nil {
+				ln, scheme = tls.NewListener(ln, tlsConfig), "https"
+			} else if !sf.noAuth && !loopback(sf.listen) {
+				fmt.Fprintf(cmd.ErrOrStderr(), "audit serve: warning: plain HTTP on %s: bearer tokens and reports cross the network unencrypted; give --tls-cert-file and --tls-private-key-file\n", sf.listen)
+			}
+			fmt.Fprintf(cmd.ErrOrStderr(), "audit serve: listening on %s://%s, scanning every %s\n", scheme, ln.Addr(), sf.interval)
 			return serve(ctx, ln, newServer(scan, g, cmd.ErrOrStderr()), sf.interval)
 		},
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&sf.listen, "listen", "127.0.0.1:8080", "address to serve on (host:port); in a pod, the pod's address or :8080")
 	fl.BoolVar(&sf.noAuth, "insecure-no-auth", false, "serve /metrics and the reports to anyone who reaches --listen, without authentication or authorization (local use only)")
+	fl.StringVar(&sf.tlsCert, "tls-cert-file", "", "serve HTTPS with this PEM certificate (chain), read again when it changes")
+	fl.StringVar(&sf.tlsKey, "tls-private-key-file", "", "the PEM private key of --tls-cert-file")
 	fl.DurationVar(&sf.interval, "interval", time.Hour, "time between the end of a scan and the start of the next")
 	fl.StringVar(&sf.snapshot, "snapshot", "", "scan this snapshot file on every interval instead of the live cluster (for tests and demos)")
 	fl.StringSliceVar(&sf.frameworks, "framework", nil, "frameworks to check (as scan)")
