@@ -12,6 +12,7 @@ import (
 	authenticationv1 "k8s.io/api/authentication/v1"
 	corev1 "k8s.io/api/core/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/clientcmd"
@@ -19,29 +20,29 @@ import (
 	"k8s.io/utils/ptr"
 
 	"github.com/kubeposture/kubeposture/internal/testcluster"
+	"github.com/kubeposture/kubeposture/snapshot"
 )
 
-// serve's authentication and authorization on a real API server. serve runs as a service
-// account bound to system:auth-delegator only; the clients are service accounts with tokens
-// from the TokenRequest API, bound to ClusterRoles on the non-resource URLs. No token: 401;
-// a token without the permission: 403; with it: 200; the probes stay open.
+// serve's authentication and authorization on a real API server, with the RBAC the examples
+// ship: serve runs as examples/serve's service account, bound to system:auth-delegator only;
+// Prometheus's service account is bound by examples/monitoring/rbac.yaml, an auditor to
+// examples/serve's kubeposture-report-reader; their tokens come from the TokenRequest API.
+// No token: 401; a token without the permission: 403; with it: 200; the probes stay open.
 func TestServeAuthorization(t *testing.T) {
 	c, _ := startCluster(t)
 	cs, err := c.Client()
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, ns := range []string{"kubeposture", "monitoring", "security"} {
+	for _, ns := range []string{"monitoring", "security"} {
 		if _, err := cs.CoreV1().Namespaces().Create(context.Background(), &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}}, metav1.CreateOptions{}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	createNonResourceRole(t, cs, "kubeposture-metrics-reader", "/metrics")
-	createNonResourceRole(t, cs, "kubeposture-report-reader", "/report.html", "/report.json", "/report.sarif")
+	applyRBAC(t, cs, readServeExample(t))
+	applyRBAC(t, cs, readManifestFiles(t, "../../examples/monitoring/rbac.yaml"))
 	serveToken := serviceAccountToken(t, cs, "kubeposture", "kubeposture")
-	bindClusterRole(t, cs, "system:auth-delegator", "kubeposture", "kubeposture")
 	prometheus := serviceAccountToken(t, cs, "monitoring", "prometheus-k8s")
-	bindClusterRole(t, cs, "kubeposture-metrics-reader", "monitoring", "prometheus-k8s")
 	reader := serviceAccountToken(t, cs, "security", "auditor")
 	bindClusterRole(t, cs, "kubeposture-report-reader", "security", "auditor")
 	nobody := serviceAccountToken(t, cs, "security", "nobody")
@@ -149,21 +150,34 @@ func startServe(t *testing.T, args ...string) (string, func() string) {
 	}
 }
 
-func createNonResourceRole(t *testing.T, cs kubernetes.Interface, name string, urls ...string) {
+// applyRBAC creates the Namespaces, ServiceAccounts, ClusterRoles and ClusterRoleBindings of
+// a manifests' snapshot on the cluster, as the admin.
+func applyRBAC(t *testing.T, cs kubernetes.Interface, s *snapshot.Snapshot) {
 	t.Helper()
-	role := &rbacv1.ClusterRole{ObjectMeta: metav1.ObjectMeta{Name: name},
-		Rules: []rbacv1.PolicyRule{{NonResourceURLs: urls, Verbs: []string{"get"}}}}
-	if _, err := cs.RbacV1().ClusterRoles().Create(context.Background(), role, metav1.CreateOptions{}); err != nil {
-		t.Fatal(err)
+	ctx := context.Background()
+	for _, ns := range s.Namespaces {
+		if _, err := cs.CoreV1().Namespaces().Create(ctx, &ns, metav1.CreateOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, r := range s.ClusterRoles {
+		if _, err := cs.RbacV1().ClusterRoles().Create(ctx, &r, metav1.CreateOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, b := range s.ClusterRoleBindings {
+		if _, err := cs.RbacV1().ClusterRoleBindings().Create(ctx, &b, metav1.CreateOptions{}); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
 
-// serviceAccountToken creates the service account and returns a token for it from the
-// TokenRequest API, as the kubelet mounts in a pod.
+// serviceAccountToken creates the service account (unless it exists) and returns a token
+// for it from the TokenRequest API, as the kubelet mounts in a pod.
 func serviceAccountToken(t *testing.T, cs kubernetes.Interface, ns, name string) string {
 	t.Helper()
 	ctx := context.Background()
-	if _, err := cs.CoreV1().ServiceAccounts(ns).Create(ctx, &corev1.ServiceAccount{ObjectMeta: metav1.ObjectMeta{Name: name}}, metav1.CreateOptions{}); err != nil {
+	if _, err := cs.CoreV1().ServiceAccounts(ns).Create(ctx, &corev1.ServiceAccount{ObjectMeta: metav1.ObjectMeta{Name: name}}, metav1.CreateOptions{}); err != nil && !apierrors.IsAlreadyExists(err) {
 		t.Fatal(err)
 	}
 	tr, err := cs.CoreV1().ServiceAccounts(ns).CreateToken(ctx, name,
