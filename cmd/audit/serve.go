@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"crypto/tls"
 	"errors"
@@ -11,6 +12,8 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -220,11 +223,17 @@ type server struct {
 type published struct {
 	report   *checks.Report
 	finished time.Time
-	rendered [len(servedReports)]struct {
-		once sync.Once
-		body []byte
-		err  error
-	}
+	rendered [len(servedReports)]rendering
+}
+
+// rendering is one format of a report, kept gzip-compressed: the renderer writes through the
+// compressor, so that neither the rendering nor what is kept is the report's full size (the
+// three formats of a 100,000-pod report are 570 MB; compressed, a few per cent of that).
+type rendering struct {
+	once sync.Once
+	gz   []byte
+	size int64 // uncompressed
+	err  error
 }
 
 func newServer(scan scanFunc, g guard, log io.Writer) *server {
@@ -265,19 +274,89 @@ func (s *server) current() *published {
 }
 
 // rendered is the i-th served format of p's report, rendered by the first request that asks.
-func (s *server) rendered(p *published, i int) ([]byte, error) {
+func (s *server) rendered(p *published, i int) *rendering {
 	r := &p.rendered[i]
 	r.once.Do(func() {
 		s.renderMu.Lock()
 		defer s.renderMu.Unlock()
 		// Rendered whole before the first byte is sent, so that a rendering error is a 500,
-		// not half a page; kept at its exact size, not the buffer's last doubling.
+		// not half a page. The fastest level: the reports are repetitive enough that it
+		// compresses them some 20 to 60 times, in a tenth of the rendering's time.
 		var b bytes.Buffer
-		if r.err = s.render(&b, p.report, servedReports[i].format); r.err == nil {
-			r.body = bytes.Clone(b.Bytes())
+		zw, _ := gzip.NewWriterLevel(&b, gzip.BestSpeed)
+		cw := &countingWriter{w: zw}
+		if r.err = s.render(cw, p.report, servedReports[i].format); r.err == nil {
+			r.err = zw.Close()
+		}
+		if r.err == nil {
+			r.gz, r.size = bytes.Clone(b.Bytes()), cw.n // kept at its exact size
 		}
 	})
-	return r.body, r.err
+	return r
+}
+
+// serve writes the rendering: as it is kept to a client that accepts gzip (browsers, curl
+// --compressed, Go's client), decompressed as it is sent to any other.
+func (r *rendering) serve(w http.ResponseWriter, req *http.Request, modified time.Time) {
+	w.Header().Set("Vary", "Accept-Encoding")
+	if acceptsGzip(req.Header.Values("Accept-Encoding")) {
+		w.Header().Set("Content-Encoding", "gzip")
+		http.ServeContent(w, req, "", modified, bytes.NewReader(r.gz))
+		return
+	}
+	w.Header().Set("Last-Modified", modified.UTC().Format(http.TimeFormat))
+	w.Header().Set("Content-Length", strconv.FormatInt(r.size, 10))
+	if req.Method == http.MethodHead {
+		return
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(r.gz))
+	if err == nil {
+		_, err = io.Copy(w, zr)
+	}
+	if err != nil {
+		panic(http.ErrAbortHandler) // the status is sent: only closing the connection says the body is cut short
+	}
+}
+
+// acceptsGzip reads Accept-Encoding headers (RFC 9110, 12.5.3): gzip (or x-gzip) with a
+// non-zero weight, or * with one when gzip is not listed.
+func acceptsGzip(headers []string) bool {
+	gzipQ, anyQ := -1.0, -1.0
+	for _, h := range headers {
+		for _, coding := range strings.Split(h, ",") {
+			name, params, _ := strings.Cut(coding, ";")
+			q := 1.0
+			for _, p := range strings.Split(params, ";") {
+				if k, v, ok := strings.Cut(strings.TrimSpace(p), "="); ok && strings.EqualFold(k, "q") {
+					if f, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err == nil {
+						q = f
+					}
+				}
+			}
+			switch strings.ToLower(strings.TrimSpace(name)) {
+			case "gzip", "x-gzip":
+				gzipQ = max(gzipQ, q)
+			case "*":
+				anyQ = max(anyQ, q)
+			}
+		}
+	}
+	if gzipQ >= 0 {
+		return gzipQ > 0
+	}
+	return anyQ > 0
+}
+
+// countingWriter counts the bytes written through it.
+type countingWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
 }
 
 func (s *server) handler() http.Handler {
@@ -301,14 +380,14 @@ func (s *server) handler() http.Handler {
 				http.Error(w, "no scan has completed yet", http.StatusServiceUnavailable)
 				return
 			}
-			body, err := s.rendered(p, i)
-			if err != nil {
-				fmt.Fprintf(s.log, "audit serve: render %s: %v\n", f.path, err)
+			rendering := s.rendered(p, i)
+			if rendering.err != nil {
+				fmt.Fprintf(s.log, "audit serve: render %s: %v\n", f.path, rendering.err)
 				http.Error(w, "the report could not be rendered", http.StatusInternalServerError)
 				return
 			}
 			w.Header().Set("Content-Type", f.contentType)
-			http.ServeContent(w, r, "", p.finished, bytes.NewReader(body))
+			rendering.serve(w, r, p.finished)
 		})
 	}
 	// Limited before the guard: a flood of new tokens makes at most maxInFlight reviews at once.

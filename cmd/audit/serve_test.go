@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/json"
@@ -318,14 +319,23 @@ type fetched struct {
 	sum  [sha256.Size]byte
 }
 
-// fetchAll GETs url n times at once; every answer must be 200.
-func fetchAll(t testing.TB, client *http.Client, url string, n int) []fetched {
+// fetchAll GETs url n times at once, as Go's client does (asking for gzip and decompressing
+// the body), or, with identity, asking for the body as it is; every answer must be 200.
+func fetchAll(t testing.TB, client *http.Client, url string, n int, identity bool) []fetched {
 	t.Helper()
 	out := make([]fetched, n)
 	var wg sync.WaitGroup
 	for i := range n {
 		wg.Go(func() {
-			resp, err := client.Get(url)
+			req, err := http.NewRequest(http.MethodGet, url, nil)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			if identity {
+				req.Header.Set("Accept-Encoding", "identity")
+			}
+			resp, err := client.Do(req)
 			if err != nil {
 				t.Error(err)
 				return
@@ -336,6 +346,9 @@ func fetchAll(t testing.TB, client *http.Client, url string, n int) []fetched {
 			h.Sum(out[i].sum[:0])
 			if err != nil || resp.StatusCode != http.StatusOK {
 				t.Errorf("GET %s: %d %v", url, resp.StatusCode, err)
+			}
+			if identity && (resp.Header.Get("Content-Encoding") != "" || resp.ContentLength != out[i].size) {
+				t.Errorf("GET %s as it is: Content-Encoding %q, Content-Length %d for %d bytes", url, resp.Header.Get("Content-Encoding"), resp.ContentLength, out[i].size)
 			}
 		})
 	}
@@ -365,10 +378,27 @@ func TestServeRendersOncePerScan(t *testing.T) {
 		var wg sync.WaitGroup
 		for _, f := range servedReports {
 			wg.Go(func() {
-				bodies := fetchAll(t, h.Client(), h.URL+f.path, 32)
+				// Half ask for gzip, half for the body as it is: the same bytes either way.
+				var bodies []fetched
+				var mu sync.Mutex
+				var both sync.WaitGroup
+				for _, identity := range []bool{false, true} {
+					both.Go(func() {
+						b := fetchAll(t, h.Client(), h.URL+f.path, 16, identity)
+						mu.Lock()
+						bodies = append(bodies, b...)
+						mu.Unlock()
+					})
+				}
+				both.Wait()
+				var want bytes.Buffer
+				if err := render(&want, s.current().report, f.format); err != nil {
+					t.Error(err)
+					return
+				}
 				for _, b := range bodies {
-					if b != bodies[0] || b.size == 0 {
-						t.Errorf("%s: the parallel answers differ or are empty", f.path)
+					if b.size != int64(want.Len()) || b.sum != sha256.Sum256(want.Bytes()) {
+						t.Errorf("%s: an answer (%d bytes) is not the report rendered (%d bytes)", f.path, b.size, want.Len())
 						break
 					}
 				}
@@ -476,4 +506,33 @@ func TestServeClosesIdleConnections(t *testing.T) {
 	if _, err := br.ReadByte(); err != io.EOF {
 		t.Errorf("idle connection: read gave %v, want EOF (closed by the server)", err)
 	}
+}
+
+func TestAcceptsGzip(t *testing.T) {
+	for h, want := range map[string]bool{
+		"": false, "identity": false, "gzip": true, "GZIP": true, "x-gzip": true, "gzip, deflate, br": true,
+		"br;q=1.0, gzip;q=0.8": true, "gzip;q=0": false, "gzip; q=0.0, identity": false, "*": true,
+		"*;q=0": false, "*, gzip;q=0": false, "gzip;q=0, *": false, "deflate": false, "gzip;q=abc": true,
+	} {
+		if got := acceptsGzip([]string{h}); got != want {
+			t.Errorf("Accept-Encoding %q: gzip %v, want %v", h, got, want)
+		}
+	}
+	if !acceptsGzip([]string{"identity", "gzip"}) {
+		t.Error("gzip in a second Accept-Encoding header is not seen")
+	}
+}
+
+// Accept-Encoding comes from any client: reading it never panics, and gzip listed without a
+// weight is always accepted.
+func FuzzAcceptsGzip(f *testing.F) {
+	for _, s := range []string{"gzip", "gzip;q=0", "*;q=0.5, identity", ";;,=;q=", "gzip;q=1e400"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, h string) {
+		acceptsGzip([]string{h})
+		if !acceptsGzip([]string{h + ", gzip"}) {
+			t.Errorf("%q, gzip: not accepted", h)
+		}
+	})
 }
