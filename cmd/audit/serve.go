@@ -117,7 +117,7 @@ progress and shuts the server down gracefully.`,
 // server's TokenReview and SubjectAccessReview, or none with --insecure-no-auth.
 func serveGuard(kube *kubeFlags, sf *serveFlags, log io.Writer) (guard, error) {
 	if sf.noAuth {
-		fmt.Fprintf(log, "audit serve: warning: --insecure-no-auth: anyone who reaches %s can read the cluster's findings and metrics; use it for local use only\n", sf.listen)
+		fmt.Fprintf(log, "audit serve: warning: --insecure-no-auth: anyone who reaches %s can read the cluster's findings and metrics: for local use only\n", sf.listen)
 		return noAuth, nil
 	}
 	cfg, err := kube.ToRESTConfig()
