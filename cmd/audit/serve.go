@@ -97,7 +97,7 @@ progress and shuts the server down gracefully.`,
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&sf.listen, "listen", "127.0.0.1:8080", "address to serve on (host:port); in a pod, the pod's address or :8080")
+	fl.StringVar(&sf.listen, "listen", "127.0.0.1:8080", "address to serve on (host:port); in a pod, :PORT (every address of the pod)")
 	fl.BoolVar(&sf.noAuth, "insecure-no-auth", false, "serve /metrics and the reports to anyone who reaches --listen, without authentication or authorization (local use only)")
 	fl.StringVar(&sf.tlsCert, "tls-cert-file", "", "serve HTTPS with this PEM certificate (chain), read again when it changes")
 	fl.StringVar(&sf.tlsKey, "tls-private-key-file", "", "the PEM private key of --tls-cert-file")
@@ -227,8 +227,8 @@ type published struct {
 }
 
 // rendering is one format of a report, kept gzip-compressed: the renderer writes through the
-// compressor, so that neither the rendering nor what is kept is the report's full size (the
-// three formats of a 100,000-pod report are 570 MB; compressed, a few per cent of that).
+// compressor, so that neither the rendering nor what is kept is the report's full size, which
+// for a large cluster is hundreds of MB (examples/serve/README.md).
 type rendering struct {
 	once sync.Once
 	gz   []byte
@@ -280,8 +280,8 @@ func (s *server) rendered(p *published, i int) *rendering {
 		s.renderMu.Lock()
 		defer s.renderMu.Unlock()
 		// Rendered whole before the first byte is sent, so that a rendering error is a 500,
-		// not half a page. The fastest level: the reports are repetitive enough that it
-		// compresses them some 20 to 60 times, in a tenth of the rendering's time.
+		// not half a page. The fastest level: the reports are repetitive enough to compress
+		// well at it, at a small part of the rendering's cost.
 		var b bytes.Buffer
 		zw, _ := gzip.NewWriterLevel(&b, gzip.BestSpeed)
 		cw := &countingWriter{w: zw}

@@ -5,9 +5,7 @@ import (
 	"net/http"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
-	"time"
 
 	authenticationv1 "k8s.io/api/authentication/v1"
 	corev1 "k8s.io/api/core/v1"
@@ -47,7 +45,9 @@ func TestServeAuthorization(t *testing.T) {
 	bindClusterRole(t, cs, "kubeposture-report-reader", "security", "auditor")
 	nobody := serviceAccountToken(t, cs, "security", "nobody")
 
-	base, stop := startServe(t, "--kubeconfig", tokenKubeconfig(t, c, serveToken), "--snapshot", demo)
+	run := startServe(t, "--kubeconfig", tokenKubeconfig(t, c, serveToken), "--snapshot", demo)
+	run.awaitPath("/readyz")
+	base := run.base()
 	for _, tc := range []struct {
 		path, who, token string
 		want             int
@@ -80,18 +80,19 @@ func TestServeAuthorization(t *testing.T) {
 			t.Errorf("%s as %s: a refusal carries findings: %.200s", tc.path, tc.who, body)
 		}
 	}
-	if errOut := stop(); strings.Contains(errOut, "warning") {
-		t.Errorf("serve warned: %s", errOut)
+	if exit := run.stop(); strings.Contains(exit.stderr, "warning") {
+		t.Errorf("serve warned: %s", exit.stderr)
 	}
 
 	// An identity that may not create reviews: every request is refused (500), and the log
 	// says which binding is missing.
-	base, stop = startServe(t, "--kubeconfig", tokenKubeconfig(t, c, nobody), "--snapshot", demo)
-	if code, body := getAs(t, base+"/metrics", prometheus); code != http.StatusInternalServerError {
+	run = startServe(t, "--kubeconfig", tokenKubeconfig(t, c, nobody), "--snapshot", demo)
+	run.awaitPath("/readyz")
+	if code, body := getAs(t, run.base()+"/metrics", prometheus); code != http.StatusInternalServerError {
 		t.Errorf("/metrics through a serve that may not review tokens: %d, want 500 (%s)", code, body)
 	}
-	if errOut := stop(); !strings.Contains(errOut, "system:auth-delegator") {
-		t.Errorf("the log does not say what serve's identity lacks: %s", errOut)
+	if exit := run.stop(); !strings.Contains(exit.stderr, "system:auth-delegator") {
+		t.Errorf("the log does not say what serve's identity lacks: %s", exit.stderr)
 	}
 }
 
@@ -102,51 +103,13 @@ func TestServeRequiresAuthOrInsecureFlag(t *testing.T) {
 	if code != 2 || !strings.Contains(errOut, "--insecure-no-auth") || !strings.Contains(errOut, "bearer token") {
 		t.Errorf("exit %d, stderr %q: want 2 and a message naming --insecure-no-auth", code, errOut)
 	}
-	base, stop := startServe(t, "--snapshot", demo, "--insecure-no-auth")
-	if code, _ := get(t, base+"/report.json"); code != http.StatusOK {
+	run := startServe(t, "--snapshot", demo, "--insecure-no-auth")
+	run.awaitPath("/readyz")
+	if code, _ := get(t, run.base()+"/report.json"); code != http.StatusOK {
 		t.Errorf("/report.json with --insecure-no-auth: %d", code)
 	}
-	if errOut := stop(); !strings.Contains(errOut, "warning: --insecure-no-auth") {
-		t.Errorf("no warning about --insecure-no-auth: %s", errOut)
-	}
-}
-
-// startServe runs `audit serve ARGS` on a free loopback address until it is ready, and
-// returns its base URL and a function that stops it with SIGTERM and returns its stderr.
-func startServe(t *testing.T, args ...string) (string, func() string) {
-	t.Helper()
-	addr := freeAddr(t)
-	done := make(chan string, 1)
-	go func() {
-		_, errOut, _ := runCLI(t, append([]string{"serve", "--listen", addr}, args...)...)
-		done <- errOut
-	}()
-	base := "http://" + addr
-	for i := 0; ; i++ {
-		if i == 300 {
-			t.Fatal("serve never became ready")
-		}
-		if code, _ := get(t, base+"/readyz"); code == http.StatusOK {
-			break
-		}
-		select {
-		case errOut := <-done:
-			t.Fatalf("serve exited early: %s", errOut)
-		case <-time.After(100 * time.Millisecond):
-		}
-	}
-	return base, func() string {
-		t.Helper()
-		if err := syscall.Kill(syscall.Getpid(), syscall.SIGTERM); err != nil {
-			t.Fatal(err)
-		}
-		select {
-		case errOut := <-done:
-			return errOut
-		case <-time.After(20 * time.Second):
-			t.Fatal("serve did not stop on SIGTERM")
-			return ""
-		}
+	if exit := run.stop(); !strings.Contains(exit.stderr, "warning: --insecure-no-auth") {
+		t.Errorf("no warning about --insecure-no-auth: %s", exit.stderr)
 	}
 }
 

@@ -95,38 +95,9 @@ func TestServeLive(t *testing.T) {
 // with SIGTERM, and returns the metrics text and the JSON report.
 func serveAndScrape(t *testing.T, token string, args ...string) (string, *checks.Report) {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	base := "http://" + addr
-
-	type result struct {
-		stderr string
-		code   int
-	}
-	done := make(chan result, 1)
-	go func() {
-		_, errOut, code := runCLI(t, append([]string{"serve", "--listen", addr, "--interval", "1h"}, args...)...)
-		done <- result{errOut, code}
-	}()
-	ready := false
-	for i := 0; i < 600 && !ready; i++ { // up to 60 s for the first scan
-		if code, _ := get(t, base+"/readyz"); code == http.StatusOK {
-			ready = true
-			break
-		}
-		select {
-		case r := <-done:
-			t.Fatalf("serve exited early (%d): %s", r.code, r.stderr)
-		case <-time.After(100 * time.Millisecond):
-		}
-	}
-	if !ready {
-		t.Fatal("serve never became ready")
-	}
+	run := startServe(t, append([]string{"--interval", "1h"}, args...)...)
+	run.awaitPath("/readyz") // the first scan
+	base := run.base()
 	if code, body := get(t, base+"/healthz"); code != http.StatusOK {
 		t.Errorf("/healthz: %d %s", code, body)
 	}
@@ -170,16 +141,8 @@ func serveAndScrape(t *testing.T, token string, args ...string) (string, *checks
 		t.Errorf("/report.sarif: %d %q", code, sarifDoc.Version)
 	}
 
-	if err := syscall.Kill(syscall.Getpid(), syscall.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
-	select {
-	case r := <-done:
-		if r.code != 0 || !strings.Contains(r.stderr, "audit serve: stopped") {
-			t.Errorf("after SIGTERM: exit %d, stderr %q", r.code, r.stderr)
-		}
-	case <-time.After(20 * time.Second):
-		t.Fatal("serve did not stop on SIGTERM")
+	if exit := run.stop(); exit.code != 0 || !strings.Contains(exit.stderr, "audit serve: stopped") {
+		t.Errorf("after SIGTERM: exit %d, stderr %q", exit.code, exit.stderr)
 	}
 	if code, _ := get(t, base+"/healthz"); code != 0 {
 		t.Errorf("still serving after shutdown")
@@ -244,32 +207,18 @@ func startCluster(t *testing.T) (*testcluster.Cluster, string) {
 // collection waiting between requests, as a large or slow cluster would.
 func TestServeSIGTERMStopsLiveScan(t *testing.T) {
 	_, kubeconfig := startCluster(t)
-	addr := freeAddr(t)
-	done := make(chan string, 1)
-	go func() {
-		_, errOut, _ := runCLI(t, "serve", "--listen", addr, "--insecure-no-auth", "--kubeconfig", kubeconfig,
-			"--qps", "0.01", "--burst", "1", "--skip-kubelet")
-		done <- errOut
-	}()
-	waitServing(t, "http://"+addr, done)
+	run := startServe(t, "--insecure-no-auth", "--kubeconfig", kubeconfig, "--qps", "0.01", "--burst", "1", "--skip-kubelet")
+	run.awaitPath("/healthz")
 	time.Sleep(500 * time.Millisecond) // the scan has started with the server; let it reach the limiter
-	if code, _ := get(t, "http://"+addr+"/readyz"); code != http.StatusServiceUnavailable {
+	if code, _ := get(t, run.base()+"/readyz"); code != http.StatusServiceUnavailable {
 		t.Fatalf("/readyz %d while the first scan is under way, want 503", code)
 	}
-	if err := syscall.Kill(syscall.Getpid(), syscall.SIGTERM); err != nil {
-		t.Fatal(err)
+	exit := run.stop()
+	if !strings.Contains(exit.stderr, "scan stopped") || !strings.Contains(exit.stderr, "audit serve: stopped") {
+		t.Errorf("stderr does not say the scan and the server stopped: %s", exit.stderr)
 	}
-	select {
-	case errOut := <-done:
-		if !strings.Contains(errOut, "scan stopped") || !strings.Contains(errOut, "audit serve: stopped") {
-			t.Errorf("stderr does not say the scan and the server stopped: %s", errOut)
-		}
-		if strings.Contains(errOut, "scan failed") {
-			t.Errorf("a scan stopped by SIGTERM is reported as failed: %s", errOut)
-		}
-	case <-time.After(15 * time.Second):
-		stacks := make([]byte, 1<<20)
-		t.Fatalf("serve did not stop within 15 s of SIGTERM: the live collection ignored it; goroutines:\n%s", stacks[:runtime.Stack(stacks, true)])
+	if strings.Contains(exit.stderr, "scan failed") {
+		t.Errorf("a scan stopped by SIGTERM is reported as failed: %s", exit.stderr)
 	}
 }
 
@@ -284,23 +233,74 @@ func freeAddr(t *testing.T) string {
 	return ln.Addr().String()
 }
 
-// waitServing waits until base answers /healthz, failing if serve exits first (done).
-func waitServing(t *testing.T, base string, done <-chan string) {
+// serveRun is `audit serve` running in this process (as main runs it) on a free loopback
+// address.
+type serveRun struct {
+	t    *testing.T
+	addr string
+	done chan serveExit
+}
+
+type serveExit struct {
+	stderr string
+	code   int
+}
+
+// startServe runs `audit serve --listen ADDR ARGS` in the background.
+func startServe(t *testing.T, args ...string) *serveRun {
 	t.Helper()
-	for i := 0; i < 300; i++ {
-		if code, _ := get(t, base+"/healthz"); code == http.StatusOK {
-			return
+	run := &serveRun{t: t, addr: freeAddr(t), done: make(chan serveExit, 1)}
+	go func() {
+		_, errOut, code := runCLI(t, append([]string{"serve", "--listen", run.addr}, args...)...)
+		run.done <- serveExit{errOut, code}
+	}()
+	return run
+}
+
+func (r *serveRun) base() string { return "http://" + r.addr }
+
+// await polls ok until it holds, failing if serve exits first or 60 s pass (a first scan).
+func (r *serveRun) await(what string, ok func() bool) {
+	r.t.Helper()
+	for start := time.Now(); !ok(); {
+		if time.Since(start) > time.Minute {
+			r.t.Fatalf("serve: not within a minute: %s", what)
 		}
 		select {
-		case errOut := <-done:
-			t.Fatalf("serve exited early: %s", errOut)
+		case exit := <-r.done:
+			r.t.Fatalf("serve exited (%d) before %s: %s", exit.code, what, exit.stderr)
 		case <-time.After(100 * time.Millisecond):
 		}
 	}
-	t.Fatal("serve never answered /healthz")
 }
 
-// demoScan is a scan of the demo snapshot's report and resources, for serving without a scan.
+// awaitPath waits until path answers 200 over HTTP without a token.
+func (r *serveRun) awaitPath(path string) {
+	r.t.Helper()
+	r.await(path+" answers 200", func() bool {
+		code, _ := get(r.t, r.base()+path)
+		return code == http.StatusOK
+	})
+}
+
+// stop sends SIGTERM and returns how serve exited; past 20 s it fails with every goroutine's
+// stack (what holds serve up).
+func (r *serveRun) stop() serveExit {
+	r.t.Helper()
+	if err := syscall.Kill(syscall.Getpid(), syscall.SIGTERM); err != nil {
+		r.t.Fatal(err)
+	}
+	select {
+	case exit := <-r.done:
+		return exit
+	case <-time.After(20 * time.Second):
+		stacks := make([]byte, 1<<20)
+		r.t.Fatalf("serve did not stop within 20 s of SIGTERM; goroutines:\n%s", stacks[:runtime.Stack(stacks, true)])
+		return serveExit{}
+	}
+}
+
+// demoScan scans the demo snapshot once and returns that scan's report and resources on every call.
 func demoScan(t testing.TB) scanFunc {
 	t.Helper()
 	snap, err := snapshot.ReadFile(demo)

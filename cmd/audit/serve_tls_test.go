@@ -9,9 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
-	"time"
 
 	"k8s.io/client-go/util/cert"
 )
@@ -59,16 +57,10 @@ func TestServeReloadsTLSCertificate(t *testing.T) {
 	}
 	firstCA := publish("1", "first.kubeposture.test")
 
-	addr := freeAddr(t)
-	done := make(chan string, 1)
-	go func() {
-		_, errOut, _ := runCLI(t, "serve", "--listen", addr, "--snapshot", demo, "--insecure-no-auth",
-			"--tls-cert-file", certFile, "--tls-private-key-file", keyFile)
-		done <- errOut
-	}()
+	run := startServe(t, "--snapshot", demo, "--insecure-no-auth", "--tls-cert-file", certFile, "--tls-private-key-file", keyFile)
 	// served is the certificate a new connection is served, "" while none is.
 	served := func() string {
-		conn, err := tls.Dial("tcp", addr, &tls.Config{InsecureSkipVerify: true})
+		conn, err := tls.Dial("tcp", run.addr, &tls.Config{InsecureSkipVerify: true})
 		if err != nil {
 			return ""
 		}
@@ -77,21 +69,12 @@ func TestServeReloadsTLSCertificate(t *testing.T) {
 	}
 	waitFor := func(host string) {
 		t.Helper()
-		for i := 0; !strings.HasPrefix(served(), host+"@"); i++ {
-			if i == 300 {
-				t.Fatalf("serve never served the certificate of %s (serving %q)", host, served())
-			}
-			select {
-			case errOut := <-done:
-				t.Fatalf("serve exited early: %s", errOut)
-			case <-time.After(100 * time.Millisecond):
-			}
-		}
+		run.await("the certificate of "+host+" served", func() bool { return strings.HasPrefix(served(), host+"@") })
 	}
 	waitFor("first.kubeposture.test")
 
 	verified := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: firstCA}}}
-	resp, err := verified.Get("https://" + addr + "/healthz")
+	resp, err := verified.Get("https://" + run.addr + "/healthz")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -100,23 +83,15 @@ func TestServeReloadsTLSCertificate(t *testing.T) {
 	if resp.StatusCode != http.StatusOK || resp.ProtoMajor != 1 {
 		t.Errorf("/healthz over HTTPS: %d %s, want 200 over HTTP/1.1", resp.StatusCode, resp.Proto)
 	}
-	if code, _ := get(t, "http://"+addr+"/healthz"); code == http.StatusOK {
+	if code, _ := get(t, run.base()+"/healthz"); code == http.StatusOK {
 		t.Error("plain HTTP is answered too")
 	}
 
 	publish("2", "second.kubeposture.test")
 	waitFor("second.kubeposture.test")
 
-	if err := syscall.Kill(syscall.Getpid(), syscall.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
-	select {
-	case errOut := <-done:
-		if !strings.Contains(errOut, "listening on https://") || strings.Contains(errOut, "plain HTTP") {
-			t.Errorf("serve did not say it serves HTTPS: %s", errOut)
-		}
-	case <-time.After(20 * time.Second):
-		t.Fatal("serve did not stop on SIGTERM")
+	if exit := run.stop(); !strings.Contains(exit.stderr, "listening on https://") || strings.Contains(exit.stderr, "plain HTTP") {
+		t.Errorf("serve did not say it serves HTTPS: %s", exit.stderr)
 	}
 }
 
