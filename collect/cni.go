@@ -43,9 +43,9 @@ func (c *collector) collectCNI(ctx context.Context, cfg *rest.Config) {
 		c.mu.Unlock()
 	}
 	var groups *metav1.APIGroupList
-	err := c.retry(ctx, func(context.Context) error {
+	err := c.retry(ctx, func(ctx context.Context) error {
 		var err error
-		groups, err = c.cs.Discovery().ServerGroups()
+		groups, err = c.discovery().ServerGroupsWithContext(ctx)
 		return err
 	})
 	if err != nil {
@@ -85,9 +85,9 @@ func (c *collector) collectCNI(ctx context.Context, cfg *rest.Config) {
 		if served[gvs] == nil {
 			served[gvs] = map[string]bool{}
 			var rl *metav1.APIResourceList
-			err := c.retry(ctx, func(context.Context) error {
+			err := c.retry(ctx, func(ctx context.Context) error {
 				var err error
-				rl, err = c.cs.Discovery().ServerResourcesForGroupVersion(gvs)
+				rl, err = c.discovery().ServerResourcesForGroupVersionWithContext(ctx, gvs)
 				return err
 			})
 			if err != nil {

@@ -49,8 +49,9 @@ func (f *collectFlags) validate() error {
 	return nil
 }
 
-// collectLive snapshots the cluster the kubeconfig flags point at.
-func collectLive(kube *kubeFlags, f *collectFlags) (*snapshot.Snapshot, error) {
+// collectLive snapshots the cluster the kubeconfig flags point at. It stops when ctx is done
+// (serve's SIGTERM) or on an interrupt (Ctrl-C), with an error rather than a partial snapshot.
+func collectLive(ctx context.Context, kube *kubeFlags, f *collectFlags) (*snapshot.Snapshot, error) {
 	if err := f.validate(); err != nil {
 		return nil, err
 	}
@@ -65,7 +66,7 @@ func collectLive(kube *kubeFlags, f *collectFlags) (*snapshot.Snapshot, error) {
 	if term.IsTerminal(int(os.Stderr.Fd())) {
 		opts.Progress = os.Stderr
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
 	defer stop()
 	return collect.Collect(ctx, cfg, opts)
 }
@@ -88,7 +89,7 @@ metadata and type only. Scan it later with 'audit scan --snapshot FILE'.`,
 			if err := imf.validate(); err != nil {
 				return err
 			}
-			snap, err := collectLive(kube, &cf)
+			snap, err := collectLive(cmd.Context(), kube, &cf)
 			if err != nil {
 				return err
 			}

@@ -121,7 +121,7 @@ func runScan(cmd *cobra.Command, kube *kubeFlags, sf *scanFlags, cf *collectFlag
 	case len(sf.filenames) > 0:
 		snap, err = readManifests(cmd.ErrOrStderr(), sf.filenames)
 	default:
-		snap, err = collectLive(kube, cf)
+		snap, err = collectLive(cmd.Context(), kube, cf)
 	}
 	if err != nil {
 		return err
