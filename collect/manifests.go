@@ -66,7 +66,7 @@ var manifestExtensions = map[string]bool{".yaml": true, ".yml": true, ".json": t
 // them: each path is a file (read whatever its name) or a directory (its .yaml, .yml and
 // .json files, recursively, in lexical order); a file holds YAML documents separated by
 // "---", or JSON, and a document may be a List. A namespaced object without a namespace
-// lands in "default", as kubectl would put it. Secrets keep their metadata and type only.
+// lands in "default", as kubectl would put it. Secrets keep their type and the metadata the checks read (secretMeta).
 // A document that does not decode fails the read, naming the file and document index.
 func ReadManifests(paths []string) (*Manifests, error) {
 	if len(paths) == 0 {
@@ -225,9 +225,13 @@ func (m *Manifests) unknown(file, index string, probe map[string]any) {
 // add stores obj, of kind k, in the snapshot; false if it is not of k's type (which the
 // scheme's types and the table's agree it always is).
 func (m *Manifests) add(k snapshot.CollectedKind, obj runtime.Object, meta metav1.Object) bool {
-	// The live collector's compaction; and the namespace kubectl would give a namespaced
-	// object without one.
-	compactMeta(meta)
+	// The live collector's compaction (for a Secret, its allowlist of metadata, the data
+	// dropped at once); and the namespace kubectl would give a namespaced object without one.
+	if sec, ok := obj.(*corev1.Secret); ok {
+		*sec = corev1.Secret{ObjectMeta: secretMeta(&sec.ObjectMeta), Type: sec.Type}
+	} else {
+		compactMeta(meta)
+	}
 	if k.Namespaced && meta.GetNamespace() == "" {
 		meta.SetNamespace(metav1.NamespaceDefault)
 	}

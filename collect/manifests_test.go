@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -137,6 +138,7 @@ func TestReadManifestsErrors(t *testing.T) {
 func FuzzManifests(f *testing.F) {
 	f.Add([]byte("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: c, image: x}]}\n---\napiVersion: v1\nkind: Secret\nmetadata: {name: s}\ndata: {k: c2VjcmV0}\n"))
 	f.Add([]byte(`{"apiVersion":"v1","kind":"List","items":[{"apiVersion":"v1","kind":"Secret","stringData":{"k":"secret"}}]}`))
+	f.Add([]byte("apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\n  annotations: {kapp.k14s.io/original: '{\"data\":{\"k\":\"c2VjcmV0\"}}'}\n  labels: {a: b}\n"))
 	f.Add([]byte("---\n# only a comment\n---\n"))
 	f.Add([]byte("apiVersion: v1\nkind: List\nitems: [{apiVersion: v1, kind: List, items: []}]\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
@@ -148,8 +150,15 @@ func FuzzManifests(f *testing.F) {
 			return
 		}
 		for _, s := range m.Snapshot.Secrets {
-			if _, ok := s.Annotations[lastApplied]; ok {
-				t.Fatal("a secret kept its last-applied annotation")
+			for k := range s.Annotations {
+				if !slices.Contains(secretAnnotations, k) {
+					t.Fatalf("a secret kept annotation %q, which is not on the allowlist", k)
+				}
+			}
+			for k := range s.Labels {
+				if !slices.Contains(secretLabels, k) {
+					t.Fatalf("a secret kept label %q, which is not on the allowlist", k)
+				}
 			}
 		}
 	})
