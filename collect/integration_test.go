@@ -164,6 +164,9 @@ func TestCollectEstate(t *testing.T) {
 	}
 	if len(snap.Secrets) != 1 || snap.Secrets[0].Name != "db" || snap.Secrets[0].Type != "Opaque" {
 		t.Errorf("secrets = %+v, want legacy/db of type Opaque", snap.Secrets)
+	} else if s := snap.Secrets[0]; len(s.Annotations)+len(s.Labels) > 0 {
+		// kapp's, Argo CD's and Helm's marks are not among the metadata a check reads.
+		t.Errorf("secret legacy/db kept annotations %v and labels %v, want none", s.Annotations, s.Labels)
 	}
 	for _, p := range snap.Pods {
 		if len(p.ManagedFields) > 0 {

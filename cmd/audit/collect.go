@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/kubeposture/kubeposture/collect"
+	"github.com/kubeposture/kubeposture/internal/privatefile"
 	"github.com/kubeposture/kubeposture/snapshot"
 	"github.com/kubeposture/kubeposture/snapshot/snapfile"
 )
@@ -99,7 +101,11 @@ metadata and type only. Scan it later with 'audit scan --snapshot FILE'.`,
 			if out == "-" {
 				return snapfile.Write(cmd.OutOrStdout(), snap)
 			}
-			return snapfile.WriteFile(out, snap)
+			// Readable by its owner only: a snapshot holds config maps and env values.
+			if err := privatefile.WriteFile(out, func(w io.Writer) error { return snapfile.Write(w, snap) }); err != nil {
+				return fmt.Errorf("--output %s: %w", out, err)
+			}
+			return nil
 		},
 	}
 	cf.add(cmd)

@@ -127,9 +127,12 @@ func runScan(cmd *cobra.Command, kube *kubeFlags, sf *scanFlags, cf *collectFlag
 		return err
 	}
 	if sf.nodeReports != "" {
-		reports, err := nodeagent.ReadReports(sf.nodeReports, cmd.InOrStdin())
+		reports, superseded, err := nodeagent.ReadReports(sf.nodeReports, cmd.InOrStdin())
 		if err != nil {
 			return fmt.Errorf("--node-reports: %w", err)
+		}
+		if superseded > 0 {
+			fmt.Fprintf(cmd.ErrOrStderr(), "audit: note: --node-reports: each node's newest report used; %d earlier report(s) of the same nodes set aside (an agent's --interval series)\n", superseded)
 		}
 		snap.MergeNodeReports(reports)
 		if unknown := nodeagent.UnknownNodes(snap); len(unknown) > 0 {

@@ -279,9 +279,14 @@ func (s *seeder) legacy() {
 	s.deployment("legacy", "admin-tool", tmpl, 2)
 	_, err := s.cs.CoreV1().Secrets("legacy").Create(s.ctx, &corev1.Secret{
 		ObjectMeta: metav1.ObjectMeta{Name: "db", Annotations: map[string]string{
-			// kubectl apply leaves the whole manifest here, values included: the collector
-			// must drop it.
-			"kubectl.kubernetes.io/last-applied-configuration": `{"apiVersion":"v1","kind":"Secret","stringData":{"password":"` + LeakCanary + `"}}`}},
+			// kubectl apply and kapp (carvel-dev/kapp#137) leave the whole manifest here,
+			// values included; Argo CD and Helm their own marks: the collector keeps none.
+			"kubectl.kubernetes.io/last-applied-configuration": `{"apiVersion":"v1","kind":"Secret","stringData":{"password":"` + LeakCanary + `"}}`,
+			"kapp.k14s.io/original":                            `{"apiVersion":"v1","kind":"Secret","metadata":{"name":"db","namespace":"legacy"},"stringData":{"password":"` + LeakCanary + `"}}`,
+			"argocd.argoproj.io/tracking-id":                   "legacy:/Secret:legacy/db",
+			"meta.helm.sh/release-name":                        "legacy",
+			"meta.helm.sh/release-namespace":                   "legacy",
+		}, Labels: map[string]string{"app.kubernetes.io/managed-by": "Helm"}},
 		Type: corev1.SecretTypeOpaque,
 		Data: map[string][]byte{"password": []byte(LeakCanary)},
 	}, metav1.CreateOptions{})
