@@ -81,7 +81,9 @@ func tlsCertFile(snap *snapshot.Snapshot) []checks.Result {
 func kubeletsOwnPair(v *kubeletView) string {
 	cfg := v.Config
 	if v.Source != sourceConfigz || cfg.ServerTLSBootstrap {
-		return "" // the node agent's effective values leave an unset pair unset
+		// The node agent's effective values leave an unset pair unset; with
+		// serverTLSBootstrap the kubelet fills nothing in.
+		return ""
 	}
 	dir, name := path.Split(cfg.TLSCertFile)
 	if name != "kubelet.crt" || cfg.TLSPrivateKeyFile != dir+"kubelet.key" {
