@@ -11,7 +11,7 @@
 //
 // With -snapshot FILE it seeds nothing unless -seed is given, collects a snapshot into FILE
 // and exits. examples/snapshots/demo.json is collected from the whole cluster (every layer
-// evaluated), its API server leaving anonymous auth and profiling at their insecure defaults:
+// evaluated), its API server with anonymous auth and profiling on (their upstream defaults):
 //
 //	sudo go run ./test/localcluster -seed -controllers -nodes 4 -snapshot examples/snapshots/demo.json \
 //		-apiserver-flag=--anonymous-auth=true -apiserver-flag=--profiling=true
