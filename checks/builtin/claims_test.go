@@ -208,11 +208,14 @@ var claims = []claim{
 	kubeletClaim("4.2.8", "KP-NODE-008", "the kubelet's effective eventRecordQPS is 0 (unlimited) or more",
 		kubelet("eventRecordQPS: 50", nil).passes(),
 		kubelet("eventRecordQPS: -1", func(c *kubeletv1beta1.KubeletConfiguration) { c.EventRecordQPS = new(int32(-1)) }).fails()),
-	kubeletClaim("4.2.9", "KP-NODE-009", "the kubelet's effective tlsCertFile and tlsPrivateKeyFile are set, or serverTLSBootstrap is true (a certificate the API server issues); neither is a self-signed certificate",
+	kubeletClaim("4.2.9", "KP-NODE-009", "the kubelet's effective tlsCertFile and tlsPrivateKeyFile are set by the administrator, or serverTLSBootstrap is true (a certificate the API server issues); neither, or the <cert-dir>/kubelet.crt pair the kubelet fills in itself when neither is set, is a self-signed certificate",
 		kubelet("tlsCertFile and tlsPrivateKeyFile set", func(c *kubeletv1beta1.KubeletConfiguration) { c.ServerTLSBootstrap = false }).passes(),
 		kubelet("no tlsCertFile, serverTLSBootstrap: true", func(c *kubeletv1beta1.KubeletConfiguration) { c.TLSCertFile, c.TLSPrivateKeyFile = "", "" }).passes(),
 		kubelet("no tlsCertFile, serverTLSBootstrap: false", func(c *kubeletv1beta1.KubeletConfiguration) {
 			c.TLSCertFile, c.TLSPrivateKeyFile, c.ServerTLSBootstrap = "", "", false
+		}).fails(),
+		kubelet("configz tlsCertFile: /var/lib/kubelet/pki/kubelet.crt filled in by the kubelet, serverTLSBootstrap: false", func(c *kubeletv1beta1.KubeletConfiguration) {
+			c.TLSCertFile, c.TLSPrivateKeyFile, c.ServerTLSBootstrap = "/var/lib/kubelet/pki/kubelet.crt", "/var/lib/kubelet/pki/kubelet.key", false
 		}).fails()),
 	kubeletClaim("4.2.10", "KP-NODE-010", "the kubelet's effective rotateCertificates is true (the default is false)",
 		kubelet("rotateCertificates: true", nil).passes(),
@@ -221,6 +224,9 @@ var claims = []claim{
 		kubelet("serverTLSBootstrap: true, the gate on by default", nil).passes(),
 		kubelet("featureGates: RotateKubeletServerCertificate: false", func(c *kubeletv1beta1.KubeletConfiguration) {
 			c.FeatureGates = map[string]bool{"RotateKubeletServerCertificate": false}
+		}).fails(),
+		kubelet("serverTLSBootstrap: false, configz tlsCertFile: /var/lib/kubelet/pki/kubelet.crt filled in by the kubelet", func(c *kubeletv1beta1.KubeletConfiguration) {
+			c.TLSCertFile, c.TLSPrivateKeyFile, c.ServerTLSBootstrap = "/var/lib/kubelet/pki/kubelet.crt", "/var/lib/kubelet/pki/kubelet.key", false
 		}).fails()),
 	kubeletClaim("4.2.12", "KP-NODE-012", "the kubelet's effective tlsCipherSuites: every suite in CIS's list",
 		kubelet("tlsCipherSuites: TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", nil).passes(),
@@ -540,8 +546,8 @@ func secureKubelet() *kubeletv1beta1.KubeletConfiguration {
 		StreamingConnectionIdleTimeout: metav1.Duration{Duration: 4 * 3600e9},
 		MakeIPTablesUtilChains:         new(true),
 		EventRecordQPS:                 new(int32(50)),
-		TLSCertFile:                    "/var/lib/kubelet/pki/kubelet.crt",
-		TLSPrivateKeyFile:              "/var/lib/kubelet/pki/kubelet.key",
+		TLSCertFile:                    "/etc/kubernetes/pki/kubelet-serving.crt",
+		TLSPrivateKeyFile:              "/etc/kubernetes/pki/kubelet-serving.key",
 		RotateCertificates:             true,
 		ServerTLSBootstrap:             true,
 		TLSCipherSuites:                []string{"TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"},

@@ -9,11 +9,14 @@ serverTLSBootstrap false (pkg/kubelet/apis/config/v1beta1/defaults.go leaves it 
 gate alone and passes a kubelet that never rotates anything.
 
 Reads: featureGates.RotateKubeletServerCertificate, serverTLSBootstrap, tlsCertFile
-(configz, or the node agent's effective values).
+(configz, or the node agent's effective values), and whether the kubelet filled tlsCertFile in
+itself (see KP-NODE-009, kubeletsOwnPair).
 
 Allowed values: serverTLSBootstrap true and the gate not false. The gate set false fails;
-serverTLSBootstrap false fails, except that with tlsCertFile set (certificates provisioned
-outside the kubelet) it warns: rotation is then the operator's job.
+serverTLSBootstrap false fails, except that with tlsCertFile set by the administrator
+(certificates provisioned outside the kubelet) it warns: rotation is then the operator's job.
+A tlsCertFile the kubelet filled in itself is its self-signed pair (cmd/kubelet/app/server.go
+InitializeTLS), which nothing rotates: that fails.
 */
 
 package node
@@ -23,7 +26,6 @@ import (
 
 	"github.com/kubeposture/kubeposture/checks"
 	"github.com/kubeposture/kubeposture/snapshot"
-	kubeletv1beta1 "k8s.io/kubelet/config/v1beta1"
 )
 
 func init() {
@@ -47,7 +49,10 @@ func init() {
 }
 
 func serverCertRotation(snap *snapshot.Snapshot) []checks.Result {
-	return eachKubelet(snap, "serverTLSBootstrap,featureGates.RotateKubeletServerCertificate", func(cfg *kubeletv1beta1.KubeletConfiguration, ev checks.Evidence) checks.Result {
+	const field = "serverTLSBootstrap,featureGates.RotateKubeletServerCertificate"
+	whereOf := func(v *kubeletView) string { return where(v, field) }
+	return eachKubeletView(snap, whereOf, func(v *kubeletView, ev checks.Evidence) checks.Result {
+		cfg := v.Config
 		ev.Expected = "serverTLSBootstrap true, RotateKubeletServerCertificate not false"
 		gate, set := cfg.FeatureGates["RotateKubeletServerCertificate"]
 		gateDesc := "absent (default true)"
@@ -55,11 +60,15 @@ func serverCertRotation(snap *snapshot.Snapshot) []checks.Result {
 			gateDesc = fmt.Sprint(gate)
 		}
 		ev.Observed = fmt.Sprintf("serverTLSBootstrap=%t RotateKubeletServerCertificate=%s", cfg.ServerTLSBootstrap, gateDesc)
+		own := kubeletsOwnPair(v)
 		switch {
 		case set && !gate:
 			return verdict(false, ev)
 		case cfg.ServerTLSBootstrap:
 			return verdict(true, ev)
+		case own != "":
+			ev.Observed += fmt.Sprintf(" (serving certificate %s is the kubelet's own self-signed pair, which nothing rotates: %s)", cfg.TLSCertFile, own)
+			return verdict(false, ev)
 		case cfg.TLSCertFile != "":
 			ev.Observed += fmt.Sprintf(" (serving certificate %s provisioned outside the kubelet)", cfg.TLSCertFile)
 			return checks.Result{Status: checks.Warn, Evidence: ev}

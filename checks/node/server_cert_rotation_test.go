@@ -20,5 +20,11 @@ func TestServerCertRotation(t *testing.T) {
 		// The kube-bench pitfall: the gate alone does nothing.
 		{name: "gate true, no bootstrap", mutate: cfg(false, map[string]bool{"RotateKubeletServerCertificate": true}, ""), want: checks.Fail, observed: "does nothing"},
 		{name: "provisioned certificate", mutate: cfg(false, nil, "/k.crt"), want: checks.Warn, observed: "outside the kubelet"},
+		// The pair InitializeTLS fills in when the kubelet set neither file: self-signed,
+		// and nothing rotates it.
+		{name: "the kubelet's own pair", mutate: func(c *kubeletv1beta1.KubeletConfiguration) {
+			cfg(false, nil, ownCert)(c)
+			c.TLSPrivateKeyFile = ownKey
+		}, want: checks.Fail, observed: "nothing rotates"},
 	})
 }

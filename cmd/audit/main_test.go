@@ -56,10 +56,10 @@ func TestScanExitCodes(t *testing.T) {
 		code int
 	}{
 		{[]string{"--fail-on", "none"}, 0},
-		{[]string{"--fail-on", "critical"}, 0},                  // the demo's critical controls pass or are not evaluated
-		{[]string{"--fail-on", "high"}, 1},                      // KP-CP-001 and KP-WL-001 fail
-		{[]string{"--layer", "node"}, 1},                        // KP-NODE-017 (low): the demo's nodes never reported Ready
-		{[]string{"--layer", "node", "--fail-on", "medium"}, 0}, // the rest is NOT_EVALUATED, which does not fail the run
+		{[]string{"--fail-on", "critical"}, 1},                 // the weak and legacy kubelets: anonymous, AlwaysAllow (KP-NODE-001, 002)
+		{[]string{"--fail-on", "high"}, 1},                     // KP-CP-001 and KP-WL-001 fail
+		{[]string{"--layer", "node"}, 1},                       // the node layer is judged from the kubelets' configz
+		{[]string{"--layer", "node", "--control", "4.2.7"}, 0}, // NOT_EVALUATED (a flag configz does not show) does not fail the run
 		{[]string{"--control", "1.2.6"}, 0},
 		{[]string{"--control", "KP-CP-005"}, 1},
 		{[]string{"--framework", "pss-baseline", "-n", "shop"}, 0},

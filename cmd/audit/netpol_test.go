@@ -2,20 +2,62 @@ package main
 
 import (
 	"encoding/json"
+	"sort"
 	"strings"
 	"testing"
+
+	"github.com/kubeposture/kubeposture/snapshot/snapfile"
 )
+
+// demoPod is a pod of the demo, NAMESPACE/POD, and its node.
+type demoPod struct{ name, node string }
+
+// demoPods are the demo's pods whose names start with prefix, sorted by name: the controllers
+// that made them chose the names, and the scheduler their nodes, anew at each regeneration of
+// the demo.
+func demoPods(t *testing.T, ns, prefix string) []demoPod {
+	t.Helper()
+	snap, err := snapfile.ReadFile(demo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []demoPod
+	for _, p := range snap.Pods {
+		if p.Namespace == ns && strings.HasPrefix(p.Name, prefix) {
+			out = append(out, demoPod{ns + "/" + p.Name, p.Spec.NodeName})
+		}
+	}
+	if len(out) == 0 {
+		t.Fatalf("the demo has no pod %s/%s*", ns, prefix)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].name < out[j].name })
+	return out
+}
+
+// demoPeers are the demo's admin tool pod and two web pods on other nodes than the admin
+// tool's: the admin tool runs on its node's network, and traffic from a pod's own node is
+// always allowed.
+func demoPeers(t *testing.T) (admin, web, web2 string) {
+	t.Helper()
+	a := demoPods(t, "legacy", "admin-tool-")[0]
+	var webs []string
+	for _, w := range demoPods(t, "shop", "web-") {
+		if w.node != a.node {
+			webs = append(webs, w.name)
+		}
+	}
+	if len(webs) < 2 {
+		t.Fatalf("web pods on other nodes than %s's (%s): %v, want two", a.name, a.node, webs)
+	}
+	return a.name, webs[0], webs[1]
+}
 
 // TestNetpolDemo asks the demo snapshot about connections whose verdicts follow from the
 // estate: shop denies both ways except web's ingress from the ingress controller and DNS
 // egress; batch and legacy have no policy.
 func TestNetpolDemo(t *testing.T) {
-	const (
-		web    = "shop/web-5d8f7c9b4-akq"
-		web2   = "shop/web-5d8f7c9b4-blr"
-		admin  = "legacy/admin-tool-5d8f7c9b4-akq"
-		report = "batch/nightly-report-29000000-x7k2p"
-	)
+	admin, web, web2 := demoPeers(t)
+	report := demoPods(t, "batch", "nightly-report-")[0].name
 	for _, tc := range []struct {
 		args []string
 		want []string
@@ -48,8 +90,8 @@ func TestNetpolDemo(t *testing.T) {
 }
 
 func TestNetpolJSON(t *testing.T) {
-	out, errOut, code := runCLI(t, "netpol", "--snapshot", demo, "--from", "legacy/admin-tool-5d8f7c9b4-akq",
-		"--to", "shop/web-5d8f7c9b4-akq", "--port", "8080", "-o", "json")
+	admin, web, _ := demoPeers(t)
+	out, errOut, code := runCLI(t, "netpol", "--snapshot", demo, "--from", admin, "--to", web, "--port", "8080", "-o", "json")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}

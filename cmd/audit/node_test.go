@@ -5,12 +5,15 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/kubeposture/kubeposture/checks"
 	"github.com/kubeposture/kubeposture/nodeagent"
+	"github.com/kubeposture/kubeposture/snapshot"
+	"github.com/kubeposture/kubeposture/snapshot/snapfile"
 )
 
 // nodeTree is a node whose kubelet runs flag-only with --hostname-override.
@@ -47,6 +50,61 @@ func resultOf(t *testing.T, out, id, resource string) checks.Status {
 	return ""
 }
 
+// nodeResultOf is the status of a node's result, alone or in a node group.
+func nodeResultOf(t *testing.T, out, id, node string) checks.Status {
+	t.Helper()
+	var rep checks.Report
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatalf("report: %v", err)
+	}
+	for _, c := range rep.Controls {
+		for _, r := range c.Results {
+			if c.ID != id {
+				continue
+			}
+			if r.Resource.Kind == "Node" && r.Resource.Name == node {
+				return r.Status
+			}
+			if r.Resource.Kind == "NodeGroup" && slices.Contains(groupNodes(r.Evidence.Where), node) {
+				return r.Status
+			}
+		}
+	}
+	return ""
+}
+
+// groupNodes are the nodes a node group's evidence names, one place after another ("; "):
+// "(node a, ...)" or "(N nodes: a, b, c)" (checks/node/group.go).
+func groupNodes(where string) []string {
+	var out []string
+	for _, place := range strings.Split(where, "; ") {
+		if _, list, ok := strings.Cut(place, " nodes: "); ok {
+			list, _, _ = strings.Cut(list, ")")
+			out = append(out, strings.Split(list, ", ")...)
+		} else if _, name, ok := strings.Cut(place, "(node "); ok {
+			name, _, _ = strings.Cut(name, ",")
+			name, _, _ = strings.Cut(name, ")")
+			out = append(out, name)
+		}
+	}
+	return out
+}
+
+// demoWithoutConfigz is a copy of the demo whose kubelet on node was not read.
+func demoWithoutConfigz(t *testing.T, node string) string {
+	t.Helper()
+	snap, err := snapfile.ReadFile(demo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	snap.Kubelets = slices.DeleteFunc(snap.Kubelets, func(k snapshot.Kubelet) bool { return k.Node == node })
+	path := filepath.Join(t.TempDir(), "demo.json")
+	if err := snapfile.WriteFile(path, snap); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
 // audit node writes a report; audit scan --node-reports merges it (from a directory, and
 // from standard input) and the node controls judge it.
 func TestNodeReportIntoScan(t *testing.T) {
@@ -55,7 +113,10 @@ func TestNodeReportIntoScan(t *testing.T) {
 	if _, errOut, code := runCLI(t, "node", "--root", nodeTree(t, "cp-1"), "--output-file", report); code != 0 {
 		t.Fatalf("audit node: exit %d: %s", code, errOut)
 	}
-	// The demo's node cp-1 has no configz (no kubelet ran): the agent's report fills in.
+	// The demo's kubelets answered configz, which shows no command-line flag: the agent's
+	// report gives cp-1's. configz is the kubelet's own view of its configuration and decides
+	// (cp-1 runs with kubeadm's config file: anonymous auth off); without it (nodes/proxy
+	// forbidden, say), the agent's report fills in.
 	out, errOut, code := runCLI(t, "scan", "--snapshot", demo, "--node-reports", dir, "--control", "4.2.7,4.2.1", "--output", "json")
 	if code != 1 {
 		t.Fatalf("exit %d, want 1: %s", code, errOut)
@@ -63,8 +124,12 @@ func TestNodeReportIntoScan(t *testing.T) {
 	if s := resultOf(t, out, "KP-NODE-007", "Node/cp-1"); s != checks.Fail {
 		t.Errorf("KP-NODE-007 Node/cp-1 = %q, want FAIL (--hostname-override)", s)
 	}
-	if s := resultOf(t, out, "KP-NODE-001", "Node/cp-1"); s != checks.Fail {
-		t.Errorf("KP-NODE-001 Node/cp-1 = %q, want FAIL (flag-only kubelet: anonymous auth on by default)", s)
+	if s := nodeResultOf(t, out, "KP-NODE-001", "cp-1"); s != checks.Pass {
+		t.Errorf("KP-NODE-001 cp-1 = %q, want PASS (configz: the config file's anonymous auth off)", s)
+	}
+	out, errOut, _ = runCLI(t, "scan", "--snapshot", demoWithoutConfigz(t, "cp-1"), "--node-reports", dir, "--control", "4.2.1", "--output", "json")
+	if s := nodeResultOf(t, out, "KP-NODE-001", "cp-1"); s != checks.Fail {
+		t.Errorf("KP-NODE-001 cp-1 without configz = %q, want FAIL (flag-only kubelet: anonymous auth on by default): %s", s, errOut)
 	}
 
 	if strings.Contains(errOut, "no node named") {

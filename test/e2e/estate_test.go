@@ -48,22 +48,10 @@ func TestScanEstate(t *testing.T) {
 	diffVerdicts(t, verdicts(rep), wantVerdicts(), wrongVerdicts)
 }
 
-// wrongVerdicts are the verdicts of this cluster that the rule's source contradicts.
-var wrongVerdicts = func() knownWrong {
-	w := knownWrong{}
-	for _, n := range []string{"cp-1", "weak-1", "weak-2", "legacy-1", "legacy-2"} {
-		// cmd/kubelet/app/server.go InitializeTLS: with neither tlsCertFile nor
-		// serverTLSBootstrap, the kubelet writes a self-signed pair to --cert-dir and sets
-		// tlsCertFile and tlsPrivateKeyFile to it before /configz is registered; configz then
-		// always shows both set. CIS 4.2.9 asks for them set by the administrator (the
-		// control's own description: "without them ... a self-signed certificate").
-		w["KP-NODE-009 Node/"+n] = wrong{pass, "configz shows the kubelet's own self-signed pair (--cert-dir/kubelet.crt) as tlsCertFile"}
-		// The same pair: the serving certificate is the kubelet's self-signed one, not one
-		// provisioned outside it, and nothing rotates it (serverTLSBootstrap false).
-		w["KP-NODE-011 Node/"+n] = wrong{warn, "the 'provisioned outside the kubelet' certificate is the kubelet's self-signed one: no rotation"}
-	}
-	return w
-}()
+// wrongVerdicts are the verdicts of this cluster that the rule's source contradicts (none
+// today: KP-NODE-009 and KP-NODE-011 passed and warned on the kubelets' own self-signed pairs
+// until checks/node told them apart).
+var wrongVerdicts = knownWrong{}
 
 // wantVerdicts is every result the built-in controls give on the whole cluster, each by the
 // rule's source; NodeGroups are counted per node (see verdicts).
@@ -112,8 +100,9 @@ func controlPlaneVerdicts(v map[string]checks.Status) {
 		v["KP-CP-"+id+" "+api] = st
 	}
 	// kube-controller-manager with kubeadm's flags: profiling left on (kubeadm sets no
-	// --profiling), its own credentials per controller, the keys and CA set, loopback only.
-	for id, st := range map[string]checks.Status{"029": fail, "030": pass, "031": pass, "032": pass, "033": pass, "034": pass, "050": man} {
+	// --profiling), its own credentials per controller, the keys and CA set, loopback only;
+	// no --terminated-pod-gc-threshold, which CIS 1.3.1 asks to be set (kubeadm sets none).
+	for id, st := range map[string]checks.Status{"029": fail, "030": pass, "031": pass, "032": pass, "033": pass, "034": pass, "050": fail} {
 		v["KP-CP-"+id+" "+kcm] = st
 	}
 	v["KP-CP-035 "+sched], v["KP-CP-036 "+sched] = fail, pass // kubeadm: profiling on, loopback
@@ -136,9 +125,11 @@ var kubeletVerdicts = map[string][4]checks.Status{
 	"KP-NODE-006": {pass, pass, fail, pass}, // makeIPTablesUtilChains false in weak's file only
 	"KP-NODE-007": {ne, ne, ne, ne},         // a flag configz does not show; no node report
 	"KP-NODE-008": {pass, pass, warn, pass}, // eventRecordQPS 0 in weak's file: unlimited
-	"KP-NODE-009": {fail, pass, fail, fail}, // only hardened has a serving certificate not self-signed (bootstrapped)
+	// Only hardened bootstraps its serving certificate; the others set no tlsCertFile, so
+	// the kubelet fills in its own self-signed pair (configz shows <cert-dir>/kubelet.crt).
+	"KP-NODE-009": {fail, pass, fail, fail},
 	"KP-NODE-010": {pass, pass, fail, fail}, // rotateCertificates: kubeadm and hardened set it; the default is false
-	"KP-NODE-011": {fail, pass, fail, fail}, // serverTLSBootstrap in hardened only
+	"KP-NODE-011": {fail, pass, fail, fail}, // serverTLSBootstrap in hardened only; nothing rotates a self-signed pair
 	"KP-NODE-012": {warn, pass, fail, warn}, // no suites set (Go's defaults); strong only; a CBC suite
 	"KP-NODE-013": {fail, pass, fail, fail}, // podPidsLimit -1 by default
 	"KP-NODE-014": {fail, pass, fail, fail}, // seccompDefault false by default
@@ -181,18 +172,18 @@ func rbacVerdicts(v map[string]checks.Status) {
 		v["KP-RBAC-"+id+" "+edit] = warn
 	}
 	// Default accounts mount their token by default; legacy's is bound besides.
-	for _, ns := range []string{"default", "kube-system", "kube-public", "kube-node-lease", "shop", "batch", "empty"} {
+	for _, ns := range []string{"default", "kube-system", "kube-public", "kube-node-lease", "shop", "batch", "empty", "monitoring"} {
 		v["KP-RBAC-005 ServiceAccount/"+ns+"/default"] = warn
 	}
 	v["KP-RBAC-005 ServiceAccount/legacy/default"] = fail
 	// Tokens mounted by accounts with no binding of their own: the report's pods and the log
 	// shipper's. admin-tool's account is bound (it needs its token); web and cache mount none;
-	// the mirror pods have none (see wrongVerdicts).
+	// static pods have no service account, so the mirror pods mount none.
 	v["KP-RBAC-006 "+report], v["KP-RBAC-006 "+logShipper] = warn, warn
 	for _, p := range mirrorPods {
 		v["KP-RBAC-006 "+p] = ""
 	}
-	v["KP-RBAC-005 ServiceAccount/kubeposture/default"] = warn // the scanner's namespace, as the others
+	v["KP-RBAC-005 ServiceAccount/kubeposture/default"] = warn // the scanner's namespace, as the others (monitoring: Prometheus's, applyServeCallers)
 	v["KP-RBAC-007 Cluster"] = man                             // system:masters membership is in certificates and tokens
 	// The API server's own client towards kubelets may use their API (system:kubelet-api-admin),
 	// nodes/proxy included: named for review.
@@ -224,6 +215,35 @@ func workloadVerdicts(v map[string]checks.Status) {
 		"KP-WL-025": {web: pass, cache: pass, adminTool: pass, report: pass, logShipper: pass},
 		// /var/log read-only: a system directory disclosed.
 		"KP-WL-026": {web: pass, cache: pass, adminTool: pass, report: pass, logShipper: warn},
+		// One verdict per CIS 5.2 item (CIS 1.12 and pss-checks.tsv): only the admin tool is
+		// privileged (5.2.2); nothing shares the host's PID or IPC namespace (5.2.3, 5.2.4,
+		// NSA C-0038) or is a Windows HostProcess (5.2.10) or publishes a host port (5.2.12);
+		// the admin tool shares the host network (5.2.5); only web and cache set
+		// allowPrivilegeEscalation false (5.2.6: unset allows it), run as a non-zero user
+		// (5.2.7: runAsNonRoot or runAsUser > 0; the others leave it to the image) and drop
+		// ALL capabilities (5.2.8 NET_RAW, 5.2.9: the runtime's default set stays otherwise);
+		// the log shipper mounts /var/log from its node (5.2.11).
+		"KP-WL-008": {web: pass, cache: pass, adminTool: fail, report: pass, logShipper: pass},
+		"KP-WL-009": {web: pass, cache: pass, adminTool: pass, report: pass, logShipper: pass},
+		"KP-WL-010": {web: pass, cache: pass, adminTool: pass, report: pass, logShipper: pass},
+		"KP-WL-011": {web: pass, cache: pass, adminTool: fail, report: pass, logShipper: pass},
+		"KP-WL-012": {web: pass, cache: pass, adminTool: fail, report: fail, logShipper: fail},
+		"KP-WL-013": {web: pass, cache: pass, adminTool: fail, report: fail, logShipper: fail},
+		"KP-WL-014": {web: pass, cache: pass, adminTool: fail, report: fail, logShipper: fail},
+		"KP-WL-015": {web: pass, cache: pass, adminTool: fail, report: fail, logShipper: fail},
+		"KP-WL-016": {web: pass, cache: pass, adminTool: pass, report: pass, logShipper: pass},
+		"KP-WL-017": {web: pass, cache: pass, adminTool: pass, report: pass, logShipper: fail},
+		"KP-WL-018": {web: pass, cache: pass, adminTool: pass, report: pass, logShipper: pass},
+		"KP-WL-027": {web: pass, cache: pass, adminTool: pass, report: pass, logShipper: pass},
+		// CIS 5.6.2: only web and cache ask for the RuntimeDefault seccomp profile.
+		"KP-WL-019": {web: pass, cache: pass, adminTool: fail, report: fail, logShipper: fail},
+		// NSA C-0013 as kubescape's non-root-containers rule judges it: a non-root user and a
+		// runAsGroup other than 0, unset counting as 0; web and cache set no runAsGroup.
+		"KP-WL-029": {web: fail, cache: fail, adminTool: fail, report: fail, logShipper: fail},
+		// NSA C-0270 and C-0271: cpu and memory limits; only cache sets both, the log shipper
+		// a memory limit only.
+		"KP-WL-030": {web: fail, cache: pass, adminTool: fail, report: fail, logShipper: fail},
+		"KP-WL-031": {web: fail, cache: pass, adminTool: fail, report: fail, logShipper: pass},
 		// Everything runs as its namespace's default account.
 		"KP-WL-040": {web: fail, cache: fail, adminTool: fail, report: fail, logShipper: fail},
 		"KP-WL-043": {web: pass, cache: pass, adminTool: pass, report: pass, logShipper: pass},
@@ -233,23 +253,34 @@ func workloadVerdicts(v map[string]checks.Status) {
 			v[id+" "+w] = st
 		}
 	}
-	// kubeadm's static pods: host network and hostPath, no security context but seccomp,
-	// version tags, CPU requests only, writable root; etcd's data directory is writable.
+	// kubeadm's static pods: host network and hostPath, no security context but seccomp
+	// (RuntimeDefault), so escalation allowed, the image's user and group and the runtime's
+	// capabilities; not privileged, no host PID, IPC or ports; version tags, CPU requests
+	// only, no limits, writable root; etcd's data directory is writable.
 	for _, p := range mirrorPods {
-		for id, st := range map[string]checks.Status{"001": fail, "002": fail, "003": pass, "004": pass, "020": warn,
-			"022": pass, "023": fail, "024": fail, "025": pass, "026": pass, "040": na, "043": pass} {
+		for id, st := range map[string]checks.Status{"001": fail, "002": fail, "003": pass, "004": pass,
+			"008": pass, "009": pass, "010": pass, "011": fail, "012": fail, "013": fail, "014": fail, "015": fail,
+			"016": pass, "017": fail, "018": pass, "019": pass, "020": warn, "022": pass, "023": fail, "024": fail,
+			"025": pass, "026": pass, "027": pass, "029": fail, "030": fail, "031": fail, "040": na, "043": pass} {
 			v["KP-WL-"+id+" "+p] = st
 		}
 	}
 	v["KP-WL-026 Pod/kube-system/etcd-cp-1"] = warn
 	// Namespaces: only shop enforces a level (baseline); kube-system is expected to hold
 	// node agents.
-	for _, ns := range []string{"default", "kube-public", "kube-node-lease", "empty", "legacy", "batch"} {
+	for _, ns := range []string{"default", "kube-public", "kube-node-lease", "empty", "legacy", "batch", "monitoring"} {
 		v["KP-WL-005 Namespace/"+ns], v["KP-WL-006 Namespace/"+ns] = fail, na
 	}
 	v["KP-WL-005 Namespace/kube-system"], v["KP-WL-006 Namespace/kube-system"] = warn, na
 	v["KP-WL-005 Namespace/shop"], v["KP-WL-006 Namespace/shop"] = pass, pass
 	v["KP-WL-005 Namespace/kubeposture"], v["KP-WL-006 Namespace/kubeposture"] = pass, pass // restricted, latest
+	// CIS 5.2.1, namespaces with user workloads: shop enforces baseline, legacy and batch
+	// nothing, and no webhook judges pods; the others hold no workload or are the cluster's
+	// own (kube-system, kube-public, kube-node-lease).
+	for ns, st := range map[string]checks.Status{"shop": pass, "legacy": fail, "batch": fail, "default": na,
+		"empty": na, "kubeposture": na, "monitoring": na, "kube-system": na, "kube-public": na, "kube-node-lease": na} {
+		v["KP-WL-028 Namespace/"+ns] = st
+	}
 	v["KP-WL-007 AdmissionConfiguration/kube-apiserver without --admission-control-config-file"] = pass
 	v["KP-WL-021 Cluster"] = ne // no --allowed-registries
 	v["KP-WL-041 Cluster"] = pass
@@ -261,8 +292,11 @@ func workloadVerdicts(v map[string]checks.Status) {
 // and the host-network pods are beyond NetworkPolicy.
 func networkVerdicts(v map[string]checks.Status) {
 	for ns, st := range map[string]checks.Status{"shop": pass, "legacy": fail, "batch": fail, "kube-system": fail,
-		"default": na, "kube-public": na, "kube-node-lease": na, "empty": na, "kubeposture": na} {
+		"default": na, "kube-public": na, "kube-node-lease": na, "empty": na, "kubeposture": na, "monitoring": na} {
 		v["KP-NET-001 Namespace/"+ns], v["KP-NET-004 Namespace/"+ns] = st, st
+		// CIS 5.3.2 asks for NetworkPolicies in all namespaces, empty ones included: only
+		// shop has any.
+		v["KP-NET-017 Namespace/"+ns] = map[bool]checks.Status{true: pass, false: fail}[ns == "shop"]
 	}
 	for svc, st := range map[string]checks.Status{"default/kubernetes": pass, "shop/web": pass, "shop/cache": pass,
 		"legacy/admin-lb": fail, "legacy/admin-nodeport": warn} {
@@ -284,8 +318,10 @@ func networkVerdicts(v map[string]checks.Status) {
 		v["KP-NET-010 "+w] = map[bool]checks.Status{true: pass, false: warn}[isolated]    // the internet
 		v["KP-NET-011 "+w] = map[bool]checks.Status{true: pass, false: warn}[isolated]    // the API server
 		v["KP-NET-012 "+w] = map[bool]checks.Status{true: fail, false: pass}[hostNetwork] // host network
+		v["KP-NET-018 "+w] = map[bool]checks.Status{true: pass, false: fail}[isolated]    // NSA C-0030: both ways
 	}
 	v["KP-NET-015 Cluster"] = na
+	v["KP-NET-019 Cluster"] = man // no network plugin runs (fake runtime): none to recognise
 }
 
 // TestControllersMadeTheEstate: the pods were made by the controllers, with the owner

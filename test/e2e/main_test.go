@@ -6,7 +6,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"testing"
 
 	"github.com/kubeposture/kubeposture/internal/estate"
@@ -14,9 +13,10 @@ import (
 )
 
 // One whole cluster serves every test of the package: seven nodes (cp-1, then two of each
-// worker profile, so that node pools group), the estate applied and running, and the shipped
+// worker profile, so that node pools group), the estate applied and running, the shipped
 // scanner installed with the with-node-proxy overlay (its namespace, service account and
-// read-only role, which the scans judge too).
+// read-only role, which the scans judge too), and audit serve's RBAC with its callers
+// (applyServeCallers).
 var (
 	cluster *testcluster.Cluster
 	// auditBin is the audit binary built from this checkout; kubeconfig is the admin's.
@@ -57,16 +57,17 @@ func run(m *testing.M) int {
 		if err := applyShipped(ctx, cs, "overlays/with-node-proxy"); err != nil {
 			return err
 		}
+		if err := applyServeCallers(ctx, cs); err != nil {
+			return err
+		}
 		return estate.WaitRunning(ctx, cs)
 	})
 }
 
 // buildAudit builds ./cmd/audit of this checkout into out.
 func buildAudit(out string) error {
-	_, file, _, _ := runtime.Caller(0)
-	root := filepath.Join(filepath.Dir(file), "..", "..")
 	cmd := exec.Command("go", "build", "-o", out, "./cmd/audit")
-	cmd.Dir = root
+	cmd.Dir = repoRoot()
 	if b, err := cmd.CombinedOutput(); err != nil {
 		return fmt.Errorf("go build ./cmd/audit: %w: %s", err, b)
 	}

@@ -103,8 +103,7 @@ func TestNodeLayer(t *testing.T) {
 // directly at its address in its network namespace: anonymous requests refused on port 10250
 // by the config-file kubelets and served by the others, the read-only port open where
 // configz says so, and a serving certificate the cluster's CA signed only where the kubelet
-// bootstrapped it (the others are the kubelet's self-signed pair: see KP-NODE-009 in
-// wrongVerdicts).
+// bootstrapped it (the others serve the kubelet's self-signed pair: KP-NODE-009 fails them).
 func TestKubeletsServeTheirConfiguration(t *testing.T) {
 	roots := x509.NewCertPool()
 	roots.AppendCertsFromPEM(cluster.Admin.TLSClientConfig.CAData)

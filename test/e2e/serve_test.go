@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"bytes"
+	"context"
 	"io"
 	"net"
 	"net/http"
@@ -12,17 +13,58 @@ import (
 
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
+	corev1 "k8s.io/api/core/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/kubernetes"
 
 	"github.com/kubeposture/kubeposture/checks"
 	"github.com/kubeposture/kubeposture/metrics"
 	"github.com/kubeposture/kubeposture/snapshot"
 )
 
+// audit serve's callers (README "How serve is protected"): a report reader bound to
+// examples/serve's ClusterRole kubeposture-report-reader as the README shows, and Prometheus's
+// account, which examples/monitoring binds to /metrics.
+const (
+	readerNamespace, readerAccount         = scannerNamespace, "report-reader"
+	prometheusNamespace, prometheusAccount = "monitoring", "prometheus-k8s"
+)
+
+// applyServeCallers applies what a user applies for serve beside the shipped scanner: the RBAC
+// of examples/serve (serve's account may review tokens; the report readers' role) and
+// examples/monitoring (Prometheus may get /metrics), Prometheus's namespace and service
+// account, and the report reader's account bound as the README's
+// `kubectl create clusterrolebinding kubeposture-report-readers --clusterrole
+// kubeposture-report-reader` does.
+func applyServeCallers(ctx context.Context, cs kubernetes.Interface) error {
+	if err := applyManifests(ctx, cs, "examples/serve/rbac.yaml", "examples/monitoring/rbac.yaml"); err != nil {
+		return err
+	}
+	if _, err := cs.CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: prometheusNamespace}}, metav1.CreateOptions{}); err != nil {
+		return err
+	}
+	for _, sa := range [][2]string{{prometheusNamespace, prometheusAccount}, {readerNamespace, readerAccount}} {
+		if _, err := cs.CoreV1().ServiceAccounts(sa[0]).Create(ctx, &corev1.ServiceAccount{ObjectMeta: metav1.ObjectMeta{Name: sa[1]}}, metav1.CreateOptions{}); err != nil {
+			return err
+		}
+	}
+	_, err := cs.RbacV1().ClusterRoleBindings().Create(ctx, &rbacv1.ClusterRoleBinding{
+		ObjectMeta: metav1.ObjectMeta{Name: "kubeposture-report-readers"},
+		RoleRef:    rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "ClusterRole", Name: "kubeposture-report-reader"},
+		Subjects:   []rbacv1.Subject{{Kind: rbacv1.ServiceAccountKind, Namespace: readerNamespace, Name: readerAccount}},
+	}, metav1.CreateOptions{})
+	return err
+}
+
 // TestServeInClusterShape runs audit serve as a Deployment would run it in the cluster (a
 // Deployment cannot run it on the hollow nodes: their runtime is fake): the shipped service
-// account with the with-node-proxy overlay, in-cluster configuration, a pod's network. Its
-// first scan is served: /readyz, the report with the node layer read through the kubelets,
-// and the metrics.
+// account with the with-node-proxy overlay and examples/serve's RBAC, in-cluster
+// configuration, a pod's network. Its callers authenticate as users do, with service account
+// tokens from the TokenRequest API: the report reader gets the report, Prometheus the metrics,
+// neither the other's, and a request without a token or with a token the API server rejects
+// gets 401. Its first scan is served: /readyz, the report with the node layer read through
+// the kubelets, and the metrics.
 func TestServeInClusterShape(t *testing.T) {
 	cs, err := cluster.Client()
 	if err != nil {
@@ -48,8 +90,15 @@ func TestServeInClusterShape(t *testing.T) {
 	})
 	base := "http://" + net.JoinHostPort(addr, "8080")
 	client := &http.Client{Timeout: 10 * time.Second}
-	get := func(path string) (int, []byte) {
-		resp, err := client.Get(base + path)
+	get := func(path, token string) (int, []byte) {
+		req, err := http.NewRequest(http.MethodGet, base+path, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+		resp, err := client.Do(req)
 		if err != nil {
 			return 0, []byte(err.Error())
 		}
@@ -59,7 +108,7 @@ func TestServeInClusterShape(t *testing.T) {
 	}
 	deadline := time.Now().Add(2 * time.Minute)
 	for {
-		code, body := get("/readyz")
+		code, body := get("/readyz", "") // the probes need no token
 		if code == http.StatusOK {
 			break
 		}
@@ -74,7 +123,24 @@ func TestServeInClusterShape(t *testing.T) {
 		time.Sleep(500 * time.Millisecond)
 	}
 
-	code, body := get("/report.json")
+	reader, prometheus := accountToken(t, cs, readerNamespace, readerAccount), accountToken(t, cs, prometheusNamespace, prometheusAccount)
+	for _, c := range []struct {
+		path, who, token string
+		want             int
+	}{
+		{"/report.json", "no token", "", http.StatusUnauthorized},
+		{"/metrics", "no token", "", http.StatusUnauthorized},
+		{"/report.json", "a token the API server rejects", "not-a-token", http.StatusUnauthorized},
+		{"/report.json", "Prometheus", prometheus, http.StatusForbidden},
+		{"/report.html", "Prometheus", prometheus, http.StatusForbidden},
+		{"/metrics", "the report reader", reader, http.StatusForbidden},
+	} {
+		if code, body := get(c.path, c.token); code != c.want {
+			t.Errorf("GET %s with %s: %d %s, want %d", c.path, c.who, code, body, c.want)
+		}
+	}
+
+	code, body := get("/report.json", reader)
 	if code != http.StatusOK {
 		t.Fatalf("/report.json: %d %s", code, body)
 	}
@@ -93,7 +159,7 @@ func TestServeInClusterShape(t *testing.T) {
 	// The node layer is the admin's, read by the service account through nodes/proxy.
 	diffVerdicts(t, nodeLayer(got), nodeLayer(want), wrongVerdicts)
 
-	code, body = get("/metrics")
+	code, body = get("/metrics", prometheus)
 	if code != http.StatusOK {
 		t.Fatalf("/metrics: %d %s", code, body)
 	}

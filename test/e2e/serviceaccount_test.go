@@ -28,12 +28,10 @@ import (
 const scannerNamespace, scannerAccount = "kubeposture", "kubeposture"
 
 // applyShipped renders a kustomization of deploy/ as `kubectl kustomize` does (krusty is the
-// library behind it) and creates its Namespace, ServiceAccount, ClusterRole and
-// ClusterRoleBinding on the cluster (the role is updated if it exists). The CronJob is not
-// run: the tests run its command themselves, in a pod's shape (podCommand).
+// library behind it) and applies it (applyManifests). The CronJob is not run: the tests run
+// its command themselves, in a pod's shape (podCommand).
 func applyShipped(ctx context.Context, cs kubernetes.Interface, kustomization string) error {
-	_, file, _, _ := runtime.Caller(0)
-	dir := filepath.Join(filepath.Dir(file), "..", "..", "deploy", kustomization)
+	dir := filepath.Join(repoRoot(), "deploy", kustomization)
 	rm, err := krusty.MakeKustomizer(krusty.MakeDefaultOptions()).Run(filesys.MakeFsOnDisk(), dir)
 	if err != nil {
 		return fmt.Errorf("kustomize build %s: %w", dir, err)
@@ -51,9 +49,30 @@ func applyShipped(ctx context.Context, cs kubernetes.Interface, kustomization st
 	if err := os.WriteFile(path, yaml, 0o644); err != nil {
 		return err
 	}
-	m, err := collect.ReadManifests([]string{path})
+	return applyManifests(ctx, cs, path)
+}
+
+// repoRoot is this checkout's top directory.
+func repoRoot() string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Join(filepath.Dir(file), "..", "..")
+}
+
+// applyManifests creates the Namespaces, ServiceAccounts, ClusterRoles and
+// ClusterRoleBindings of manifest files (paths relative to the checkout's top directory or
+// absolute), as `kubectl apply -f` would: a ClusterRole that exists is updated, other objects
+// that exist are left. Other kinds are not created.
+func applyManifests(ctx context.Context, cs kubernetes.Interface, paths ...string) error {
+	abs := make([]string, len(paths))
+	for i, p := range paths {
+		abs[i] = p
+		if !filepath.IsAbs(p) {
+			abs[i] = filepath.Join(repoRoot(), p)
+		}
+	}
+	m, err := collect.ReadManifests(abs)
 	if err != nil {
-		return fmt.Errorf("read %s's output: %w", kustomization, err)
+		return fmt.Errorf("read %v: %w", abs, err)
 	}
 	s := m.Snapshot
 	created := func(err error) error {
@@ -92,14 +111,21 @@ func applyShipped(ctx context.Context, cs kubernetes.Interface, kustomization st
 	return nil
 }
 
-// scannerToken mints a token for the scanner's service account (TokenRequest, bound to ten
-// minutes), as the kubelet projects one into the CronJob's pod.
+// scannerToken mints a token for the scanner's service account, as the kubelet projects one
+// into the CronJob's pod.
 func scannerToken(t *testing.T, cs kubernetes.Interface) string {
 	t.Helper()
-	tr, err := cs.CoreV1().ServiceAccounts(scannerNamespace).CreateToken(context.Background(), scannerAccount,
+	return accountToken(t, cs, scannerNamespace, scannerAccount)
+}
+
+// accountToken mints a token for a service account with the TokenRequest API (as `kubectl
+// create token` does), for the API server's own audiences and bound to ten minutes.
+func accountToken(t *testing.T, cs kubernetes.Interface, namespace, name string) string {
+	t.Helper()
+	tr, err := cs.CoreV1().ServiceAccounts(namespace).CreateToken(context.Background(), name,
 		&authenticationv1.TokenRequest{Spec: authenticationv1.TokenRequestSpec{ExpirationSeconds: ptr.To(int64(600))}}, metav1.CreateOptions{})
 	if err != nil {
-		t.Fatalf("TokenRequest for %s/%s: %v", scannerNamespace, scannerAccount, err)
+		t.Fatalf("TokenRequest for %s/%s: %v", namespace, name, err)
 	}
 	return tr.Status.Token
 }

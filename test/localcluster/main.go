@@ -10,13 +10,13 @@
 //	audit scan --kubeconfig /tmp/kp.kubeconfig
 //
 // With -snapshot FILE it seeds nothing unless -seed is given, collects a snapshot into FILE
-// and exits; examples/snapshots/demo.json is regenerated with
+// and exits. examples/snapshots/demo.json is collected from the whole cluster (every layer
+// evaluated), its API server with anonymous auth and profiling on (their upstream defaults):
 //
-//	go run ./test/localcluster -seed -snapshot examples/snapshots/demo.json
+//	sudo go run ./test/localcluster -seed -controllers -nodes 4 -snapshot examples/snapshots/demo.json \
+//		-apiserver-flag=--anonymous-auth=true -apiserver-flag=--profiling=true
 //
-// and from the whole cluster (every layer evaluated) with
-//
-//	sudo go run ./test/localcluster -seed -controllers -nodes 4 -snapshot examples/snapshots/demo.json
+// (-seed without -controllers seeds an API server alone with look-alike objects instead.)
 package main
 
 import (
