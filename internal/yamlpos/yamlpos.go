@@ -120,6 +120,7 @@ var (
 	wordPattern   = regexp.MustCompile(`[A-Za-z_][A-Za-z0-9_]*`)
 	assignPattern = regexp.MustCompile(`([A-Za-z_][A-Za-z0-9_.]*)=`)
 	quotedPattern = regexp.MustCompile(`"([^"]+)"`)
+	flagPattern   = regexp.MustCompile(`--([a-z0-9][a-z0-9-]*)`)
 )
 
 // containerLists are the lists of a pod spec whose items evidence names by their name.
@@ -155,6 +156,10 @@ func Resolve(pos snapshot.SourcePosition, where, observed string) snapshot.LineR
 				break
 			}
 		}
+	}
+	// A component's flag ("--profiling") is its item of the component's flags.
+	for _, m := range flagPattern.FindAllStringSubmatch(where, maxPaths) {
+		paths = append(paths, "flags[name="+m[1]+"]")
 	}
 	for _, p := range paths {
 		if try(p) {

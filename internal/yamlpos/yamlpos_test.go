@@ -93,6 +93,20 @@ func TestResolveObserved(t *testing.T) {
 	}
 }
 
+func TestResolveFlag(t *testing.T) {
+	n, err := Parse([]byte("name: kube-apiserver\nflags:\n- name: profiling\n  value: \"true\"\n- name: anonymous-auth\n  value: \"true\"\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pos := Object(n, 0)
+	if got := Resolve(pos, "kube-apiserver flag --anonymous-auth (pod kube-system/kube-apiserver-cp-1)", ""); got.Start != 5 || got.End != 6 {
+		t.Errorf("flag: lines %d-%d, want 5-6", got.Start, got.End)
+	}
+	if got := Resolve(pos, "kube-apiserver flag --audit-log-path (pod x)", ""); got.Start != 2 {
+		t.Errorf("a flag not given: line %d, want the flags list", got.Start)
+	}
+}
+
 func TestParseEdges(t *testing.T) {
 	for _, doc := range []string{"", "# only a comment\n", "---\n"} {
 		if n, err := Parse([]byte(doc)); err != nil || n != nil && n.Kind != 0 && len(n.Content) > 0 {
