@@ -315,7 +315,7 @@ require (
 	k8s.io/apiextensions-apiserver v0.33.3 // indirect
 	k8s.io/apiserver v0.37.2
 	k8s.io/kubectl v0.37.2 // indirect
-	mvdan.cc/sh/v3 v3.11.0 // indirect
+	mvdan.cc/sh/v3 v3.11.0
 	oras.land/oras-go/v2 v2.6.0 // indirect
 )
 
