@@ -24,6 +24,7 @@ import (
 	kubeposture "github.com/kubeposture/kubeposture"
 	"github.com/kubeposture/kubeposture/internal/sizelimit"
 	"github.com/kubeposture/kubeposture/internal/strictyaml"
+	"github.com/kubeposture/kubeposture/internal/yamlpos"
 	"github.com/kubeposture/kubeposture/snapshot"
 )
 
@@ -142,6 +143,9 @@ func (m *Manifests) readFile(name string) error {
 func (m *Manifests) decode(file string, content io.Reader) error {
 	lr := sizelimit.NewReader(content, sizelimit.ManifestDocument, "a manifest document")
 	r := utilyaml.NewYAMLReader(bufio.NewReader(lr))
+	// offset counts the lines before the document: each Read takes the lines of the document
+	// it returns and the "---" line that ends it.
+	offset := 0
 	for i := 0; ; i++ {
 		lr.Next()
 		doc, err := r.Read()
@@ -151,6 +155,8 @@ func (m *Manifests) decode(file string, content io.Reader) error {
 		if err != nil {
 			return fmt.Errorf("%s: document %d: %w", file, i, err)
 		}
+		docOffset := offset
+		offset += bytes.Count(doc, []byte("\n")) + 1
 		// Duplicate keys are refused, as kubectl's and the API server's strict field
 		// validation refuse them: which of the two values counts is the parser's choice
 		// ("privileged: true" then "privileged: false"), and another tool may choose the
@@ -159,10 +165,19 @@ func (m *Manifests) decode(file string, content io.Reader) error {
 		if err != nil {
 			return fmt.Errorf("%s: document %d: %w", file, i, err)
 		}
-		if err := m.decodeDocument(file, fmt.Sprint(i), js); err != nil {
+		// The positions of the objects' fields, for findings to point at lines: a document
+		// the strict parser took but the position parser does not is located by file only.
+		node, _ := yamlpos.Parse(doc)
+		if err := m.decodeDocument(file, fmt.Sprint(i), js, located{node, docOffset}); err != nil {
 			return err
 		}
 	}
+}
+
+// located is a document's YAML node (nil when unknown) and the lines of its file before it.
+type located struct {
+	node   *yamlpos.Node
+	offset int
 }
 
 // probe is what a document says of itself, read before it is decoded.
@@ -176,7 +191,7 @@ type probe struct {
 }
 
 // decodeDocument decodes one document, in JSON (the items of a List are).
-func (m *Manifests) decodeDocument(file, index string, js []byte) error {
+func (m *Manifests) decodeDocument(file, index string, js []byte, at located) error {
 	// A document of comments or whitespace only (between two "---") is no object.
 	if t := bytes.TrimSpace(js); bytes.Equal(t, []byte("null")) || bytes.Equal(t, []byte("{}")) {
 		return nil
@@ -194,8 +209,13 @@ func (m *Manifests) decodeDocument(file, index string, js []byte) error {
 		return fmt.Errorf("%s: document %s: %w (a Kubernetes object needs apiVersion and kind)", file, index, err)
 	}
 	if l, ok := obj.(*corev1.List); ok {
+		items := yamlpos.Items(at.node)
 		for j, item := range l.Items {
-			if err := m.decodeDocument(file, fmt.Sprintf("%s.%d", index, j), item.Raw); err != nil {
+			itemAt := located{offset: at.offset}
+			if len(items) == len(l.Items) {
+				itemAt.node = items[j]
+			}
+			if err := m.decodeDocument(file, fmt.Sprintf("%s.%d", index, j), item.Raw, itemAt); err != nil {
 				return err
 			}
 		}
@@ -211,7 +231,7 @@ func (m *Manifests) decodeDocument(file, index string, js []byte) error {
 		m.unknown(file, index, p)
 		return nil
 	}
-	m.source(k, meta, file)
+	m.source(k, meta, file, at)
 	return nil
 }
 
@@ -225,8 +245,9 @@ var manifestKinds = func() map[schema.GroupVersionKind]snapshot.CollectedKind {
 	return m
 }()
 
-// source records the file an object came from, keyed as checks.Resource.String names it.
-func (m *Manifests) source(k snapshot.CollectedKind, meta metav1.Object, file string) {
+// source records the file an object came from, and where in it, keyed as
+// checks.Resource.String names it.
+func (m *Manifests) source(k snapshot.CollectedKind, meta metav1.Object, file string, at located) {
 	kind := k.GVK.Kind
 	key := kind + "/" + meta.GetName()
 	if ns := meta.GetNamespace(); ns != "" && kind != "Namespace" {
@@ -236,6 +257,17 @@ func (m *Manifests) source(k snapshot.CollectedKind, meta metav1.Object, file st
 		m.Snapshot.Sources = map[string]string{}
 	}
 	m.Snapshot.Sources[key] = filepath.ToSlash(file)
+	if at.node != nil && at.node.Kind == yamlpos.MappingNode {
+		if m.Snapshot.SourcePositions == nil {
+			m.Snapshot.SourcePositions = map[string]snapshot.SourcePosition{}
+		}
+		pos := yamlpos.Object(at.node, at.offset)
+		if kind == "Secret" {
+			// The names of a secret's keys stay out of the snapshot, as its data does.
+			pos.Fields = nil
+		}
+		m.Snapshot.SourcePositions[key] = pos
+	}
 }
 
 func (m *Manifests) unknown(file, index string, p probe) {

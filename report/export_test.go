@@ -13,13 +13,20 @@ import (
 func CheckCompactResults(t *testing.T, rep *checks.Report) int {
 	t.Helper()
 	n := 0
+	loc, err := newLocator(rep, SARIFOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
 	for i := range rep.Controls {
 		c := &rep.Controls[i]
 		for j := range c.Results {
 			if c.Results[j].Status != checks.Fail {
 				continue
 			}
-			r := sarifResult(rep, c, i, &c.Results[j])
+			r, err := sarifResult(rep, c, i, &c.Results[j], loc)
+			if err != nil {
+				t.Fatal(err)
+			}
 			generic, err := compactJSON(r)
 			if err != nil {
 				t.Fatal(err)
@@ -60,6 +67,13 @@ func OSCALWhole(rep *checks.Report) ([]byte, error) {
 	enc.SetEscapeHTML(false)
 	err := enc.Encode(oscalDocument{AssessmentResults: doc})
 	return b.Bytes(), err
+}
+
+// SetSARIFMaxResults lowers the results a SARIF run holds, for a test, until it ends.
+func SetSARIFMaxResults(t *testing.T, n int) {
+	old := sarifMaxResults
+	sarifMaxResults = n
+	t.Cleanup(func() { sarifMaxResults = old })
 }
 
 // WrapHTML is wrapHTML, for its test.

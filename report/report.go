@@ -75,6 +75,8 @@ type Options struct {
 	// are counted in a "… and K more" line. 0 means DefaultMaxResources, a negative value
 	// lists them all. The JSON format always holds every result.
 	MaxResources int
+	// SARIF says where the SARIF format's results point (sarif_location.go).
+	SARIF SARIFOptions
 }
 
 func (o Options) maxResources() int {
@@ -100,7 +102,7 @@ func Write(w io.Writer, rep *checks.Report, format Format, opts Options) error {
 	case HTML:
 		return writeHTML(w, rep)
 	case SARIF:
-		return writeSARIF(w, rep)
+		return writeSARIF(w, rep, opts.SARIF)
 	case JUnit:
 		return writeJUnit(w, rep)
 	case Markdown:

@@ -7,7 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
@@ -50,8 +50,9 @@ func Fingerprint(clusterUID, controlID string, r checks.Resource) string {
 
 // buildSARIF turns the report into a SARIF 2.1.0 log without its results: every selected
 // control is a rule (so a dashboard knows the full rule set, passing ones included). The
-// results are made one at a time by sarifResult, as writeSARIF streams them.
-func buildSARIF(rep *checks.Report) *sarif.Report {
+// results are made one at a time by sarifResult, as writeSARIF streams them; dropped results
+// were left out to keep within GitHub's limits, and the run says so.
+func buildSARIF(rep *checks.Report, loc *locator, dropped int) *sarif.Report {
 	log := sarif.NewReport()
 	run := sarif.NewRunWithInformationURI("kubeposture", InformationURI)
 	if rep.ToolVersion != "" {
@@ -65,7 +66,12 @@ func buildSARIF(rep *checks.Report) *sarif.Report {
 			WithHelpURI(InformationURI + "/blob/main/docs/controls.md#" + anchor(c.ID)).
 			WithDefaultConfiguration(sarif.NewReportingConfiguration().WithLevel(sarifLevel(c.Severity)))
 		rule.Help = sarif.NewMultiformatMessageString().WithText(ruleHelpText(c.Control)).WithMarkdown(ruleHelpMarkdown(c.Control))
-		props := sarif.NewPropertyBag().WithTags(ruleTags(c.Control))
+		tags := ruleTags(c.Control)
+		if len(tags) > maxRuleTags {
+			// GitHub refuses a rule with more tags; "security" and the layer come first.
+			tags = tags[:maxRuleTags]
+		}
+		props := sarif.NewPropertyBag().WithTags(tags)
 		props.Add("security-severity", securitySeverity[c.Severity])
 		props.Add("severity", string(c.Severity))
 		props.Add("layer", string(c.Layer))
@@ -81,6 +87,9 @@ func buildSARIF(rep *checks.Report) *sarif.Report {
 		}
 		inv.AddToolExecutionNotification(sarif.NewNotification().WithLevel("warning").WithMessage(sarif.NewTextMessage(text)))
 	}
+	if dropped > 0 {
+		inv.AddToolExecutionNotification(sarif.NewNotification().WithLevel("warning").WithMessage(sarif.NewTextMessage(droppedMessage(dropped))))
+	}
 	run.AddInvocation(inv)
 	props := sarif.NewPropertyBag()
 	props.Add("clusterUID", rep.Cluster.UID)
@@ -91,18 +100,22 @@ func buildSARIF(rep *checks.Report) *sarif.Report {
 	props.Add("generatedAt", formatTime(rep.GeneratedAt))
 	props.Add("score", rep.Summary.Total.Score)
 	run.WithProperties(props)
-	if rep.Cluster.UID != "" {
-		// Runs of the same cluster form one category on a dashboard.
-		run.WithAutomationDetails(sarif.NewRunAutomationDetails().WithID("kubeposture/" + rep.Cluster.UID + "/"))
+	// Runs of the same cluster form one category on a dashboard (the category is what comes
+	// before the last slash), so that a scan's results replace the last scan's of that cluster
+	// only.
+	run.WithAutomationDetails(sarif.NewRunAutomationDetails().WithID("kubeposture/" + loc.cluster + "/"))
+	if ids := loc.originalURIBaseIDs(); ids != nil {
+		run.WithOriginalUriBaseIds(ids)
 	}
 	log.AddRun(run)
 	return log
 }
 
 // sarifResult is the SARIF result of a FAIL result r of control c (rule ruleIndex), located
-// by a logical location naming the cluster object.
-func sarifResult(rep *checks.Report, c *checks.ControlReport, ruleIndex int, r *checks.Result) *sarif.Result {
-	loc := sarif.NewLogicalLocation().
+// in a file (a manifest's, or the object's under kubernetes/<cluster>/, see locator) and by a
+// logical location naming the cluster object.
+func sarifResult(rep *checks.Report, c *checks.ControlReport, ruleIndex int, r *checks.Result, loc *locator) (*sarif.Result, error) {
+	logical := sarif.NewLogicalLocation().
 		WithName(orKind(r.Resource)).
 		WithFullyQualifiedName(r.Resource.String()).
 		WithKind("resource")
@@ -111,14 +124,12 @@ func sarifResult(rep *checks.Report, c *checks.ControlReport, ruleIndex int, r *
 	if r.Resource.Namespace != "" {
 		props.Add("namespace", r.Resource.Namespace)
 	}
-	loc.WithProperties(props)
-	location := sarif.NewLocation().AddLogicalLocation(loc)
-	// An object read from a manifest file (audit scan -f) is also located in that file, so
-	// that a code-scanning dashboard links the finding to the code to change.
-	if file := rep.Sources[r.Resource.String()]; file != "" {
-		location.WithPhysicalLocation(sarif.NewPhysicalLocation().
-			WithArtifactLocation(sarif.NewSimpleArtifactLocation((&url.URL{Path: file}).String())))
+	logical.WithProperties(props)
+	physical, err := loc.locate(r)
+	if err != nil {
+		return nil, err
 	}
+	location := sarif.NewLocation().WithPhysicalLocation(physical).AddLogicalLocation(logical)
 	res := sarif.NewRuleResult(c.ID).WithRuleIndex(ruleIndex).
 		WithLevel(sarifLevel(c.Severity)).
 		WithMessage(sarif.NewTextMessage(resultMessage(c.Control, *r))).
@@ -131,15 +142,83 @@ func sarifResult(rep *checks.Report, c *checks.ControlReport, ruleIndex int, r *
 		}
 	}
 	res.Suppressions = sarifSuppressions(r)
-	return res.WithProperties(evidence)
+	return res.WithProperties(evidence), nil
+}
+
+// GitHub code scanning's limits (docs.github.com, "SARIF support for code scanning",
+// "Validating your SARIF file"): a file with more is refused whole.
+const (
+	// MaxSARIFResults is the results one run may hold.
+	MaxSARIFResults = 25000
+	// maxRuleTags is the tags one rule may have.
+	maxRuleTags = 20
+)
+
+// sarifMaxResults is MaxSARIFResults, lowered by tests.
+var sarifMaxResults = MaxSARIFResults
+
+// sarifListed reports whether r is a result of the SARIF log: a FAIL, or an excepted one
+// (suppressed).
+func sarifListed(r *checks.Result) bool {
+	return r.Status == checks.Fail || sarifSuppressions(r) != nil
+}
+
+// resultBudget keeps a log within GitHub's limit of results per run: when the report has
+// more, the most severe are kept (a code-scanning dashboard shows the most severe first too),
+// those of one severity in report order. keep says, result by result in report order, whether
+// one of severity s is written; dropped is how many are not.
+func resultBudget(rep *checks.Report, limit int) (keep func(s checks.Severity) bool, dropped int) {
+	counts := map[int]int{}
+	total := 0
+	for i := range rep.Controls {
+		c := &rep.Controls[i]
+		for j := range c.Results {
+			if sarifListed(&c.Results[j]) {
+				counts[c.Severity.Rank()]++
+				total++
+			}
+		}
+	}
+	if total <= limit {
+		return func(checks.Severity) bool { return true }, 0
+	}
+	ranks := make([]int, 0, len(counts))
+	for r := range counts {
+		ranks = append(ranks, r)
+	}
+	slices.Sort(ranks)
+	left, room := map[int]int{}, limit
+	for _, r := range slices.Backward(ranks) {
+		left[r] = min(counts[r], room)
+		room -= left[r]
+	}
+	return func(s checks.Severity) bool {
+		if left[s.Rank()] > 0 {
+			left[s.Rank()]--
+			return true
+		}
+		return false
+	}, total - limit
+}
+
+func droppedMessage(dropped int) string {
+	return fmt.Sprintf("%d result(s) left out: GitHub code scanning refuses a run of more than %d results; the most severe were kept (the JSON report has every result)", dropped, sarifMaxResults)
 }
 
 // resultsSentinel stands for the results array in the encoded log, where writeSARIF streams
 // them.
 const resultsSentinel = "\x00kubeposture-results\x00"
 
-func writeSARIF(w io.Writer, rep *checks.Report) error {
-	log := buildSARIF(rep)
+func writeSARIF(w io.Writer, rep *checks.Report, opts SARIFOptions) error {
+	loc, err := newLocator(rep, opts)
+	if err != nil {
+		return fmt.Errorf("report: sarif: %w", err)
+	}
+	keep, dropped := resultBudget(rep, sarifMaxResults)
+	if dropped > 0 && opts.Warn != nil {
+		fmt.Fprintf(opts.Warn, "audit: warning: SARIF: %s\n", droppedMessage(dropped))
+	}
+	log := buildSARIF(rep, loc, dropped)
 	// go-sarif writes every optional array as [] and every optional index as -1 (so that it
 	// never writes a null the schema would refuse); those are SARIF's defaults, and in a log
 	// of thousands of results they would be most of its bytes: dropDefaults drops them. The
@@ -177,10 +256,14 @@ func writeSARIF(w io.Writer, rep *checks.Report) error {
 		c := &rep.Controls[i]
 		idx := log.Runs[0].GetRuleIndex(c.ID)
 		for j := range c.Results {
-			if c.Results[j].Status != checks.Fail && sarifSuppressions(&c.Results[j]) == nil {
+			if !sarifListed(&c.Results[j]) || !keep(c.Severity) {
 				continue
 			}
-			v := compactResult(sarifResult(rep, c, idx, &c.Results[j]))
+			res, err := sarifResult(rep, c, idx, &c.Results[j], loc)
+			if err != nil {
+				return fmt.Errorf("report: sarif: %w", err)
+			}
+			v := compactResult(res)
 			buf.Reset()
 			if n > 0 {
 				buf.WriteByte(',')
@@ -230,9 +313,16 @@ type (
 	}
 	physicalLocationJSON struct {
 		ArtifactLocation artifactLocationJSON `json:"artifactLocation"`
+		Region           *regionJSON          `json:"region,omitempty"`
 	}
 	artifactLocationJSON struct {
-		URI *string `json:"uri,omitempty"`
+		URI       *string `json:"uri,omitempty"`
+		URIBaseID *string `json:"uriBaseId,omitempty"`
+	}
+	regionJSON struct {
+		EndLine     *int `json:"endLine,omitempty"`
+		StartColumn *int `json:"startColumn,omitempty"`
+		StartLine   *int `json:"startLine,omitempty"`
 	}
 	logicalLocationJSON struct {
 		FullyQualifiedName *string            `json:"fullyQualifiedName,omitempty"`
@@ -262,7 +352,10 @@ func compactResult(r *sarif.Result) *resultJSON {
 				Kind: ll.Kind, Name: ll.Name, Properties: nonEmpty(ll.Properties)})
 		}
 		if pl := l.PhysicalLocation; pl != nil && pl.ArtifactLocation != nil {
-			lj.PhysicalLocation = &physicalLocationJSON{ArtifactLocation: artifactLocationJSON{URI: pl.ArtifactLocation.URI}}
+			lj.PhysicalLocation = &physicalLocationJSON{ArtifactLocation: artifactLocationJSON{URI: pl.ArtifactLocation.URI, URIBaseID: pl.ArtifactLocation.URIBaseID}}
+			if rg := pl.Region; rg != nil {
+				lj.PhysicalLocation.Region = &regionJSON{EndLine: rg.EndLine, StartColumn: rg.StartColumn, StartLine: rg.StartLine}
+			}
 		}
 		out.Locations = append(out.Locations, lj)
 	}
@@ -292,7 +385,8 @@ func compactJSON(v any) (any, error) {
 }
 
 // sarifDefaultMinusOne are the SARIF properties whose default is -1.
-var sarifDefaultMinusOne = map[string]bool{"index": true, "parentIndex": true, "id": true, "rank": true, "ruleIndex": true}
+var sarifDefaultMinusOne = map[string]bool{"index": true, "parentIndex": true, "id": true, "rank": true, "ruleIndex": true,
+	"byteOffset": true, "charOffset": true}
 
 // dropDefaults removes, recursively, empty arrays, nulls, empty property bags and -1
 // defaults, which SARIF readers take as absent anyway.

@@ -83,6 +83,7 @@ type CollectedKind struct {
 type objectList interface {
 	length(*Snapshot) int
 	metas(*Snapshot) iter.Seq[*metav1.ObjectMeta]
+	objects(*Snapshot) iter.Seq2[*metav1.ObjectMeta, any]
 	set(s *Snapshot, objects any)
 	add(s *Snapshot, obj any) bool
 }
@@ -98,6 +99,12 @@ func (k CollectedKind) Len(s *Snapshot) int { return k.list.length(s) }
 
 // Metas yields the metadata of the kind's objects in s, in order, as pointers into the list.
 func (k CollectedKind) Metas(s *Snapshot) iter.Seq[*metav1.ObjectMeta] { return k.list.metas(s) }
+
+// Objects yields the kind's objects in s, in order, each with its metadata, as pointers into
+// the list.
+func (k CollectedKind) Objects(s *Snapshot) iter.Seq2[*metav1.ObjectMeta, any] {
+	return k.list.objects(s)
+}
 
 // Set makes objects, a slice of k.Type, the kind's list in s; it panics on any other type.
 func (k CollectedKind) Set(s *Snapshot, objects any) { k.list.set(s, objects) }
@@ -137,6 +144,17 @@ func (l listOf[T, PT, A]) metas(s *Snapshot) iter.Seq[*metav1.ObjectMeta] {
 		for i := range items {
 			// ObjectMeta's own method: the object's embedded ObjectMeta, never another type.
 			if !yield(PT(&items[i]).GetObjectMeta().(*metav1.ObjectMeta)) {
+				return
+			}
+		}
+	}
+}
+
+func (l listOf[T, PT, A]) objects(s *Snapshot) iter.Seq2[*metav1.ObjectMeta, any] {
+	return func(yield func(*metav1.ObjectMeta, any) bool) {
+		items := *l.field(s)
+		for i := range items {
+			if !yield(PT(&items[i]).GetObjectMeta().(*metav1.ObjectMeta), &items[i]) {
 				return
 			}
 		}

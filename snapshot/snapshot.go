@@ -72,6 +72,9 @@ type Snapshot struct {
 	// as a report names the object ("Kind/namespace/name", or "Kind/name" for a cluster-scoped
 	// one), so that a finding can point at the line of code to change. Empty for a live cluster.
 	Sources map[string]string `json:"sources,omitempty"`
+	// SourcePositions holds, under the keys of Sources, where each object is in its file
+	// (source.go): the lines a finding on it points at.
+	SourcePositions map[string]SourcePosition `json:"sourcePositions,omitempty"`
 
 	// The lists of Kubernetes objects, each a row of CollectedKinds (kinds.go). Pods are kept
 	// without status.conditions, and with each container status reduced to its name, image

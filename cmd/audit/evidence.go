@@ -24,7 +24,7 @@ func writeEvidence(path string, snap *snapshot.Snapshot, rep *checks.Report, key
 	files["snapshot.json"] = append([]byte(nil), b.Bytes()...)
 	for name, f := range map[string]report.Format{"report.json": report.JSON, "report.html": report.HTML, "report.sarif": report.SARIF, "report.oscal.json": report.OSCAL} {
 		b.Reset()
-		if err := report.Write(&b, rep, f, report.Options{}); err != nil {
+		if err := report.Write(&b, rep, f, report.Options{SARIF: report.SARIFOptions{Snapshot: snap}}); err != nil {
 			return fmt.Errorf("--evidence: %s: %w", name, err)
 		}
 		files[name] = append([]byte(nil), b.Bytes()...)

@@ -32,6 +32,7 @@ type scanFlags struct {
 	exceptions  exceptionFlags
 	filenames   []string
 	registries  []string
+	sarif       sarifFlags
 }
 
 func newScanCommand(kube *kubeFlags) *cobra.Command {
@@ -70,6 +71,7 @@ never PASS. Exit code 0: no FAIL at or above --fail-on; 1: failures; 2: error.`,
 	fl.StringVar(&sf.nodeReports, "node-reports", "", "merge the node reports ('audit node' outputs) of this directory, or of standard input with -, before the checks run")
 	fl.StringVar(&sf.pushgateway, "pushgateway", "", "also push the scan's metrics to this Prometheus Pushgateway URL (job \"kubeposture\", grouped by cluster_uid)")
 	addAllowedRegistries(cmd, &sf.registries)
+	sf.sarif.add(cmd)
 	sf.exceptions.add(cmd, true)
 	cf.add(cmd)
 	ff.add(cmd)
@@ -87,6 +89,9 @@ func runScan(cmd *cobra.Command, kube *kubeFlags, sf *scanFlags, cf *collectFlag
 	format, err := report.ParseFormat(sf.output)
 	if err != nil {
 		return fmt.Errorf("--output: %w", err)
+	}
+	if err := sf.sarif.validate(format); err != nil {
+		return err
 	}
 	threshold, err := parseFailOn(sf.failOn)
 	if err != nil {
@@ -149,7 +154,7 @@ func runScan(cmd *cobra.Command, kube *kubeFlags, sf *scanFlags, cf *collectFlag
 	rep := checks.Run(snap, selected, sel)
 	sf.exceptions.apply(rep, snap)
 
-	if err := writeReport(cmd.OutOrStdout(), sf.outputFile, rep, format, report.Options{}); err != nil {
+	if err := writeReport(cmd.OutOrStdout(), sf.outputFile, rep, format, report.Options{SARIF: sf.sarif.options(snap, cmd.ErrOrStderr())}); err != nil {
 		return err
 	}
 	if sf.evidence != "" {
