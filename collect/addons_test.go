@@ -121,3 +121,14 @@ spec:
 func wrap[T any](f func(*unstructured.Unstructured) (T, error)) func(*unstructured.Unstructured) (any, error) {
 	return func(u *unstructured.Unstructured) (any, error) { return f(u) }
 }
+
+// The collector lists exactly the custom kinds the snapshot names (and the ClusterRole grants).
+func TestCustomKindsAreTheSnapshots(t *testing.T) {
+	var got []snapshot.Resource
+	for _, k := range customKinds {
+		got = append(got, k.resource)
+	}
+	if want := snapshot.CustomResources(); !reflect.DeepEqual(got, want) {
+		t.Errorf("collect lists %v, snapshot.CustomResources is %v", got, want)
+	}
+}

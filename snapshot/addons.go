@@ -20,37 +20,19 @@ const (
 	ResHTTPRoutes                   Resource = "httproutes.gateway.networking.k8s.io"
 )
 
-// AddonKind is one custom kind the collector looks for.
-type AddonKind struct {
-	Resource Resource
-	// Kind is the object's kind, as its CRD names it.
-	Kind       string
-	Namespaced bool
-}
-
-// AddonKinds lists the add-on kinds the collector looks for, in collection order.
-var AddonKinds = []AddonKind{
-	{ResIstioPeerAuthentications, "PeerAuthentication", true},
-	{ResIstioDestinationRules, "DestinationRule", true},
-	{ResLinkerdServers, "Server", true},
-	{ResLinkerdAuthorizationPolicies, "AuthorizationPolicy", true},
-	{ResExternalSecrets, "ExternalSecret", true},
-	{ResSecretStores, "SecretStore", true},
-	{ResClusterSecretStores, "ClusterSecretStore", false},
-	{ResSecretProviderClasses, "SecretProviderClass", true},
-	{ResGateways, "Gateway", true},
-	{ResHTTPRoutes, "HTTPRoute", true},
+// AddonResources lists the add-on kinds the collector looks for, in collection order.
+var AddonResources = []Resource{
+	ResIstioPeerAuthentications, ResIstioDestinationRules,
+	ResLinkerdServers, ResLinkerdAuthorizationPolicies,
+	ResExternalSecrets, ResSecretStores, ResClusterSecretStores, ResSecretProviderClasses,
+	ResGateways, ResHTTPRoutes,
 }
 
 // CustomResources are the custom kinds the collector lists when their API is served: the
 // network plugins' policy kinds and the add-on kinds. Each is listed with the permission
 // "list RESOURCE" (checks.Permission), which the shipped ClusterRole grants.
 func CustomResources() []Resource {
-	out := append([]Resource{}, CNIPolicyResources...)
-	for _, k := range AddonKinds {
-		out = append(out, k.Resource)
-	}
-	return out
+	return append(append([]Resource{}, CNIPolicyResources...), AddonResources...)
 }
 
 // PeerAuthentication is an Istio PeerAuthentication (security.istio.io): the mutual TLS mode

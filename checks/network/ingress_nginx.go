@@ -56,6 +56,14 @@ func (c *nginxController) before(v [3]int) bool {
 	return false
 }
 
+// where names the settings keys in the controller's ConfigMap, or its defaults without one.
+func (c *nginxController) where(keys string) string {
+	if c.configMap == "" {
+		return "no --configmap: the controller's defaults of " + keys
+	}
+	return "ConfigMap " + c.configMap + " " + keys
+}
+
 // missingConfigMap is the reason a controller cannot be judged: its --configmap names a
 // ConfigMap the snapshot does not hold.
 func (c *nginxController) missingConfigMap() string {

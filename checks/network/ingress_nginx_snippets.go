@@ -69,7 +69,7 @@ func nginxSnippets(s *snapshot.Snapshot) []checks.Result {
 		c := &ctls[i]
 		r := checks.Result{Resource: c.res, Evidence: checks.Evidence{
 			Expected: "allow-snippet-annotations \"false\" (or a risk level below Critical), and a version with CVE-2025-1974 fixed",
-			Where:    "ConfigMap " + c.configMap + " allow-snippet-annotations, annotations-risk-level; image",
+			Where:    c.where("allow-snippet-annotations, annotations-risk-level") + "; image",
 		}}
 		if reason := c.missingConfigMap(); reason != "" {
 			r.Status, r.Reason = checks.NotEvaluated, reason

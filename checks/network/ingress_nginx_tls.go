@@ -50,7 +50,7 @@ func nginxTLS(s *snapshot.Snapshot) []checks.Result {
 	for _, c := range nginxControllers(s) {
 		r := checks.Result{Resource: c.res, Evidence: checks.Evidence{
 			Expected: "ssl-protocols within TLSv1.2 TLSv1.3, hsts not \"false\"",
-			Where:    "ConfigMap " + c.configMap + " ssl-protocols, hsts",
+			Where:    c.where("ssl-protocols, hsts"),
 		}}
 		if reason := c.missingConfigMap(); reason != "" {
 			r.Status, r.Reason = checks.NotEvaluated, reason

@@ -170,7 +170,11 @@ func linkerdMTLS(s *snapshot.Snapshot) []checks.Result {
 	servers := map[string][]string{}
 	for _, sv := range s.LinkerdServers {
 		if authorized[sv.Namespace][sv.Name] || nsWide[sv.Namespace] {
-			servers[sv.Namespace] = append(servers[sv.Namespace], sv.Name+" (port "+sv.Port+")")
+			name := sv.Name
+			if sv.Port != "" {
+				name += " (port " + sv.Port + ")"
+			}
+			servers[sv.Namespace] = append(servers[sv.Namespace], name)
 		}
 	}
 	var out []checks.Result
