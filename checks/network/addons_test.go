@@ -81,6 +81,24 @@ func TestMeshMTLS(t *testing.T) {
 			"Namespace/strict":  {checks.Pass, "all-authenticated"},
 			"Namespace/servers": {checks.Warn, "api-http (port 8080)"},
 		}},
+		{"Cilium mutual authentication", func() *snapshot.Snapshot {
+			s := snapshot.New()
+			s.APIGroups = []string{"cilium.io"}
+			s.CNIPolicies = []snapshot.CNIPolicy{
+				{Resource: snapshot.ResCiliumNetworkPolicies, Kind: "CiliumNetworkPolicy", Namespace: "app", Name: "auth",
+					Spec: []byte(`{"endpointSelector":{},"ingress":[{"fromEndpoints":[{}],"authentication":{"mode":"required"}},{"fromEntities":["world"]}]}`)},
+				{Resource: snapshot.ResCiliumNetworkPolicies, Kind: "CiliumNetworkPolicy", Namespace: "app", Name: "plain",
+					Spec: []byte(`{"endpointSelector":{},"ingress":[{"fromEndpoints":[{}]}]}`)},
+			}
+			return s
+		}(), map[string]wantResult{"CiliumNetworkPolicy/app/auth": {checks.Pass, "1 of 2 ingress rules require"}}},
+		{"Cilium without mutual authentication is no mesh", func() *snapshot.Snapshot {
+			s := snapshot.New()
+			s.APIGroups = []string{"cilium.io"}
+			s.CNIPolicies = []snapshot.CNIPolicy{{Resource: snapshot.ResCiliumNetworkPolicies, Kind: "CiliumNetworkPolicy", Namespace: "app", Name: "plain",
+				Spec: []byte(`{"endpointSelector":{},"ingress":[{"fromEndpoints":[{}],"authentication":{"mode":"disabled"}}]}`)}}
+			return s
+		}(), map[string]wantResult{"Cluster": {checks.Warn, "no service mesh"}}},
 		{"Linkerd's install default", func() *snapshot.Snapshot {
 			s := snapshot.New()
 			s.APIGroups = []string{"policy.linkerd.io"}

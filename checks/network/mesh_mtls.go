@@ -12,11 +12,15 @@ meshed pods talk mTLS, but a proxy accepts what its default inbound policy allow
 (config.linkerd.io/default-inbound-policy on the namespace or workload, else the install's
 proxy.defaultInboundPolicy, all-unauthenticated by default), plaintext from unmeshed clients
 included, unless a Server covers the port, which then takes only what an AuthorizationPolicy
-allows. No CIS item covers it.
+allows. Cilium's mutual authentication (docs.cilium.io, network/servicemesh/
+mutual-authentication): a CiliumNetworkPolicy or CiliumClusterwideNetworkPolicy ingress rule
+with authentication.mode "required" admits only peers that passed the SPIFFE handshake; it
+encrypts nothing by itself (WireGuard or IPsec does). No CIS item covers it.
 
 Reads: apiGroups (which mesh is installed), peerAuthentications, namespaces (Linkerd's
 annotations), linkerdServers, linkerdAuthorizationPolicies, configMaps (the root namespace from
-istio-system/istio, the default policy from linkerd/linkerd-config).
+istio-system/istio, the default policy from linkerd/linkerd-config), cniPolicies (Cilium's, for
+authentication.mode).
 
 Verdict:
   - Istio: the mesh-wide policy STRICT: PASS; PERMISSIVE, DISABLE, UNSET or none: FAIL.
@@ -26,13 +30,16 @@ Verdict:
     default inbound policy is all-authenticated, cluster-authenticated or deny; WARN when it
     allows unauthenticated traffic but Servers with an AuthorizationPolicy requiring
     MeshTLSAuthentication cover some ports (the others still take plaintext); FAIL otherwise.
-  - Neither mesh's API served: one WARN for the cluster (traffic between pods is neither
-    encrypted nor authenticated by a mesh; a CNI's own encryption is not judged here).
+  - Cilium: each Cilium policy with an ingress rule requiring mutual authentication: PASS
+    (which pods it leaves out is not judged).
+  - None of these: one WARN for the cluster (traffic between pods is neither encrypted nor
+    authenticated by a mesh; a CNI's own encryption is not judged here).
 */
 
 package network
 
 import (
+	"encoding/json"
 	"fmt"
 	"slices"
 	"sort"
@@ -56,10 +63,12 @@ func init() {
 				"spec.mtls.mode: STRICT, and remove the PERMISSIVE or DISABLE overrides (portLevelMtls included) once every " +
 				"client is meshed. Linkerd: set config.linkerd.io/default-inbound-policy: all-authenticated (or " +
 				"cluster-authenticated) on meshed namespaces, or install with proxy.defaultInboundPolicy set so, and cover " +
-				"ports with Server and AuthorizationPolicy resources requiring MeshTLSAuthentication.",
+				"ports with Server and AuthorizationPolicy resources requiring MeshTLSAuthentication. Cilium: set " +
+				"authentication.mode: required on the ingress rules of CiliumNetworkPolicies, with WireGuard or IPsec encryption.",
 		},
 		Inputs: []snapshot.Resource{snapshot.ResAPIGroups, snapshot.ResNamespaces, snapshot.ResConfigMaps,
-			snapshot.ResIstioPeerAuthentications, snapshot.ResLinkerdServers, snapshot.ResLinkerdAuthorizationPolicies},
+			snapshot.ResIstioPeerAuthentications, snapshot.ResLinkerdServers, snapshot.ResLinkerdAuthorizationPolicies,
+			snapshot.ResCiliumNetworkPolicies, snapshot.ResCiliumClusterwideNetworkPolicies},
 		Evaluate: meshMTLS,
 	})
 }
@@ -67,9 +76,11 @@ func init() {
 func meshMTLS(s *snapshot.Snapshot) []checks.Result {
 	istio := slices.Contains(s.APIGroups, istioSecurityGroup)
 	linkerdOn := slices.Contains(s.APIGroups, linkerdPolicyGroup)
-	if !istio && !linkerdOn {
+	cilium := ciliumMutualAuth(s)
+	if !istio && !linkerdOn && len(cilium) == 0 {
 		return []checks.Result{{Status: checks.Warn, Resource: checks.Resource{Kind: "Cluster"}, Evidence: checks.Evidence{
-			Observed: "no service mesh: neither " + istioSecurityGroup + " (Istio) nor " + linkerdPolicyGroup + " (Linkerd) is served",
+			Observed: "no service mesh: neither " + istioSecurityGroup + " (Istio) nor " + linkerdPolicyGroup +
+				" (Linkerd) is served, and no Cilium policy requires mutual authentication",
 			Expected: "a service mesh in mutual TLS mode",
 			Where:    "API discovery",
 		}}}
@@ -80,6 +91,42 @@ func meshMTLS(s *snapshot.Snapshot) []checks.Result {
 	}
 	if linkerdOn {
 		out = append(out, linkerdMTLS(s)...)
+	}
+	return append(out, cilium...)
+}
+
+// ciliumMutualAuth is a PASS for each Cilium policy whose ingress rules require mutual
+// authentication.
+func ciliumMutualAuth(s *snapshot.Snapshot) []checks.Result {
+	var out []checks.Result
+	for _, p := range s.CNIPolicies {
+		if p.Resource != snapshot.ResCiliumNetworkPolicies && p.Resource != snapshot.ResCiliumClusterwideNetworkPolicies {
+			continue
+		}
+		var spec struct {
+			Ingress []struct {
+				Authentication *struct {
+					Mode string `json:"mode"`
+				} `json:"authentication"`
+			} `json:"ingress"`
+		}
+		if json.Unmarshal(p.Spec, &spec) != nil {
+			continue // Cilium's "specs" form: not read
+		}
+		required := 0
+		for _, rule := range spec.Ingress {
+			if rule.Authentication != nil && rule.Authentication.Mode == "required" {
+				required++
+			}
+		}
+		if required > 0 {
+			out = append(out, checks.Result{Status: checks.Pass, Resource: checks.Resource{Kind: p.Kind, Namespace: p.Namespace, Name: p.Name},
+				Evidence: checks.Evidence{
+					Observed: fmt.Sprintf("%d of %d ingress rules require mutual authentication (Cilium)", required, len(spec.Ingress)),
+					Expected: "authentication.mode required, with WireGuard or IPsec encryption",
+					Where:    "spec.ingress[].authentication.mode",
+				}})
+		}
 	}
 	return out
 }
