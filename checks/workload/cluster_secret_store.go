@@ -20,6 +20,7 @@ Verdict per ClusterSecretStore: FAIL when it serves every namespace, naming the 
 package workload
 
 import (
+	"fmt"
 	"slices"
 	"sort"
 	"strings"
@@ -83,7 +84,12 @@ func clusterSecretStores(s *snapshot.Snapshot) []checks.Result {
 		r.Status = checks.Fail
 		r.Evidence.Observed = "provider " + st.Provider + ", usable from every namespace"
 		if len(users) > 0 {
-			r.Evidence.Observed += "; Secrets synced from it: " + strings.Join(users, ", ")
+			const max = 5
+			more := ""
+			if len(users) > max {
+				users, more = users[:max], fmt.Sprintf(" and %d more", len(users)-max)
+			}
+			r.Evidence.Observed += "; Secrets synced from it: " + strings.Join(users, ", ") + more
 		}
 		out = append(out, r)
 	}
