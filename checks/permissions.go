@@ -10,7 +10,7 @@ import (
 // ("list secrets", "list deployments.apps", "get nodes/proxy", "get /metrics"), or "" for
 // what no permission gives (files, probes, node reports, image scans).
 func Permission(r snapshot.Resource) string {
-	if _, ok := snapshot.KindOf(r); ok || slices.Contains(snapshot.CNIPolicyResources, r) {
+	if _, ok := snapshot.KindOf(r); ok || slices.Contains(snapshot.CustomResources(), r) {
 		return "list " + string(r)
 	}
 	switch r {

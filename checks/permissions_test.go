@@ -23,8 +23,8 @@ func TestPermission(t *testing.T) {
 			t.Errorf("Permission(%s) = %q, want %q", r, got, want)
 		}
 	}
-	// Every collected kind is listed under its RBAC name, plural.group, as are the network
-	// plugins' policy kinds.
+	// Every collected kind is listed under its RBAC name, plural.group, as are the custom kinds
+	// (the network plugins' policies, the add-ons').
 	for _, k := range snapshot.CollectedKinds {
 		want := "list " + k.Plural()
 		if k.GVK.Group != "" {
@@ -34,7 +34,7 @@ func TestPermission(t *testing.T) {
 			t.Errorf("Permission(%s) = %q, want %q", k.Resource, got, want)
 		}
 	}
-	for _, r := range snapshot.CNIPolicyResources {
+	for _, r := range snapshot.CustomResources() {
 		if got, want := Permission(r), "list "+string(r); got != want {
 			t.Errorf("Permission(%s) = %q, want %q", r, got, want)
 		}

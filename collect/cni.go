@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strings"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -15,28 +16,69 @@ import (
 	"github.com/kubeposture/kubeposture/snapshot"
 )
 
-// cniKind is a network plugin's policy kind, found through discovery when its CRD is
-// installed.
-type cniKind struct {
-	resource   snapshot.Resource
-	group      string
-	plural     string
-	namespaced bool
+// customKind is a kind installed by a CustomResourceDefinition (a network plugin's policy, an
+// add-on's resource, addons.go), found through discovery when its API is served.
+type customKind struct {
+	resource snapshot.Resource
+	// list lists every object of the kind through res and keeps what the checks read in the
+	// snapshot, under the collector's lock; it returns how many it kept.
+	list func(ctx context.Context, c *collector, res dynamic.NamespaceableResourceInterface) (int, error)
 }
 
-var cniKinds = []cniKind{
-	{snapshot.ResCiliumNetworkPolicies, "cilium.io", "ciliumnetworkpolicies", true},
-	{snapshot.ResCiliumClusterwideNetworkPolicies, "cilium.io", "ciliumclusterwidenetworkpolicies", false},
-	{snapshot.ResCalicoNetworkPolicies, "crd.projectcalico.org", "networkpolicies", true},
-	{snapshot.ResCalicoGlobalNetworkPolicies, "crd.projectcalico.org", "globalnetworkpolicies", false},
+// group and plural split the kind's resource name ("ciliumnetworkpolicies.cilium.io").
+func (k customKind) group() string  { _, g, _ := strings.Cut(string(k.resource), "."); return g }
+func (k customKind) plural() string { p, _, _ := strings.Cut(string(k.resource), "."); return p }
+
+// custom is the customKind of resource r whose objects keep turns into Ts, appended to the
+// snapshot's list that field returns.
+func custom[T any](r snapshot.Resource, keep func(*unstructured.Unstructured) (T, error), field func(*snapshot.Snapshot) *[]T) customKind {
+	return customKind{resource: r, list: func(ctx context.Context, c *collector, res dynamic.NamespaceableResourceInterface) (int, error) {
+		items, err := listJoined(ctx, c, func(ctx context.Context, o metav1.ListOptions) ([]T, string, error) {
+			l, err := res.Namespace(metav1.NamespaceAll).List(ctx, o)
+			if err != nil {
+				return nil, "", err
+			}
+			out := make([]T, 0, len(l.Items))
+			for i := range l.Items {
+				v, err := keep(&l.Items[i])
+				if err != nil {
+					return nil, "", fmt.Errorf("%s %s/%s: %w", l.Items[i].GetKind(), l.Items[i].GetNamespace(), l.Items[i].GetName(), err)
+				}
+				out = append(out, v)
+			}
+			return out, l.GetContinue(), nil
+		})
+		if err != nil {
+			return 0, err
+		}
+		c.mu.Lock()
+		f := field(c.snap)
+		*f = append(*f, items...)
+		c.mu.Unlock()
+		return len(items), nil
+	}}
 }
 
-// collectCNI records the API groups the server serves (which network plugins installed
-// their APIs) and lists the Cilium and Calico policy kinds it serves. A kind whose API the
-// server does not serve (no CRD) is recorded as collected with no objects: there can be none.
-// Discovery that fails or is forbidden is recorded on the groups and on every kind, so that
-// the network checks know they could not look.
-func (c *collector) collectCNI(ctx context.Context, cfg *rest.Config) {
+// customKinds are the custom kinds the collector lists: the network plugins' policies, then
+// the add-ons' (addonKinds, addons.go), as snapshot.CustomResources lists them.
+var customKinds = append(cniKinds(), addonKinds...)
+
+func cniKinds() []customKind {
+	var out []customKind
+	for _, r := range snapshot.CNIPolicyResources {
+		out = append(out, custom(r, func(u *unstructured.Unstructured) (snapshot.CNIPolicy, error) {
+			return cniPolicy(r, u), nil
+		}, func(s *snapshot.Snapshot) *[]snapshot.CNIPolicy { return &s.CNIPolicies }))
+	}
+	return out
+}
+
+// collectCustom records the API groups the server serves (which network plugins and add-ons
+// installed their APIs) and lists the custom kinds it serves. A kind whose API the server does
+// not serve (no CRD) is recorded as collected with no objects: there can be none. Discovery
+// that fails or is forbidden is recorded on the groups and on every kind, so that the checks
+// know they could not look.
+func (c *collector) collectCustom(ctx context.Context, cfg *rest.Config) {
 	record := func(r snapshot.Resource, col snapshot.Collection) {
 		c.mu.Lock()
 		c.snap.Resources[r] = col
@@ -52,7 +94,7 @@ func (c *collector) collectCNI(ctx context.Context, cfg *rest.Config) {
 		col := outcome(err)
 		col.Message = "discovery of API groups: " + col.Message
 		record(snapshot.ResAPIGroups, col)
-		for _, k := range cniKinds {
+		for _, k := range customKinds {
 			record(k.resource, col)
 		}
 		return
@@ -70,20 +112,19 @@ func (c *collector) collectCNI(ctx context.Context, cfg *rest.Config) {
 	record(snapshot.ResAPIGroups, snapshot.Collection{State: snapshot.Collected, Count: len(names)})
 	dyn, err := dynamic.NewForConfig(cfg)
 	if err != nil {
-		for _, k := range cniKinds {
+		for _, k := range customKinds {
 			record(k.resource, snapshot.Collection{State: snapshot.Failed, Message: fmt.Sprintf("dynamic client: %v", err)})
 		}
 		return
 	}
 	served := map[string]map[string]bool{} // group version -> plural -> served
-	for _, k := range cniKinds {
-		gvs, ok := preferred[k.group]
+	for _, k := range customKinds {
+		gvs, ok := preferred[k.group()]
 		if !ok {
-			record(k.resource, snapshot.Collection{State: snapshot.Collected, Message: "API group " + k.group + " not served (no CRD installed)"})
+			record(k.resource, snapshot.Collection{State: snapshot.Collected, Message: "API group " + k.group() + " not served (no CRD installed)"})
 			continue
 		}
 		if served[gvs] == nil {
-			served[gvs] = map[string]bool{}
 			var rl *metav1.APIResourceList
 			err := c.retry(ctx, func(ctx context.Context) error {
 				var err error
@@ -94,12 +135,13 @@ func (c *collector) collectCNI(ctx context.Context, cfg *rest.Config) {
 				record(k.resource, outcome(fmt.Errorf("discovery of %s: %w", gvs, err)))
 				continue
 			}
+			served[gvs] = map[string]bool{}
 			for _, r := range rl.APIResources {
 				served[gvs][r.Name] = true
 			}
 		}
-		if !served[gvs][k.plural] {
-			record(k.resource, snapshot.Collection{State: snapshot.Collected, Message: k.plural + " not served in " + gvs + " (no CRD installed)"})
+		if !served[gvs][k.plural()] {
+			record(k.resource, snapshot.Collection{State: snapshot.Collected, Message: k.plural() + " not served in " + gvs + " (no CRD installed)"})
 			continue
 		}
 		gv, err := schema.ParseGroupVersion(gvs)
@@ -107,32 +149,18 @@ func (c *collector) collectCNI(ctx context.Context, cfg *rest.Config) {
 			record(k.resource, snapshot.Collection{State: snapshot.Failed, Message: fmt.Sprintf("group version %q: %v", gvs, err)})
 			continue
 		}
-		res := dyn.Resource(gv.WithResource(k.plural))
-		items, err := listJoined(ctx, c, func(ctx context.Context, o metav1.ListOptions) ([]snapshot.CNIPolicy, string, error) {
-			l, err := res.Namespace(metav1.NamespaceAll).List(ctx, o)
-			if err != nil {
-				return nil, "", err
-			}
-			out := make([]snapshot.CNIPolicy, 0, len(l.Items))
-			for i := range l.Items {
-				out = append(out, cniPolicy(k, &l.Items[i]))
-			}
-			return out, l.GetContinue(), nil
-		})
+		n, err := k.list(ctx, c, dyn.Resource(gv.WithResource(k.plural())))
 		if err != nil {
 			record(k.resource, outcome(err))
 			continue
 		}
-		c.mu.Lock()
-		c.snap.CNIPolicies = append(c.snap.CNIPolicies, items...)
-		c.snap.Resources[k.resource] = snapshot.Collection{State: snapshot.Collected, Count: len(items)}
-		c.mu.Unlock()
+		record(k.resource, snapshot.Collection{State: snapshot.Collected, Count: n})
 	}
 }
 
 // cniPolicy keeps an object's identity and its spec (Cilium's "specs" when "spec" is absent).
-func cniPolicy(k cniKind, u *unstructured.Unstructured) snapshot.CNIPolicy {
-	p := snapshot.CNIPolicy{Resource: k.resource, APIVersion: u.GetAPIVersion(), Kind: u.GetKind(),
+func cniPolicy(r snapshot.Resource, u *unstructured.Unstructured) snapshot.CNIPolicy {
+	p := snapshot.CNIPolicy{Resource: r, APIVersion: u.GetAPIVersion(), Kind: u.GetKind(),
 		Namespace: u.GetNamespace(), Name: u.GetName()}
 	for _, field := range []string{"spec", "specs"} {
 		if v, ok := u.Object[field]; ok {

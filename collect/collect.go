@@ -128,11 +128,11 @@ func Collect(ctx context.Context, cfg *rest.Config, opts Options) (*snapshot.Sna
 	c.progress = newProgress(opts.Progress, len(listers)+1)
 	defer c.progress.done()
 	c.gc = lessGCWhileListing()
-	// The CNI policies, /metrics and the anonymous probe need none of the lists: they are
+	// The custom kinds, /metrics and the anonymous probe need none of the lists: they are
 	// read while the lists arrive rather than after, so that the API server's time to render
 	// its /metrics (docs/scale.md) is not added to theirs.
 	var side sync.WaitGroup
-	side.Go(func() { c.collectCNI(ctx, cfg) })
+	side.Go(func() { c.collectCustom(ctx, cfg) })
 	side.Go(func() { c.collectMetrics(ctx) })
 	if opts.ProbeAnonymous {
 		side.Go(func() { c.probeAnonymous(ctx, cfg) })

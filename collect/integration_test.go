@@ -236,6 +236,21 @@ func estateVerdicts(nodeStatus checks.Status) map[string]checks.Status {
 		v[id+" Deployment/legacy/admin-tool"] = st[1]
 		v[id+" CronJob/batch/nightly-report"] = st[2]
 	}
+	// Secret stores: none is installed, so the Secret admin-tool reads (DB_PASSWORD) is no
+	// store's; no other workload reads one, and there is no ClusterSecretStore.
+	for _, p := range controlPlanePods {
+		v["KP-WL-044 Pod/kube-system/"+p] = pass
+	}
+	v["KP-WL-044 Deployment/shop/web"] = pass
+	v["KP-WL-044 Deployment/legacy/admin-tool"] = fail
+	v["KP-WL-044 CronJob/batch/nightly-report"] = pass
+	v["KP-WL-045 Cluster"] = na
+	// No service mesh (a WARN), no meshed namespace, DestinationRule, ingress-nginx controller
+	// or Gateway.
+	v["KP-NET-020 Cluster"] = warn
+	for _, id := range []string{"KP-NET-021", "KP-NET-022", "KP-NET-023", "KP-NET-024", "KP-NET-025", "KP-NET-026"} {
+		v[id+" Cluster"] = na
+	}
 	// Service accounts and secrets: no workload names a service account; the mirror pods
 	// cannot; the only secret is Opaque; no config map or env value holds a secret.
 	for _, p := range controlPlanePods {

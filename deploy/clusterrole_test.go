@@ -15,8 +15,8 @@ import (
 // TestClusterRoleGrantsTheCollectedKinds: the scanner's ClusterRole, in every kustomization,
 // grants exactly what the collector reads, under the permission a report names when it is
 // missing (checks.Permission). Exactly means:
-//   - every kind of snapshot.CollectedKinds but secrets, and the network plugins' policy kinds
-//     (snapshot.CNIPolicyResources), and no other resource;
+//   - every kind of snapshot.CollectedKinds but secrets, and the custom kinds (the network
+//     plugins' policies and the add-ons', snapshot.CustomResources), and no other resource;
 //   - secrets only in with-secret-metadata, and nodes/proxy (the kubelets' configz) only in
 //     with-node-proxy: the base leaves both out on purpose (clusterrole.yaml says why);
 //   - of non-resource URLs, /metrics alone.
@@ -30,7 +30,7 @@ func TestClusterRoleGrantsTheCollectedKinds(t *testing.T) {
 			base[k.Resource] = true
 		}
 	}
-	for _, r := range snapshot.CNIPolicyResources {
+	for _, r := range snapshot.CustomResources() {
 		base[r] = true
 	}
 	optIn := map[string]snapshot.Resource{

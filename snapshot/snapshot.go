@@ -109,6 +109,18 @@ type Snapshot struct {
 	// records the outcome.
 	APIGroups []string `json:"apiGroups,omitempty"`
 
+	// The add-on kinds (addons.go): service meshes, secret stores and the Gateway API, when
+	// their CRDs are installed; Resources records each kind's outcome.
+	PeerAuthentications          []PeerAuthentication         `json:"peerAuthentications,omitempty"`
+	DestinationRules             []DestinationRule            `json:"destinationRules,omitempty"`
+	LinkerdServers               []LinkerdServer              `json:"linkerdServers,omitempty"`
+	LinkerdAuthorizationPolicies []LinkerdAuthorizationPolicy `json:"linkerdAuthorizationPolicies,omitempty"`
+	ExternalSecrets              []ExternalSecret             `json:"externalSecrets,omitempty"`
+	SecretStores                 []SecretStore                `json:"secretStores,omitempty"`
+	SecretProviderClasses        []SecretProviderClass        `json:"secretProviderClasses,omitempty"`
+	Gateways                     []Gateway                    `json:"gateways,omitempty"`
+	HTTPRoutes                   []HTTPRoute                  `json:"httpRoutes,omitempty"`
+
 	ValidatingWebhookConfigurations []admissionregistrationv1.ValidatingWebhookConfiguration `json:"validatingWebhookConfigurations,omitempty"`
 	MutatingWebhookConfigurations   []admissionregistrationv1.MutatingWebhookConfiguration   `json:"mutatingWebhookConfigurations,omitempty"`
 

@@ -350,6 +350,10 @@ var claims = []claim{
 			s.Containers[0].Env = []corev1.EnvVar{{Name: "DB_PASSWORD", ValueFrom: &corev1.EnvVarSource{
 				SecretKeyRef: &corev1.SecretKeySelector{LocalObjectReference: corev1.LocalObjectReference{Name: "db"}, Key: "password"}}}}
 		}),
+	{framework: checks.CIS, item: "5.4.2", control: "KP-WL-044",
+		tests: "each workload: every Secret it consumes (env, envFrom, secret and projected volumes) is written by a store: an ExternalSecret's target, a SecretProviderClass's secretObjects, or the store's labels and owner on the Secret",
+		cases: cases(storedSecret("a secret volume db that an ExternalSecret writes", true).passes(),
+			storedSecret("a secret volume db that no store writes", false).fails())},
 	{framework: checks.CIS, item: "5.6.2", control: "KP-WL-019",
 		tests: "each container's effective seccompProfile.type (the container's, else the pod's)",
 		cases: cases(
@@ -733,6 +737,22 @@ func namespaceWithPolicy(desc string, policy bool) fixture {
 		if policy {
 			s.NetworkPolicies = append(s.NetworkPolicies, networkingv1.NetworkPolicy{ObjectMeta: metav1.ObjectMeta{Namespace: "app", Name: "allow-web"},
 				Spec: networkingv1.NetworkPolicySpec{PodSelector: metav1.LabelSelector{MatchLabels: map[string]string{"app": "web"}}}})
+		}
+	})
+}
+
+// storedSecret is a pod app/web mounting the Secret db, which an ExternalSecret writes when
+// managed.
+func storedSecret(desc string, managed bool) fixture {
+	return build(desc, func(s *snapshot.Snapshot) {
+		s.Resources[snapshot.ResExternalSecrets] = snapshot.Collection{State: snapshot.Collected}
+		s.Resources[snapshot.ResSecretProviderClasses] = snapshot.Collection{State: snapshot.Collected}
+		spec := restricted()
+		spec.Volumes = []corev1.Volume{{Name: "db", VolumeSource: corev1.VolumeSource{Secret: &corev1.SecretVolumeSource{SecretName: "db"}}}}
+		s.Pods = append(s.Pods, corev1.Pod{ObjectMeta: metav1.ObjectMeta{Namespace: "app", Name: "web"}, Spec: spec})
+		if managed {
+			s.ExternalSecrets = append(s.ExternalSecrets, snapshot.ExternalSecret{Namespace: "app", Name: "db", Target: "db",
+				StoreKind: "ClusterSecretStore", StoreName: "vault"})
 		}
 	})
 }

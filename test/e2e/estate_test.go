@@ -247,6 +247,8 @@ func workloadVerdicts(v map[string]checks.Status) {
 		// Everything runs as its namespace's default account.
 		"KP-WL-040": {web: fail, cache: fail, adminTool: fail, report: fail, logShipper: fail},
 		"KP-WL-043": {web: pass, cache: pass, adminTool: pass, report: pass, logShipper: pass},
+		// No secret store: the Secret behind DB_PASSWORD is no store's.
+		"KP-WL-044": {web: pass, cache: pass, adminTool: fail, report: pass, logShipper: pass},
 	}
 	for id, m := range byWorkload {
 		for w, st := range m {
@@ -261,7 +263,7 @@ func workloadVerdicts(v map[string]checks.Status) {
 		for id, st := range map[string]checks.Status{"001": fail, "002": fail, "003": pass, "004": pass,
 			"008": pass, "009": pass, "010": pass, "011": fail, "012": fail, "013": fail, "014": fail, "015": fail,
 			"016": pass, "017": fail, "018": pass, "019": pass, "020": warn, "022": pass, "023": fail, "024": fail,
-			"025": pass, "026": pass, "027": pass, "029": fail, "030": fail, "031": fail, "040": na, "043": pass} {
+			"025": pass, "026": pass, "027": pass, "029": fail, "030": fail, "031": fail, "040": na, "043": pass, "044": pass} {
 			v["KP-WL-"+id+" "+p] = st
 		}
 	}
@@ -286,6 +288,7 @@ func workloadVerdicts(v map[string]checks.Status) {
 	v["KP-WL-041 Cluster"] = pass
 	v["KP-WL-042 Cluster"] = pass
 	v["KP-WL-060 Cluster"] = ne // no --scan-images
+	v["KP-WL-045 Cluster"] = na // no ClusterSecretStore
 }
 
 // networkVerdicts: shop is isolated both ways by its default-deny; everything else is open,
@@ -322,6 +325,11 @@ func networkVerdicts(v map[string]checks.Status) {
 	}
 	v["KP-NET-015 Cluster"] = na
 	v["KP-NET-019 Cluster"] = man // no network plugin runs (fake runtime): none to recognise
+	// No service mesh, ingress-nginx controller or Gateway.
+	v["KP-NET-020 Cluster"] = warn
+	for _, id := range []string{"KP-NET-021", "KP-NET-022", "KP-NET-023", "KP-NET-024", "KP-NET-025", "KP-NET-026"} {
+		v[id+" Cluster"] = na
+	}
 }
 
 // TestControllersMadeTheEstate: the pods were made by the controllers, with the owner
