@@ -65,9 +65,19 @@ func ClusterURI(cluster string, r checks.Resource) string {
 	return path.Join(clusterDir, segment(cluster), ns, segment(r.Kind), segment(r.Name)+".yaml")
 }
 
-// segment makes s one safe path segment.
+// segment makes s one safe path segment, the same on disk (--sarif-artifacts) and in the URI:
+// a character a URI path may not hold as it is (RFC 3986 pchar: a space in a node group's
+// name, a slash) becomes "_".
 func segment(s string) string {
-	s = strings.NewReplacer("/", "_", "\\", "_").Replace(s)
+	s = strings.Map(func(r rune) rune {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9':
+			return r
+		case strings.ContainsRune("-._~!$&'()*+,;=:@", r):
+			return r
+		}
+		return '_'
+	}, s)
 	if s == "" || s == "." || s == ".." {
 		return "_"
 	}

@@ -212,3 +212,21 @@ func TestSARIFManifestLines(t *testing.T) {
 		t.Errorf("GitHub's ingestion rules: %v", err)
 	}
 }
+// A cluster object's URI is one valid relative URI, the same file name on disk: a node
+// group's name has spaces, an RBAC name colons, a name never a path of its own.
+func TestClusterURI(t *testing.T) {
+	for _, tt := range []struct {
+		res  checks.Resource
+		want string
+	}{
+		{checks.Resource{Kind: "Pod", Namespace: "shop", Name: "web-1"}, "kubernetes/uid/shop/Pod/web-1.yaml"},
+		{checks.Resource{Kind: "NodeGroup", Name: "legacy-1 and 1 more"}, "kubernetes/uid/_cluster/NodeGroup/legacy-1_and_1_more.yaml"},
+		{checks.Resource{Kind: "ClusterRole", Name: "system:node"}, "kubernetes/uid/_cluster/ClusterRole/system:node.yaml"},
+		{checks.Resource{Kind: "Pod", Namespace: "shop", Name: "../../etc"}, "kubernetes/uid/shop/Pod/.._.._etc.yaml"},
+		{checks.Resource{Kind: "Cluster"}, "kubernetes/uid/cluster.yaml"},
+	} {
+		if got := report.ClusterURI("uid", tt.res); got != tt.want {
+			t.Errorf("ClusterURI(%v) = %q, want %q", tt.res, got, tt.want)
+		}
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/kubeposture/kubeposture/report/sariftest"
+	"github.com/kubeposture/kubeposture/snapshot/snapfile"
 )
 
 // sarifResults reads the results' first locations of a SARIF log.
@@ -127,8 +128,12 @@ func TestSARIFSnapshotScan(t *testing.T) {
 	}
 	checkSARIF(t, []byte(out))
 	uris, _ := sarifResults(t, []byte(out))
+	snap, err := snapfile.ReadFile(demo)
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, uri := range uris {
-		if !strings.HasPrefix(uri, "kubernetes/b45e44c6-4f03-47ba-bb06-27f388f65c78/") {
+		if !strings.HasPrefix(uri, "kubernetes/"+snap.Cluster.UID+"/") || strings.ContainsAny(uri, " %") {
 			t.Errorf("uri %q is not the demo cluster's", uri)
 		}
 	}
