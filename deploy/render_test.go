@@ -163,8 +163,9 @@ func TestKustomizations(t *testing.T) {
 //     own pods (hostPath and uid 0 by design: examples/node-agent);
 //   - the controls that need cluster state (network policies of the whole cluster, RBAC
 //     with its Roles and RoleBindings, the control plane, the kubelets) are NOT_EVALUATED
-//     or NOT_APPLICABLE on a manifests-only snapshot, never PASS.
-
+//     or NOT_APPLICABLE on a manifests-only snapshot, never PASS; but the network controls
+//     judge the namespaces the manifests create, and their workloads, from the
+//     NetworkPolicies the manifests hold, which are all such a namespace has.
 func TestScanShippedManifests(t *testing.T) {
 	for _, dir := range kustomizations {
 		t.Run(dir, func(t *testing.T) {

@@ -17,9 +17,9 @@ import (
 //
 // Records are read as findings only in a snapshot marked redacted (snapshot.Redacted, which
 // internal/redact sets): in a live cluster, a value that merely starts like a record is a value
-// like any other, so nobody who may write a config map can dress a secret up as a record. A
-// value that starts like one when the snapshot is redacted is recorded too, as its findings
-// (none, most likely), so that no such value survives redaction to be read as a record.
+// like any other, so nobody who may write a config map can dress a secret up as a record. When
+// a snapshot is redacted, a value that starts like a record is replaced by a record too (of its
+// findings, none most likely), so that no such value survives redaction to be read as one.
 //
 // Values the detector does not flag are kept, as they are (see internal/redact).
 
@@ -75,9 +75,10 @@ func svRedact(length int, found []svFinding) string {
 	return svRedactedPrefix + string(b)
 }
 
-// redacted adds the findings the record v holds (the caller names them, as svScope does) and reports whether v was one. A value that
-// starts like a record but is none (an edited snapshot) is a finding of its own, a value whose
-// content is not known, and is scanned as a value too.
+// redacted adds the findings the record v holds (the caller names them, as svScope does) and
+// reports whether v was one. A value that starts like a record but is none (an edited
+// snapshot) is a finding of its own, a value whose content is not known, and is scanned as a
+// value too.
 func (s *svScanner) redacted(v string) bool {
 	var rec svRecord
 	dec := json.NewDecoder(strings.NewReader(v[len(svRedactedPrefix):]))
