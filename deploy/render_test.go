@@ -25,6 +25,7 @@ var kustomizations = []string{
 	"overlays/with-node-proxy",
 	"overlays/with-node-agent",
 	"overlays/with-metrics",
+	"overlays/with-image-scan",
 	"overlays/with-secret-metadata",
 }
 
@@ -139,6 +140,9 @@ func TestKustomizations(t *testing.T) {
 			}
 			if got := strings.Contains(command, "--skip-kubelet"); got == proxy {
 				t.Errorf("command %q: --skip-kubelet exactly when nodes/proxy is not granted", command)
+			}
+			if got, want := strings.Contains(command, "--scan-images --trivy-server http"), dir == "overlays/with-image-scan"; got != want {
+				t.Errorf("command %q: --scan-images --trivy-server %v, want %v", command, got, want)
 			}
 			if got, want := strings.Contains(command, "--pushgateway http"), dir == "overlays/with-metrics"; got != want {
 				t.Errorf("command %q: --pushgateway %v, want %v", command, got, want)
