@@ -12,6 +12,7 @@ import (
 
 	"github.com/kubeposture/kubeposture/checks"
 	_ "github.com/kubeposture/kubeposture/checks/builtin"
+	"github.com/kubeposture/kubeposture/internal/synth"
 	"github.com/kubeposture/kubeposture/snapshot"
 	"github.com/kubeposture/kubeposture/snapshot/snapfile"
 )
@@ -125,5 +126,16 @@ func TestRedactKeepsVerdicts(t *testing.T) {
 	}
 	if n := Snapshot(back); n != 0 {
 		t.Errorf("redacting again replaced %d values", n)
+	}
+}
+
+// BenchmarkRedact10kPods: redacting a synthetic 10,000-pod snapshot (internal/synth), what
+// 'collect --redact' and an evidence bundle add to a run.
+func BenchmarkRedact10kPods(b *testing.B) {
+	for b.Loop() {
+		b.StopTimer()
+		s := synth.Snapshot(10000)
+		b.StartTimer()
+		Snapshot(s)
 	}
 }
