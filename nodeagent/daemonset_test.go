@@ -4,12 +4,14 @@ import (
 	"encoding/json"
 	"os"
 	"path"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
+	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	"sigs.k8s.io/yaml"
 
@@ -19,18 +21,25 @@ import (
 
 // daemonSetMounts reads examples/node-agent/daemonset.yaml and returns the host paths its
 // agent container mounts under --root, after checking that each is read-only, a hostPath
-// mounted at its own path under the root, and not the host's /.
+// mounted at its own path under the root, and not the host's /; and that job.yaml (the agent
+// on one node) mounts the same.
 func daemonSetMounts(t *testing.T) (root string, hostPaths []string) {
 	t.Helper()
-	b, err := os.ReadFile("../examples/node-agent/daemonset.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
 	var ds appsv1.DaemonSet
-	if err := yaml.UnmarshalStrict(b, &ds); err != nil {
-		t.Fatal(err)
+	var job batchv1.Job
+	for file, obj := range map[string]any{"daemonset.yaml": &ds, "job.yaml": &job} {
+		b, err := os.ReadFile("../examples/node-agent/" + file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := yaml.UnmarshalStrict(b, obj); err != nil {
+			t.Fatalf("%s: %v", file, err)
+		}
 	}
 	spec := ds.Spec.Template.Spec
+	if js := job.Spec.Template.Spec; !reflect.DeepEqual(js.Volumes, spec.Volumes) || !reflect.DeepEqual(js.Containers[0].VolumeMounts, spec.Containers[0].VolumeMounts) {
+		t.Errorf("job.yaml mounts %+v, the DaemonSet %+v: want the same", js.Volumes, spec.Volumes)
+	}
 	c := spec.Containers[0]
 	if i := slices.Index(c.Command, "--root"); i < 0 || i+1 == len(c.Command) {
 		t.Fatalf("command %v: no --root", c.Command)
