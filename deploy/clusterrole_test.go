@@ -21,8 +21,10 @@ import (
 //     with-node-proxy: the base leaves both out on purpose (clusterrole.yaml says why);
 //   - of non-resource URLs, /metrics alone.
 //
-// The verbs are the permission's (list for a kind, get for nodes/proxy and /metrics);
-// TestKustomizations keeps every verb to get and list.
+// The verbs are the permission's and no other: list for a kind (the collector reads whole
+// lists: collect/derive.go's GET of kube-system is a fallback for when list is forbidden),
+// get for nodes/proxy and /metrics. TestKustomizations keeps every verb to get and list, and
+// TestLeastPrivilege shows on a real API server that these suffice.
 func TestClusterRoleGrantsTheCollectedKinds(t *testing.T) {
 	base := map[snapshot.Resource]bool{snapshot.ResAPIServerMetrics: true}
 	for _, k := range snapshot.CollectedKinds {
@@ -50,6 +52,11 @@ func TestClusterRoleGrantsTheCollectedKinds(t *testing.T) {
 				verb, target, _ := strings.Cut(checks.Permission(r), " ")
 				if !slices.Contains(got[target], verb) {
 					t.Errorf("the role does not grant %q, which the collector needs for %s", checks.Permission(r), r)
+				}
+				for _, v := range got[target] {
+					if v != verb {
+						t.Errorf("the role grants %s on %s, where the collector only does %q", v, target, checks.Permission(r))
+					}
 				}
 				delete(got, target)
 			}

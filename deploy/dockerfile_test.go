@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"strings"
 	"testing"
@@ -75,5 +76,33 @@ func TestDockerfileBuildsStaticBinary(t *testing.T) {
 	v, err := exec.Command(out, "version").CombinedOutput()
 	if err != nil || !strings.Contains(string(v), "v9.9.9-test") {
 		t.Errorf("audit version: %q, %v; want v9.9.9-test (from -X)", v, err)
+	}
+}
+
+// Every stage of the Dockerfile starts from an image pinned by digest: a tag can be moved to
+// other content, a digest cannot.
+func TestDockerfileBaseImagesPinned(t *testing.T) {
+	df, err := os.ReadFile("../Dockerfile")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pinned := regexp.MustCompile(`^[a-z0-9./-]+(:[A-Za-z0-9._-]+)?@sha256:[0-9a-f]{64}$`)
+	stages := 0
+	for _, l := range strings.Split(string(df), "\n") {
+		f := strings.Fields(l)
+		if len(f) < 2 || f[0] != "FROM" {
+			continue
+		}
+		stages++
+		image := f[1]
+		if strings.HasPrefix(image, "--platform=") && len(f) > 2 {
+			image = f[2]
+		}
+		if !pinned.MatchString(image) {
+			t.Errorf("%q: the base image is not pinned by digest", l)
+		}
+	}
+	if stages == 0 {
+		t.Error("no FROM line in the Dockerfile")
 	}
 }

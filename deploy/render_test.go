@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	batchv1 "k8s.io/api/batch/v1"
-	corev1 "k8s.io/api/core/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
 	"sigs.k8s.io/kustomize/api/krusty"
 	"sigs.k8s.io/kustomize/kyaml/filesys"
@@ -26,6 +25,7 @@ var kustomizations = []string{
 	"overlays/with-node-proxy",
 	"overlays/with-node-agent",
 	"overlays/with-metrics",
+	"overlays/with-image-scan",
 	"overlays/with-secret-metadata",
 }
 
@@ -141,6 +141,9 @@ func TestKustomizations(t *testing.T) {
 			if got := strings.Contains(command, "--skip-kubelet"); got == proxy {
 				t.Errorf("command %q: --skip-kubelet exactly when nodes/proxy is not granted", command)
 			}
+			if got, want := strings.Contains(command, "--scan-images --trivy-server http"), dir == "overlays/with-image-scan"; got != want {
+				t.Errorf("command %q: --scan-images --trivy-server %v, want %v", command, got, want)
+			}
 			if got, want := strings.Contains(command, "--pushgateway http"), dir == "overlays/with-metrics"; got != want {
 				t.Errorf("command %q: --pushgateway %v, want %v", command, got, want)
 			}
@@ -164,42 +167,38 @@ func TestKustomizations(t *testing.T) {
 //     own pods (hostPath and uid 0 by design: examples/node-agent);
 //   - the controls that need cluster state (network policies of the whole cluster, RBAC
 //     with its Roles and RoleBindings, the control plane, the kubelets) are NOT_EVALUATED
-//     or NOT_APPLICABLE on a manifests-only snapshot, never PASS.
-//
-// pinImages sets every container image of the snapshot's CronJobs and DaemonSets to image.
-func pinImages(s *snapshot.Snapshot, image string) {
-	pin := func(spec *corev1.PodSpec) {
-		for i := range spec.Containers {
-			spec.Containers[i].Image = image
-		}
-		for i := range spec.InitContainers {
-			spec.InitContainers[i].Image = image
-		}
-	}
-	for i := range s.CronJobs {
-		pin(&s.CronJobs[i].Spec.JobTemplate.Spec.Template.Spec)
-	}
-	for i := range s.DaemonSets {
-		pin(&s.DaemonSets[i].Spec.Template.Spec)
-	}
-}
-
+//     or NOT_APPLICABLE on a manifests-only snapshot, never PASS; but the network controls
+//     judge the namespaces the manifests create, and their workloads, from the
+//     NetworkPolicies the manifests hold, which are all such a namespace has.
 func TestScanShippedManifests(t *testing.T) {
 	for _, dir := range kustomizations {
 		t.Run(dir, func(t *testing.T) {
 			_, m := render(t, dir)
-			// The shipped image is a placeholder (":latest", which KP-WL-020 fails): point it
-			// at a release pinned by digest in the user's registry, as README step 1 has the
-			// user do, and give that registry as the allow-list of KP-WL-021.
-			pinImages(m.Snapshot, "registry.example.com/kubeposture:v0.1.0@sha256:"+strings.Repeat("ab", 32))
-			allowed, err := checks.ParseAllowedRegistries([]string{"registry.example.com"})
+			// As shipped: the image pinned by digest (deploy/image), from the project's
+			// registry, the allow-list of KP-WL-021.
+			allowed, err := checks.ParseAllowedRegistries([]string{"ghcr.io/kubeposture"})
 			if err != nil {
 				t.Fatal(err)
 			}
 			rep := checks.Run(m.Snapshot, checks.Registered(), checks.Selection{
 				Params: checks.Params{AllowedRegistries: allowed}})
 			// A control of another layer that reads workloads only (KP-NET-012 judges a
-			// template's hostNetwork) judges manifests as the workload layer does.
+			// template's hostNetwork) judges manifests as the workload layer does; so do the
+			// network controls on the namespaces the manifests create, whose every policy the
+			// manifests hold, and on those policies and the workloads they select.
+			shipped := map[string]bool{}
+			for _, ns := range m.Snapshot.Namespaces {
+				shipped["Namespace/"+ns.Name] = true
+			}
+			for _, p := range m.Snapshot.NetworkPolicies {
+				shipped["NetworkPolicy/"+p.Namespace+"/"+p.Name] = true
+			}
+			for _, cj := range m.Snapshot.CronJobs {
+				shipped["CronJob/"+cj.Namespace+"/"+cj.Name] = true
+			}
+			for _, ds := range m.Snapshot.DaemonSets {
+				shipped["DaemonSet/"+ds.Namespace+"/"+ds.Name] = true
+			}
 			templatesOnly := map[string]bool{}
 			for _, ch := range checks.Registered() {
 				templatesOnly[ch.ID] = len(ch.Inputs) > 0 && !slices.ContainsFunc(ch.Inputs, func(r snapshot.Resource) bool {
@@ -234,7 +233,11 @@ func TestScanShippedManifests(t *testing.T) {
 						t.Errorf("%s did not pass the scanner's CronJob or namespace: %+v", c.ID, c.Results)
 					}
 				} else if c.Status == checks.Pass && !templatesOnly[c.ID] {
-					t.Errorf("%s (%s layer) PASSes on a manifests-only snapshot: its input is cluster state", c.ID, c.Layer)
+					for _, r := range c.Results {
+						if c.Layer != checks.Network || !shipped[r.Resource.String()] {
+							t.Errorf("%s (%s layer) PASSes %s on a manifests-only snapshot: its input is cluster state", c.ID, c.Layer, r.Resource)
+						}
+					}
 				}
 			}
 			if workload == 0 {

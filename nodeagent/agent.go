@@ -40,6 +40,11 @@ type Options struct {
 	Node        string
 	ToolVersion string
 	Now         func() time.Time
+	// Mounts are the host paths visible under Root when only some are mounted there (the
+	// DaemonSet mounts each directory it reads, not the node's /): a file outside them is
+	// recorded as not examined, never as absent. Nil: the mount points under Root, from
+	// /proc/self/mountinfo (mounts.go).
+	Mounts []string
 }
 
 // Default paths, as kubeadm lays a node out (CIS 1.12 names these).
@@ -57,6 +62,8 @@ type agent struct {
 	users, groups map[int]string
 	// pids are the node's processes, from its /proc.
 	pids []int
+	// mounts are the host paths visible under root; nil: all of them.
+	mounts []string
 }
 
 // Collect reads the node under opts.Root. It fails only when Root cannot be read at all;
@@ -77,6 +84,10 @@ func Collect(opts Options) (*snapshot.NodeReport, error) {
 		APIVersion: snapshot.NodeReportAPIVersion, Kind: snapshot.NodeReportKind,
 		CollectedAt: now().UTC(), ToolVersion: opts.ToolVersion, Root: root,
 	}}
+	a.mounts = opts.Mounts
+	if a.mounts == nil {
+		a.mounts = mountedPaths(root, "/proc/self/mountinfo")
+	}
 	a.users = a.idNames("/etc/passwd")
 	a.groups = a.idNames("/etc/group")
 	a.rep.Node = a.nodeName(opts.Node)
@@ -418,6 +429,8 @@ func (a *agent) stat(p string, role snapshot.FileRole) {
 	f := snapshot.NodeFile{Path: p, Role: role}
 	st, err := os.Lstat(a.host(p))
 	switch {
+	case os.IsNotExist(err) && !a.visible(p):
+		f.Error = a.notMounted(p)
 	case os.IsNotExist(err):
 	case err != nil:
 		f.Error = err.Error()
@@ -452,7 +465,11 @@ func (a *agent) fill(f *snapshot.NodeFile, st fs.FileInfo) {
 func (a *agent) walk(dir string, role snapshot.FileRole) {
 	base := a.host(dir)
 	if _, err := os.Lstat(base); os.IsNotExist(err) {
-		a.rep.Files = append(a.rep.Files, snapshot.NodeFile{Path: dir, Role: role})
+		f := snapshot.NodeFile{Path: dir, Role: role}
+		if !a.visible(dir) {
+			f.Error = a.notMounted(dir)
+		}
+		a.rep.Files = append(a.rep.Files, f)
 		return
 	}
 	err := filepath.WalkDir(base, func(p string, d fs.DirEntry, err error) error {

@@ -44,6 +44,10 @@ type Snapshot struct {
 	Cluster     Cluster   `json:"cluster"`
 	CollectedAt time.Time `json:"collectedAt"`
 	ToolVersion string    `json:"toolVersion"`
+	// Redacted is set when the secret-looking config map and env values were replaced by
+	// records of their shape (internal/redact): the checks read such records as findings only
+	// in a snapshot marked so, never in a live cluster's values.
+	Redacted bool `json:"redacted,omitempty"`
 
 	// Resources records, for every resource the collector tried, whether it was collected
 	// (and how many objects), forbidden, not found, or failed. A missing key means the

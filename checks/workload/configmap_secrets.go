@@ -21,7 +21,9 @@ with none, one PASS for the cluster that says how many config maps were read.
 
 The evidence names the key, the kind of secret and a redacted preview, never the value. The
 snapshot itself keeps the config maps' data, since that is what the cluster stores and what the
-checks read: a snapshot file is as sensitive as read access to config maps.
+checks read: a snapshot file is as sensitive as read access to config maps. A redacted snapshot
+('audit collect --redact', an evidence bundle's) holds each flagged value as a record of its
+findings instead (redact.go), which this control reads as the value.
 */
 
 package workload
@@ -63,7 +65,7 @@ const svMaxListed = 10
 const configMapExpected = "no secret values in data or binaryData: secrets in Secret objects, mounted as files"
 
 func configMapSecrets(s *snapshot.Snapshot) []checks.Result {
-	var sc svScanner
+	sc := svScanner{records: s.Redacted}
 	var out []checks.Result
 	for i := range s.ConfigMaps {
 		cm := &s.ConfigMaps[i]

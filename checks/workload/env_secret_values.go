@@ -56,7 +56,7 @@ func init() {
 const envSecretsExpected = "no secret in env[].value; secrets from Secret objects, mounted as files"
 
 func envSecretValues(s *snapshot.Snapshot) []checks.Result {
-	j := &envSecretJudge{}
+	j := &envSecretJudge{sc: svScanner{records: s.Redacted}}
 	return evaluateGraded(s, j.grade, "no secret-looking env value", envSecretsExpected)
 }
 

@@ -120,10 +120,16 @@ type svFinding struct {
 // svScanner collects findings; its slice is reused from object to object.
 type svScanner struct {
 	found []svFinding
+	// records: the snapshot is redacted (snapshot.Redacted), and a value that is a redaction
+	// record (redact.go) stands for the findings it records.
+	records bool
 }
 
 // value scans one string value stored under name.
 func (s *svScanner) value(name, v string) {
+	if s.records && strings.HasPrefix(v, svRedactedPrefix) && s.redacted(v) {
+		return
+	}
 	start := len(s.found)
 	for mask := svTriggered(v); mask != 0; mask &= mask - 1 {
 		f := &svFormats[bits.TrailingZeros32(mask)]
@@ -165,6 +171,9 @@ func (s *svScanner) value(name, v string) {
 // binary scans one binaryData value: private keys only.
 func (s *svScanner) binary(name string, v []byte) {
 	start := len(s.found)
+	if s.records && bytes.HasPrefix(v, []byte(svRedactedPrefix)) && s.redacted(string(v)) {
+		v = nil
+	}
 	for i := range svFormats {
 		f := &svFormats[i]
 		if !f.binary {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/kubeposture/kubeposture/collect"
 	"github.com/kubeposture/kubeposture/internal/privatefile"
+	"github.com/kubeposture/kubeposture/internal/redact"
 	"github.com/kubeposture/kubeposture/snapshot"
 	"github.com/kubeposture/kubeposture/snapshot/snapfile"
 )
@@ -77,12 +78,15 @@ func newCollectCommand(kube *kubeFlags) *cobra.Command {
 	var cf collectFlags
 	var imf imageFlags
 	var out string
+	var redactValues bool
 	cmd := &cobra.Command{
 		Use:   "collect -o FILE",
 		Short: "Snapshot the cluster into a file, for an offline scan and as evidence",
 		Long: `collect reads the cluster (read-only) and writes a snapshot: every object the checks read,
 and for each kind whether it was collected, forbidden or failed. Secrets are recorded as
-metadata and type only. Scan it later with 'audit scan --snapshot FILE'.`,
+metadata and type only; config maps and literal env values as the cluster stores them, unless
+--redact replaces those that look like secrets by their length and kind. The file is readable
+by its owner only. Scan it later with 'audit scan --snapshot FILE'.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if out == "" {
@@ -98,6 +102,9 @@ metadata and type only. Scan it later with 'audit scan --snapshot FILE'.`,
 			if err := imf.apply(snap, cmd.ErrOrStderr()); err != nil {
 				return err
 			}
+			if redactValues {
+				redact.Snapshot(snap)
+			}
 			if out == "-" {
 				return snapfile.Write(cmd.OutOrStdout(), snap)
 			}
@@ -111,5 +118,6 @@ metadata and type only. Scan it later with 'audit scan --snapshot FILE'.`,
 	cf.add(cmd)
 	imf.add(cmd)
 	cmd.Flags().StringVarP(&out, "output", "o", "", "file to write the snapshot to (- for standard output)")
+	cmd.Flags().BoolVar(&redactValues, "redact", false, "replace each config map value and literal env value that looks like a secret (what KP-WL-042 and KP-WL-043 detect) by a record of its length and the kind of secret, which the checks read as the value: the verdicts stay, the value goes (the evidence bundle of 'audit scan --evidence' is redacted so by default)")
 	return cmd
 }

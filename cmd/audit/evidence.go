@@ -8,6 +8,7 @@ import (
 	kubeposture "github.com/kubeposture/kubeposture"
 	"github.com/kubeposture/kubeposture/checks"
 	"github.com/kubeposture/kubeposture/evidence"
+	"github.com/kubeposture/kubeposture/internal/redact"
 	"github.com/kubeposture/kubeposture/report"
 	"github.com/kubeposture/kubeposture/snapshot"
 	"github.com/kubeposture/kubeposture/snapshot/snapfile"
@@ -15,7 +16,12 @@ import (
 
 // writeEvidence writes the evidence bundle of a scan: the snapshot, the JSON result, the HTML,
 // SARIF and OSCAL reports, the in-toto statement and the manifest, signed when key is not nil.
-func writeEvidence(path string, snap *snapshot.Snapshot, rep *checks.Report, key *evidence.SigningKey) error {
+// With redactValues the snapshot's secret-looking values are redacted first (in snap itself:
+// the report is made already).
+func writeEvidence(path string, snap *snapshot.Snapshot, rep *checks.Report, key *evidence.SigningKey, redactValues bool) error {
+	if redactValues {
+		redact.Snapshot(snap)
+	}
 	files := map[string][]byte{}
 	var b bytes.Buffer
 	if err := snapfile.Write(&b, snap); err != nil {

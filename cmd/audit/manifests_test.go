@@ -12,8 +12,9 @@ import (
 // scanner's own CronJob passes every workload control, the Kustomization file is reported
 // as not judged, and the controls that need cluster state are not evaluated.
 func TestScanFilename(t *testing.T) {
-	// --fail-on high: the shipped image is a placeholder (":latest", KP-WL-020 FAIL, medium)
-	// that README step 1 replaces with the user's image.
+	// --fail-on high: read as files, not rendered, the CronJob names its image without the
+	// tag and digest kustomize sets from deploy/image (KP-WL-020 FAIL, medium). The
+	// directory holds the namespace's NetworkPolicies, which KP-NET-001 judges.
 	out, errOut, code := runCLI(t, "scan", "-f", "../../deploy/base", "--output", "json", "--fail-on", "high")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
@@ -31,7 +32,7 @@ func TestScanFilename(t *testing.T) {
 	}
 	for id, want := range map[string]checks.Status{
 		"KP-WL-001": checks.Pass, "KP-WL-002": checks.Pass, "KP-WL-003": checks.Pass, "KP-WL-020": checks.Fail,
-		"KP-NET-001": checks.NotEvaluated, "KP-RBAC-016": checks.NotEvaluated, "KP-CP-001": checks.NotEvaluated,
+		"KP-NET-001": checks.Pass, "KP-RBAC-016": checks.NotEvaluated, "KP-CP-001": checks.NotEvaluated,
 	} {
 		if statuses[id] != want {
 			t.Errorf("%s = %s, want %s", id, statuses[id], want)

@@ -26,6 +26,7 @@ type scanFlags struct {
 	outputFile  string
 	failOn      string
 	evidence    string
+	unredacted  bool
 	signKey     string
 	nodeReports string
 	pushgateway string
@@ -66,6 +67,7 @@ never PASS. Exit code 0: no FAIL at or above --fail-on; 1: failures; 2: error.`,
 	fl.StringVar(&sf.output, "output", "table", "report format: "+oneOf(report.Formats))
 	fl.StringVar(&sf.outputFile, "output-file", "", "write the report to this file instead of standard output")
 	fl.StringVar(&sf.evidence, "evidence", "", "also write an evidence bundle (snapshot, JSON, HTML, SARIF and OSCAL reports, in-toto statement, manifest of SHA-256s) to this directory, or to a .tar.gz")
+	fl.BoolVar(&sf.unredacted, "evidence-unredacted", false, "keep in the evidence bundle's snapshot the config map and env values that look like secrets, which it otherwise holds as records of their length and kind (see 'audit collect --redact')")
 	fl.StringVar(&sf.signKey, "sign-key", "", "sign the evidence manifest with this ed25519 or ECDSA private key (PEM); check it with 'audit verify' or openssl")
 	fl.StringVar(&sf.failOn, "fail-on", "info", "exit 1 when a control of this severity or higher fails: "+names(checks.Severities)+" (any FAIL); none never fails")
 	fl.StringVar(&sf.nodeReports, "node-reports", "", "merge the node reports ('audit node' outputs) of this directory, or of standard input with -, before the checks run")
@@ -105,6 +107,9 @@ func runScan(cmd *cobra.Command, kube *kubeFlags, sf *scanFlags, cf *collectFlag
 		if signKey, err = evidence.ReadSigningKey(sf.signKey); err != nil {
 			return fmt.Errorf("--sign-key: %w", err)
 		}
+	}
+	if sf.unredacted && sf.evidence == "" {
+		return fmt.Errorf("--evidence-unredacted keeps values in an evidence bundle: give --evidence DIR or FILE.tar.gz too")
 	}
 	selected, err := sel.Select(checks.Registered())
 	if err != nil {
@@ -158,7 +163,7 @@ func runScan(cmd *cobra.Command, kube *kubeFlags, sf *scanFlags, cf *collectFlag
 		return err
 	}
 	if sf.evidence != "" {
-		if err := writeEvidence(sf.evidence, snap, rep, signKey); err != nil {
+		if err := writeEvidence(sf.evidence, snap, rep, signKey, !sf.unredacted); err != nil {
 			return err
 		}
 	}

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
@@ -56,8 +57,9 @@ func readManifestFiles(t *testing.T, paths ...string) *snapshot.Snapshot {
 // Security ones among them).
 func TestServeManifests(t *testing.T) {
 	s := readServeExample(t)
-	if len(s.CronJobs) != 0 || len(s.Deployments) != 1 || len(s.Services) != 1 || len(s.NetworkPolicies) != 1 {
-		t.Fatalf("rendered: %d CronJobs, %d Deployments, %d Services, %d NetworkPolicies; want 0, 1, 1, 1",
+	// NetworkPolicies: deploy/base's default deny and egress to the API server, and serve's.
+	if len(s.CronJobs) != 0 || len(s.Deployments) != 1 || len(s.Services) != 1 || len(s.NetworkPolicies) != 3 {
+		t.Fatalf("rendered: %d CronJobs, %d Deployments, %d Services, %d NetworkPolicies; want 0, 1, 1, 3",
 			len(s.CronJobs), len(s.Deployments), len(s.Services), len(s.NetworkPolicies))
 	}
 	c := s.Deployments[0].Spec.Template.Spec.Containers[0]
@@ -282,7 +284,11 @@ func TestServeServiceMonitor(t *testing.T) {
 	if len(role.Rules) != 1 || !slices.Equal(role.Rules[0].NonResourceURLs, []string{"/metrics"}) || !slices.Equal(role.Rules[0].Verbs, []string{"get"}) {
 		t.Errorf("%s grants %+v, want get on /metrics only", role.Name, role.Rules)
 	}
-	policy := s.NetworkPolicies[0].Spec.Ingress[0].From[0].NamespaceSelector.MatchLabels[corev1.LabelMetadataName]
+	i := slices.IndexFunc(s.NetworkPolicies, func(p networkingv1.NetworkPolicy) bool { return p.Name == "kubeposture-serve" })
+	if i < 0 {
+		t.Fatal("no NetworkPolicy kubeposture-serve")
+	}
+	policy := s.NetworkPolicies[i].Spec.Ingress[0].From[0].NamespaceSelector.MatchLabels[corev1.LabelMetadataName]
 	if b.RoleRef.Name != role.Name || len(b.Subjects) != 1 || b.Subjects[0].Namespace != policy {
 		t.Errorf("binding %+v: want the role bound to a service account of %s, the namespace the NetworkPolicy admits", b, policy)
 	}
