@@ -11,13 +11,11 @@ package checks
 
 // mitreItems are the techniques of the Containers matrix that the table uses, by id.
 var mitreItems = []Item{
-	{MITRE, "T1068", "Exploitation for Privilege Escalation", false},
 	{MITRE, "T1078", "Valid Accounts", false},
 	{MITRE, "T1078.001", "Valid Accounts: Default Accounts", false},
 	{MITRE, "T1190", "Exploit Public-Facing Application", false},
 	{MITRE, "T1204.003", "User Execution: Malicious Image", false},
 	{MITRE, "T1496", "Resource Hijacking", false},
-	{MITRE, "T1498", "Network Denial of Service", false},
 	{MITRE, "T1499", "Endpoint Denial of Service", false},
 	{MITRE, "T1525", "Implant Internal Image", false},
 	{MITRE, "T1552.007", "Unsecured Credentials: Container API", false},
@@ -49,6 +47,7 @@ var MITREMappings = []MITREMapping{
 	{"T1204.003", "KP-WL-021", "images only from allowed registries keep a look-alike malicious image from being run"},
 	{"T1525", "KP-WL-020", "a tag can be moved to an implanted image; a digest cannot"},
 
+	{"T1496", "KP-NODE-060", "runtime detection sees miners start (the rules of Falco, Tetragon and Tracee ship for it)"},
 	{"T1496", "KP-WL-030", "a CPU limit caps what a hijacked container can mine"},
 
 	{"T1499", "KP-NODE-013", "a pod's process limit stops a fork bomb from exhausting the node"},
@@ -60,12 +59,15 @@ var MITREMappings = []MITREMapping{
 
 	{"T1609", "KP-NODE-001", "an anonymous kubelet API runs commands in any container of the node (exec, run)"},
 	{"T1609", "KP-NODE-002", "a kubelet that authorizes everything runs commands in its containers for any client"},
+	{"T1609", "KP-NODE-060", "runtime detection sees a shell or command started in a container"},
 	{"T1609", "KP-RBAC-010", "nodes/proxy reaches the kubelet API, and with it exec in every pod of the node, past the API server's audit"},
 
 	{"T1610", "KP-CP-051", "without the PodSecurity admission plugin nothing stops a privileged pod from being deployed"},
+	{"T1610", "KP-NODE-060", "runtime detection sees containers started outside the expected workloads"},
 	{"T1610", "KP-RBAC-004", "who can create pods can deploy a container of their choosing"},
 	{"T1610", "KP-WL-005", "a namespace that enforces a Pod Security Standard refuses the privileged container an attacker deploys"},
 
+	{"T1611", "KP-NODE-060", "runtime detection sees the escape itself (a namespace change, a host mount, a runtime socket opened)"},
 	{"T1611", "KP-WL-008", "a privileged container has every device and capability of the node: the plainest way out"},
 	{"T1611", "KP-WL-009", "sharing the host's process namespace lets a container reach the node's processes"},
 	{"T1611", "KP-WL-012", "privilege escalation inside a container is the first step of most escapes"},
