@@ -75,6 +75,7 @@ var MITREMappings = []MITREMapping{
 	{"T1611", "KP-WL-017", "a hostPath volume is a door to the node's filesystem"},
 	{"T1611", "KP-WL-019", "the runtime's default seccomp profile blocks the system calls behind most kernel escapes"},
 	{"T1611", "KP-WL-025", "the node's root filesystem or its runtime socket in a container is the node itself"},
+	{"T1611", "KP-WL-050", "an AppArmor profile denies the mounts and file writes container escapes rely on"},
 
 	{"T1612", "KP-WL-025", "a container runtime socket in a pod builds and runs images on the node, past every registry control"},
 
