@@ -16,6 +16,7 @@ var mitreItems = []Item{
 	{MITRE, "T1190", "Exploit Public-Facing Application", false},
 	{MITRE, "T1204.003", "User Execution: Malicious Image", false},
 	{MITRE, "T1496", "Resource Hijacking", false},
+	{MITRE, "T1498", "Network Denial of Service", false},
 	{MITRE, "T1499", "Endpoint Denial of Service", false},
 	{MITRE, "T1525", "Implant Internal Image", false},
 	{MITRE, "T1552.007", "Unsecured Credentials: Container API", false},
@@ -42,6 +43,7 @@ var MITREMappings = []MITREMapping{
 	{"T1078.001", "KP-RBAC-005", "the default service account of a namespace is an account every pod gets unless told otherwise"},
 	{"T1078.001", "KP-WL-040", "a workload on the default service account uses the account any other pod of the namespace has"},
 
+	{"T1190", "KP-NET-050", "a web application firewall at the cloud's edge blocks known exploit payloads before they reach a public service"},
 	{"T1190", "KP-WL-060", "a public application on an image with fixable critical vulnerabilities is the exploitable application"},
 
 	{"T1204.003", "KP-WL-021", "images only from allowed registries keep a look-alike malicious image from being run"},
@@ -50,6 +52,8 @@ var MITREMappings = []MITREMapping{
 	{"T1496", "KP-NODE-060", "runtime detection sees miners start (the rules of Falco, Tetragon and Tracee ship for it)"},
 	{"T1496", "KP-WL-030", "a CPU limit caps what a hijacked container can mine"},
 
+	{"T1498", "KP-NET-050", "the cloud's DDoS protection (AWS Shield Advanced, Cloud Armor, Application Gateway WAF) absorbs floods before the cluster's load balancers"},
+	{"T1499", "KP-NET-050", "a WAF's rate-based rules stop application-layer floods at the edge"},
 	{"T1499", "KP-NODE-013", "a pod's process limit stops a fork bomb from exhausting the node"},
 
 	{"T1552.007", "KP-CP-001", "anonymous requests to the API server are a way to read it without credentials"},
