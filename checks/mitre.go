@@ -11,6 +11,7 @@ package checks
 
 // mitreItems are the techniques of the Containers matrix that the table uses, by id.
 var mitreItems = []Item{
+	{MITRE, "T1068", "Exploitation for Privilege Escalation", false},
 	{MITRE, "T1078", "Valid Accounts", false},
 	{MITRE, "T1078.001", "Valid Accounts: Default Accounts", false},
 	{MITRE, "T1190", "Exploit Public-Facing Application", false},
@@ -37,6 +38,8 @@ type MITREMapping struct {
 
 // MITREMappings is the reviewed table, by technique.
 var MITREMappings = []MITREMapping{
+	{"T1068", "KP-NODE-061", "a container runtime shipping a runc with a known escape (CVE-2019-5736, CVE-2024-21626) turns code execution in a container into root on the node"},
+	{"T1068", "KP-NODE-062", "a kernel in the range of a container-escape CVE (Dirty Pipe, the fsconfig heap overflow) lets a process in a container gain the node's root"},
 
 	{"T1078", "KP-CP-006", "static tokens never expire nor rotate: a leaked one stays a valid account"},
 	{"T1078", "KP-RBAC-007", "a client certificate in system:masters is a valid account no RBAC change can revoke"},
@@ -72,6 +75,8 @@ var MITREMappings = []MITREMapping{
 	{"T1610", "KP-WL-005", "a namespace that enforces a Pod Security Standard refuses the privileged container an attacker deploys"},
 
 	{"T1611", "KP-NODE-060", "runtime detection sees the escape itself (a namespace change, a host mount, a runtime socket opened)"},
+	{"T1611", "KP-NODE-061", "a runc with a known escape lets a container overwrite the host's runc or reach its filesystem"},
+	{"T1611", "KP-NODE-062", "a kernel in the range of a container-escape CVE lets a container write the host's files"},
 	{"T1611", "KP-WL-008", "a privileged container has every device and capability of the node: the plainest way out"},
 	{"T1611", "KP-WL-009", "sharing the host's process namespace lets a container reach the node's processes"},
 	{"T1611", "KP-WL-012", "privilege escalation inside a container is the first step of most escapes"},
