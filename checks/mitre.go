@@ -42,7 +42,9 @@ var MITREMappings = []MITREMapping{
 	{"T1068", "KP-NODE-062", "a kernel in the range of a container-escape CVE (Dirty Pipe, the fsconfig heap overflow) lets a process in a container gain the node's root"},
 
 	{"T1078", "KP-CP-006", "static tokens never expire nor rotate: a leaked one stays a valid account"},
+	{"T1078", "KP-CP-060", "JWT authenticators without https issuers, audiences or safe claim prefixes accept tokens not meant for the cluster, or names that pass for system: users"},
 	{"T1078", "KP-RBAC-007", "a client certificate in system:masters is a valid account no RBAC change can revoke"},
+	{"T1078", "KP-RBAC-030", "people who log in with client certificates keep access until the certificate expires: no revocation, no identity provider's MFA"},
 	{"T1078.001", "KP-RBAC-005", "the default service account of a namespace is an account every pod gets unless told otherwise"},
 	{"T1078.001", "KP-WL-040", "a workload on the default service account uses the account any other pod of the namespace has"},
 
