@@ -38,6 +38,7 @@ type MITREMapping struct {
 
 // MITREMappings is the reviewed table, by technique.
 var MITREMappings = []MITREMapping{
+	{"T1068", "KP-CP-061", "an end-of-life Kubernetes release keeps every privilege escalation fixed since in the API server and the kubelet"},
 	{"T1068", "KP-NODE-061", "a container runtime shipping a runc with a known escape (CVE-2019-5736, CVE-2024-21626) turns code execution in a container into root on the node"},
 	{"T1068", "KP-NODE-062", "a kernel in the range of a container-escape CVE (Dirty Pipe, the fsconfig heap overflow) lets a process in a container gain the node's root"},
 
