@@ -20,9 +20,11 @@ controller decides: the template's nodeSelector and required node affinity match
 controller adds to every daemon pod (k8s.io/kubernetes pkg/controller/daemon/util
 AddOrUpdateDaemonPodTolerations), tolerate the node's NoSchedule and NoExecute taints (so a
 control-plane node is covered only when the chart tolerates node-role.kubernetes.io/control-
-plane). Whether the agent's pod on that node is ready comes from the pods when they were
-collected (the DaemonSet's pod on the node, its Ready condition), else from the DaemonSet's
-status (numberReady below desiredNumberScheduled: some pod, which is not known, is not ready).
+plane). Whether the agent is up on that node: the DaemonSet's pod there is running, when the
+pods were collected (the collector keeps no pod conditions, so readiness is not per pod), and
+the DaemonSet's status counts every scheduled pod ready (numberReady below
+desiredNumberScheduled: some pod, which is not known, is not ready, and each node of the
+DaemonSet is a WARN saying so).
 An agent whose version, read from its image tag, is older than the first release still
 supported on the review date (runtimeAgents' minimum) is end of life: WARN. A tag that is no
 version (a digest, latest) says nothing: no verdict on the version. Nothing covering a node is
@@ -226,27 +228,34 @@ func runtimeDetection(snap *snapshot.Snapshot) []checks.Result {
 	})
 }
 
-// agentReady reports whether d's pod on node is ready: from the pods when collected, else from
-// the DaemonSet's status counts.
+// agentReady reports whether d's pod on node is up: its pod there running when the pods were
+// collected (the collector keeps no pod conditions, so running is what a pod shows), and the
+// DaemonSet's status counting every scheduled pod ready (a pod that is not is then on an unknown
+// node, and every node of the DaemonSet is in doubt).
 func agentReady(snap *snapshot.Snapshot, podsSeen bool, d detector, node string) (bool, string) {
 	if podsSeen {
+		running := false
 		for i := range snap.Pods {
 			p := &snap.Pods[i]
 			if p.Namespace != d.ds.Namespace || p.Spec.NodeName != node || !ownedBy(p, d.ds) {
 				continue
 			}
-			for _, c := range p.Status.Conditions {
-				if c.Type == corev1.PodReady && c.Status == corev1.ConditionTrue {
-					return true, ""
-				}
+			if p.Status.Phase != corev1.PodRunning {
+				return false, "its pod " + p.Name + " is " + string(p.Status.Phase)
 			}
-			return false, "its pod " + p.Name + " is not ready"
+			running = true
 		}
-		return false, "no pod of it runs on the node"
+		if !running {
+			return false, "no pod of it runs on the node"
+		}
 	}
 	st := d.ds.Status
 	if st.NumberReady < st.DesiredNumberScheduled {
-		return false, fmt.Sprintf("%d of %d pods ready (status; pods not collected, so which node is not known)", st.NumberReady, st.DesiredNumberScheduled)
+		which := "pods not collected, so which node is not known"
+		if podsSeen {
+			which = "its pod here runs; the snapshot keeps no pod readiness, so which is not ready is not known"
+		}
+		return false, fmt.Sprintf("%d of %d pods ready (DaemonSet status; %s)", st.NumberReady, st.DesiredNumberScheduled, which)
 	}
 	return true, ""
 }

@@ -22,11 +22,11 @@ func agentDS(name, image string, ready int32, tolerations ...corev1.Toleration) 
 	return ds
 }
 
-func agentPod(ds *appsv1.DaemonSet, node string, ready corev1.ConditionStatus) corev1.Pod {
+func agentPod(ds *appsv1.DaemonSet, node string, phase corev1.PodPhase) corev1.Pod {
 	p := corev1.Pod{ObjectMeta: metav1.ObjectMeta{Namespace: ds.Namespace, Name: ds.Name + "-" + node,
 		OwnerReferences: []metav1.OwnerReference{{Kind: "DaemonSet", Name: ds.Name, UID: ds.UID}}}}
 	p.Spec.NodeName = node
-	p.Status.Conditions = []corev1.PodCondition{{Type: corev1.PodReady, Status: ready}}
+	p.Status.Phase = phase
 	return p
 }
 
@@ -55,8 +55,11 @@ func TestRuntimeDetection(t *testing.T) {
 		{name: "status counts without pods", ds: []appsv1.DaemonSet{agentDS("falco", "falcosecurity/falco:0.41.3", 1, tolerateAll)},
 			want: map[string]checks.Status{"cp": checks.Warn, "worker": checks.Warn}, observed: "1 of 2 pods ready"},
 		{name: "pods say which node", ds: []appsv1.DaemonSet{falco},
-			pods: []corev1.Pod{agentPod(&falco, "worker", corev1.ConditionTrue), agentPod(&falco, "cp", corev1.ConditionFalse)},
-			want: map[string]checks.Status{"cp": checks.Warn, "worker": checks.Pass}, observed: "is not ready"},
+			pods: []corev1.Pod{agentPod(&falco, "worker", corev1.PodRunning), agentPod(&falco, "cp", corev1.PodPending)},
+			want: map[string]checks.Status{"cp": checks.Warn, "worker": checks.Pass}, observed: "is Pending"},
+		{name: "no pod on a node", ds: []appsv1.DaemonSet{falco},
+			pods: []corev1.Pod{agentPod(&falco, "worker", corev1.PodRunning)},
+			want: map[string]checks.Status{"cp": checks.Warn, "worker": checks.Pass}, observed: "no pod of it runs"},
 		{name: "commercial agent", ds: []appsv1.DaemonSet{agentDS("sensor", "registry.crowdstrike.com/falcon-sensor/us-1/release/falcon-sensor:7.20", 2, tolerateAll)},
 			want: map[string]checks.Status{"cp": checks.Pass, "worker": checks.Pass}},
 	} {
