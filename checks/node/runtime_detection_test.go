@@ -7,6 +7,7 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
 
 	"github.com/kubeposture/kubeposture/checks"
 	"github.com/kubeposture/kubeposture/snapshot"
@@ -15,7 +16,7 @@ import (
 var controlPlaneTaint = corev1.Taint{Key: "node-role.kubernetes.io/control-plane", Effect: corev1.TaintEffectNoSchedule}
 
 func agentDS(name, image string, ready int32, tolerations ...corev1.Toleration) appsv1.DaemonSet {
-	ds := appsv1.DaemonSet{ObjectMeta: metav1.ObjectMeta{Namespace: "falco", Name: name, UID: "uid-" + "name"}}
+	ds := appsv1.DaemonSet{ObjectMeta: metav1.ObjectMeta{Namespace: "falco", Name: name, UID: types.UID("uid-" + name)}}
 	ds.Spec.Template.Spec.Containers = []corev1.Container{{Name: "agent", Image: image}}
 	ds.Spec.Template.Spec.Tolerations = tolerations
 	ds.Status.DesiredNumberScheduled, ds.Status.NumberReady = 2, ready

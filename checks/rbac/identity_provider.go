@@ -15,7 +15,9 @@ an OIDC or JWT authenticator (--oidc-issuer-url, or jwt[] in the --authenticatio
 given to audit) or a webhook token authenticator (--authentication-token-webhook-config-file):
 PASS. Without one, the only way in for a person is a client certificate (or a static token,
 KP-CP-006's failure); each binding (Kubernetes' own excepted) naming a User or Group that is not
-a system: name (service accounts are not people) is then a FAIL, listing them: those people's
+a system: name (service accounts are not people) is then a FAIL, listing them (kubeadm's
+kubeadm:cluster-admins group excepted: it is the subject of kubeadm's admin.conf, the
+break-glass certificate the remediation keeps): those people's
 access cannot be revoked short of the certificate's expiry or rotating the CA. No such binding:
 PASS. A provider-run control plane (EKS, GKE, AKS) authenticates people through the provider's
 IAM (a webhook): NOT_APPLICABLE. An API server not seen, or an --authentication-config file
@@ -95,7 +97,7 @@ func identityProvider(snap *snapshot.Snapshot) []checks.Result {
 		}
 		var people []string
 		for _, s := range b.Subjects {
-			if (s.Kind == rbacv1.UserKind || s.Kind == rbacv1.GroupKind) && !strings.HasPrefix(s.Name, "system:") {
+			if (s.Kind == rbacv1.UserKind || s.Kind == rbacv1.GroupKind) && !strings.HasPrefix(s.Name, "system:") && !breakGlass[s.Kind+" "+s.Name] {
 				people = append(people, s.Kind+" "+s.Name)
 			}
 		}
@@ -117,6 +119,10 @@ func identityProvider(snap *snapshot.Snapshot) []checks.Result {
 	}
 	return out
 }
+
+// breakGlass are the subjects of the certificates a cluster installer issues for break-glass
+// access: kubeadm's admin.conf (kubeadm 1.29+, "kubeadm:cluster-admins").
+var breakGlass = map[string]bool{rbacv1.GroupKind + " kubeadm:cluster-admins": true}
 
 // authenticatorOf names the identity-provider authenticator c configures ("" for none), or says
 // why it cannot be known.
