@@ -18,7 +18,9 @@ func infoNode(mutate func(*corev1.NodeSystemInfo)) corev1.Node {
 }
 
 func TestPatchLevel(t *testing.T) {
-	rt := func(v string) corev1.Node { return infoNode(func(i *corev1.NodeSystemInfo) { i.ContainerRuntimeVersion = v }) }
+	rt := func(v string) corev1.Node {
+		return infoNode(func(i *corev1.NodeSystemInfo) { i.ContainerRuntimeVersion = v })
+	}
 	kernel := func(v, os string) corev1.Node {
 		return infoNode(func(i *corev1.NodeSystemInfo) { i.KernelVersion, i.OSImage = v, os })
 	}

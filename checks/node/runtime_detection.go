@@ -192,7 +192,7 @@ func runtimeDetection(snap *snapshot.Snapshot) []checks.Result {
 	podsSeen := snap.Resources[snapshot.ResPods].State == snapshot.Collected
 	const expected = "a recognised runtime-detection agent's DaemonSet pod, ready, at a supported release"
 	return eachNode(snap, func(n *corev1.Node) checks.Result {
-		ev := checks.Evidence{Where: fmt.Sprintf("DaemonSets scheduling onto node %s", n.Name), Expected: expected}
+		ev := checks.Evidence{Where: fmt.Sprintf("recognised runtime-detection DaemonSets (node %s)", n.Name), Expected: expected}
 		var covering []detector
 		for _, d := range detectors {
 			if schedules(d.ds, n) {

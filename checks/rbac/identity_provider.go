@@ -15,9 +15,10 @@ an OIDC or JWT authenticator (--oidc-issuer-url, or jwt[] in the --authenticatio
 given to audit) or a webhook token authenticator (--authentication-token-webhook-config-file):
 PASS. Without one, the only way in for a person is a client certificate (or a static token,
 KP-CP-006's failure); each binding (Kubernetes' own excepted) naming a User or Group that is not
-a system: name (service accounts are not people) is then a FAIL, listing them (kubeadm's
-kubeadm:cluster-admins group excepted: it is the subject of kubeadm's admin.conf, the
-break-glass certificate the remediation keeps): those people's
+a system: name (service accounts are not people) is then a FAIL, listing them (the subjects
+kubeadm gives its own certificates excepted: kubeadm:cluster-admins, of admin.conf, the
+break-glass certificate the remediation keeps, and kube-apiserver-kubelet-client, the API
+server's client certificate to the kubelets; kubeadm's constants): those people's
 access cannot be revoked short of the certificate's expiry or rotating the CA. No such binding:
 PASS. A provider-run control plane (EKS, GKE, AKS) authenticates people through the provider's
 IAM (a webhook): NOT_APPLICABLE. An API server not seen, or an --authentication-config file
@@ -97,7 +98,7 @@ func identityProvider(snap *snapshot.Snapshot) []checks.Result {
 		}
 		var people []string
 		for _, s := range b.Subjects {
-			if (s.Kind == rbacv1.UserKind || s.Kind == rbacv1.GroupKind) && !strings.HasPrefix(s.Name, "system:") && !breakGlass[s.Kind+" "+s.Name] {
+			if (s.Kind == rbacv1.UserKind || s.Kind == rbacv1.GroupKind) && !strings.HasPrefix(s.Name, "system:") && !installerSubjects[s.Kind+" "+s.Name] {
 				people = append(people, s.Kind+" "+s.Name)
 			}
 		}
@@ -120,9 +121,13 @@ func identityProvider(snap *snapshot.Snapshot) []checks.Result {
 	return out
 }
 
-// breakGlass are the subjects of the certificates a cluster installer issues for break-glass
-// access: kubeadm's admin.conf (kubeadm 1.29+, "kubeadm:cluster-admins").
-var breakGlass = map[string]bool{rbacv1.GroupKind + " kubeadm:cluster-admins": true}
+// installerSubjects are the subjects of the certificates kubeadm issues for itself
+// (cmd/kubeadm/app/constants: ClusterAdminsGroupAndClusterRoleBinding, of admin.conf since
+// 1.29, and APIServerKubeletClientCertCommonName): not people bound by name.
+var installerSubjects = map[string]bool{
+	rbacv1.GroupKind + " kubeadm:cluster-admins":       true,
+	rbacv1.UserKind + " kube-apiserver-kubelet-client": true,
+}
 
 // authenticatorOf names the identity-provider authenticator c configures ("" for none), or says
 // why it cannot be known.

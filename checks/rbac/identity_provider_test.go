@@ -34,6 +34,7 @@ func TestIdentityProvider(t *testing.T) {
 		{name: "certificates only, a group bound", subject: &rbacv1.Subject{Kind: rbacv1.GroupKind, Name: "ops"}, want: checks.Fail},
 		{name: "certificates only, system: names only", subject: &rbacv1.Subject{Kind: rbacv1.UserKind, Name: "system:kube-scheduler"}, want: checks.Pass},
 		{name: "kubeadm's break-glass group", subject: &rbacv1.Subject{Kind: rbacv1.GroupKind, Name: "kubeadm:cluster-admins"}, want: checks.Pass},
+		{name: "the API server's kubelet client", subject: &rbacv1.Subject{Kind: rbacv1.UserKind, Name: "kube-apiserver-kubelet-client"}, want: checks.Pass},
 		{name: "service accounts are not people", subject: &rbacv1.Subject{Kind: rbacv1.ServiceAccountKind, Name: "ci", Namespace: "team"}, want: checks.Pass},
 		{name: "oidc flags", args: []string{"--oidc-issuer-url=https://idp.example.com"}, subject: &alice, want: checks.Pass},
 		{name: "webhook", args: []string{"--authentication-token-webhook-config-file=/etc/kubernetes/webhook.yaml"}, subject: &alice, want: checks.Pass},
