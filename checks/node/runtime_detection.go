@@ -41,11 +41,13 @@ package node
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/distribution/reference"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/version"
 	schedulinghelpers "k8s.io/component-helpers/scheduling/corev1"
 	"k8s.io/component-helpers/scheduling/corev1/nodeaffinity"
@@ -190,6 +192,17 @@ func runtimeDetection(snap *snapshot.Snapshot) []checks.Result {
 		}
 	}
 	podsSeen := snap.Resources[snapshot.ResPods].State == snapshot.Collected
+	// The detectors' pods by node, indexed once: a walk of every pod per node would be
+	// nodes × pods on a large cluster.
+	agentPods := map[string][]*corev1.Pod{}
+	if podsSeen && len(detectors) > 0 {
+		for i := range snap.Pods {
+			p := &snap.Pods[i]
+			if p.Spec.NodeName != "" && slices.ContainsFunc(p.OwnerReferences, func(o metav1.OwnerReference) bool { return o.Kind == "DaemonSet" }) {
+				agentPods[p.Spec.NodeName] = append(agentPods[p.Spec.NodeName], p)
+			}
+		}
+	}
 	const expected = "a recognised runtime-detection agent's DaemonSet pod, ready, at a supported release"
 	return eachNode(snap, func(n *corev1.Node) checks.Result {
 		ev := checks.Evidence{Where: fmt.Sprintf("recognised runtime-detection DaemonSets (node %s)", n.Name), Expected: expected}
@@ -212,7 +225,7 @@ func runtimeDetection(snap *snapshot.Snapshot) []checks.Result {
 		}
 		var problems []string
 		for _, d := range covering {
-			ready, why := agentReady(snap, podsSeen, d, n.Name)
+			ready, why := agentReady(agentPods[n.Name], podsSeen, d)
 			if ready {
 				if eol := d.eol(); eol != "" {
 					problems = append(problems, eol)
@@ -232,12 +245,11 @@ func runtimeDetection(snap *snapshot.Snapshot) []checks.Result {
 // collected (the collector keeps no pod conditions, so running is what a pod shows), and the
 // DaemonSet's status counting every scheduled pod ready (a pod that is not is then on an unknown
 // node, and every node of the DaemonSet is in doubt).
-func agentReady(snap *snapshot.Snapshot, podsSeen bool, d detector, node string) (bool, string) {
+func agentReady(onNode []*corev1.Pod, podsSeen bool, d detector) (bool, string) {
 	if podsSeen {
 		running := false
-		for i := range snap.Pods {
-			p := &snap.Pods[i]
-			if p.Namespace != d.ds.Namespace || p.Spec.NodeName != node || !ownedBy(p, d.ds) {
+		for _, p := range onNode {
+			if p.Namespace != d.ds.Namespace || !ownedBy(p, d.ds) {
 				continue
 			}
 			if p.Status.Phase != corev1.PodRunning {
