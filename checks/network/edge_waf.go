@@ -137,8 +137,12 @@ func edgeProtection(s *snapshot.Snapshot) []checks.Result {
 		}
 		out = append(out, r)
 	}
+	services := make(map[[2]string]*corev1.Service, len(s.Services))
+	for i := range s.Services {
+		services[[2]string{s.Services[i].Namespace, s.Services[i].Name}] = &s.Services[i]
+	}
 	for i := range s.Ingresses {
-		out = append(out, judgeEdgeIngress(s, p, &s.Ingresses[i]))
+		out = append(out, judgeEdgeIngress(services, p, &s.Ingresses[i]))
 	}
 	return out
 }
@@ -150,7 +154,7 @@ var l4Protection = map[snapshot.Provider]string{
 	snapshot.ProviderAKS: "Azure DDoS Protection (configured on the virtual network)",
 }
 
-func judgeEdgeIngress(s *snapshot.Snapshot, p snapshot.Provider, ing *networkingv1.Ingress) checks.Result {
+func judgeEdgeIngress(services map[[2]string]*corev1.Service, p snapshot.Provider, ing *networkingv1.Ingress) checks.Result {
 	r := checks.Result{Resource: checks.Resource{Kind: "Ingress", Namespace: ing.Namespace, Name: ing.Name},
 		Evidence: checks.Evidence{Where: "metadata.annotations"}}
 	a := ing.Annotations
@@ -190,7 +194,7 @@ func judgeEdgeIngress(s *snapshot.Snapshot, p snapshot.Provider, ing *networking
 		r.Evidence.Where = "the backend Services' metadata.annotations[" + gkeBackendCfg + "]"
 		var none, named []string
 		for _, b := range ingressBackends(ing) {
-			cfg := backendConfigOf(s, ing.Namespace, b)
+			cfg := backendConfigOf(services[[2]string{ing.Namespace, b.Name}], b)
 			if cfg == "" {
 				none = append(none, b.Name)
 			} else {
@@ -259,35 +263,31 @@ func ingressBackends(ing *networkingv1.Ingress) []*networkingv1.IngressServiceBa
 	return out
 }
 
-// backendConfigOf returns the BackendConfig the Service names for the backend's port (its
-// "ports" entry by number or name, else "default"), or "".
-func backendConfigOf(s *snapshot.Snapshot, ns string, b *networkingv1.IngressServiceBackend) string {
-	for i := range s.Services {
-		svc := &s.Services[i]
-		if svc.Namespace != ns || svc.Name != b.Name {
-			continue
-		}
-		raw := svc.Annotations[gkeBackendCfg]
-		if raw == "" {
-			raw = svc.Annotations[gkeBetaBackend]
-		}
-		if raw == "" {
-			return ""
-		}
-		var cfg struct {
-			Default string            `json:"default"`
-			Ports   map[string]string `json:"ports"`
-		}
-		if err := json.Unmarshal([]byte(raw), &cfg); err != nil {
-			return "(unreadable " + gkeBackendCfg + ")"
-		}
-		if b.Port.Name != "" && cfg.Ports[b.Port.Name] != "" {
-			return cfg.Ports[b.Port.Name]
-		}
-		if b.Port.Number != 0 && cfg.Ports[fmt.Sprint(b.Port.Number)] != "" {
-			return cfg.Ports[fmt.Sprint(b.Port.Number)]
-		}
-		return cfg.Default
+// backendConfigOf returns the BackendConfig svc names for the backend's port (its "ports"
+// entry by number or name, else "default"), or "" (also when the Service is not there).
+func backendConfigOf(svc *corev1.Service, b *networkingv1.IngressServiceBackend) string {
+	if svc == nil {
+		return ""
 	}
-	return ""
+	raw := svc.Annotations[gkeBackendCfg]
+	if raw == "" {
+		raw = svc.Annotations[gkeBetaBackend]
+	}
+	if raw == "" {
+		return ""
+	}
+	var cfg struct {
+		Default string            `json:"default"`
+		Ports   map[string]string `json:"ports"`
+	}
+	if err := json.Unmarshal([]byte(raw), &cfg); err != nil {
+		return "(unreadable " + gkeBackendCfg + ")"
+	}
+	if b.Port.Name != "" && cfg.Ports[b.Port.Name] != "" {
+		return cfg.Ports[b.Port.Name]
+	}
+	if b.Port.Number != 0 && cfg.Ports[fmt.Sprint(b.Port.Number)] != "" {
+		return cfg.Ports[fmt.Sprint(b.Port.Number)]
+	}
+	return cfg.Default
 }
