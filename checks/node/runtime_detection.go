@@ -231,7 +231,7 @@ func runtimeDetection(snap *snapshot.Snapshot) []checks.Result {
 					problems = append(problems, eol)
 					continue
 				}
-				ev.Observed = d.String() + " is ready on the node"
+				ev.Observed = d.String() + " runs on the node"
 				return checks.Result{Status: checks.Pass, Evidence: ev}
 			}
 			problems = append(problems, d.String()+": "+why)
