@@ -84,6 +84,9 @@ type References struct {
 	PSSLevel string   `json:"pssLevel,omitempty"`
 	// NSA lists NSA/CISA Kubernetes Hardening Guide areas by their kubescape ids (e.g. "C-0057").
 	NSA []string `json:"nsa,omitempty"`
+	// MITRE lists techniques of the MITRE ATT&CK Containers matrix the control mitigates or
+	// detects (e.g. "T1611"). Register fills it from MITREMappings, the one reviewed table.
+	MITRE []string `json:"mitre,omitempty"`
 }
 
 // Items returns the ids r names in framework f: CIS recommendations, NSA/CISA areas, or for a
@@ -98,16 +101,19 @@ func (r *References) Items(f Framework) []string {
 		return r.CIS
 	case NSA:
 		return r.NSA
+	case MITRE:
+		return r.MITRE
 	case PSSBaseline, PSSRestricted:
 		return r.PSS
 	}
 	return nil
 }
 
-// Names reports whether r names item id of the CIS Benchmark or the NSA/CISA guide, the
-// frameworks whose items --control selects by ("5.2.5", "C-0041").
+// Names reports whether r names item id of the CIS Benchmark, the NSA/CISA guide or the MITRE
+// ATT&CK Containers matrix, the frameworks whose items --control selects by ("5.2.5",
+// "C-0041", "T1611").
 func (r *References) Names(id string) bool {
-	return slices.Contains(r.CIS, id) || slices.Contains(r.NSA, id)
+	return slices.Contains(r.CIS, id) || slices.Contains(r.NSA, id) || slices.Contains(r.MITRE, id)
 }
 
 // Within reports whether every item r names is one of outer's: a result can only decide items
@@ -121,7 +127,7 @@ func (r *References) Within(outer *References) bool {
 		}
 		return true
 	}
-	return subset(r.CIS, outer.CIS) && subset(r.NSA, outer.NSA) && subset(r.PSS, outer.PSS) &&
+	return subset(r.CIS, outer.CIS) && subset(r.NSA, outer.NSA) && subset(r.PSS, outer.PSS) && subset(r.MITRE, outer.MITRE) &&
 		(r.PSSLevel == "" || r.PSSLevel == outer.PSSLevel)
 }
 
@@ -162,8 +168,13 @@ var (
 )
 
 // Register adds a check to the catalog. It is called from init functions, so an invalid or
-// duplicate check is a programming error and panics at start-up, where tests catch it.
+// duplicate check is a programming error and panics at start-up, where tests catch it. The
+// control's MITRE ATT&CK techniques come from MITREMappings, never from the caller.
 func Register(c Check) {
+	if len(c.References.MITRE) > 0 {
+		panic(fmt.Sprintf("checks.Register: control %s sets References.MITRE: map it in MITREMappings (checks/mitre.go)", c.ID))
+	}
+	c.References.MITRE = mitreOf(c.ID)
 	if err := c.validate(); err != nil {
 		panic(fmt.Sprintf("checks.Register: %v", err))
 	}

@@ -13,12 +13,15 @@ const (
 	PSSBaseline   Framework = "pss-baseline"
 	PSSRestricted Framework = "pss-restricted"
 	NSA           Framework = "nsa"
+	// MITRE is the MITRE ATT&CK Containers matrix: the techniques a control mitigates or
+	// detects.
+	MITRE Framework = "mitre"
 	// All selects every control, whatever its references.
 	All Framework = "all"
 )
 
 // Frameworks lists the frameworks in report order (All excluded).
-var Frameworks = []Framework{CIS, PSSBaseline, PSSRestricted, NSA}
+var Frameworks = []Framework{CIS, PSSBaseline, PSSRestricted, NSA, MITRE}
 
 // ParseFramework accepts a framework name as given on the command line.
 func ParseFramework(s string) (Framework, error) {
@@ -49,6 +52,8 @@ func (r *References) In(f Framework) bool {
 		return len(r.CIS) > 0
 	case NSA:
 		return len(r.NSA) > 0
+	case MITRE:
+		return len(r.MITRE) > 0
 	case PSSBaseline:
 		return r.PSSLevel == "baseline"
 	case PSSRestricted:

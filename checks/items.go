@@ -1,6 +1,7 @@
 package checks
 
-// Item is one item of a framework: a CIS Kubernetes Benchmark recommendation, or an area of the
+// Item is one item of a framework: a CIS Kubernetes Benchmark recommendation, a technique of the
+// MITRE ATT&CK Containers matrix, or an area of the
 // NSA/CISA Kubernetes Hardening Guide by the id kubescape gives it.
 type Item struct {
 	Framework Framework
@@ -23,6 +24,8 @@ func Items(f Framework) []Item {
 		return cisItems
 	case NSA:
 		return nsaItems
+	case MITRE:
+		return mitreItems
 	}
 	return nil
 }

@@ -265,7 +265,9 @@ func filterItems(results []Result, c *Control, items []string) []Result {
 	out := results[:0:0]
 	for i := range results {
 		d := results[i].Decides(c)
-		if slices.ContainsFunc(items, d.Names) {
+		// A technique is the whole control's: a result that decides fewer CIS items still
+		// mitigates what its control does.
+		if slices.ContainsFunc(items, d.Names) || slices.ContainsFunc(items, func(id string) bool { return slices.Contains(c.References.MITRE, id) }) {
 			out = append(out, results[i])
 		}
 	}

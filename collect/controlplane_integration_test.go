@@ -209,9 +209,11 @@ func TestControlPlaneSecureServer(t *testing.T) {
 	want["KP-CP-049 Component/kube-system/kube-apiserver-cp-1"] = checks.Manual
 	// --terminated-pod-gc-threshold set to a positive threshold.
 	want["KP-CP-050 Component/kube-system/kube-controller-manager-cp-1"] = checks.Pass
-	want["KP-CP-051 Component/kube-system/kube-apiserver-cp-1"] = checks.Pass // PodSecurity: default-on
-	want["KP-CP-047 Cluster"] = checks.Pass                                   // aesgcm writes seen in /metrics
-	want["KP-CP-048 Cluster"] = checks.Pass                                   // 401 everywhere
+	want["KP-CP-051 Component/kube-system/kube-apiserver-cp-1"] = checks.Pass          // PodSecurity: default-on
+	want["KP-CP-047 Cluster"] = checks.Pass                                            // aesgcm writes seen in /metrics
+	want["KP-CP-048 Cluster"] = checks.Pass                                            // 401 everywhere
+	want["KP-CP-060 Component/kube-system/kube-apiserver-cp-1"] = checks.NotApplicable // no OIDC authenticator
+	want["KP-CP-061 Cluster"] = checks.Pass                                            // the release built for the tests is supported
 	got := verdicts(rep)
 	for k := range got {
 		if !strings.HasPrefix(k, "KP-CP-") {
@@ -379,6 +381,10 @@ func TestControlPlaneInsecureServer(t *testing.T) {
 	want["KP-CP-051 Component/kube-system/kube-apiserver-cp-1"] = checks.Pass // PodSecurity: default-on
 	want["KP-CP-047 Cluster"] = checks.Fail                                   // identity writes seen in /metrics
 	want["KP-CP-048 Cluster"] = checks.Pass                                   // anonymous is switched off by AlwaysAllow: 401 everywhere
+	want["KP-CP-060"+api] = checks.NotApplicable                              // no OIDC authenticator
+	want["KP-CP-061 Cluster"] = checks.Pass
+	// No OIDC or webhook authenticator: mallory is a person with only a client certificate.
+	want["KP-RBAC-030 RoleBinding/ops/mallory-pods"] = checks.Fail
 	for k, v := range map[string]checks.Status{
 		"KP-RBAC-001 Cluster": checks.Pass, "KP-RBAC-003 Cluster": checks.Pass, "KP-RBAC-007 Cluster": checks.Manual,
 		"KP-RBAC-008 Cluster": checks.Pass, "KP-RBAC-009 Cluster": checks.Pass, "KP-RBAC-010 Cluster": checks.Pass,

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/kubeposture/kubeposture/internal/authnconfig"
 	"github.com/kubeposture/kubeposture/internal/sizelimit"
 	"github.com/kubeposture/kubeposture/internal/strictyaml"
 	"github.com/kubeposture/kubeposture/snapshot"
@@ -175,7 +176,8 @@ func ParseAuthorizationConfig(data []byte) (*snapshot.AuthorizationConfig, error
 }
 
 // ParseAuthenticationConfig parses an apiserver.config.k8s.io AuthenticationConfiguration
-// (v1beta1 and v1 AnonymousAuthConfig) and keeps its anonymous section only.
+// (v1beta1 and v1 AnonymousAuthConfig) and keeps its anonymous section and, decoded and
+// validated by k8s.io/apiserver (internal/authnconfig), its JWT authenticators.
 func ParseAuthenticationConfig(data []byte) (*snapshot.AuthenticationConfig, error) {
 	var doc struct {
 		Kind      string `json:"kind"`
@@ -199,6 +201,11 @@ func ParseAuthenticationConfig(data []byte) (*snapshot.AuthenticationConfig, err
 			cfg.Anonymous.Paths = append(cfg.Anonymous.Paths, c.Path)
 		}
 	}
+	jwt, invalid, err := authnconfig.JWT(data)
+	if err != nil {
+		return nil, err
+	}
+	cfg.JWT, cfg.Invalid = jwt, invalid
 	return cfg, nil
 }
 

@@ -112,15 +112,16 @@ func catalogMarkdown(out io.Writer, controls []checks.Control) error {
 	}
 	w.printf(".\n\n")
 	w.printf("Severities run from critical to info. References: CIS Kubernetes Benchmark 1.12 ids, " +
-		"Pod Security Standards checks (with their level) and NSA/CISA Kubernetes Hardening Guide areas (kubescape ids).\n\n")
+		"Pod Security Standards checks (with their level), NSA/CISA Kubernetes Hardening Guide areas (kubescape ids) " +
+		"and the MITRE ATT&CK Containers techniques a control mitigates or detects.\n\n")
 
-	w.printf("| ID | Layer | Severity | CIS | PSS level | NSA | Title |\n")
-	w.printf("| --- | --- | --- | --- | --- | --- | --- |\n")
+	w.printf("| ID | Layer | Severity | CIS | PSS level | NSA | MITRE | Title |\n")
+	w.printf("| --- | --- | --- | --- | --- | --- | --- | --- |\n")
 	for _, c := range controls {
 		r := c.References
-		w.printf("| [%s](#%s) | %s | %s | %s | %s | %s | %s |\n", mdCell(c.ID), anchor(c.ID), mdCell(string(c.Layer)),
+		w.printf("| [%s](#%s) | %s | %s | %s | %s | %s | %s | %s |\n", mdCell(c.ID), anchor(c.ID), mdCell(string(c.Layer)),
 			mdCell(string(c.Severity)), mdCell(strings.Join(r.CIS, ", ")), mdCell(r.PSSLevel),
-			mdCell(strings.Join(r.NSA, ", ")), mdCell(c.Title))
+			mdCell(strings.Join(r.NSA, ", ")), mdCell(strings.Join(r.MITRE, ", ")), mdCell(c.Title))
 	}
 
 	var layer checks.Layer
@@ -140,6 +141,9 @@ func catalogMarkdown(out io.Writer, controls []checks.Control) error {
 		}
 		if len(r.NSA) > 0 {
 			w.printf("- NSA/CISA Kubernetes Hardening Guide: %s\n", strings.Join(r.NSA, ", "))
+		}
+		if len(r.MITRE) > 0 {
+			w.printf("- MITRE ATT&CK (Containers): %s\n", strings.Join(r.MITRE, ", "))
 		}
 		w.printf("\n%s\n\n**Remediation.** %s\n", mdBlock(c.Description), mdBlock(c.Remediation))
 	}

@@ -20,7 +20,7 @@ func catalog() []checks.Control {
 		control("TEST-WL-002", checks.Workload, checks.Medium, checks.References{PSS: []string{"runAsNonRoot"}, PSSLevel: "restricted"}),
 		net,
 		control("TEST-CP-002", checks.ControlPlane, checks.High, checks.References{CIS: []string{"1.2.6", "1.2.7"}}),
-		control("TEST-WL-001", checks.Workload, checks.High, checks.References{PSS: []string{"privileged"}, PSSLevel: "baseline", NSA: []string{"C-0057"}}),
+		control("TEST-WL-001", checks.Workload, checks.High, checks.References{PSS: []string{"privileged"}, PSSLevel: "baseline", NSA: []string{"C-0057"}, MITRE: []string{"T1611"}}),
 		control("TEST-NODE-001", checks.Node, checks.Critical, checks.References{CIS: []string{"4.2.1"}}),
 		control("TEST-CP-001", checks.ControlPlane, checks.Critical, checks.References{CIS: []string{"1.2.1"}, NSA: []string{"C-0005"}}),
 	}
@@ -49,9 +49,10 @@ func TestCatalogMarkdown(t *testing.T) {
 	for _, want := range []string{
 		"\n# Controls catalog\n",
 		"6 controls: 2 control-plane, 1 node, 2 workload, 1 network.",
-		"| ID | Layer | Severity | CIS | PSS level | NSA | Title |",
-		"| [TEST-WL-001](#test-wl-001) | workload | high |  | baseline | C-0057 | Title of TEST-WL-001 |",
-		"| [TEST-CP-002](#test-cp-002) | control-plane | high | 1.2.6, 1.2.7 |  |  | Title of TEST-CP-002 |",
+		"| ID | Layer | Severity | CIS | PSS level | NSA | MITRE | Title |",
+		"| [TEST-WL-001](#test-wl-001) | workload | high |  | baseline | C-0057 | T1611 | Title of TEST-WL-001 |",
+		"| [TEST-CP-002](#test-cp-002) | control-plane | high | 1.2.6, 1.2.7 |  |  |  | Title of TEST-CP-002 |",
+		"- MITRE ATT&CK (Containers): T1611",
 		`Namespaces \| have a default-deny NetworkPolicy`,
 		"\n## Control plane\n", "\n## Node\n", "\n## Workload\n", "\n## Network\n",
 		"<a id=\"test-wl-001\"></a>\n\n### TEST-WL-001: Title of TEST-WL-001\n",

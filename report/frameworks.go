@@ -18,7 +18,7 @@ type frameworkItem struct {
 
 // frameworkRefs returns the ids control c claims in framework f: "1.2.1" (CIS), "privileged"
 // (PSS, for the level's controls, the restricted level including the baseline one), "C-0005"
-// (NSA).
+// (NSA), "T1611" (MITRE ATT&CK).
 func frameworkRefs(c *checks.Control, f checks.Framework) []string {
 	if !c.In(f) {
 		return nil
@@ -28,6 +28,8 @@ func frameworkRefs(c *checks.Control, f checks.Framework) []string {
 		return c.References.CIS
 	case checks.NSA:
 		return c.References.NSA
+	case checks.MITRE:
+		return c.References.MITRE
 	case checks.PSSBaseline, checks.PSSRestricted:
 		return c.References.PSS
 	}
@@ -102,6 +104,8 @@ func frameworkTitle(f checks.Framework) string {
 		return "Pod Security Standards, restricted level (which includes the baseline level)"
 	case checks.NSA:
 		return "NSA/CISA Kubernetes Hardening Guide (areas by their kubescape ids)"
+	case checks.MITRE:
+		return "MITRE ATT&CK Containers matrix (techniques the controls mitigate or detect)"
 	}
 	return string(f)
 }

@@ -340,7 +340,8 @@ var cisSections = []struct{ ID, Title string }{
 const noControl = "No selected control checks an item of this section."
 
 // htmlFrameworks builds the view by framework for the frameworks the scan selected that a
-// control claims: CIS by section, then the Pod Security Standards by level, then NSA/CISA.
+// control claims: CIS by section, then the Pod Security Standards by level, then NSA/CISA, then
+// MITRE ATT&CK.
 func htmlFrameworks(rep *checks.Report) []htmlFramework {
 	var out []htmlFramework
 	sel := selectedFrameworks(rep.Selection)
@@ -371,6 +372,11 @@ func htmlFrameworks(rep *checks.Report) []htmlFramework {
 	if items := frameworkItems(rep.Controls, checks.NSA, nil); has(checks.NSA) && len(items) > 0 {
 		out = append(out, htmlFramework{ID: "fw-nsa", Title: frameworkTitle(checks.NSA),
 			Groups: []htmlFwGroup{{Level: 4, ID: "nsa-areas", Title: "Areas", Items: htmlFwItems(items)}}})
+	}
+	if items := frameworkItems(rep.Controls, checks.MITRE, nil); has(checks.MITRE) && len(items) > 0 {
+		out = append(out, htmlFramework{ID: "fw-mitre", Title: frameworkTitle(checks.MITRE),
+			Note: "Each technique with the controls that mitigate or detect it (checks/mitre.go, docs/crosswalk.md).",
+			Groups: []htmlFwGroup{{Level: 4, ID: "mitre-techniques", Title: "Techniques", Items: htmlFwItems(items)}}})
 	}
 	return out
 }

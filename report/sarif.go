@@ -437,7 +437,7 @@ func ruleName(title string) string {
 }
 
 // ruleTags are the rule's framework references as tags ("CIS-1.2.1", "PSS-baseline",
-// "PSS-privileged", "NSA-C-0005"), with "security" first so GitHub counts it as a security rule.
+// "PSS-privileged", "NSA-C-0005", "MITRE-T1611"), with "security" first so GitHub counts it as a security rule.
 func ruleTags(c checks.Control) []string {
 	tags := []string{"security", "kubernetes", "layer-" + string(c.Layer)}
 	r := c.References
@@ -453,6 +453,9 @@ func ruleTags(c checks.Control) []string {
 	for _, id := range r.NSA {
 		tags = append(tags, "NSA-"+id)
 	}
+	for _, id := range r.MITRE {
+		tags = append(tags, "MITRE-"+id)
+	}
 	return tags
 }
 
@@ -467,6 +470,9 @@ func refLines(c checks.Control) []string {
 	}
 	if len(r.NSA) > 0 {
 		out = append(out, "NSA/CISA Kubernetes Hardening Guide: "+strings.Join(r.NSA, ", "))
+	}
+	if len(r.MITRE) > 0 {
+		out = append(out, "MITRE ATT&CK (Containers): "+strings.Join(r.MITRE, ", "))
 	}
 	return out
 }

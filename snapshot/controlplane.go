@@ -151,12 +151,35 @@ type AuthorizationConfig struct {
 }
 
 // AuthenticationConfig is the part of an AuthenticationConfiguration (--authentication-config)
-// the checks read: its anonymous section.
+// the checks read: its anonymous section and its JWT authenticators.
 type AuthenticationConfig struct {
 	Path string `json:"path"`
 	// Anonymous is nil when the file has no anonymous section (the --anonymous-auth flag then
 	// decides).
 	Anonymous *AnonymousConfig `json:"anonymous,omitempty"`
+	// JWT are the JWT (OIDC) authenticators, as k8s.io/apiserver decodes them.
+	JWT []JWTAuthenticator `json:"jwt,omitempty"`
+	// Invalid lists what k8s.io/apiserver's validation refuses in the file: the API server
+	// would not start with it.
+	Invalid []string `json:"invalid,omitempty"`
+}
+
+// JWTAuthenticator is one jwt[] entry of an AuthenticationConfiguration: its issuer and how it
+// maps claims to a Kubernetes user. No secret is kept (the file holds none: the CA is a
+// certificate).
+type JWTAuthenticator struct {
+	Issuer       string   `json:"issuer"`
+	DiscoveryURL string   `json:"discoveryURL,omitempty"`
+	Audiences    []string `json:"audiences,omitempty"`
+	// UsernamePrefix and GroupsPrefix are nil when unset, "" when set empty.
+	UsernameClaim        string  `json:"usernameClaim,omitempty"`
+	UsernamePrefix       *string `json:"usernamePrefix,omitempty"`
+	UsernameExpression   string  `json:"usernameExpression,omitempty"`
+	GroupsClaim          string  `json:"groupsClaim,omitempty"`
+	GroupsPrefix         *string `json:"groupsPrefix,omitempty"`
+	GroupsExpression     string  `json:"groupsExpression,omitempty"`
+	ClaimValidationRules int     `json:"claimValidationRules,omitempty"`
+	UserValidationRules  int     `json:"userValidationRules,omitempty"`
 }
 
 // AnonymousConfig is the anonymous authenticator: on or off, and the paths it is limited to

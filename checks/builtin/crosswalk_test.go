@@ -199,6 +199,38 @@ func TestEveryReferenceClaimed(t *testing.T) {
 	for k := range have {
 		t.Errorf("claim %s %s %s: the control does not reference the item", k.f, k.item, k.ctrl)
 	}
+	// MITRE ATT&CK techniques are claimed by checks.MITREMappings, the reviewed table Register
+	// fills References.MITRE from: each row names a technique of the matrix and a registered
+	// control, says why, and appears once.
+	rows := map[checks.MITREMapping]bool{}
+	for _, m := range checks.MITREMappings {
+		if _, ok := checks.LookupItem(checks.MITRE, m.Technique); !ok {
+			t.Errorf("MITRE mapping %s %s: %s is not a technique of checks.Items(MITRE)", m.Technique, m.Control, m.Technique)
+		}
+		if strings.TrimSpace(m.Why) == "" {
+			t.Errorf("MITRE mapping %s %s does not say why", m.Technique, m.Control)
+		}
+		k := checks.MITREMapping{Technique: m.Technique, Control: m.Control}
+		if rows[k] {
+			t.Errorf("MITRE mapping %s %s is in the table twice", m.Technique, m.Control)
+		}
+		rows[k] = true
+		if !slices.ContainsFunc(checks.Registered(), func(c checks.Check) bool { return c.ID == m.Control && claimed(&c.Control, checks.MITRE, m.Technique) }) {
+			t.Errorf("MITRE mapping %s %s: no registered control %s references it", m.Technique, m.Control, m.Control)
+		}
+	}
+	for _, c := range checks.Registered() {
+		for _, id := range c.References.MITRE {
+			if !rows[checks.MITREMapping{Technique: id, Control: c.ID}] {
+				t.Errorf("%s references MITRE %s, which checks.MITREMappings does not map to it", c.ID, id)
+			}
+		}
+	}
+	for _, it := range checks.Items(checks.MITRE) {
+		if !slices.ContainsFunc(checks.MITREMappings, func(m checks.MITREMapping) bool { return m.Technique == it.ID }) {
+			t.Errorf("MITRE technique %s is listed but no control is mapped to it", it.ID)
+		}
+	}
 	for id, cs := range deciders {
 		if len(cs) > 1 {
 			t.Errorf("CIS %s is decided by %v: one control per recommendation", id, cs)
@@ -314,7 +346,22 @@ func renderCrosswalk() []byte {
 			fmt.Fprintf(&b, "- %s %s%s\n", it.ID, it.Title, manual)
 		}
 	}
+	renderMITRE(&b)
 	return b.Bytes()
+}
+
+// renderMITRE writes the MITRE ATT&CK table: a technique is mitigated or detected by a
+// control, not decided by its verdict, so its lines say why rather than list cases.
+func renderMITRE(b *bytes.Buffer) {
+	b.WriteString("\n## MITRE ATT&CK Containers matrix\n\n")
+	b.WriteString("The techniques each control mitigates or detects, from the one reviewed table in checks/mitre.go " +
+		"(`audit scan --framework mitre`, `--control T1611`). A control's verdict does not decide a technique: " +
+		"it says whether one of the protections against it is in place.\n\n")
+	b.WriteString("| Technique | Control | Why |\n| --- | --- | --- |\n")
+	for _, m := range checks.MITREMappings {
+		it, _ := checks.LookupItem(checks.MITRE, m.Technique)
+		fmt.Fprintf(b, "| %s %s | [%s](controls.md#%s) | %s |\n", m.Technique, cell(it.Title), m.Control, strings.ToLower(m.Control), cell(m.Why))
+	}
 }
 
 func cell(s string) string {

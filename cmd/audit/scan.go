@@ -63,7 +63,7 @@ never PASS. Exit code 0: no FAIL at or above --fail-on; 1: failures; 2: error.`,
 	fl.StringSliceVarP(&sf.filenames, "filename", "f", nil, "scan the manifests in these files or directories (YAML or JSON, as kubectl -f) instead of the live cluster; controls that need cluster state report NOT_EVALUATED")
 	fl.StringSliceVar(&sf.frameworks, "framework", nil, "frameworks to check: "+frameworkNames()+" (default all; repeat or comma-separate)")
 	fl.StringSliceVar(&sf.layers, "layer", nil, "layers to check: "+names(checks.Layers)+" (default all)")
-	fl.StringSliceVar(&sf.controls, "control", nil, "controls to check, by id (KP-CP-001), or by a framework item they decide: a CIS id (1.2.1) or NSA/CISA area (C-0041)")
+	fl.StringSliceVar(&sf.controls, "control", nil, "controls to check, by id (KP-CP-001), or by a framework item they decide: a CIS id (1.2.1), NSA/CISA area (C-0041) or MITRE ATT&CK technique (T1611)")
 	fl.StringVar(&sf.output, "output", "table", "report format: "+oneOf(report.Formats))
 	fl.StringVar(&sf.outputFile, "output-file", "", "write the report to this file instead of standard output")
 	fl.StringVar(&sf.evidence, "evidence", "", "also write an evidence bundle (snapshot, JSON, HTML, SARIF and OSCAL reports, in-toto statement, manifest of SHA-256s) to this directory, or to a .tar.gz")
