@@ -176,7 +176,7 @@ func Read(r io.Reader) (*snapshot.Snapshot, error) {
 }
 
 // read is Read of a document of size bytes (-1 when unknown), which bounds how much room the
-// lists' recorded counts may reserve.
+// lists' recorded counts may reserve (reserve).
 func read(r io.Reader, size int64) (*snapshot.Snapshot, error) {
 	dec := json.NewDecoder(r)
 	tok, err := dec.Token()
@@ -234,35 +234,52 @@ func fieldIndex(key string) (int, bool) {
 	return 0, false
 }
 
-// listResources names the resource whose collection counts the objects of each list member.
-var listResources = func() map[string]snapshot.Resource {
-	m := map[string]snapshot.Resource{}
+// listKinds names the row of CollectedKinds of each list member.
+var listKinds = func() map[string]snapshot.CollectedKind {
+	m := map[string]snapshot.CollectedKind{}
 	for _, k := range snapshot.CollectedKinds {
-		m[k.Member] = k.Resource
+		m[k.Member] = k
 	}
 	return m
 }()
 
-// listHint is the room to reserve for the list member name: the count its collection
-// recorded ("resources" comes first in a snapshot written by Write), so that a long list is
-// decoded into one array of its size instead of growing through a dozen copies (a large part
-// of what reading allocated: docs/scale.md). The count is untrusted input: it reserves no
-// more elements than the document has bytes to fill, and a wrong count only costs a regrowth.
-func listHint(s *snapshot.Snapshot, name string, size int64) int {
-	r, ok := listResources[name]
+// The bounds of what recorded counts may reserve (reserve): a forged count must cost no more
+// than the document it comes in.
+const (
+	// minElementBytes is the least JSON a real object of a list takes: its metadata's name,
+	// namespace and uid alone are longer. A document of n bytes reserves at most n/64
+	// elements in all its lists together.
+	minElementBytes = 64
+	// maxReserveBytes bounds one list's reservation whatever the document's size: 256 MiB is
+	// some 200,000 pods; a longer list grows past it as it is read.
+	maxReserveBytes = 256 << 20
+	// maxUnknown is a list's reservation when the document's size is unknown (a pipe).
+	maxUnknown = 4096
+)
+
+// reserve is the room, in elements, to reserve for the list member name: the count its
+// collection recorded ("resources" comes first in a snapshot written by Write), so that a long
+// list is decoded into one array of its size instead of growing through a dozen copies (a
+// large part of what reading allocated: docs/scale.md). The count is untrusted input: the
+// elements reserved by all the lists of a document together are no more than its bytes could
+// hold at minElementBytes each (budget, which reserve spends), one list reserves at most
+// maxReserveBytes, and a wrong count only costs a regrowth.
+func reserve(s *snapshot.Snapshot, name string, budget *int64) int {
+	k, ok := listKinds[name]
 	if !ok {
 		return 0
 	}
-	n := s.Resources[r].Count
-	const maxUnknown = 4096 // when the document's size is unknown (a pipe)
-	switch {
-	case n <= 0:
+	n := int64(s.Resources[k.Resource].Count)
+	if n <= 0 {
 		return 0
-	case size < 0:
-		return min(n, maxUnknown)
-	default:
-		return int(min(int64(n), size/3)) // an element takes at least "{}," in JSON
 	}
+	n = min(n, maxReserveBytes/int64(max(k.Type.Size(), 1)))
+	if *budget < 0 { // size unknown
+		return int(min(n, maxUnknown))
+	}
+	n = min(n, *budget)
+	*budget -= n
+	return int(n)
 }
 
 // decodeMembers decodes the members of the snapshot object, whose '{' has been read, and its
@@ -270,6 +287,10 @@ func listHint(s *snapshot.Snapshot, name string, size int64) int {
 func decodeMembers(dec *json.Decoder, s *snapshot.Snapshot, size int64) error {
 	v := reflect.ValueOf(s).Elem()
 	sh := intern.New()
+	budget := int64(-1)
+	if size >= 0 {
+		budget = size / minElementBytes
+	}
 	for dec.More() {
 		tok, err := dec.Token()
 		if err != nil {
@@ -285,7 +306,7 @@ func decodeMembers(dec *json.Decoder, s *snapshot.Snapshot, size int64) error {
 			continue
 		}
 		name, _, _ := strings.Cut(v.Type().Field(i).Tag.Get("json"), ",")
-		if err := decodeValue(dec, name, v.Field(i), sh, listHint(s, name, size)); err != nil {
+		if err := decodeValue(dec, name, v.Field(i), sh, reserve(s, name, &budget)); err != nil {
 			return err
 		}
 	}
