@@ -293,7 +293,7 @@ func outcome(err error) snapshot.Collection {
 // listPaged lists a kind page by page. page lists one page and returns it, its number of
 // objects and the continue token. When a continue token expires (410 Gone, a large list under
 // churn) the list restarts from the beginning, as client-go's pager does. It returns the
-// pages, in order, and their number of objects, for the caller to join once (joinPages).
+// pages, in order, and their number of objects.
 //
 // settle, if not nil, is given each page, in order, on a goroutine of its own while the next
 // page is requested: the pages of one kind come one after the other, so work done between
