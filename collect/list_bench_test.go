@@ -109,7 +109,7 @@ func BenchmarkListPods(b *testing.B) {
 	syscall.Getrusage(syscall.RUSAGE_SELF, &start)
 	for b.Loop() {
 		c.snap = snapshot.New()
-		n, err := c.listKind(context.Background(), l)
+		n, err := l.collect(context.Background(), c)
 		if err != nil || n != len(pods) || len(c.snap.Pods) != len(pods) {
 			b.Fatalf("listed %d pods (%d stored): %v", n, len(c.snap.Pods), err)
 		}
@@ -129,7 +129,7 @@ func TestListKindJSONAsProtobuf(t *testing.T) {
 	for _, mt := range []string{runtime.ContentTypeProtobuf, runtime.ContentTypeJSON} {
 		srv, requests := podServer(t, pods, pageSize, mt)
 		c, l := podCollector(t, srv, pageSize)
-		n, err := c.listKind(context.Background(), l)
+		n, err := l.collect(context.Background(), c)
 		if err != nil || n != len(pods) {
 			t.Fatalf("%s: listed %d pods: %v", mt, n, err)
 		}

@@ -57,17 +57,35 @@ var listers = func() []lister {
 	return out
 }()
 
+// listerOf returns the lister of kind r.
+func listerOf(r snapshot.Resource) lister {
+	for _, l := range listers {
+		if l.kind.Resource == r {
+			return l
+		}
+	}
+	panic("collect: no lister of " + string(r))
+}
+
 // collect lists the kind into c's snapshot and returns how many objects it stored.
 func (l lister) collect(ctx context.Context, c *collector) (int, error) {
 	if l.list != nil {
 		return l.list(ctx, c)
 	}
-	return c.listKind(ctx, l)
+	items, n, err := c.listKind(ctx, l, "")
+	if err != nil {
+		return 0, err
+	}
+	c.mu.Lock()
+	l.kind.Set(c.snap, items.Interface())
+	c.mu.Unlock()
+	return n, nil
 }
 
 // listKind lists a kind as its typed client would (a GET of the collection through the
 // REST client of its group and version, in protobuf), a page at a time, and stores the
-// compacted objects in the snapshot.
+// compacted objects: a slice of the kind's type, and its length. namespace, when not empty,
+// lists that namespace only.
 //
 // A page is read into a buffer of the lister's own, reused from page to page, and decoded by
 // package wire, on the goroutine that settles pages while the next is requested: straight into
@@ -75,7 +93,7 @@ func (l lister) collect(ctx context.Context, c *collector) (int, error) {
 // decoded, and sharing what repeats (a replica's containers, volume sources, labels) with the
 // objects before it. A server that answers in JSON instead is decoded by client-go's decoder,
 // then compacted and shared the same way.
-func (c *collector) listKind(ctx context.Context, l lister) (int, error) {
+func (c *collector) listKind(ctx context.Context, l lister, namespace string) (reflect.Value, int, error) {
 	k := l.kind
 	client, listGVK := c.rest[k.GVK.GroupVersion()], k.GVK.GroupVersion().WithKind(k.GVK.Kind+"List")
 	bodies := make(chan []byte, 4) // read, waiting, decoding: a page's body is reused once decoded
@@ -87,7 +105,7 @@ func (c *collector) listKind(ctx context.Context, l lister) (int, error) {
 		case p.body = <-bodies:
 		default:
 		}
-		rc, err := client.Get().Resource(k.Plural()).VersionedParams(&o, scheme.ParameterCodec).Stream(ctx)
+		rc, err := client.Get().Namespace(namespace).Resource(k.Plural()).VersionedParams(&o, scheme.ParameterCodec).Stream(ctx)
 		if err != nil {
 			return p, 0, "", err
 		}
@@ -131,15 +149,15 @@ func (c *collector) listKind(ctx context.Context, l lister) (int, error) {
 		err = decodeErr
 	}
 	if err != nil {
-		return 0, err
+		return reflect.Value{}, 0, err
+	}
+	if !b.items.IsValid() || b.items.Len() == 0 { // an empty list is nil, as client-go decodes it
+		b.items = reflect.Zero(reflect.SliceOf(k.Type))
 	}
 	if b.items.Len() != n {
-		return 0, fmt.Errorf("the %s list: %d objects listed, %d decoded", k.Resource, n, b.items.Len())
+		return reflect.Value{}, 0, fmt.Errorf("the %s list: %d objects listed, %d decoded", k.Resource, n, b.items.Len())
 	}
-	c.mu.Lock()
-	k.Set(c.snap, b.items.Interface())
-	c.mu.Unlock()
-	return n, nil
+	return b.items, n, nil
 }
 
 // page is one page of a list: its body, and either its encoded items (protobuf) or its

@@ -83,6 +83,7 @@ type CollectedKind struct {
 type objectList interface {
 	length(*Snapshot) int
 	metas(*Snapshot) iter.Seq[*metav1.ObjectMeta]
+	get(s *Snapshot) any
 	set(s *Snapshot, objects any)
 	add(s *Snapshot, obj any) bool
 }
@@ -98,6 +99,9 @@ func (k CollectedKind) Len(s *Snapshot) int { return k.list.length(s) }
 
 // Metas yields the metadata of the kind's objects in s, in order, as pointers into the list.
 func (k CollectedKind) Metas(s *Snapshot) iter.Seq[*metav1.ObjectMeta] { return k.list.metas(s) }
+
+// Objects returns the kind's list in s, a slice of k.Type.
+func (k CollectedKind) Objects(s *Snapshot) any { return k.list.get(s) }
 
 // Set makes objects, a slice of k.Type, the kind's list in s; it panics on any other type.
 func (k CollectedKind) Set(s *Snapshot, objects any) { k.list.set(s, objects) }
@@ -142,6 +146,8 @@ func (l listOf[T, PT, A]) metas(s *Snapshot) iter.Seq[*metav1.ObjectMeta] {
 		}
 	}
 }
+
+func (l listOf[T, PT, A]) get(s *Snapshot) any { return *l.field(s) }
 
 func (l listOf[T, PT, A]) set(s *Snapshot, objects any) { *l.field(s) = objects.([]T) }
 

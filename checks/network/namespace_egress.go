@@ -49,6 +49,7 @@ func init() {
 			References: checks.References{NSA: []string{"C-0030"}},
 		},
 		Inputs: policyInputs,
+		Reads:  viewReads,
 		Evaluate: func(s *snapshot.Snapshot) []checks.Result {
 			return defaultDeny(s, netpol.Egress)
 		},

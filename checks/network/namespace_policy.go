@@ -57,6 +57,7 @@ func init() {
 			References: checks.References{CIS: []string{"5.3.2"}, NSA: []string{"C-0030", "C-0054"}},
 		},
 		Inputs: policyInputs,
+		Reads:  viewReads,
 		Evaluate: func(s *snapshot.Snapshot) []checks.Result {
 			return defaultDeny(s, netpol.Ingress)
 		},

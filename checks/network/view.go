@@ -18,6 +18,15 @@ import (
 // so that a forbidden list of policies never reads as "no policy".
 var policyInputs = []snapshot.Resource{snapshot.ResNamespaces, snapshot.ResPods, snapshot.ResNetworkPolicies}
 
+// ownerReads are what the grouping of pods into workloads (workloadsOf) reads besides the
+// pods, when collected: the ReplicaSets and Jobs that lead to their Deployments and CronJobs.
+// viewReads adds what the view reads: the network plugins' policy kinds. A check built on
+// them lists them in its Reads, so that a collection for it alone reads them too.
+var (
+	ownerReads = []snapshot.Resource{snapshot.ResReplicaSets, snapshot.ResJobs}
+	viewReads  = append(append([]snapshot.Resource{}, ownerReads...), snapshot.CNIPolicyResources...)
+)
+
 // view is the network layer's reading of a snapshot: the NetworkPolicy engine, the workloads
 // the pods belong to, and where a network plugin's own policies make the engine's
 // conclusions unsure.

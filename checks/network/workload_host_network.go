@@ -46,6 +46,7 @@ func init() {
 			References: checks.References{NSA: []string{"C-0041", "C-0044"}},
 		},
 		Inputs:   []snapshot.Resource{snapshot.ResPods},
+		Reads:    ownerReads,
 		Evaluate: hostNetwork,
 	})
 }

@@ -43,6 +43,7 @@ func init() {
 			References: checks.References{NSA: []string{"C-0030", "C-0054"}},
 		},
 		Inputs:   policyInputs,
+		Reads:    viewReads,
 		Evaluate: ingressExposure,
 	})
 }

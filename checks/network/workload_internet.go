@@ -41,6 +41,7 @@ func init() {
 			References: checks.References{NSA: []string{"C-0030"}},
 		},
 		Inputs: policyInputs,
+		Reads:  viewReads,
 		Evaluate: func(s *snapshot.Snapshot) []checks.Result {
 			v := newView(s)
 			return v.judgeWorkloads(v.e.Internet, reachVerdict(checks.Warn,

@@ -46,6 +46,7 @@ func init() {
 			References: checks.References{NSA: []string{"C-0054"}},
 		},
 		Inputs:   policyInputs,
+		Reads:    viewReads,
 		Evaluate: unisolated,
 	})
 }

@@ -62,6 +62,7 @@ func init() {
 			References: checks.References{CIS: []string{"5.2.1"}, NSA: []string{"C-0057"}},
 		},
 		Inputs:   []snapshot.Resource{snapshot.ResNamespaces},
+		Reads:    []snapshot.Resource{snapshot.ResValidatingWebhookConfigurations},
 		Evaluate: namespaceEnforced,
 	})
 }

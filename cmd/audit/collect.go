@@ -51,6 +51,11 @@ func (f *collectFlags) validate() error {
 
 // collectLive snapshots the cluster the kubeconfig flags point at.
 func collectLive(kube *kubeFlags, f *collectFlags) (*snapshot.Snapshot, error) {
+	return collectPlanned(kube, f, collect.All)
+}
+
+// collectPlanned snapshots what plan reads of the cluster the kubeconfig flags point at.
+func collectPlanned(kube *kubeFlags, f *collectFlags, plan collect.Plan) (*snapshot.Snapshot, error) {
 	if err := f.validate(); err != nil {
 		return nil, err
 	}
@@ -58,7 +63,7 @@ func collectLive(kube *kubeFlags, f *collectFlags) (*snapshot.Snapshot, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load the cluster configuration: %w (use --kubeconfig and --context, or run in a pod with a service account)", err)
 	}
-	opts := collect.Options{QPS: f.qps, Burst: f.burst, PageSize: f.pageSize, Timeout: f.timeout, SkipKubelet: f.skipKubelet, ProbeAnonymous: f.probeAnon}
+	opts := collect.Options{QPS: f.qps, Burst: f.burst, PageSize: f.pageSize, Timeout: f.timeout, SkipKubelet: f.skipKubelet, ProbeAnonymous: f.probeAnon, Plan: plan}
 	if cfg.Timeout > 0 {
 		opts.RequestTimeout = cfg.Timeout
 	}
