@@ -78,17 +78,23 @@ func collectPlanned(kube *kubeFlags, f *collectFlags, plan collect.Plan) (*snaps
 func newCollectCommand(kube *kubeFlags) *cobra.Command {
 	var cf collectFlags
 	var imf imageFlags
-	var out string
+	var out, format string
 	cmd := &cobra.Command{
 		Use:   "collect -o FILE",
 		Short: "Snapshot the cluster into a file, for an offline scan and as evidence",
 		Long: `collect reads the cluster (read-only) and writes a snapshot: every object the checks read,
 and for each kind whether it was collected, forbidden or failed. Secrets are recorded as
-metadata and type only. Scan it later with 'audit scan --snapshot FILE'.`,
+metadata and type only. Scan it later with 'audit scan --snapshot FILE'. The snapshot is a
+JSON document, or with --snapshot-format binary a compressed binary form that scan reads
+several times faster (both hold the same; scan reads either).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if out == "" {
 				return fmt.Errorf("--output/-o is required: the file to write the snapshot to")
+			}
+			sf, err := snapfile.ParseFormat(format)
+			if err != nil {
+				return fmt.Errorf("--snapshot-format: %w", err)
 			}
 			if err := imf.validate(); err != nil {
 				return err
@@ -101,13 +107,17 @@ metadata and type only. Scan it later with 'audit scan --snapshot FILE'.`,
 				return err
 			}
 			if out == "-" {
+				if sf == snapfile.Binary {
+					return snapfile.WriteBinary(cmd.OutOrStdout(), snap)
+				}
 				return snapfile.Write(cmd.OutOrStdout(), snap)
 			}
-			return snapfile.WriteFile(out, snap)
+			return snapfile.WriteFileAs(out, snap, sf)
 		},
 	}
 	cf.add(cmd)
 	imf.add(cmd)
 	cmd.Flags().StringVarP(&out, "output", "o", "", "file to write the snapshot to (- for standard output)")
+	cmd.Flags().StringVar(&format, "snapshot-format", string(snapfile.JSON), "form of the snapshot: json (for people and tools) or binary (compressed, read fastest)")
 	return cmd
 }

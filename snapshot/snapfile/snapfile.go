@@ -23,13 +23,15 @@ import (
 // whole document in memory before writing any of it, a second copy of the snapshot.
 func Write(w io.Writer, s *snapshot.Snapshot) error {
 	bw := bufio.NewWriterSize(w, 1<<16)
-	if err := encode(bw, s); err != nil {
+	if err := encode(bw, s, nil); err != nil {
 		return fmt.Errorf("encode snapshot: %w", err)
 	}
 	return bw.Flush()
 }
 
-func encode(w *bufio.Writer, s *snapshot.Snapshot) error {
+// encode writes s as JSON to w, but the members skip names (nil: none; the binary form writes
+// the object lists as records of their own).
+func encode(w *bufio.Writer, s *snapshot.Snapshot, skip func(name string) bool) error {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
@@ -62,7 +64,7 @@ func encode(w *bufio.Writer, s *snapshot.Snapshot) error {
 			name = f.Name
 		}
 		fv := v.Field(i)
-		if opts == "omitempty" && emptyValue(fv) {
+		if (opts == "omitempty" && emptyValue(fv)) || (skip != nil && skip(name)) {
 			continue
 		}
 		if !first {
@@ -126,14 +128,24 @@ func emptyValue(v reflect.Value) bool {
 	return false
 }
 
-// WriteFile writes s to path, replacing it only once the whole snapshot is written.
+// WriteFile writes s to path as JSON, replacing it only once the whole snapshot is written.
 func WriteFile(path string, s *snapshot.Snapshot) error {
+	return WriteFileAs(path, s, JSON)
+}
+
+// WriteFileAs writes s to path in format, replacing it only once the whole snapshot is
+// written.
+func WriteFileAs(path string, s *snapshot.Snapshot, format Format) error {
+	write := Write
+	if format == Binary {
+		write = WriteBinary
+	}
 	tmp := path + ".tmp"
 	f, err := os.Create(tmp)
 	if err != nil {
 		return fmt.Errorf("write snapshot: %w", err)
 	}
-	if err := Write(f, s); err != nil {
+	if err := write(f, s); err != nil {
 		f.Close()
 		os.Remove(tmp)
 		return fmt.Errorf("write snapshot %s: %w", path, err)
@@ -167,17 +179,26 @@ func ReadFile(path string) (*snapshot.Snapshot, error) {
 	return s, nil
 }
 
-// Read decodes and validates one snapshot document from r. It streams: the document (hundreds
-// of megabytes for a big cluster) is never held in memory whole, and the lists and maps of
-// the top level are decoded one element at a time, which is also how an error names the
-// element it is in (pods[1041].metadata.creationTimestamp).
-func Read(r io.Reader) (*snapshot.Snapshot, error) {
-	return read(r, -1)
+// read decodes a document of either form from r, of size bytes (-1 when unknown).
+func read(r *bufio.Reader, size int64) (*snapshot.Snapshot, error) {
+	if head, _ := r.Peek(len(binaryMagic)); isBinary(head) {
+		return readBinary(r, size)
+	}
+	return readJSON(r, size)
 }
 
-// read is Read of a document of size bytes (-1 when unknown), which bounds how much room the
-// lists' recorded counts may reserve (reserve).
-func read(r io.Reader, size int64) (*snapshot.Snapshot, error) {
+// Read decodes and validates one snapshot document from r, in either form (JSON, or the
+// binary form of WriteBinary). It streams: the document (hundreds of megabytes for a big
+// cluster) is never held in memory whole, and the lists and maps of the top level are decoded
+// one element at a time, which is also how an error names the element it is in
+// (pods[1041].metadata.creationTimestamp).
+func Read(r io.Reader) (*snapshot.Snapshot, error) {
+	return read(bufio.NewReaderSize(r, 1<<16), -1)
+}
+
+// readJSON is Read of a JSON document of size bytes (-1 when unknown), which bounds how much
+// room the lists' recorded counts may reserve (reserve).
+func readJSON(r io.Reader, size int64) (*snapshot.Snapshot, error) {
 	dec := json.NewDecoder(r)
 	tok, err := dec.Token()
 	if err == io.EOF {
