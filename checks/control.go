@@ -12,6 +12,7 @@ package checks
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -83,6 +84,45 @@ type References struct {
 	PSSLevel string   `json:"pssLevel,omitempty"`
 	// NSA lists NSA/CISA Kubernetes Hardening Guide areas by their kubescape ids (e.g. "C-0057").
 	NSA []string `json:"nsa,omitempty"`
+}
+
+// Items returns the ids r names in framework f: CIS recommendations, NSA/CISA areas, or for a
+// Pod Security Standards level the checks of a control of that level (pss-restricted
+// includes the baseline level, as in admission); nil when r is not in f.
+func (r *References) Items(f Framework) []string {
+	if !r.In(f) {
+		return nil
+	}
+	switch f {
+	case CIS:
+		return r.CIS
+	case NSA:
+		return r.NSA
+	case PSSBaseline, PSSRestricted:
+		return r.PSS
+	}
+	return nil
+}
+
+// Names reports whether r names item id of the CIS Benchmark or the NSA/CISA guide, the
+// frameworks whose items --control selects by ("5.2.5", "C-0041").
+func (r *References) Names(id string) bool {
+	return slices.Contains(r.CIS, id) || slices.Contains(r.NSA, id)
+}
+
+// Within reports whether every item r names is one of outer's: a result can only decide items
+// its control claims.
+func (r *References) Within(outer *References) bool {
+	subset := func(a, b []string) bool {
+		for _, v := range a {
+			if !slices.Contains(b, v) {
+				return false
+			}
+		}
+		return true
+	}
+	return subset(r.CIS, outer.CIS) && subset(r.NSA, outer.NSA) && subset(r.PSS, outer.PSS) &&
+		(r.PSSLevel == "" || r.PSSLevel == outer.PSSLevel)
 }
 
 // Control is one auditable rule: what it asks, why, and how to fix a failure.

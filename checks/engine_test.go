@@ -163,6 +163,8 @@ func TestSelect(t *testing.T) {
 		{"ids keep catalog order", checks.Selection{Controls: []string{"TEST-WL-2", "1.2.1"}}, []string{"TEST-CP-1", "TEST-WL-2"}},
 		{"id and its cis id select once", checks.Selection{Controls: []string{"TEST-CP-1", "1.2.1"}}, []string{"TEST-CP-1"}},
 		{"id within framework", checks.Selection{Frameworks: []checks.Framework{checks.CIS}, Controls: []string{"TEST-CP-1"}}, []string{"TEST-CP-1"}},
+		{"nsa id", checks.Selection{Controls: []string{"C-0260"}}, []string{"TEST-NET-1"}},
+		{"an item selects every control that references it", checks.Selection{Controls: []string{"C-0001", "4.2.1"}}, []string{"TEST-CP-1", "TEST-NODE-1"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -323,6 +325,77 @@ func TestRunPanickingCheck(t *testing.T) {
 	}
 	if c := find(t, rep, "TEST-AFTER"); c.Status != checks.Fail {
 		t.Errorf("a panic hid the next check's verdict: %s", c.Status)
+	}
+}
+
+// TestRunItemFilter: a framework item given to --control keeps, of the controls it selects,
+// the results that decide it; a result names the items it decides when they are fewer than its
+// control's, and may not name one its control does not reference.
+func TestRunItemFilter(t *testing.T) {
+	hostPID := res(checks.Fail, "Pod", "a", "pid")
+	hostPID.References = &checks.References{CIS: []string{"5.2.3"}}
+	hostIPC := res(checks.Pass, "Pod", "a", "ipc")
+	hostIPC.References = &checks.References{CIS: []string{"5.2.4"}, NSA: []string{"C-0038"}}
+	both := res(checks.Pass, "Pod", "a", "both") // decides every item of its control
+	refs := checks.References{CIS: []string{"5.2.3", "5.2.4"}, NSA: []string{"C-0038"}}
+	split := check("TEST-SPLIT", checks.Workload, checks.High, refs, results(hostPID, hostIPC, both))
+	other := check("TEST-OTHER", checks.Workload, checks.High, checks.References{CIS: []string{"5.2.3"}}, results(res(checks.Pass, "Pod", "a", "x")))
+
+	names := func(c checks.ControlReport) []string {
+		var out []string
+		for _, r := range c.Results {
+			out = append(out, r.Resource.Name)
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		controls []string
+		want     []string
+	}{
+		{nil, []string{"pid", "both", "ipc"}},
+		{[]string{"TEST-SPLIT"}, []string{"pid", "both", "ipc"}},
+		{[]string{"5.2.3"}, []string{"pid", "both"}},
+		{[]string{"5.2.4"}, []string{"both", "ipc"}},
+		{[]string{"C-0038"}, []string{"both", "ipc"}},
+		{[]string{"5.2.3", "5.2.4"}, []string{"pid", "both", "ipc"}},
+		{[]string{"5.2.3", "TEST-SPLIT"}, []string{"pid", "both", "ipc"}}, // named itself: every result
+	} {
+		sel := checks.Selection{Controls: tc.controls}
+		cs, err := sel.Select([]checks.Check{split, other})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rep := checks.Run(snap(), cs, sel)
+		if got := names(find(t, rep, "TEST-SPLIT")); !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("--control %v: TEST-SPLIT results %v, want %v", tc.controls, got, tc.want)
+		}
+		if c := find(t, rep, "TEST-SPLIT"); c.Results[0].References != nil && c.Results[0].Resource.Name == "both" {
+			t.Errorf("a result deciding all its control's items gained references: %+v", c.Results[0].References)
+		}
+	}
+	rep := checks.Run(snap(), []checks.Check{split}, checks.Selection{})
+	c := find(t, rep, "TEST-SPLIT")
+	for _, r := range c.Results {
+		d := r.Decides(&c.Control)
+		switch r.Resource.Name {
+		case "both":
+			if !reflect.DeepEqual(*d, refs) {
+				t.Errorf("Decides(both) = %+v, want the control's %+v", *d, refs)
+			}
+		case "pid":
+			if !reflect.DeepEqual(d.CIS, []string{"5.2.3"}) || d.In(checks.NSA) {
+				t.Errorf("Decides(pid) = %+v", *d)
+			}
+		}
+	}
+
+	// A result may not decide an item its control does not claim: the control is not judged.
+	stray := res(checks.Pass, "Pod", "a", "stray")
+	stray.References = &checks.References{CIS: []string{"5.2.5"}}
+	bad := check("TEST-STRAY", checks.Workload, checks.High, checks.References{CIS: []string{"5.2.3"}}, results(stray))
+	c = find(t, checks.Run(snap(), []checks.Check{bad}, checks.Selection{}), "TEST-STRAY")
+	if c.Status != checks.NotEvaluated || !strings.Contains(c.Results[0].Reason, "5.2.5") {
+		t.Errorf("a result deciding an item its control does not reference: %s %+v", c.Status, c.Results)
 	}
 }
 

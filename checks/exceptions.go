@@ -5,7 +5,6 @@ import (
 	"cmp"
 	"encoding/json"
 	"fmt"
-	"os"
 	"path"
 	"slices"
 	"sort"
@@ -13,8 +12,9 @@ import (
 	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"sigs.k8s.io/yaml"
 
+	"github.com/kubeposture/kubeposture/internal/sizelimit"
+	"github.com/kubeposture/kubeposture/internal/strictyaml"
 	"github.com/kubeposture/kubeposture/snapshot"
 )
 
@@ -81,9 +81,10 @@ type exceptionsFile struct {
 	Exceptions []json.RawMessage `json:"exceptions"`
 }
 
-// ReadExceptionsFile reads an exceptions file (YAML or JSON).
+// ReadExceptionsFile reads an exceptions file (YAML or JSON) of at most
+// sizelimit.ExceptionsFile bytes.
 func ReadExceptionsFile(name string) ([]Exception, error) {
-	data, err := os.ReadFile(name)
+	data, err := sizelimit.ReadFile(name, sizelimit.ExceptionsFile, "an exceptions file")
 	if err != nil {
 		return nil, fmt.Errorf("exceptions file: %w", err)
 	}
@@ -91,11 +92,12 @@ func ReadExceptionsFile(name string) ([]Exception, error) {
 }
 
 // ParseExceptions parses an exceptions document; name (the file) prefixes every error, with
-// the entry's index and field, so that the user knows which line to fix.
+// the entry's index and field, so that the user knows which line to fix. A key given twice
+// ("control:" twice in an entry) is refused: which one a parser keeps is its own choice.
 func ParseExceptions(name string, data []byte) ([]Exception, error) {
-	js, err := yaml.YAMLToJSON(data)
+	js, err := strictyaml.ToJSON(data)
 	if err != nil {
-		return nil, fmt.Errorf("%s: not YAML: %w", name, err)
+		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	var f exceptionsFile
 	if err := strictJSON(js, &f); err != nil {
@@ -292,7 +294,7 @@ func annotationException(er *ExceptionsReport, name, value, controlID string, r 
 		return nil
 	}
 	where := fmt.Sprintf("annotation %s on %s", name, r)
-	js, err := yaml.YAMLToJSON([]byte(value))
+	js, err := strictyaml.ToJSON([]byte(value))
 	var raws []json.RawMessage
 	if err == nil {
 		err = strictJSON(js, &raws)

@@ -2,6 +2,8 @@ package checks
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
@@ -10,6 +12,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
+	"github.com/kubeposture/kubeposture/internal/sizelimit"
 	"github.com/kubeposture/kubeposture/snapshot"
 )
 
@@ -56,7 +59,9 @@ func TestParseExceptionsErrors(t *testing.T) {
 		{"source set by hand", head + entry + "  source: me\n", "set by kubeposture"},
 		{"wrong kind", "apiVersion: v1\nkind: ConfigMap\n", "want apiVersion kubeposture.io/v1alpha1, kind Exceptions"},
 		{"top-level typo", head + entry + "exception: []\n", `x.yaml: unknown field "exception"`},
-		{"not yaml", "a: [", "x.yaml: not YAML"},
+		{"not yaml", "a: [", "x.yaml: yaml: line 1"},
+		{"control twice", head + strings.Replace(entry, "  resource:", "  control: KP-T-2\n  resource:", 1), `x.yaml: yaml: line 5: key "control" already set in map`},
+		{"a key twice in a selector", head + strings.Replace(entry, "{kind: Pod}", "{kind: Pod, kind: Secret}", 1), `key "kind" already set`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := ParseExceptions("x.yaml", []byte(tc.doc))
@@ -216,6 +221,7 @@ func FuzzParseExceptions(f *testing.F) {
 	f.Add([]byte(goodExceptions))
 	f.Add([]byte("apiVersion: kubeposture.io/v1alpha1\nkind: Exceptions\nexceptions: [{}]\n"))
 	f.Add([]byte("exceptions: [{control: a, resource: {name: '['}}]"))
+	f.Add([]byte("apiVersion: kubeposture.io/v1alpha1\nkind: Exceptions\nexceptions:\n- control: a\n  control: b\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		list, err := ParseExceptions("f.yaml", data)
 		if err != nil {
@@ -292,5 +298,19 @@ func TestSortResultsIsStable(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// An exceptions file over sizelimit.ExceptionsFile is refused unread.
+func TestReadExceptionsFileLimit(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "exceptions.yaml")
+	if err := os.WriteFile(p, []byte("apiVersion: kubeposture.io/v1alpha1\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Truncate(p, sizelimit.ExceptionsFile+1); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ReadExceptionsFile(p); !sizelimit.IsTooLarge(err) || !strings.Contains(err.Error(), p) {
+		t.Errorf("err = %v, want the file refused by its size, named", err)
 	}
 }

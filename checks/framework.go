@@ -37,7 +37,11 @@ func ParseFramework(s string) (Framework, error) {
 // In reports whether the control belongs to framework f. The restricted Pod Security level
 // includes the baseline one, as in k8s.io/pod-security-admission.
 func (c *Control) In(f Framework) bool {
-	r := c.References
+	return c.References.In(f)
+}
+
+// In reports whether r names an item of framework f (see Control.In).
+func (r *References) In(f Framework) bool {
 	switch f {
 	case All:
 		return true

@@ -63,7 +63,13 @@ type Result struct {
 	ControlID string   `json:"controlId"`
 	Status    Status   `json:"status"`
 	Resource  Resource `json:"resource"`
-	Evidence  Evidence `json:"evidence"`
+	// References names the framework items this verdict decides when they are fewer than its
+	// control's: a control whose results decide different items (by what each found) says so
+	// on each result. nil, the common case, means every item the control references, and is
+	// left out of the JSON report: a 100,000-pod scan does not repeat its controls' references
+	// on every result. Read it through Decides. A pointer, so that Result stays comparable.
+	References *References `json:"references,omitempty"`
+	Evidence   Evidence    `json:"evidence"`
 	// Reason explains a NOT_EVALUATED, NOT_APPLICABLE or MANUAL verdict.
 	Reason string `json:"reason,omitempty"`
 	// Exception is set on an EXCEPTED result (see ApplyExceptions).
@@ -72,4 +78,13 @@ type Result struct {
 	// vulnerability the verdict rests on (Evidence.Observed names the first few only). A
 	// pointer, so that Result stays comparable with ==.
 	Vulnerabilities *[]snapshot.ImageVulnerability `json:"vulnerabilities,omitempty"`
+}
+
+// Decides returns the framework items r decides, r being a result of control c: its own
+// References when set, else c's.
+func (r *Result) Decides(c *Control) *References {
+	if r.References != nil {
+		return r.References
+	}
+	return &c.References
 }

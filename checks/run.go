@@ -17,7 +17,9 @@ import (
 type Selection struct {
 	Frameworks []Framework `json:"frameworks,omitempty"`
 	Layers     []Layer     `json:"layers,omitempty"`
-	// Controls lists control ids (kubeposture's own, or a CIS id such as "1.2.1").
+	// Controls lists control ids (kubeposture's own) and framework items (a CIS id such as
+	// "1.2.1", an NSA/CISA area such as "C-0041"). An item selects the controls that reference
+	// it, and of their results those that decide it (Result.Decides).
 	Controls []string `json:"controls,omitempty"`
 	// Namespaces keeps only results about objects in these namespaces, and the namespaces'
 	// own results (Kind "Namespace"); other cluster-scoped results are dropped when it is set.
@@ -39,7 +41,7 @@ func (s Selection) Select(all []Check) ([]Check, error) {
 		if len(s.Controls) > 0 {
 			hit := false
 			for _, id := range s.Controls {
-				if id == c.ID || contains(c.References.CIS, id) {
+				if id == c.ID || c.References.Names(id) {
 					matched[id] = true
 					hit = true
 				}
@@ -174,9 +176,14 @@ func Run(snap *snapshot.Snapshot, checks []Check, sel Selection) *Report {
 func runOne(snap *snapshot.Snapshot, c Check, sel Selection) ControlReport {
 	results, evaluated := evaluate(snap, c, sel.Params)
 	if evaluated {
-		// The engine's own NOT_EVALUATED (missing input, panic) is about the whole
-		// control, not a cluster-scoped object: the namespace filter must not drop it.
-		results = filterNamespaces(results, sel.Namespaces)
+		if err := checkDecides(&c.Control, results); err != nil {
+			results = []Result{notEvaluated(fmt.Sprintf("check failed: %v (a bug: please report it with the snapshot)", err))}
+		} else {
+			// The engine's own NOT_EVALUATED (missing input, panic) is about the whole
+			// control, not a cluster-scoped object: neither filter may drop it.
+			results = filterNamespaces(results, sel.Namespaces)
+			results = filterItems(results, &c.Control, sel.itemsOf(&c.Control))
+		}
 	}
 	if len(results) == 0 {
 		results = []Result{{Status: NotApplicable, Resource: Resource{Kind: "Cluster"},
@@ -240,6 +247,47 @@ func notAttempted(in snapshot.Resource) string {
 
 func notEvaluated(reason string) Result {
 	return Result{Status: NotEvaluated, Resource: Resource{Kind: "Cluster"}, Reason: reason}
+}
+
+// checkDecides fails when a result names a framework item its control does not reference.
+func checkDecides(c *Control, results []Result) error {
+	for i := range results {
+		if r := results[i].References; r != nil && !r.Within(&c.References) {
+			return fmt.Errorf("a result on %s decides %+v, which control %s does not reference", results[i].Resource, *r, c.ID)
+		}
+	}
+	return nil
+}
+
+// itemsOf returns the framework items of the selection that selected c, when they alone did:
+// c's results are then kept only where they decide one of them. nil when the selection names
+// c itself, or no control.
+func (s Selection) itemsOf(c *Control) []string {
+	var items []string
+	for _, id := range s.Controls {
+		if id == c.ID {
+			return nil
+		}
+		if c.References.Names(id) {
+			items = append(items, id)
+		}
+	}
+	return items
+}
+
+// filterItems keeps the results that decide one of items (all of them when items is empty).
+func filterItems(results []Result, c *Control, items []string) []Result {
+	if len(items) == 0 {
+		return results
+	}
+	out := results[:0:0]
+	for i := range results {
+		d := results[i].Decides(c)
+		if slices.ContainsFunc(items, d.Names) {
+			out = append(out, results[i])
+		}
+	}
+	return out
 }
 
 func filterNamespaces(results []Result, namespaces []string) []Result {

@@ -2,10 +2,10 @@ package collect
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 
 	"github.com/kubeposture/kubeposture/internal/admissionconfig"
+	"github.com/kubeposture/kubeposture/internal/sizelimit"
 	"github.com/kubeposture/kubeposture/snapshot"
 )
 
@@ -13,7 +13,7 @@ import (
 // PodSecurity plugin's configuration. A PodSecurityConfiguration file given directly is taken
 // too, since that is what the plugin entry's path names.
 func ReadAdmissionConfig(path string) (*snapshot.PodSecurityConfig, error) {
-	data, err := os.ReadFile(path)
+	data, err := sizelimit.ReadFile(path, sizelimit.ConfigFile, "a configuration file")
 	if err != nil {
 		return nil, fmt.Errorf("admission configuration: %w", err)
 	}
@@ -24,7 +24,7 @@ func ReadAdmissionConfig(path string) (*snapshot.PodSecurityConfig, error) {
 		if !filepath.IsAbs(p) {
 			p = filepath.Join(dir, p)
 		}
-		return os.ReadFile(p)
+		return sizelimit.ReadFile(p, sizelimit.ConfigFile, "a configuration file")
 	})
 	if err != nil {
 		return nil, fmt.Errorf("admission configuration %s: %w (give the file the API server's --admission-control-config-file names)", path, err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"sort"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -30,38 +31,47 @@ var cniKinds = []cniKind{
 	{snapshot.ResCalicoGlobalNetworkPolicies, "crd.projectcalico.org", "globalnetworkpolicies", false},
 }
 
-// collectCNI lists the Cilium and Calico policy kinds the server serves. A kind whose API the
+// collectCNI records the API groups the server serves (which network plugins installed
+// their APIs) and lists the Cilium and Calico policy kinds it serves. A kind whose API the
 // server does not serve (no CRD) is recorded as collected with no objects: there can be none.
-// Discovery that fails or is forbidden is recorded on every kind, so that the network checks
-// know they could not look.
+// Discovery that fails or is forbidden is recorded on the groups and on every kind, so that
+// the network checks know they could not look.
 func (c *collector) collectCNI(ctx context.Context, cfg *rest.Config) {
-	record := func(k cniKind, col snapshot.Collection) {
+	record := func(r snapshot.Resource, col snapshot.Collection) {
 		c.mu.Lock()
-		c.snap.Resources[k.resource] = col
+		c.snap.Resources[r] = col
 		c.mu.Unlock()
 	}
 	var groups *metav1.APIGroupList
-	err := c.retry(ctx, func(context.Context) error {
+	err := c.retry(ctx, func(ctx context.Context) error {
 		var err error
-		groups, err = c.cs.Discovery().ServerGroups()
+		groups, err = c.discovery().ServerGroupsWithContext(ctx)
 		return err
 	})
 	if err != nil {
 		col := outcome(err)
 		col.Message = "discovery of API groups: " + col.Message
+		record(snapshot.ResAPIGroups, col)
 		for _, k := range cniKinds {
-			record(k, col)
+			record(k.resource, col)
 		}
 		return
 	}
 	preferred := map[string]string{}
+	names := make([]string, 0, len(groups.Groups))
 	for _, g := range groups.Groups {
 		preferred[g.Name] = g.PreferredVersion.GroupVersion
+		names = append(names, g.Name)
 	}
+	sort.Strings(names)
+	c.mu.Lock()
+	c.snap.APIGroups = names
+	c.mu.Unlock()
+	record(snapshot.ResAPIGroups, snapshot.Collection{State: snapshot.Collected, Count: len(names)})
 	dyn, err := dynamic.NewForConfig(cfg)
 	if err != nil {
 		for _, k := range cniKinds {
-			record(k, snapshot.Collection{State: snapshot.Failed, Message: fmt.Sprintf("dynamic client: %v", err)})
+			record(k.resource, snapshot.Collection{State: snapshot.Failed, Message: fmt.Sprintf("dynamic client: %v", err)})
 		}
 		return
 	}
@@ -69,19 +79,19 @@ func (c *collector) collectCNI(ctx context.Context, cfg *rest.Config) {
 	for _, k := range cniKinds {
 		gvs, ok := preferred[k.group]
 		if !ok {
-			record(k, snapshot.Collection{State: snapshot.Collected, Message: "API group " + k.group + " not served (no CRD installed)"})
+			record(k.resource, snapshot.Collection{State: snapshot.Collected, Message: "API group " + k.group + " not served (no CRD installed)"})
 			continue
 		}
 		if served[gvs] == nil {
 			served[gvs] = map[string]bool{}
 			var rl *metav1.APIResourceList
-			err := c.retry(ctx, func(context.Context) error {
+			err := c.retry(ctx, func(ctx context.Context) error {
 				var err error
-				rl, err = c.cs.Discovery().ServerResourcesForGroupVersion(gvs)
+				rl, err = c.discovery().ServerResourcesForGroupVersionWithContext(ctx, gvs)
 				return err
 			})
 			if err != nil {
-				record(k, outcome(fmt.Errorf("discovery of %s: %w", gvs, err)))
+				record(k.resource, outcome(fmt.Errorf("discovery of %s: %w", gvs, err)))
 				continue
 			}
 			for _, r := range rl.APIResources {
@@ -89,12 +99,12 @@ func (c *collector) collectCNI(ctx context.Context, cfg *rest.Config) {
 			}
 		}
 		if !served[gvs][k.plural] {
-			record(k, snapshot.Collection{State: snapshot.Collected, Message: k.plural + " not served in " + gvs + " (no CRD installed)"})
+			record(k.resource, snapshot.Collection{State: snapshot.Collected, Message: k.plural + " not served in " + gvs + " (no CRD installed)"})
 			continue
 		}
 		gv, err := schema.ParseGroupVersion(gvs)
 		if err != nil {
-			record(k, snapshot.Collection{State: snapshot.Failed, Message: fmt.Sprintf("group version %q: %v", gvs, err)})
+			record(k.resource, snapshot.Collection{State: snapshot.Failed, Message: fmt.Sprintf("group version %q: %v", gvs, err)})
 			continue
 		}
 		res := dyn.Resource(gv.WithResource(k.plural))
@@ -110,7 +120,7 @@ func (c *collector) collectCNI(ctx context.Context, cfg *rest.Config) {
 			return out, l.GetContinue(), nil
 		})
 		if err != nil {
-			record(k, outcome(err))
+			record(k.resource, outcome(err))
 			continue
 		}
 		c.mu.Lock()

@@ -24,6 +24,7 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/client-go/discovery"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/util/flowcontrol"
@@ -148,8 +149,12 @@ func Collect(ctx context.Context, cfg *rest.Config, opts Options) (*snapshot.Sna
 	c.run(ctx, lists)
 	side.Wait()
 	c.gc.restore()
-	if err := ctx.Err(); err != nil && errors.Is(err, context.DeadlineExceeded) {
+	// Every kind listed after the context ended was recorded as failed: such a snapshot is not
+	// the cluster's, so it is not returned.
+	if err := ctx.Err(); errors.Is(err, context.DeadlineExceeded) {
 		return nil, fmt.Errorf("collection did not finish within --timeout %s: raise it for a cluster this size", opts.Timeout)
+	} else if err != nil {
+		return nil, fmt.Errorf("collection stopped: %w", context.Cause(ctx))
 	}
 	c.derive(ctx)
 	return c.snap, nil
@@ -244,7 +249,7 @@ type collector struct {
 func (c *collector) serverVersion(ctx context.Context) (string, error) {
 	var v string
 	err := c.retry(ctx, func(ctx context.Context) error {
-		info, err := c.cs.Discovery().ServerVersion()
+		info, err := c.discovery().ServerVersionWithContext(ctx)
 		if err != nil {
 			return err
 		}
@@ -252,6 +257,12 @@ func (c *collector) serverVersion(ctx context.Context) (string, error) {
 		return nil
 	})
 	return v, err
+}
+
+// discovery is the clientset's discovery client with the calls that take a context, so that
+// a cancelled collection does not wait for discovery requests.
+func (c *collector) discovery() discovery.DiscoveryInterfaceWithContext {
+	return discovery.ToDiscoveryInterfaceWithContext(c.cs.Discovery())
 }
 
 // run lists the plan's lists, Concurrency at a time, then the kubelet configurations (which

@@ -1,10 +1,20 @@
 package collect_test
 
 import (
+	"bytes"
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/base64"
+	"encoding/pem"
+	"maps"
+	"math/big"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -15,12 +25,14 @@ import (
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
 	"k8s.io/utils/ptr"
+	"sigs.k8s.io/yaml"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 
 	"github.com/kubeposture/kubeposture/checks"
 	"github.com/kubeposture/kubeposture/collect"
 	"github.com/kubeposture/kubeposture/internal/testcluster"
+	"github.com/kubeposture/kubeposture/nodeagent"
 	"github.com/kubeposture/kubeposture/snapshot"
 )
 
@@ -48,8 +60,27 @@ func encryptionConfig(providers string) string {
 
 var aesgcmProvider = "  - aesgcm:\n      keys:\n      - name: key1\n        secret: " + base64.StdEncoding.EncodeToString([]byte("0123456789abcdef0123456789abcdef")) + "\n"
 
-// seedControlPlane records the control plane as kubeadm mirror pods in kube-system: the real
-// API server's command line, and the given command lines (and etcd environment) for the rest.
+// controlPlaneContainers are the containers of a kubeadm control plane's static pods: the API
+// server's command line, the given command lines of the others, and etcd's environment.
+func controlPlaneContainers(apiserverArgs []string, others map[string][]string, etcdEnv []corev1.EnvVar) []corev1.Container {
+	commands := map[string][]string{"kube-apiserver": append([]string{"kube-apiserver"}, apiserverArgs...)}
+	for name, args := range others {
+		commands[name] = append([]string{name}, args...)
+	}
+	var out []corev1.Container
+	for name, command := range commands {
+		ctr := corev1.Container{Name: name, Image: "registry.k8s.io/" + name + ":v1.37.2", Command: command}
+		if name == "etcd" {
+			ctr.Env = etcdEnv
+		}
+		out = append(out, ctr)
+	}
+	return out
+}
+
+// seedControlPlane records the control plane as kubeadm mirror pods in kube-system on node
+// cp-1: the real API server's command line, and the given command lines (and etcd
+// environment) for the rest.
 func seedControlPlane(t *testing.T, cs kubernetes.Interface, apiserverArgs []string, others map[string][]string, etcdEnv []corev1.EnvVar) {
 	t.Helper()
 	ctx := context.Background()
@@ -63,15 +94,8 @@ func seedControlPlane(t *testing.T, cs kubernetes.Interface, apiserverArgs []str
 			t.Fatal(err)
 		}
 	}
-	commands := map[string][]string{"kube-apiserver": append([]string{"kube-apiserver"}, apiserverArgs...)}
-	for name, args := range others {
-		commands[name] = append([]string{name}, args...)
-	}
-	for name, command := range commands {
-		ctr := corev1.Container{Name: name, Image: "registry.k8s.io/" + name + ":v1.37.2", Command: command}
-		if name == "etcd" {
-			ctr.Env = etcdEnv
-		}
+	for _, ctr := range controlPlaneContainers(apiserverArgs, others, etcdEnv) {
+		name := ctr.Name
 		pod := &corev1.Pod{
 			ObjectMeta: metav1.ObjectMeta{Name: name + "-cp-1", Namespace: "kube-system", Labels: map[string]string{"component": name},
 				Annotations: map[string]string{"kubernetes.io/config.mirror": "x", "kubeadm.kubernetes.io/kube-apiserver.advertise-address.endpoint": "10.0.0.10:6443"}},
@@ -141,15 +165,17 @@ func TestControlPlaneSecureServer(t *testing.T) {
 		t.Fatalf("anonymous /version on the secure server: %v, want Unauthorized", err)
 	}
 	cs := kubernetes.NewForConfigOrDie(c.Admin)
-	seedControlPlane(t, cs, c.APIServerArgs, map[string][]string{
+	others := map[string][]string{
 		"kube-controller-manager": {"--bind-address=127.0.0.1", "--profiling=false", "--use-service-account-credentials=true",
 			"--service-account-private-key-file=/etc/kubernetes/pki/sa.key", "--root-ca-file=/etc/kubernetes/pki/ca.crt",
-			"--feature-gates=RotateKubeletServerCertificate=true"},
+			"--feature-gates=RotateKubeletServerCertificate=true", "--terminated-pod-gc-threshold=1000"},
 		"kube-scheduler": {"--bind-address=127.0.0.1", "--profiling=false"},
 		"etcd": {"--cert-file=/etc/kubernetes/pki/etcd/server.crt", "--key-file=/etc/kubernetes/pki/etcd/server.key",
 			"--peer-cert-file=/etc/kubernetes/pki/etcd/peer.crt", "--peer-key-file=/etc/kubernetes/pki/etcd/peer.key",
 			"--peer-client-cert-auth=true", "--trusted-ca-file=/etc/kubernetes/pki/etcd/ca.crt"},
-	}, []corev1.EnvVar{{Name: "ETCD_CLIENT_CERT_AUTH", Value: "true"}}) // etcd reads it: the flag is absent
+	}
+	etcdEnv := []corev1.EnvVar{{Name: "ETCD_CLIENT_CERT_AUTH", Value: "true"}} // etcd reads it: the flag is absent
+	seedControlPlane(t, cs, c.APIServerArgs, others, etcdEnv)
 	// A secret written now is encrypted by aesgcm: the metrics must show it.
 	if _, err := cs.CoreV1().Secrets("ops").Create(context.Background(), &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: "s"}, StringData: map[string]string{"k": "v"}}, metav1.CreateOptions{}); err != nil {
 		t.Fatal(err)
@@ -178,9 +204,11 @@ func TestControlPlaneSecureServer(t *testing.T) {
 	for _, id := range []string{"037", "038", "039", "040", "041", "042"} {
 		want["KP-CP-"+id+" Component/kube-system/etcd-cp-1"] = checks.Pass
 	}
-	want["KP-CP-043 Component/kube-system/etcd-cp-1"] = checks.Manual // a CA of its own by path: compare the files
+	// Another path than the API server's client CA, and no node report to compare the files by.
+	want["KP-CP-043 Component/kube-system/etcd-cp-1"] = checks.Manual
 	want["KP-CP-049 Component/kube-system/kube-apiserver-cp-1"] = checks.Manual
-	want["KP-CP-050 Component/kube-system/kube-controller-manager-cp-1"] = checks.Manual
+	// --terminated-pod-gc-threshold set to a positive threshold.
+	want["KP-CP-050 Component/kube-system/kube-controller-manager-cp-1"] = checks.Pass
 	want["KP-CP-051 Component/kube-system/kube-apiserver-cp-1"] = checks.Pass // PodSecurity: default-on
 	want["KP-CP-047 Cluster"] = checks.Pass                                   // aesgcm writes seen in /metrics
 	want["KP-CP-048 Cluster"] = checks.Pass                                   // 401 everywhere
@@ -191,6 +219,33 @@ func TestControlPlaneSecureServer(t *testing.T) {
 		}
 	}
 	diffVerdicts(t, got, want)
+
+	// The node report of cp-1 holds its manifests and the CA files they name, as the node agent
+	// records them (fingerprints): etcd's CA is compared with the API server's real client CA.
+	// A CA of etcd's own passes; the cluster's CA copied to etcd's path fails.
+	clusterCA, err := os.ReadFile(filepath.Join(clusterDir, "ca.crt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name   string
+		etcdCA []byte
+		want   checks.Status
+	}{
+		{"a CA of etcd's own", selfSignedCA(t, "etcd-ca"), checks.Pass},
+		{"the cluster's CA at etcd's path", clusterCA, checks.Fail},
+	} {
+		snap.MergeNodeReports([]snapshot.NodeReport{nodeReport(t, "cp-1", controlPlaneContainers(c.APIServerArgs, others, etcdEnv),
+			map[string][]byte{"/etc/kubernetes/pki/etcd/ca.crt": tc.etcdCA, filepath.Join(clusterDir, "ca.crt"): clusterCA})})
+		want["KP-CP-043 Component/kube-system/etcd-cp-1"] = tc.want
+		got := componentVerdicts(controlPlaneRun(snap))
+		for k := range want {
+			if strings.HasSuffix(k, " Cluster") {
+				delete(want, k) // the observations of the API server are not the node report's
+			}
+		}
+		t.Run(tc.name, func(t *testing.T) { diffVerdicts(t, got, want) })
+	}
 	aesgcm := false
 	for _, s := range snap.APIServer.SecretTransformations {
 		aesgcm = aesgcm || (s.Type == "to_storage" && s.Prefix == "k8s:enc:aesgcm:v1:" && s.Count > 0)
@@ -319,7 +374,8 @@ func TestControlPlaneInsecureServer(t *testing.T) {
 		want["KP-CP-"+id+" Component/kube-system/etcd-cp-1"] = st
 	}
 	want["KP-CP-049"+api] = checks.Manual
-	want["KP-CP-050 Component/kube-system/kube-controller-manager-cp-1"] = checks.Manual
+	// --terminated-pod-gc-threshold not set: CIS 1.3.1 asks for the argument.
+	want["KP-CP-050 Component/kube-system/kube-controller-manager-cp-1"] = checks.Fail
 	want["KP-CP-051 Component/kube-system/kube-apiserver-cp-1"] = checks.Pass // PodSecurity: default-on
 	want["KP-CP-047 Cluster"] = checks.Fail                                   // identity writes seen in /metrics
 	want["KP-CP-048 Cluster"] = checks.Pass                                   // anonymous is switched off by AlwaysAllow: 401 everywhere
@@ -422,5 +478,190 @@ func TestAnonymousProbeRBACOnly(t *testing.T) {
 		if cr.ID == "KP-CP-048" && cr.Results[0].Evidence.Observed != "anonymous requests reached /api/v1/pods?limit=1 (200)" {
 			t.Errorf("probe evidence %q, want only the pods listing", cr.Results[0].Evidence.Observed)
 		}
+	}
+}
+
+// nodeReport runs the node agent over a node's filesystem: the static pods of the given
+// containers as manifests, and files (path on the node to content). It returns the report as
+// 'audit scan --node-reports' reads it.
+func nodeReport(t *testing.T, node string, containers []corev1.Container, files map[string][]byte) snapshot.NodeReport {
+	t.Helper()
+	root := t.TempDir()
+	all := map[string][]byte{"/etc/hostname": []byte(node + "\n"), "/proc/1/cmdline": []byte("/sbin/init\x00")}
+	for _, ctr := range containers {
+		pod := corev1.Pod{TypeMeta: metav1.TypeMeta{APIVersion: "v1", Kind: "Pod"},
+			ObjectMeta: metav1.ObjectMeta{Name: ctr.Name, Namespace: "kube-system"},
+			Spec:       corev1.PodSpec{HostNetwork: true, Containers: []corev1.Container{ctr}}}
+		data, err := yaml.Marshal(&pod)
+		if err != nil {
+			t.Fatal(err)
+		}
+		all["/etc/kubernetes/manifests/"+ctr.Name+".yaml"] = data
+	}
+	for p, data := range files {
+		all[p] = data
+	}
+	for p, data := range all {
+		host := filepath.Join(root, filepath.FromSlash(p))
+		if err := os.MkdirAll(filepath.Dir(host), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(host, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rep, err := nodeagent.Collect(nodeagent.Options{Root: root, Node: node, ToolVersion: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := nodeagent.WriteReport(&buf, rep); err != nil {
+		t.Fatal(err)
+	}
+	reps, err := nodeagent.DecodeReports(&buf, "report")
+	if err != nil || len(reps) != 1 {
+		t.Fatalf("decode: %v (%d reports)", err, len(reps))
+	}
+	return reps[0]
+}
+
+// selfSignedCA is the PEM certificate of a new CA named cn (its key is dropped).
+func selfSignedCA(t *testing.T, cn string) []byte {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: cn}, IsCA: true, BasicConstraintsValid: true,
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour), KeyUsage: x509.KeyUsageCertSign}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
+}
+
+// controlPlaneRun runs the control-plane layer over snap.
+func controlPlaneRun(snap *snapshot.Snapshot) *checks.Report {
+	sel := checks.Selection{Layers: []checks.Layer{checks.ControlPlane}}
+	selected, _ := sel.Select(checks.Registered())
+	return checks.Run(snap, selected, sel)
+}
+
+// componentVerdicts keeps the verdicts on control-plane component instances.
+func componentVerdicts(rep *checks.Report) map[string]checks.Status {
+	out := verdicts(rep)
+	for k := range out {
+		if !strings.Contains(k, " Component/") {
+			delete(out, k)
+		}
+	}
+	return out
+}
+
+// An auditor who may not list pods sees no mirror pod: the control plane is judged from the
+// static pod manifests in the node report of its node, with the verdicts the mirror pods give
+// (the same command lines) and the manifest named in the evidence. The API server is live with
+// the flags judged (profiling served). Where both are present the mirror pod, what runs, is
+// judged, and a flag its manifest sets otherwise is noted.
+func TestControlPlaneFromManifests(t *testing.T) {
+	ctx := context.Background()
+	c, err := testcluster.Start(ctx, testcluster.Options{APIServerFlags: []string{"--profiling=true"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Stop()
+	cs := kubernetes.NewForConfigOrDie(c.Admin)
+	if _, err := cs.CoreV1().RESTClient().Get().AbsPath("/debug/pprof/").DoRaw(ctx); err != nil {
+		t.Fatalf("/debug/pprof/: %v (the server runs with --profiling=true)", err)
+	}
+	others := map[string][]string{
+		"kube-controller-manager": {"--bind-address=127.0.0.1", "--profiling=false", "--use-service-account-credentials=true", "--terminated-pod-gc-threshold=100"},
+		"kube-scheduler":          {"--bind-address=127.0.0.1", "--profiling=false"},
+		"etcd":                    {"--client-cert-auth=true", "--auto-tls=false", "--cert-file=/etc/kubernetes/pki/etcd/server.crt", "--key-file=/etc/kubernetes/pki/etcd/server.key"},
+	}
+	seedControlPlane(t, cs, c.APIServerArgs, others, nil)
+	// The controller manager's manifest was edited since its pod started: profiling on.
+	edited := maps.Clone(others)
+	edited["kube-controller-manager"] = slices.Clone(others["kube-controller-manager"])
+	edited["kube-controller-manager"][1] = "--profiling=true"
+	rep := nodeReport(t, "cp-1", controlPlaneContainers(c.APIServerArgs, edited, nil), nil)
+	if !rep.ControlPlane || len(rep.StaticPods) != 4 {
+		t.Fatalf("node report: control plane %v, %d static pods", rep.ControlPlane, len(rep.StaticPods))
+	}
+
+	// The admin sees the mirror pods.
+	admin, err := collect.Collect(ctx, c.Admin, collect.Options{SkipKubelet: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fromPods := componentVerdicts(controlPlaneRun(admin))
+	if fromPods["KP-CP-005 Component/kube-system/kube-apiserver-cp-1"] != checks.Fail || fromPods["KP-CP-029 Component/kube-system/kube-controller-manager-cp-1"] != checks.Pass {
+		t.Fatalf("verdicts from the mirror pods: %v", fromPods)
+	}
+
+	// An auditor who reads everything but pods.
+	const user = "no-pods-auditor"
+	if _, err := cs.RbacV1().ClusterRoles().Create(ctx, &rbacv1.ClusterRole{ObjectMeta: metav1.ObjectMeta{Name: user},
+		Rules: []rbacv1.PolicyRule{{APIGroups: []string{""}, Resources: []string{"namespaces", "nodes", "services", "serviceaccounts", "configmaps"}, Verbs: []string{"get", "list"}}}},
+		metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cs.RbacV1().ClusterRoleBindings().Create(ctx, &rbacv1.ClusterRoleBinding{ObjectMeta: metav1.ObjectMeta{Name: user},
+		RoleRef:  rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "ClusterRole", Name: user},
+		Subjects: []rbacv1.Subject{{APIGroup: rbacv1.GroupName, Kind: "User", Name: user}}}, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := c.UserConfig(user)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ucs := kubernetes.NewForConfigOrDie(cfg)
+	for i := 0; ; i++ { // the RBAC authorizer sees the binding through an informer
+		if _, err := ucs.CoreV1().Namespaces().List(ctx, metav1.ListOptions{Limit: 1}); err == nil {
+			break
+		} else if i == 100 {
+			t.Fatalf("%s cannot list namespaces: %v", user, err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	snap, err := collect.Collect(ctx, cfg, collect.Options{SkipKubelet: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st := snap.Resources[snapshot.ResControlPlane].State; st != snapshot.Forbidden || len(snap.ControlPlane) != 0 {
+		t.Fatalf("controlplane %q with %d components, want forbidden and none", st, len(snap.ControlPlane))
+	}
+	// Without a node report nothing is judged.
+	for k, st := range componentVerdicts(controlPlaneRun(snap)) {
+		t.Errorf("%s: %s without mirror pods or node report", k, st)
+	}
+	snap.MergeNodeReports([]snapshot.NodeReport{rep})
+	r := controlPlaneRun(snap)
+	want := maps.Clone(fromPods)
+	want["KP-CP-029 Component/kube-system/kube-controller-manager-cp-1"] = checks.Fail // the manifest's profiling
+	diffVerdicts(t, componentVerdicts(r), want)
+	find := func(rep *checks.Report, id, resource string) checks.Result {
+		for _, cr := range rep.Controls {
+			for _, res := range cr.Results {
+				if cr.ID == id && res.Resource.String() == resource {
+					return res
+				}
+			}
+		}
+		t.Fatalf("no result of %s on %s", id, resource)
+		return checks.Result{}
+	}
+	if w := find(r, "KP-CP-005", "Component/kube-system/kube-apiserver-cp-1").Evidence.Where; w != "kube-apiserver flag --profiling (kube-apiserver manifest /etc/kubernetes/manifests/kube-apiserver.yaml on node cp-1)" {
+		t.Errorf("KP-CP-005 from the manifest: where %q", w)
+	}
+
+	// Both: the mirror pod is judged, the manifest's difference noted.
+	admin.MergeNodeReports([]snapshot.NodeReport{rep})
+	r = controlPlaneRun(admin)
+	diffVerdicts(t, componentVerdicts(r), fromPods)
+	res := find(r, "KP-CP-029", "Component/kube-system/kube-controller-manager-cp-1")
+	if want := `kube-controller-manager flag --profiling (pod kube-system/kube-controller-manager-cp-1; differs from the manifest /etc/kubernetes/manifests/kube-controller-manager.yaml on node cp-1, which has --profiling "true")`; res.Evidence.Where != want {
+		t.Errorf("KP-CP-029 with both: where %q, want %q", res.Evidence.Where, want)
 	}
 }

@@ -2,11 +2,10 @@ package collect
 
 import (
 	"fmt"
-	"os"
 	"strings"
 
-	"sigs.k8s.io/yaml"
-
+	"github.com/kubeposture/kubeposture/internal/sizelimit"
+	"github.com/kubeposture/kubeposture/internal/strictyaml"
 	"github.com/kubeposture/kubeposture/snapshot"
 )
 
@@ -14,7 +13,7 @@ import (
 // --encryption-provider-config) into its shape. Key secrets are decoded into no field, so they
 // never reach a snapshot.
 func ReadEncryptionConfig(path string) (*snapshot.EncryptionConfig, error) {
-	data, err := os.ReadFile(path)
+	data, err := sizelimit.ReadFile(path, sizelimit.ConfigFile, "a configuration file")
 	if err != nil {
 		return nil, fmt.Errorf("encryption configuration: %w", err)
 	}
@@ -52,7 +51,7 @@ func ParseEncryptionConfig(data []byte) (*snapshot.EncryptionConfig, error) {
 			} `json:"providers"`
 		} `json:"resources"`
 	}
-	if err := yaml.Unmarshal(data, &doc); err != nil {
+	if err := strictyaml.Unmarshal(data, &doc); err != nil {
 		return nil, err
 	}
 	if doc.Kind != "EncryptionConfiguration" {
@@ -101,7 +100,7 @@ func ParseEncryptionConfig(data []byte) (*snapshot.EncryptionConfig, error) {
 
 // ReadAuditPolicy reads an audit policy file (the API server's --audit-policy-file).
 func ReadAuditPolicy(path string) (*snapshot.AuditPolicy, error) {
-	data, err := os.ReadFile(path)
+	data, err := sizelimit.ReadFile(path, sizelimit.ConfigFile, "a configuration file")
 	if err != nil {
 		return nil, fmt.Errorf("audit policy: %w", err)
 	}
@@ -123,7 +122,7 @@ func ParseAuditPolicy(data []byte) (*snapshot.AuditPolicy, error) {
 		Kind  string                     `json:"kind"`
 		Rules []snapshot.AuditPolicyRule `json:"rules"`
 	}
-	if err := yaml.Unmarshal(data, &doc); err != nil {
+	if err := strictyaml.Unmarshal(data, &doc); err != nil {
 		return nil, err
 	}
 	if doc.Kind != "Policy" {
@@ -156,7 +155,7 @@ func ParseAuthorizationConfig(data []byte) (*snapshot.AuthorizationConfig, error
 			Type string `json:"type"`
 		} `json:"authorizers"`
 	}
-	if err := yaml.Unmarshal(data, &doc); err != nil {
+	if err := strictyaml.Unmarshal(data, &doc); err != nil {
 		return nil, err
 	}
 	if doc.Kind != "AuthorizationConfiguration" {
@@ -187,7 +186,7 @@ func ParseAuthenticationConfig(data []byte) (*snapshot.AuthenticationConfig, err
 			} `json:"conditions"`
 		} `json:"anonymous"`
 	}
-	if err := yaml.Unmarshal(data, &doc); err != nil {
+	if err := strictyaml.Unmarshal(data, &doc); err != nil {
 		return nil, err
 	}
 	if doc.Kind != "AuthenticationConfiguration" {
@@ -215,7 +214,7 @@ type FileOptions struct {
 // readFile reads and parses path, wrapping errors with what the file is and what to give.
 func readFile[T any](path, what, flag string, parse func([]byte) (T, error)) (T, error) {
 	var zero T
-	data, err := os.ReadFile(path)
+	data, err := sizelimit.ReadFile(path, sizelimit.ConfigFile, "a configuration file")
 	if err != nil {
 		return zero, fmt.Errorf("%s: %w", what, err)
 	}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kubeposture/kubeposture/internal/sizelimit"
 	"github.com/kubeposture/kubeposture/snapshot"
 )
 
@@ -105,6 +106,7 @@ func TestAddFiles(t *testing.T) {
 func FuzzParseEncryptionConfig(f *testing.F) {
 	f.Add([]byte(encryptionYAML))
 	f.Add([]byte("kind: EncryptionConfiguration\nresources: [{resources: [secrets], providers: [{identity: {}}]}]"))
+	f.Add([]byte("kind: EncryptionConfiguration\nresources: [{resources: [secrets], providers: [{identity: {}, identity: {}}]}]"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		c, err := ParseEncryptionConfig(data)
 		if err != nil {
@@ -122,6 +124,7 @@ func FuzzParseEncryptionConfig(f *testing.F) {
 
 func FuzzParseAuditPolicy(f *testing.F) {
 	f.Add([]byte("kind: Policy\nrules:\n- level: Metadata\n"))
+	f.Add([]byte("kind: Policy\nrules:\n- level: Metadata\n  level: None\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		p, err := ParseAuditPolicy(data)
 		if err != nil {
@@ -263,5 +266,46 @@ exemptions:
 				t.Errorf("error %v, want one naming %s and %q", err, p, bad.want)
 			}
 		})
+	}
+}
+
+// A key given twice in a control-plane configuration file is refused, as the API server,
+// which loads these files strictly, refuses it; so is a file over sizelimit.ConfigFile.
+func TestConfigFilesRefused(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, content string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	pss := write("pss.yaml", "apiVersion: pod-security.admission.config.k8s.io/v1\nkind: PodSecurityConfiguration\ndefaults:\n  enforce: restricted\n  enforce: privileged\n")
+	for _, tc := range []struct {
+		name string
+		opts FileOptions
+	}{
+		{"encryption", FileOptions{EncryptionConfig: write("enc.yaml", "kind: EncryptionConfiguration\nresources:\n- resources: [secrets]\n  providers:\n  - aescbc: {keys: [{name: k, secret: c2VjcmV0}]}\n    identity: {}\n    aescbc: {keys: [{name: k, secret: c2VjcmV0}]}\n")}},
+		{"audit policy", FileOptions{AuditPolicy: write("audit.yaml", "kind: Policy\nrules:\n- level: RequestResponse\n  level: None\n")}},
+		{"authorization", FileOptions{AuthorizationConfig: write("authz.yaml", "kind: AuthorizationConfiguration\nauthorizers: [{type: RBAC, type: AlwaysAllow}]\n")}},
+		{"authentication", FileOptions{AuthenticationConfig: write("authn.yaml", "kind: AuthenticationConfiguration\nanonymous: {enabled: false, enabled: true}\n")}},
+		{"admission", FileOptions{AdmissionConfig: write("adm.yaml", "apiVersion: apiserver.config.k8s.io/v1\nkind: AdmissionConfiguration\nkind: AdmissionConfiguration\nplugins: []\n")}},
+		{"admission's PodSecurity file", FileOptions{AdmissionConfig: write("adm-path.yaml", "apiVersion: apiserver.config.k8s.io/v1\nkind: AdmissionConfiguration\nplugins:\n- {name: PodSecurity, path: "+pss+"}\n")}},
+	} {
+		err := AddFiles(snapshot.New(), tc.opts)
+		if err == nil || !strings.Contains(err.Error(), "already set in map") {
+			t.Errorf("%s: err = %v, want the key given twice refused", tc.name, err)
+		}
+	}
+	big := filepath.Join(dir, "big.yaml")
+	if err := os.WriteFile(big, []byte("kind: Policy\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Truncate(big, sizelimit.ConfigFile+1); err != nil {
+		t.Fatal(err)
+	}
+	err := AddFiles(snapshot.New(), FileOptions{AuditPolicy: big})
+	if !sizelimit.IsTooLarge(err) || !strings.Contains(err.Error(), big) {
+		t.Errorf("a file over the limit: err = %v, want it refused, named", err)
 	}
 }

@@ -3,6 +3,7 @@ package collect
 import (
 	"bufio"
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -19,9 +20,10 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
 	"k8s.io/client-go/kubernetes/scheme"
-	"sigs.k8s.io/yaml"
 
 	kubeposture "github.com/kubeposture/kubeposture"
+	"github.com/kubeposture/kubeposture/internal/sizelimit"
+	"github.com/kubeposture/kubeposture/internal/strictyaml"
 	"github.com/kubeposture/kubeposture/snapshot"
 )
 
@@ -66,7 +68,7 @@ var manifestExtensions = map[string]bool{".yaml": true, ".yml": true, ".json": t
 // them: each path is a file (read whatever its name) or a directory (its .yaml, .yml and
 // .json files, recursively, in lexical order); a file holds YAML documents separated by
 // "---", or JSON, and a document may be a List. A namespaced object without a namespace
-// lands in "default", as kubectl would put it. Secrets keep their metadata and type only.
+// lands in "default", as kubectl would put it. Secrets keep their type and the metadata the checks read (secretMeta).
 // A document that does not decode fails the read, naming the file and document index.
 func ReadManifests(paths []string) (*Manifests, error) {
 	if len(paths) == 0 {
@@ -79,11 +81,7 @@ func ReadManifests(paths []string) (*Manifests, error) {
 			return nil, err
 		}
 		for _, f := range files {
-			data, err := os.ReadFile(f)
-			if err != nil {
-				return nil, fmt.Errorf("read manifests: %w", err)
-			}
-			if err := m.decode(f, data); err != nil {
+			if err := m.readFile(f); err != nil {
 				return nil, err
 			}
 		}
@@ -130,10 +128,22 @@ func manifestFiles(p string) ([]string, error) {
 	return out, nil // WalkDir visits in lexical order
 }
 
-// decode adds the documents of one file's content to m; file names it in errors.
-func (m *Manifests) decode(file string, data []byte) error {
-	r := utilyaml.NewYAMLReader(bufio.NewReader(bytes.NewReader(data)))
+func (m *Manifests) readFile(name string) error {
+	f, err := os.Open(name)
+	if err != nil {
+		return fmt.Errorf("read manifests: %w", err)
+	}
+	defer f.Close()
+	return m.decode(name, f)
+}
+
+// decode adds the documents of one file's content to m; file names it in errors. Each
+// document is read up to sizelimit.ManifestDocument, and refused beyond it unread.
+func (m *Manifests) decode(file string, content io.Reader) error {
+	lr := sizelimit.NewReader(content, sizelimit.ManifestDocument, "a manifest document")
+	r := utilyaml.NewYAMLReader(bufio.NewReader(lr))
 	for i := 0; ; i++ {
+		lr.Next()
 		doc, err := r.Read()
 		if err == io.EOF {
 			return nil
@@ -141,24 +151,43 @@ func (m *Manifests) decode(file string, data []byte) error {
 		if err != nil {
 			return fmt.Errorf("%s: document %d: %w", file, i, err)
 		}
-		if err := m.decodeDocument(file, fmt.Sprint(i), doc); err != nil {
+		// Duplicate keys are refused, as kubectl's and the API server's strict field
+		// validation refuse them: which of the two values counts is the parser's choice
+		// ("privileged: true" then "privileged: false"), and another tool may choose the
+		// other.
+		js, err := strictyaml.ToJSON(doc)
+		if err != nil {
+			return fmt.Errorf("%s: document %d: %w", file, i, err)
+		}
+		if err := m.decodeDocument(file, fmt.Sprint(i), js); err != nil {
 			return err
 		}
 	}
 }
 
-func (m *Manifests) decodeDocument(file, index string, doc []byte) error {
+// probe is what a document says of itself, read before it is decoded.
+type probe struct {
+	APIVersion string `json:"apiVersion"`
+	Kind       string `json:"kind"`
+	Metadata   struct {
+		Name      string `json:"name"`
+		Namespace string `json:"namespace"`
+	} `json:"metadata"`
+}
+
+// decodeDocument decodes one document, in JSON (the items of a List are).
+func (m *Manifests) decodeDocument(file, index string, js []byte) error {
 	// A document of comments or whitespace only (between two "---") is no object.
-	var probe map[string]any
-	if err := yaml.Unmarshal(doc, &probe); err != nil {
-		return fmt.Errorf("%s: document %s: not YAML or JSON: %w", file, index, err)
-	}
-	if len(probe) == 0 {
+	if t := bytes.TrimSpace(js); bytes.Equal(t, []byte("null")) || bytes.Equal(t, []byte("{}")) {
 		return nil
 	}
-	obj, gvk, err := scheme.Codecs.UniversalDeserializer().Decode(doc, nil, nil)
+	var p probe
+	if err := json.Unmarshal(js, &p); err != nil {
+		return fmt.Errorf("%s: document %s: not a Kubernetes object: %w", file, index, err)
+	}
+	obj, gvk, err := scheme.Codecs.UniversalDeserializer().Decode(js, nil, nil)
 	if runtime.IsNotRegisteredError(err) {
-		m.unknown(file, index, probe)
+		m.unknown(file, index, p)
 		return nil
 	}
 	if err != nil {
@@ -179,7 +208,7 @@ func (m *Manifests) decodeDocument(file, index string, doc []byte) error {
 	}
 	meta, isObject := obj.(metav1.Object)
 	if !known || !isObject || !m.add(k, obj, meta) {
-		m.unknown(file, index, probe)
+		m.unknown(file, index, p)
 		return nil
 	}
 	m.source(k, meta, file)
@@ -209,15 +238,10 @@ func (m *Manifests) source(k snapshot.CollectedKind, meta metav1.Object, file st
 	m.Snapshot.Sources[key] = filepath.ToSlash(file)
 }
 
-func (m *Manifests) unknown(file, index string, probe map[string]any) {
-	o := ManifestObject{File: file, Index: index}
-	o.Kind, _ = probe["kind"].(string)
-	if av, _ := probe["apiVersion"].(string); av != "" {
-		o.Kind = schema.FromAPIVersionAndKind(av, o.Kind).GroupKind().String()
-	}
-	if md, ok := probe["metadata"].(map[string]any); ok {
-		o.Name, _ = md["name"].(string)
-		o.Namespace, _ = md["namespace"].(string)
+func (m *Manifests) unknown(file, index string, p probe) {
+	o := ManifestObject{File: file, Index: index, Kind: p.Kind, Name: p.Metadata.Name, Namespace: p.Metadata.Namespace}
+	if p.APIVersion != "" {
+		o.Kind = schema.FromAPIVersionAndKind(p.APIVersion, p.Kind).GroupKind().String()
 	}
 	m.Unknown = append(m.Unknown, o)
 }
@@ -225,9 +249,13 @@ func (m *Manifests) unknown(file, index string, probe map[string]any) {
 // add stores obj, of kind k, in the snapshot; false if it is not of k's type (which the
 // scheme's types and the table's agree it always is).
 func (m *Manifests) add(k snapshot.CollectedKind, obj runtime.Object, meta metav1.Object) bool {
-	// The live collector's compaction; and the namespace kubectl would give a namespaced
-	// object without one.
-	compactMeta(meta)
+	// The live collector's compaction (for a Secret, its allowlist of metadata, the data
+	// dropped at once); and the namespace kubectl would give a namespaced object without one.
+	if sec, ok := obj.(*corev1.Secret); ok {
+		*sec = corev1.Secret{ObjectMeta: secretMeta(&sec.ObjectMeta), Type: sec.Type}
+	} else {
+		compactMeta(meta)
+	}
 	if k.Namespaced && meta.GetNamespace() == "" {
 		meta.SetNamespace(metav1.NamespaceDefault)
 	}

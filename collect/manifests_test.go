@@ -3,11 +3,15 @@ package collect
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
+	goruntime "runtime"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/kubeposture/kubeposture/internal/sizelimit"
 	"github.com/kubeposture/kubeposture/snapshot"
 	"github.com/kubeposture/kubeposture/snapshot/snapfile"
 )
@@ -137,19 +141,29 @@ func TestReadManifestsErrors(t *testing.T) {
 func FuzzManifests(f *testing.F) {
 	f.Add([]byte("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: c, image: x}]}\n---\napiVersion: v1\nkind: Secret\nmetadata: {name: s}\ndata: {k: c2VjcmV0}\n"))
 	f.Add([]byte(`{"apiVersion":"v1","kind":"List","items":[{"apiVersion":"v1","kind":"Secret","stringData":{"k":"secret"}}]}`))
+	f.Add([]byte("apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\n  annotations: {kapp.k14s.io/original: '{\"data\":{\"k\":\"c2VjcmV0\"}}'}\n  labels: {a: b}\n"))
 	f.Add([]byte("---\n# only a comment\n---\n"))
+	f.Add([]byte("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {hostPID: true, hostPID: false}\n"))
+	f.Add([]byte(`{"apiVersion":"v1","kind":"Pod","kind":"Secret","metadata":{"name":"p"}}`))
 	f.Add([]byte("apiVersion: v1\nkind: List\nitems: [{apiVersion: v1, kind: List, items: []}]\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		m := newManifests()
-		if err := m.decode("fuzz.yaml", data); err != nil {
+		if err := m.decode("fuzz.yaml", bytes.NewReader(data)); err != nil {
 			if !strings.Contains(err.Error(), "fuzz.yaml") {
 				t.Fatalf("error does not name the file: %v", err)
 			}
 			return
 		}
 		for _, s := range m.Snapshot.Secrets {
-			if _, ok := s.Annotations[lastApplied]; ok {
-				t.Fatal("a secret kept its last-applied annotation")
+			for k := range s.Annotations {
+				if !slices.Contains(secretAnnotations, k) {
+					t.Fatalf("a secret kept annotation %q, which is not on the allowlist", k)
+				}
+			}
+			for k := range s.Labels {
+				if !slices.Contains(secretLabels, k) {
+					t.Fatalf("a secret kept label %q, which is not on the allowlist", k)
+				}
 			}
 		}
 	})
@@ -188,5 +202,78 @@ func TestReadManifestsEveryKind(t *testing.T) {
 	}
 	if len(m.Unknown) != 1 || m.Unknown[0].Kind != "Deployment.apps" || m.Unknown[0].Name != "old" {
 		t.Errorf("unknown = %v, want the apps/v1beta1 Deployment", m.Unknown)
+	}
+}
+
+// A key given twice is refused, in YAML and JSON, at any depth and in a List's items: the
+// last-wins reading ("privileged: true" then "privileged: false") is the parser's choice, and
+// kubectl's strict validation refuses such a document.
+func TestReadManifestsDuplicateKeys(t *testing.T) {
+	dir := t.TempDir()
+	for _, tc := range []struct{ name, content, want string }{
+		{"privileged.yaml", `apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  containers:
+  - name: c
+    image: x
+    securityContext:
+      privileged: true
+      privileged: false
+`, `privileged.yaml: document 0`},
+		{"second.yaml", "apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: b, name: c}\n", "second.yaml: document 1"},
+		{"pod.json", `{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p"},"spec":{"hostPID":true,"hostPID":false,"containers":[{"name":"c","image":"x"}]}}`, "pod.json: document 0"},
+		{"list.yaml", "apiVersion: v1\nkind: List\nitems:\n- {apiVersion: v1, kind: Namespace, metadata: {name: a}, kind: Secret}\n", "list.yaml: document 0"},
+	} {
+		p := writeManifest(t, dir, tc.name, tc.content)
+		_, err := ReadManifests([]string{p})
+		if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), "already set") {
+			t.Errorf("%s: error %v, want one naming %q and the key given twice", tc.name, err, tc.want)
+		}
+	}
+}
+
+// endless is a manifest of one line that never ends.
+type endless struct{ n int64 }
+
+func (e *endless) Read(p []byte) (int, error) {
+	if e.n <= 0 {
+		return 0, io.EOF
+	}
+	if int64(len(p)) > e.n {
+		p = p[:e.n]
+	}
+	for i := range p {
+		p[i] = 'a'
+	}
+	e.n -= int64(len(p))
+	return len(p), nil
+}
+
+// A document over sizelimit.ManifestDocument is refused after reading about that much: a
+// 256 MiB one-line manifest costs a few times the limit, not its own size many times over.
+func TestReadManifestsDocumentLimit(t *testing.T) {
+	var before, after goruntime.MemStats
+	goruntime.GC()
+	goruntime.ReadMemStats(&before)
+	m := newManifests()
+	err := m.decode("big.yaml", io.MultiReader(strings.NewReader("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {k: "), &endless{n: 256 << 20}))
+	goruntime.ReadMemStats(&after)
+	if !sizelimit.IsTooLarge(err) || !strings.Contains(err.Error(), "big.yaml: document 0") || !strings.Contains(err.Error(), "16 MiB") {
+		t.Fatalf("err = %v, want the document refused at its limit", err)
+	}
+	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 4*sizelimit.ManifestDocument {
+		t.Errorf("refusing the document allocated %d MiB, want at most 4 times the %d MiB limit", alloc>>20, sizelimit.ManifestDocument>>20)
+	}
+	// The next document starts a new budget: a file of many documents, each under the limit,
+	// is read whole.
+	var b strings.Builder
+	for i := range 40 {
+		fmt.Fprintf(&b, "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c%d}\ndata: {k: %s}\n---\n", i, strings.Repeat("v", 1<<20))
+	}
+	m = newManifests()
+	if err := m.decode("many.yaml", strings.NewReader(b.String())); err != nil || len(m.Snapshot.ConfigMaps) != 40 {
+		t.Errorf("40 documents of 1 MiB: %d read, err %v", len(m.Snapshot.ConfigMaps), err)
 	}
 }

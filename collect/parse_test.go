@@ -29,8 +29,8 @@ func TestParseSecretTable(t *testing.T) {
 	if s.Name != "db" || s.Namespace != "legacy" || s.Type != corev1.SecretTypeOpaque {
 		t.Errorf("got %s/%s type %q", s.Namespace, s.Name, s.Type)
 	}
-	if _, ok := s.Annotations[lastApplied]; ok || s.Annotations["team"] != "x" || len(s.ManagedFields) != 0 {
-		t.Errorf("metadata not compacted: annotations %v, managedFields %d", s.Annotations, len(s.ManagedFields))
+	if s.UID != "u1" || len(s.Annotations) != 0 || len(s.ManagedFields) != 0 {
+		t.Errorf("metadata not reduced to the allowlist: uid %q, annotations %v, managedFields %d", s.UID, s.Annotations, len(s.ManagedFields))
 	}
 }
 

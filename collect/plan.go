@@ -16,8 +16,8 @@ import (
 type Plan struct {
 	subset bool // the zero Plan reads everything
 	kinds  map[snapshot.Resource]bool
-	// metrics, cni and kubelets read the API server's /metrics, the network plugins' policy
-	// kinds and each node's kubelet configuration.
+	// metrics, cni and kubelets read the API server's /metrics, the API groups it serves with
+	// the network plugins' policy kinds, and each node's kubelet configuration.
 	metrics, cni, kubelets bool
 }
 
@@ -48,7 +48,8 @@ func PlanFor(reads []snapshot.Resource) Plan {
 		case r == snapshot.ResNodeReports, r == snapshot.ResImages, isFile(r):
 			// Merged from node reports, scanned images and files given on the command line:
 			// nothing to collect.
-		case slices.ContainsFunc(cniKinds, func(k cniKind) bool { return k.resource == r }):
+		case r == snapshot.ResAPIGroups, slices.ContainsFunc(cniKinds, func(k cniKind) bool { return k.resource == r }):
+			// Discovery finds the plugins' kinds: the two are read together.
 			p.cni = true
 		default:
 			return All
@@ -92,8 +93,8 @@ func (p Plan) Lists() []List {
 
 // Restrict returns a copy of s holding what a collection with this plan would have held of the
 // same cluster: the lists the plan does not read, with their outcomes, are dropped, and so are
-// /metrics, the network plugins' policies and the kubelet configurations when it does not read
-// them. What the collector derives (the control plane, the cluster's name and provider) is
+// /metrics, the API groups with the network plugins' policies, and the kubelet configurations
+// when it does not read them. What the collector derives (the control plane, the cluster's name and provider) is
 // kept. Lists are not copied: the copy shares them with s.
 func (p Plan) Restrict(s *snapshot.Snapshot) *snapshot.Snapshot {
 	out := snapshot.New()
@@ -115,8 +116,9 @@ func (p Plan) Restrict(s *snapshot.Snapshot) *snapshot.Snapshot {
 		delete(out.Resources, snapshot.ResKubeletConfigs)
 	}
 	if p.readsCNI() {
-		out.CNIPolicies = s.CNIPolicies
+		out.APIGroups, out.CNIPolicies = s.APIGroups, s.CNIPolicies
 	} else {
+		delete(out.Resources, snapshot.ResAPIGroups)
 		for _, k := range cniKinds {
 			delete(out.Resources, k.resource)
 		}

@@ -68,8 +68,7 @@ func parseSecretTable(raw []byte) ([]snapshot.SecretMeta, string, error) {
 		if err := json.Unmarshal(row.Object.Raw, &m); err != nil {
 			return nil, "", fmt.Errorf("decode secrets table row %d: %w", i, err)
 		}
-		compactMeta(&m.ObjectMeta)
-		s := snapshot.SecretMeta{ObjectMeta: m.ObjectMeta}
+		s := snapshot.SecretMeta{ObjectMeta: secretMeta(&m.ObjectMeta)}
 		if typeCol >= 0 && typeCol < len(row.Cells) {
 			if v, ok := row.Cells[typeCol].(string); ok {
 				s.Type = corev1.SecretType(v)
@@ -78,4 +77,43 @@ func parseSecretTable(raw []byte) ([]snapshot.SecretMeta, string, error) {
 		out = append(out, s)
 	}
 	return out, t.Continue, nil
+}
+
+// The labels and annotations of a Secret that a check reads: the service account a legacy
+// token belongs to (set by the token controller), and the labels the API server and the
+// legacy token cleaner set on such a token (k8s.io/kubernetes pkg/serviceaccount:
+// LastUsedLabelKey, InvalidSinceLabelKey), read by KP-WL-041 and KP-RBAC-015.
+var (
+	secretAnnotations = []string{corev1.ServiceAccountNameKey, corev1.ServiceAccountUIDKey}
+	secretLabels      = []string{"kubernetes.io/legacy-token-last-used", "kubernetes.io/legacy-token-invalid-since"}
+)
+
+// secretMeta is the metadata of a Secret that the snapshot keeps: an allowlist, so that no
+// tool's copy of the secret survives, whatever the annotation is called (kubectl's
+// last-applied-configuration, kapp's kapp.k14s.io/original: carvel-dev/kapp#137, and any
+// other). Kept: name, namespace, uid, creation and deletion times, owner references, and
+// the labels and annotations in secretLabels and secretAnnotations. Dropped with the rest:
+// every other label and annotation (so an exception's label selector or
+// --exception-annotation cannot match a Secret), finalizers, managed fields.
+func secretMeta(m *metav1.ObjectMeta) metav1.ObjectMeta {
+	return metav1.ObjectMeta{
+		Name: m.Name, Namespace: m.Namespace, UID: m.UID,
+		CreationTimestamp: m.CreationTimestamp, DeletionTimestamp: m.DeletionTimestamp,
+		OwnerReferences: m.OwnerReferences,
+		Labels:          keep(m.Labels, secretLabels), Annotations: keep(m.Annotations, secretAnnotations),
+	}
+}
+
+// keep returns the entries of m whose keys are in keys, or nil when there are none.
+func keep(m map[string]string, keys []string) map[string]string {
+	var out map[string]string
+	for _, k := range keys {
+		if v, ok := m[k]; ok {
+			if out == nil {
+				out = make(map[string]string, len(keys))
+			}
+			out[k] = v
+		}
+	}
+	return out
 }

@@ -18,7 +18,6 @@ package evidence
 
 import (
 	"archive/tar"
-	"bytes"
 	"compress/gzip"
 	"crypto/sha256"
 	"encoding/hex"
@@ -26,13 +25,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 	"time"
 
 	"github.com/kubeposture/kubeposture/checks"
+	"github.com/kubeposture/kubeposture/internal/privatefile"
 	"github.com/kubeposture/kubeposture/snapshot"
 )
 
@@ -171,65 +169,30 @@ func Build(in Input, key *SigningKey) (map[string][]byte, error) {
 }
 
 // Write builds the bundle and writes it to path: a .tar.gz (or .tgz) archive, or else a
-// directory, created if need be. An existing bundle's manifest is never overwritten, so that
-// evidence is not lost by a second run with the same path.
+// directory. The path must be new (or, for a directory, an empty one): an existing bundle is
+// never overwritten, so that evidence is not lost by a second run with the same path. The
+// bundle is written under a fresh name beside path and renamed into place when complete
+// (internal/privatefile): a link planted at path, or in it, is never written through, and
+// only the owner may read it (files 0600, directory 0700).
 func Write(path string, in Input, key *SigningKey) error {
 	files, err := Build(in, key)
 	if err != nil {
 		return err
 	}
 	if IsArchive(path) {
-		return writeArchive(path, files)
+		err = privatefile.WriteNew(path, func(w io.Writer) error { return archive(w, files) })
+	} else {
+		err = privatefile.WriteDir(path, files)
 	}
-	return writeDir(path, files)
+	if err != nil {
+		return fmt.Errorf("evidence: %w", err)
+	}
+	return nil
 }
 
 // IsArchive reports whether a bundle path names a .tar.gz archive rather than a directory.
 func IsArchive(path string) bool {
 	return strings.HasSuffix(path, ".tar.gz") || strings.HasSuffix(path, ".tgz")
-}
-
-func writeDir(dir string, files map[string][]byte) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("evidence: %w", err)
-	}
-	if _, err := os.Stat(filepath.Join(dir, ManifestName)); err == nil {
-		return fmt.Errorf("evidence: %s already holds a bundle (%s): choose another directory", dir, ManifestName)
-	}
-	// The manifest last: a directory with a manifest is a complete bundle.
-	for _, name := range sortedNames(files) {
-		if name == ManifestName {
-			continue
-		}
-		if err := os.WriteFile(filepath.Join(dir, name), files[name], 0o644); err != nil {
-			return fmt.Errorf("evidence: %w", err)
-		}
-	}
-	if err := os.WriteFile(filepath.Join(dir, ManifestName), files[ManifestName], 0o644); err != nil {
-		return fmt.Errorf("evidence: %w", err)
-	}
-	return nil
-}
-
-func writeArchive(path string, files map[string][]byte) error {
-	if _, err := os.Stat(path); err == nil {
-		return fmt.Errorf("evidence: %s exists: choose another name", path)
-	}
-	var buf bytes.Buffer
-	if err := archive(&buf, files); err != nil {
-		return err
-	}
-	// Written whole to a temporary name, then renamed: a half-written archive never carries
-	// the bundle's name.
-	tmp := path + ".partial"
-	if err := os.WriteFile(tmp, buf.Bytes(), 0o644); err != nil {
-		return fmt.Errorf("evidence: %w", err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("evidence: %w", err)
-	}
-	return nil
 }
 
 // archive writes files as a gzipped tar, manifest first, the others by name, with fixed
@@ -245,7 +208,7 @@ func archive(w io.Writer, files map[string][]byte) error {
 		mtime = m.CreatedAt
 	}
 	for _, name := range names {
-		hdr := &tar.Header{Name: name, Mode: 0o644, Size: int64(len(files[name])), ModTime: mtime, Typeflag: tar.TypeReg, Format: tar.FormatPAX}
+		hdr := &tar.Header{Name: name, Mode: privatefile.FileMode, Size: int64(len(files[name])), ModTime: mtime, Typeflag: tar.TypeReg, Format: tar.FormatPAX}
 		if err := tw.WriteHeader(hdr); err != nil {
 			return fmt.Errorf("evidence: %w", err)
 		}

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/kubeposture/kubeposture/checks"
+	"github.com/kubeposture/kubeposture/internal/privatefile"
 	"github.com/kubeposture/kubeposture/snapshot"
 )
 
@@ -201,7 +202,7 @@ func TestTamper(t *testing.T) {
 	for _, name := range []string{"snapshot.json", "report.json", "report.html", "report.sarif", StatementName, EnvelopeName} {
 		t.Run(name, func(t *testing.T) {
 			dir := filepath.Join(t.TempDir(), "bundle")
-			if err := writeDir(dir, files); err != nil {
+			if err := privatefile.WriteDir(dir, files); err != nil {
 				t.Fatal(err)
 			}
 			path := filepath.Join(dir, name)
@@ -420,12 +421,13 @@ func FuzzVerifyArchive(f *testing.F) {
 	archive(&buf, files)
 	f.Add(buf.Bytes())
 	f.Add([]byte{0x1f, 0x8b})
+	f.Add(sparseArchive(1 << 20))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		files, err := ReadArchive(bytes.NewReader(data))
-		if err != nil {
+		c := newContents()
+		if err := walkArchive(bytes.NewReader(data), c.add); err != nil {
 			return
 		}
-		res, err := VerifyFiles(files, nil)
+		res, err := c.verify(nil)
 		if err == nil && res.OK() && res.Manifest == nil {
 			t.Fatalf("a bundle without a valid manifest verified")
 		}
@@ -441,7 +443,7 @@ func TestBundlesSignedBefore(t *testing.T) {
 	for _, kind := range []string{"ed25519", "ecdsa"} {
 		t.Run(kind, func(t *testing.T) {
 			path := filepath.Join("testdata", "signed-before-dsse-library", kind+".tar.gz")
-			files, err := readArchive(path)
+			files, err := readArchiveFile(path)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -486,7 +488,7 @@ func fixtureKey(t *testing.T) *SigningKey {
 // FuzzOpenEnvelope: a bundle's DSSE envelope is untrusted input; opening it must not panic,
 // and it yields a payload only under a signature of the key.
 func FuzzOpenEnvelope(f *testing.F) {
-	files, err := readArchive(filepath.Join("testdata", "signed-before-dsse-library", "ed25519.tar.gz"))
+	files, err := readArchiveFile(filepath.Join("testdata", "signed-before-dsse-library", "ed25519.tar.gz"))
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -503,4 +505,14 @@ func FuzzOpenEnvelope(f *testing.F) {
 			t.Fatalf("an envelope of another payload opened: %q", payload)
 		}
 	})
+}
+
+// readArchiveFile reads an archive's files into memory.
+func readArchiveFile(path string) (map[string][]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return ReadArchive(f)
 }

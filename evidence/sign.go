@@ -13,9 +13,10 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
-	"os"
 
 	"github.com/secure-systems-lab/go-securesystemslib/dsse"
+
+	"github.com/kubeposture/kubeposture/internal/sizelimit"
 )
 
 // SigningKey signs manifests: an ed25519 key (the manifest is signed as is, PureEdDSA) or an
@@ -66,9 +67,9 @@ func ParseSigningKey(data []byte) (*SigningKey, error) {
 	return &SigningKey{signer: signer, PublicPEM: pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: pub})}, nil
 }
 
-// ReadSigningKey reads a private key file; errors name it.
+// ReadSigningKey reads a private key file (of at most sizelimit.KeyFile bytes); errors name it.
 func ReadSigningKey(path string) (*SigningKey, error) {
-	data, err := os.ReadFile(path)
+	data, err := sizelimit.ReadFile(path, sizelimit.KeyFile, "a key file")
 	if err != nil {
 		return nil, err
 	}

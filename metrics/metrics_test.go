@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -161,5 +162,32 @@ func TestPushError(t *testing.T) {
 	err := Push(context.Background(), srv.URL, sampleScan())
 	if err == nil || !strings.Contains(err.Error(), srv.URL) {
 		t.Errorf("err = %v, want one naming the URL", err)
+	}
+}
+
+// A password in the gateway's URL is sent as basic authentication and never printed: the
+// error of a failed push names the URL with the password masked.
+func TestPushPasswordNotPrinted(t *testing.T) {
+	const password = "s3cr3t-pushgateway-password"
+	var gotUser, gotPass string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		gotUser, gotPass, _ = r.BasicAuth()
+		http.Error(w, "gateway says no", http.StatusInternalServerError)
+	}))
+	defer srv.Close()
+	u, _ := url.Parse(srv.URL)
+	u.User = url.UserPassword("pusher", password)
+	err := Push(context.Background(), u.String(), sampleScan())
+	if err == nil || strings.Contains(err.Error(), password) || !strings.Contains(err.Error(), "pusher:xxxxx@") {
+		t.Errorf("err = %v, want the URL named with the password masked", err)
+	}
+	if gotUser != "pusher" || gotPass != password {
+		t.Errorf("basic auth sent: %q, %q", gotUser, gotPass)
+	}
+	// Unreachable, and not a URL at all: the same.
+	for _, bad := range []string{"http://pusher:" + password + "@127.0.0.1:1", "http://pusher:" + password + "@[::1"} {
+		if err := Push(context.Background(), bad, sampleScan()); err == nil || strings.Contains(err.Error(), password) {
+			t.Errorf("%s: err = %v, want an error without the password", strings.ReplaceAll(bad, password, "…"), err)
+		}
 	}
 }

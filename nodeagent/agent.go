@@ -4,8 +4,9 @@
 // mounted elsewhere (Options.Root), which is how the tests run it on fixture trees.
 //
 // It reads, never writes, and never records a credential: kubeconfig files and keys are
-// examined with stat only, static pod manifests keep their command lines but not their
-// environment, and the EncryptionConfiguration is summarised as provider types.
+// examined with stat only, static pod manifests keep their command lines and, of their
+// environment, only etcd's ETCD_* flags, and the EncryptionConfiguration is summarised as
+// provider types.
 package nodeagent
 
 import (
@@ -54,6 +55,8 @@ type agent struct {
 	rep  *snapshot.NodeReport
 	// users and groups map ids to names from the node's /etc/passwd and /etc/group.
 	users, groups map[int]string
+	// pids are the node's processes, from its /proc.
+	pids []int
 }
 
 // Collect reads the node under opts.Root. It fails only when Root cannot be read at all;
@@ -78,9 +81,11 @@ func Collect(opts Options) (*snapshot.NodeReport, error) {
 	a.groups = a.idNames("/etc/group")
 	a.rep.Node = a.nodeName(opts.Node)
 	a.readOS()
+	a.readProcesses()
 	a.readKubelet()
 	a.readKubeProxy()
 	a.readStaticPods()
+	a.readCertificates() // on any node with static pods: etcd may run apart from the API server
 	a.statFiles()
 	return a.rep, nil
 }
@@ -168,22 +173,33 @@ func parseOSRelease(data []byte) map[string]string {
 // whose program (argv[0], else the exe link) is named kubelet.
 func (a *agent) findKubelet() (int, []byte) { return a.findProcess("kubelet") }
 
+// readProcesses lists the node's process ids, in order, and records whether the process table
+// could be read: a procfs always holds a process, so an empty one is a directory where the
+// host's /proc was not mounted, and proves nothing about what runs.
+func (a *agent) readProcesses() {
+	dir := a.host("/proc")
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		a.errorf("process table %s: %v (mount the host's /proc)", dir, err)
+		return
+	}
+	for _, e := range entries {
+		if pid, err := strconv.Atoi(e.Name()); err == nil {
+			a.pids = append(a.pids, pid)
+		}
+	}
+	if len(a.pids) == 0 {
+		a.errorf("process table %s: no process (mount the host's /proc there)", dir)
+		return
+	}
+	sort.Ints(a.pids)
+	a.rep.ProcessTable = true
+}
+
 // findProcess returns the pid and raw cmdline of the first process whose program is named
 // prog, or 0 and nil.
 func (a *agent) findProcess(prog string) (int, []byte) {
-	entries, err := os.ReadDir(a.host("/proc"))
-	if err != nil {
-		a.errorf("process table %s: %v (mount the host's /proc)", a.host("/proc"), err)
-		return 0, nil
-	}
-	var pids []int
-	for _, e := range entries {
-		if pid, err := strconv.Atoi(e.Name()); err == nil {
-			pids = append(pids, pid)
-		}
-	}
-	sort.Ints(pids)
-	for _, pid := range pids {
+	for _, pid := range a.pids {
 		dir := a.host("/proc/" + strconv.Itoa(pid))
 		raw, err := os.ReadFile(filepath.Join(dir, "cmdline"))
 		if err != nil || len(raw) == 0 {
@@ -203,7 +219,9 @@ func (a *agent) findProcess(prog string) (int, []byte) {
 func (a *agent) readKubelet() {
 	pid, raw := a.findKubelet()
 	if raw == nil {
-		a.errorf("no kubelet process found in %s", a.host("/proc"))
+		if a.rep.ProcessTable {
+			a.errorf("no kubelet process found in %s", a.host("/proc"))
+		}
 		return
 	}
 	k := &snapshot.NodeKubelet{PID: pid}
@@ -275,7 +293,8 @@ func (a *agent) staticPodPath() string {
 	return defaultManifests
 }
 
-// readStaticPods parses the static pod manifests into components (command lines, no env).
+// readStaticPods parses the static pod manifests into components: their command lines, and of
+// their environment only what the program reads as flags (flagEnv).
 func (a *agent) readStaticPods() {
 	dir := a.staticPodPath()
 	entries, err := os.ReadDir(a.host(dir))
@@ -306,8 +325,9 @@ func (a *agent) readStaticPods() {
 				name = path.Base(c.Command[0])
 			}
 			a.rep.StaticPods = append(a.rep.StaticPods, snapshot.Component{
-				Name: name, Namespace: pod.Namespace, Pod: pod.Name, Node: a.rep.Node, Image: c.Image,
+				Name: name, Namespace: pod.Namespace, Pod: pod.Name, Node: a.rep.Node, Image: c.Image, Manifest: p,
 				Command: c.Command, Args: c.Args, Flags: componentflags.Parse(c.Command, c.Args, componentflags.BoolFlags(name)),
+				Env: flagEnv(name, c.Env),
 			})
 		}
 		if strings.HasPrefix(e.Name(), "kube-apiserver") {
@@ -316,11 +336,26 @@ func (a *agent) readStaticPods() {
 	}
 }
 
-// staticFlag returns the last value of a flag of a static pod component.
+// flagEnv keeps the variables of a static pod's container that its program reads as flags,
+// with literal values (etcd's ETCD_*, componentflags.Lookup): the same settings as its command
+// line. Any other variable may hold a credential and is not recorded.
+func flagEnv(component string, env []corev1.EnvVar) []corev1.EnvVar {
+	var out []corev1.EnvVar
+	for _, e := range env {
+		if component == "etcd" && strings.HasPrefix(e.Name, "ETCD_") && e.ValueFrom == nil {
+			out = append(out, corev1.EnvVar{Name: e.Name, Value: e.Value})
+		}
+	}
+	return out
+}
+
+// staticFlag returns the effective value of a flag of a static pod component, as the
+// component reads it (componentflags.Lookup: last wins; etcd's ETCD_* variables).
 func (a *agent) staticFlag(component, flag string) (string, bool) {
 	for i := range a.rep.StaticPods {
 		if a.rep.StaticPods[i].Name == component {
-			return a.rep.StaticPods[i].Flag(flag)
+			v := componentflags.Lookup(&a.rep.StaticPods[i], flag)
+			return v.Raw, v.Set
 		}
 	}
 	return "", false

@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/kubeposture/kubeposture/internal/sizelimit"
 	"github.com/kubeposture/kubeposture/snapshot"
 )
 
@@ -25,15 +26,21 @@ func WriteReport(w io.Writer, r *snapshot.NodeReport) error {
 }
 
 // DecodeReports reads one or more node report documents from r (concatenated JSON, as
-// `kubectl logs` of several agent pods gives them). name is used in errors.
+// `kubectl logs` of several agent pods gives them), each of at most sizelimit.NodeReport
+// bytes. name is used in errors.
 func DecodeReports(r io.Reader, name string) ([]snapshot.NodeReport, error) {
-	dec := json.NewDecoder(r)
+	lr := sizelimit.NewReader(r, sizelimit.NodeReport, "a node report")
+	dec := json.NewDecoder(lr)
 	var out []snapshot.NodeReport
 	for {
 		var rep snapshot.NodeReport
+		lr.Next()
 		err := dec.Decode(&rep)
 		if errors.Is(err, io.EOF) {
 			return out, nil
+		}
+		if sizelimit.IsTooLarge(err) {
+			return nil, fmt.Errorf("%s: node report %d: %w", name, len(out)+1, err)
 		}
 		if err != nil {
 			return nil, fmt.Errorf("%s: node report %d: %w (is it the output of 'audit node'?)", name, len(out)+1, err)
@@ -49,15 +56,23 @@ func DecodeReports(r io.Reader, name string) ([]snapshot.NodeReport, error) {
 	}
 }
 
-// ReadReports reads node reports from every *.json file of dir, or from standard input
-// when dir is "-".
-func ReadReports(dir string, stdin io.Reader) ([]snapshot.NodeReport, error) {
+// ReadReports reads node reports from every *.json file of dir, or from standard input when
+// dir is "-". A node reported twice is refused, naming both reports: which one to believe is
+// the user's call, not the reader's. One exception: on standard input, where the agent
+// DaemonSet's logs (audit node --interval) give a series of reports of each node, the newest
+// report of a node by collectedAt is kept, and superseded counts the others; two reports of
+// a node collected at the same time are refused.
+func ReadReports(dir string, stdin io.Reader) (reps []snapshot.NodeReport, superseded int, err error) {
 	if dir == "-" {
-		return DecodeReports(stdin, "standard input")
+		reps, err := DecodeReports(stdin, "standard input")
+		if err != nil {
+			return nil, 0, err
+		}
+		return newestPerNode(reps, func(i int) string { return fmt.Sprintf("standard input (report %d)", i+1) })
 	}
 	entries, err := os.ReadDir(dir)
 	if err != nil {
-		return nil, fmt.Errorf("node reports: %w (give a directory of 'audit node' outputs, or - for standard input)", err)
+		return nil, 0, fmt.Errorf("node reports: %w (give a directory of 'audit node' outputs, or - for standard input)", err)
 	}
 	var names []string
 	for _, e := range entries {
@@ -67,23 +82,66 @@ func ReadReports(dir string, stdin io.Reader) ([]snapshot.NodeReport, error) {
 	}
 	sort.Strings(names)
 	if len(names) == 0 {
-		return nil, fmt.Errorf("node reports: no *.json file in %s", dir)
+		return nil, 0, fmt.Errorf("node reports: no *.json file in %s", dir)
 	}
 	var out []snapshot.NodeReport
+	var from []string // the file of each report, with its place when the file holds several
 	for _, n := range names {
 		p := filepath.Join(dir, n)
 		f, err := os.Open(p)
 		if err != nil {
-			return nil, fmt.Errorf("node reports: %w", err)
+			return nil, 0, fmt.Errorf("node reports: %w", err)
 		}
 		reps, err := DecodeReports(f, p)
 		f.Close()
 		if err != nil {
-			return nil, err
+			return nil, 0, err
+		}
+		for i := range reps {
+			if len(reps) == 1 {
+				from = append(from, p)
+			} else {
+				from = append(from, fmt.Sprintf("%s (report %d)", p, i+1))
+			}
 		}
 		out = append(out, reps...)
 	}
-	return out, nil
+	first := make(map[string]int, len(out))
+	for i := range out {
+		if j, dup := first[out[i].Node]; dup {
+			return nil, 0, twice(out[i].Node, from[j], from[i])
+		}
+		first[out[i].Node] = i
+	}
+	return out, 0, nil
+}
+
+// newestPerNode keeps the newest report of each node, in the order of their first reports;
+// source names report i.
+func newestPerNode(reps []snapshot.NodeReport, source func(int) string) ([]snapshot.NodeReport, int, error) {
+	newest := make(map[string]int, len(reps))
+	var order []string
+	for i := range reps {
+		j, seen := newest[reps[i].Node]
+		switch {
+		case !seen:
+			order = append(order, reps[i].Node)
+			newest[reps[i].Node] = i
+		case reps[i].CollectedAt.Equal(reps[j].CollectedAt):
+			return nil, 0, twice(reps[i].Node, source(j), source(i))
+		case reps[i].CollectedAt.After(reps[j].CollectedAt):
+			newest[reps[i].Node] = i
+		}
+	}
+	out := make([]snapshot.NodeReport, 0, len(order))
+	for _, n := range order {
+		out = append(out, reps[newest[n]])
+	}
+	return out, len(reps) - len(out), nil
+}
+
+func twice(node, a, b string) error {
+	return fmt.Errorf("node reports: node %q is reported twice, in %s and in %s: give one report per node", node, a, b)
 }
 
 // UnknownNodes lists the merged reports whose node is not among the snapshot's Node objects

@@ -37,6 +37,8 @@ func notCollectedWords(n checks.NotCollected) (what, why, fix string) {
 			fixes = append(fixes, "let the API server reach each node's kubelet (the node's addresses, the kubelet's port)")
 		}
 		fixes = append(fixes, "or run 'audit node' on each node and merge its reports with 'audit scan --node-reports DIR'")
+	case snapshot.ResControlPlane:
+		fixes = append(fixes, "or run 'audit node' on the control-plane nodes and merge its reports with 'audit scan --node-reports DIR': their static pod manifests are judged instead")
 	case snapshot.ResAnonymousProbe:
 		fixes = append(fixes, "run the scan where the API server can be reached without credentials (--probe-anonymous)")
 	case snapshot.ResImages:

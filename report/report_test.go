@@ -283,6 +283,36 @@ func TestJSON(t *testing.T) {
 	}
 }
 
+// TestJSONResultReferences: a result that decides fewer items than its control says which
+// (docs/report-json.md); one that decides them all says nothing, and reads back as its
+// control's.
+func TestJSONResultReferences(t *testing.T) {
+	pid := checks.Result{Status: checks.Fail, Resource: checks.Resource{Kind: "Pod", Namespace: "a", Name: "pid"},
+		References: &checks.References{CIS: []string{"5.2.3"}}}
+	all := checks.Result{Status: checks.Pass, Resource: checks.Resource{Kind: "Pod", Namespace: "a", Name: "all"}}
+	c := checks.Check{Control: control("TEST-WL-SPLIT", checks.Workload, checks.High,
+		checks.References{CIS: []string{"5.2.3", "5.2.4"}}),
+		Evaluate: func(*snapshot.Snapshot) []checks.Result { return []checks.Result{pid, all} }}
+	out := render(t, checks.Run(testSnapshot(), []checks.Check{c}, checks.Selection{}), report.JSON, report.Options{})
+	if n := strings.Count(out, `"references"`); n != 2 { // the control's, and the one result's
+		t.Errorf("%d references objects, want the control's and pid's:\n%s", n, out)
+	}
+	got, err := report.ReadJSON(strings.NewReader(out))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctl := &got.Controls[0]
+	for _, r := range ctl.Results {
+		want := []string{"5.2.3", "5.2.4"}
+		if r.Resource.Name == "pid" {
+			want = []string{"5.2.3"}
+		}
+		if d := r.Decides(&ctl.Control); !reflect.DeepEqual(d.CIS, want) {
+			t.Errorf("%s decides %v after a round trip, want %v", r.Resource, d.CIS, want)
+		}
+	}
+}
+
 func TestParseFormat(t *testing.T) {
 	for in, want := range map[string]report.Format{"table": report.Table, "JSON": report.JSON, " json ": report.JSON} {
 		if got, err := report.ParseFormat(in); err != nil || got != want {

@@ -13,6 +13,11 @@ const (
 	ResCalicoGlobalNetworkPolicies      Resource = "globalnetworkpolicies.crd.projectcalico.org"
 )
 
+// ResAPIGroups is API discovery (GET /apis): which API groups the server serves. A
+// CustomResourceDefinition adds its group, so the list says which network plugins installed
+// their APIs; its count is the number of groups.
+const ResAPIGroups Resource = "nonresource/apis"
+
 // CNIPolicyResources lists the plugin policy kinds the collector looks for.
 var CNIPolicyResources = []Resource{
 	ResCiliumNetworkPolicies, ResCiliumClusterwideNetworkPolicies,

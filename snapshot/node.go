@@ -35,13 +35,19 @@ type NodeReport struct {
 	OS   NodeOS `json:"os"`
 	// ControlPlane is true when the static pod directory holds a kube-apiserver manifest.
 	ControlPlane bool `json:"controlPlane"`
+	// ProcessTable is true when the agent read the node's process table (the host's /proc,
+	// holding at least one process): a nil Kubelet then means that no kubelet runs on the node.
+	// False when it could not, and in reports of agents that did not record it.
+	ProcessTable bool `json:"processTable,omitempty"`
 	// Kubelet is nil when no kubelet process was found.
 	Kubelet *NodeKubelet `json:"kubelet,omitempty"`
 	// KubeProxy is the kube-proxy process found on the node (nil when it runs in a pod, as
 	// kubeadm's DaemonSet does, or not at all).
 	KubeProxy *NodeKubeProxy `json:"kubeProxy,omitempty"`
-	// StaticPods are the static pod manifests' containers, as components (Env dropped: it
-	// may hold credentials).
+	// StaticPods are the static pod manifests' containers, as components with their manifest's
+	// path (Env only of the variables read as flags, etcd's ETCD_*: any other may hold a
+	// credential). Snapshot.Components judges the control plane from them where its mirror
+	// pods were not seen.
 	StaticPods []Component `json:"staticPods,omitempty"`
 	// Files lists every file the CIS benchmark names, found or not, with mode and owner.
 	Files []NodeFile `json:"files,omitempty"`
@@ -53,6 +59,10 @@ type NodeReport struct {
 	// PodSecurity is the PodSecurity plugin's configuration from the API server's
 	// --admission-control-config-file; nil when the flag is not set.
 	PodSecurity *PodSecurityConfig `json:"podSecurity,omitempty"`
+	// Certificates are the CA files the control-plane static pods name for the checks that
+	// compare them (etcd's --trusted-ca-file and the API server's --client-ca-file), by the
+	// public identity of the certificates they hold: never a key.
+	Certificates []CertificateFile `json:"certificates,omitempty"`
 	// Errors lists what could not be read, and why.
 	Errors []string `json:"errors,omitempty"`
 }
@@ -163,6 +173,36 @@ var FileRoles = []FileRole{
 	RoleAdminKubeconfig, RoleSchedulerKubeconfig, RoleControllerManagerKubeconfig, RoleEtcdDataDir,
 	RolePKI, RoleCNI, RoleKubeletServiceFile, RoleKubeProxyKubeconfig, RoleKubeletConfig,
 	RoleKubeletKubeconfig, RoleKubeletClientCA, RoleEncryptionConfig, RoleAuditPolicy,
+}
+
+// CertificateFile is a PEM file of certificates on the node, as the fingerprints, subjects and
+// issuers of the certificates in it: enough to tell whether two CA files trust the same CA,
+// with nothing secret.
+type CertificateFile struct {
+	// Path is the path on the node, as the static pod's flag names it.
+	Path         string        `json:"path"`
+	Certificates []Certificate `json:"certificates,omitempty"`
+	// Error says why the file's certificates are unknown (not read, or none in it).
+	Error string `json:"error,omitempty"`
+}
+
+// Certificate is the public identity of one certificate.
+type Certificate struct {
+	// SHA256 is the hex SHA-256 of its DER encoding: its fingerprint.
+	SHA256 string `json:"sha256"`
+	// Subject and Issuer are the distinguished names, as crypto/x509's pkix.Name String.
+	Subject string `json:"subject"`
+	Issuer  string `json:"issuer"`
+}
+
+// CertificateFile returns the report's record of the file at path, or nil.
+func (r *NodeReport) CertificateFile(path string) *CertificateFile {
+	for i := range r.Certificates {
+		if r.Certificates[i].Path == path {
+			return &r.Certificates[i]
+		}
+	}
+	return nil
 }
 
 // EncryptionSummary is the shape of an EncryptionConfiguration, without any key material.

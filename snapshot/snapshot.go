@@ -101,6 +101,10 @@ type Snapshot struct {
 	// CNIPolicies are the network plugins' own policies (Cilium, Calico), when their CRDs
 	// are installed; Resources records each kind's outcome (see snapshot/cni.go).
 	CNIPolicies []CNIPolicy `json:"cniPolicies,omitempty"`
+	// APIGroups are the names of the API groups the server serves, sorted (discovery):
+	// which CRDs are installed, the network plugins' among them. Resources[ResAPIGroups]
+	// records the outcome.
+	APIGroups []string `json:"apiGroups,omitempty"`
 
 	ValidatingWebhookConfigurations []admissionregistrationv1.ValidatingWebhookConfiguration `json:"validatingWebhookConfigurations,omitempty"`
 	MutatingWebhookConfigurations   []admissionregistrationv1.MutatingWebhookConfiguration   `json:"mutatingWebhookConfigurations,omitempty"`
@@ -217,6 +221,14 @@ type Component struct {
 	// Env holds the literal environment values of the component's container (etcd reads
 	// ETCD_* variables as flags). Values from secrets or config maps are not resolved.
 	Env []corev1.EnvVar `json:"env,omitempty"`
+	// Manifest is the path on Node of the static pod manifest the component was read from: set
+	// in node reports (and on what Snapshot.Components derives from them), empty for a
+	// component read from its pod.
+	Manifest string `json:"manifest,omitempty"`
+	// Static is the component as the manifest on its node declares it, beside the one read from
+	// its mirror pod (what runs), when a node report holds that manifest: set by
+	// Snapshot.Components, not part of the document.
+	Static *Component `json:"-"`
 }
 
 // Flag is one command-line flag occurrence.

@@ -49,8 +49,8 @@ func init() {
 				"anonymous.enabled limited by conditions to those paths, or the probes will fail.",
 			References: checks.References{CIS: []string{"1.2.1"}},
 		},
-		Inputs:   inputs,
-		Evaluate: anonymousAuth,
+		AnyInputs: sources,
+		Evaluate:  anonymousAuth,
 	})
 }
 

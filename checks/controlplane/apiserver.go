@@ -12,8 +12,11 @@ import (
 
 const apiserver = "kube-apiserver"
 
-// inputs is what every kube-apiserver check reads: the control-plane static pods.
-var inputs = []snapshot.Resource{snapshot.ResControlPlane}
+// sources are what the checks of a component's instances read them from: the mirror pods of
+// the control-plane static pods, or else the static pod manifests in the node reports
+// (snapshot.Components). Either suffices for an instance (checks.Check.AnyInputs); with
+// neither, eachInstance says why.
+var sources = []snapshot.Resource{snapshot.ResControlPlane, snapshot.ResNodeReports}
 
 // eachAPIServer judges every kube-apiserver instance, one result per control-plane node, so
 // that one misconfigured node out of three is not hidden. With no instance in the snapshot it
@@ -23,9 +26,11 @@ func eachAPIServer(snap *snapshot.Snapshot, judge func(c *snapshot.Component) ch
 	return eachInstance(snap, apiserver, "the provider sets these flags", judge)
 }
 
-// where names a flag of one component instance, for Evidence.Where.
+// where names a flag of one component instance, for Evidence.Where: the flag, where the
+// instance was read (its pod, or the static pod manifest on its node), and how the manifest
+// sets the flag when it differs from the running pod (drift).
 func where(c *snapshot.Component, flag string) string {
-	return fmt.Sprintf("%s flag --%s (pod %s/%s)", c.Name, flag, c.Namespace, c.Pod)
+	return fmt.Sprintf("%s flag --%s (%s%s)", c.Name, flag, c.Source(), drift(c, flag))
 }
 
 func verdict(pass bool, ev checks.Evidence) checks.Result {

@@ -207,8 +207,10 @@ var apiserverFlags = flagTable{Component: apiserver, Rules: []flagRule{
 	{
 		// PodSecurity is what enforces the namespaces' pod-security.kubernetes.io labels;
 		// --disable-admission-plugins or an --admission-control list without it turns it off,
-		// and every label becomes decoration.
-		ID: "KP-CP-051", CIS: "5.2.1", Title: "API server runs the PodSecurity admission plugin", Severity: checks.High,
+		// and every label becomes decoration. It claims no CIS item: 5.2.1 asks whether each
+		// namespace with user workloads has a mechanism in place (KP-WL-028), which the plugin
+		// alone does not say.
+		ID: "KP-CP-051", CIS: "", Title: "API server runs the PodSecurity admission plugin", Severity: checks.High,
 		Rule:    admissionPlugin{Name: "PodSecurity", On: true},
 		Default: "on", Source: "Kubernetes documentation, \"Pod Security Admission\"; CIS Kubernetes Benchmark 1.12 5.2.1 (\"at least one active policy control mechanism\"). Effective set as computed by componentflags.EffectiveAdmission (PodSecurity is default-on in v1.37, k8s.io/kubernetes pkg/kubeapiserver/options/plugins.go)",
 		Allowed:     "PodSecurity in the effective set, compared by exact name.",

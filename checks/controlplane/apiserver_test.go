@@ -98,8 +98,8 @@ func TestRegistered(t *testing.T) {
 		if c.Layer != checks.ControlPlane {
 			t.Errorf("%s: layer %s, want %s", c.ID, c.Layer, checks.ControlPlane)
 		}
-		if len(c.Inputs) != 1 || c.Inputs[0] != snapshot.ResControlPlane {
-			t.Errorf("%s: inputs %v, want [%s]", c.ID, c.Inputs, snapshot.ResControlPlane)
+		if !readsComponents(c) {
+			t.Errorf("%s: inputs %v, any of %v, want none and any of %v", c.ID, c.Inputs, c.AnyInputs, sources)
 		}
 	}
 	for id := range ids {
@@ -163,14 +163,14 @@ func TestTwoInstances(t *testing.T) {
 }
 
 // TestThroughEngine runs every control through checks.Run, so that selection by id and the
-// engine's Inputs gating are exercised, not only the pure functions.
+// inputs are exercised, not only the pure functions: mirror pods recorded as forbidden are no
+// evidence, and with neither them nor node reports the control is NOT_EVALUATED.
 func TestThroughEngine(t *testing.T) {
 	good := apiserverSnap([]string{"--anonymous-auth=false", "--authorization-mode=Node,RBAC", "--profiling=false"})
 	bad := apiserverSnap([]string{"--anonymous-auth=true", "--authorization-mode=AlwaysAllow", "--profiling"})
 	forbidden := apiserverSnap([]string{"--anonymous-auth=false", "--authorization-mode=Node,RBAC", "--profiling=false"})
 	forbidden.Resources[snapshot.ResControlPlane] = snapshot.Collection{State: snapshot.Forbidden, Message: "pods is forbidden"}
-	missing := apiserverSnap([]string{"--anonymous-auth=false", "--authorization-mode=Node,RBAC", "--profiling=false"})
-	delete(missing.Resources, snapshot.ResControlPlane)
+	missing := snapshot.New()
 
 	for id, cis := range ids {
 		for _, tc := range []struct {

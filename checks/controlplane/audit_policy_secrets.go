@@ -38,10 +38,9 @@ func init() {
 			Severity:    checks.Medium,
 			Description: "Reads and changes of secrets are what an investigation needs first; a policy that lets some through at None, or logs their values, defeats the audit log.",
 			Remediation: "Put a rule `- level: Metadata\\n  resources: [{group: \"\", resources: [\"secrets\"]}]` before any broader rule in the audit policy. Give audit the file with --audit-policy to check it.",
-			References:  checks.References{CIS: []string{"3.2.2"}},
 		},
-		Inputs:   inputs,
-		Evaluate: auditPolicySecrets,
+		AnyInputs: sources,
+		Evaluate:  auditPolicySecrets,
 	})
 }
 

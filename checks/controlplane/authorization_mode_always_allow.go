@@ -38,8 +38,8 @@ func init() {
 				"/etc/kubernetes/manifests/kube-apiserver.yaml on each control-plane node.",
 			References: checks.References{CIS: []string{"1.2.6"}},
 		},
-		Inputs:   inputs,
-		Evaluate: authorizationModeNotAlwaysAllow,
+		AnyInputs: sources,
+		Evaluate:  authorizationModeNotAlwaysAllow,
 	})
 }
 

@@ -36,8 +36,8 @@ func init() {
 				"NodeRestriction admission plugin with it.",
 			References: checks.References{CIS: []string{"1.2.7"}},
 		},
-		Inputs:   inputs,
-		Evaluate: authorizationModeNode,
+		AnyInputs: sources,
+		Evaluate:  authorizationModeNode,
 	})
 }
 

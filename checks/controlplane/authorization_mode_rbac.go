@@ -34,8 +34,8 @@ func init() {
 				"/etc/kubernetes/manifests/kube-apiserver.yaml on each control-plane node.",
 			References: checks.References{CIS: []string{"1.2.8"}},
 		},
-		Inputs:   inputs,
-		Evaluate: authorizationModeRBAC,
+		AnyInputs: sources,
+		Evaluate:  authorizationModeRBAC,
 	})
 }
 

@@ -2,6 +2,7 @@ package controlplane
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/kubeposture/kubeposture/checks"
@@ -22,9 +23,10 @@ func eachComponent(snap *snapshot.Snapshot, name string, judge func(c *snapshot.
 	return eachInstance(snap, name, "the provider runs "+name+" and sets its flags", judge)
 }
 
-// eachInstance judges every instance of the named component, one result per instance. With
-// no instance it returns the single result saying why: NOT_APPLICABLE on a managed control
-// plane (managed says what the provider does), NOT_EVALUATED otherwise.
+// eachInstance judges every instance of the named component (snapshot.Components: from its
+// mirror pod, or else from the static pod manifest in its node's report), one result per
+// instance. With no instance it returns the single result saying why: NOT_APPLICABLE on a
+// managed control plane (managed says what the provider does), NOT_EVALUATED otherwise.
 func eachInstance(snap *snapshot.Snapshot, name, managed string, judge func(c *snapshot.Component) checks.Result) []checks.Result {
 	comps := snap.Components(name)
 	if len(comps) == 0 {
@@ -33,8 +35,7 @@ func eachInstance(snap *snapshot.Snapshot, name, managed string, judge func(c *s
 			return []checks.Result{{Status: checks.NotApplicable, Resource: cluster,
 				Reason: fmt.Sprintf("control plane managed by %s: %s; check the provider's documentation", p, managed)}}
 		}
-		return []checks.Result{{Status: checks.NotEvaluated, Resource: cluster,
-			Reason: fmt.Sprintf("no %s static pod found in kube-system: the control plane is not visible to the collector (managed, or not run as static pods)", name)}}
+		return []checks.Result{{Status: checks.NotEvaluated, Resource: cluster, Reason: notSeen(snap, name)}}
 	}
 	out := make([]checks.Result, 0, len(comps))
 	for _, c := range comps {
@@ -45,12 +46,87 @@ func eachInstance(snap *snapshot.Snapshot, name, managed string, judge func(c *s
 	return out
 }
 
+// notSeen says why no instance of the named component was found: the collector did not read
+// the kube-system pods (in the engine's words for an input not collected) or found no static
+// pod among them, and no node report holds the component's manifest.
+func notSeen(snap *snapshot.Snapshot, name string) string {
+	col, attempted := snap.Status(snapshot.ResControlPlane)
+	seen := attempted && (col.State == snapshot.Collected || col.State == snapshot.Partial)
+	var reason string
+	switch {
+	case !attempted:
+		reason = fmt.Sprintf("%s was not collected", snapshot.ResControlPlane)
+	case !seen:
+		reason = fmt.Sprintf("%s: %s", snapshot.ResControlPlane, col.State)
+		if col.Message != "" {
+			reason += ": " + col.Message
+		}
+	default:
+		reason = fmt.Sprintf("no %s static pod found in kube-system: the control plane is not visible to the collector (managed, or not run as static pods)", name)
+	}
+	switch {
+	case len(snap.NodeReports) > 0:
+		reason += fmt.Sprintf("; no node report holds a %s static pod manifest", name)
+	case !seen:
+		reason += "; the control-plane nodes' reports ('audit node' there, merged with --node-reports) would give its static pod manifest"
+	}
+	return reason
+}
+
 // whereValue names where a value was read: the flag, or etcd's environment variable.
 func whereValue(c *snapshot.Component, v componentflags.Value) string {
 	if strings.HasPrefix(v.Origin, "env ") {
-		return fmt.Sprintf("%s env %s (pod %s/%s)", c.Name, strings.TrimPrefix(v.Origin, "env "), c.Namespace, c.Pod)
+		return fmt.Sprintf("%s env %s (%s%s)", c.Name, strings.TrimPrefix(v.Origin, "env "), c.Source(), drift(c, v.Name))
 	}
 	return where(c, v.Name)
+}
+
+// drift notes, for the evidence, how the static pod manifest on an instance's node sets flags
+// that its mirror pod sets otherwise (c.Static): what the kubelet was told to run is not what
+// runs (a restart pending, or a manifest changed since). The verdict is on the mirror pod, what
+// runs; "" when they agree, or when there is no manifest to compare.
+func drift(c *snapshot.Component, flags ...string) string {
+	m := c.Static
+	if m == nil {
+		return ""
+	}
+	var diffs []string
+	for _, f := range flags {
+		if running, declared := settings(c, f), settings(m, f); running != declared {
+			diffs = append(diffs, "--"+f+" "+declared)
+		}
+	}
+	if len(diffs) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("; differs from the manifest %s on node %s, which has %s", m.Manifest, c.Node, strings.Join(diffs, ", "))
+}
+
+// settings renders every setting of a flag in c, in order: its occurrences on the command line
+// and, for etcd, its non-empty ETCD_* variable.
+func settings(c *snapshot.Component, flag string) string {
+	var out []string
+	for _, f := range c.Flags {
+		switch {
+		case f.Name != flag:
+		case f.Bare:
+			out = append(out, "without a value")
+		default:
+			out = append(out, strconv.Quote(f.Value))
+		}
+	}
+	if c.Name == etcd {
+		key := componentflags.EtcdEnv(flag)
+		for _, e := range c.Env {
+			if e.Name == key && e.Value != "" {
+				out = append(out, key+"="+strconv.Quote(e.Value))
+			}
+		}
+	}
+	if len(out) == 0 {
+		return "absent"
+	}
+	return strings.Join(out, ", ")
 }
 
 // configFileOverrides returns a NOT_EVALUATED result when the component reads its settings
@@ -86,12 +162,13 @@ func configFileOverrides(c *snapshot.Component, flag, expected string) (checks.R
 // nsaAreas maps controls of this package to the areas of the NSA/CISA Kubernetes Hardening
 // Guide they check, by the ids kubescape gives those areas (what References.NSA holds):
 // C-0066 "Secret/etcd encryption enabled", the guide's "etcd / secrets encryption" under
-// network separation and hardening; C-0067 "Audit logs enabled", its "Audit logging and
-// threat detection". It is the one place this package states them: flagRule.check and the
-// controls registered from their own files read it.
+// network separation and hardening, which kubescape tests as --encryption-provider-config
+// set; C-0067 "Audit logs enabled", its "Audit logging and threat detection", tested as
+// --audit-policy-file set. It is the one place this package states them: flagRule.check and
+// the controls registered from their own files read it.
 var nsaAreas = map[string][]string{
-	"KP-CP-016": {"C-0067"}, "KP-CP-044": {"C-0067"},
-	"KP-CP-026": {"C-0066"}, "KP-CP-045": {"C-0066"},
+	"KP-CP-044": {"C-0067"},
+	"KP-CP-026": {"C-0066"},
 }
 
 const (

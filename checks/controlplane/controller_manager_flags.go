@@ -6,11 +6,13 @@ import "github.com/kubeposture/kubeposture/checks"
 // CIS order.
 var controllerManagerFlags = flagTable{Component: controllerManager, Rules: []flagRule{
 	{
-		// CIS marks 1.3.1 manual: "set as appropriate".
+		// CIS marks 1.3.1 manual ("set as appropriate"): the argument must be set, its value is
+		// the operators' choice.
 		ID: "KP-CP-050", CIS: "1.3.1", Title: "Terminated pods are garbage-collected at a threshold that suits the cluster", Severity: checks.Low,
-		Rule:    asAppropriate{Flag: "terminated-pod-gc-threshold", Question: "is this terminated-pod threshold appropriate"},
-		Default: "12500", Source: "k8s.io/kubernetes pkg/controller/podgc/config/v1alpha1/defaults.go, bound to --terminated-pod-gc-threshold in cmd/kube-controller-manager/app/options/podgccontroller.go (0 or less disables the collector)",
-		Allowed:     "None automatically: MANUAL, with the effective value and its origin.",
+		Rule: positiveInt{Flag: "terminated-pod-gc-threshold",
+			Off: "0 or less disables the terminated-pod collector: pkg/controller/podgc/gc_controller.go deletes terminated pods only when the threshold is above 0"},
+		Default: "12500", Source: "k8s.io/kubernetes pkg/controller/podgc/config/v1alpha1/defaults.go, bound to --terminated-pod-gc-threshold in cmd/kube-controller-manager/app/options/podgccontroller.go (Int32Var; 0 or less disables the collector)",
+		Allowed:     "Set to a positive integer (read as pflag's Int32Var): PASS, whatever the value, which CIS leaves to the operators. Absent FAILs: CIS 1.3.1's audit verifies that the argument is set, and its rationale says the default of 12,500 may be too high for the cluster (kube-bench's test is the flag being set). 0 or less FAILs (the collector of terminated pods is off). A value that is not a 32-bit integer FAILs (the controller manager would not start).",
 		Description: "Terminated pods kept without bound fill etcd and slow every list of pods; the default keeps 12,500.",
 		Remediation: fix("Set --terminated-pod-gc-threshold to a value that suits the cluster's churn", manifestKCM),
 	},

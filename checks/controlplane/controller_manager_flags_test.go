@@ -9,8 +9,17 @@ import (
 func TestControllerManagerFlags(t *testing.T) {
 	runFlagTable(t, controllerManagerFlags, map[string][]cpCase{
 		"KP-CP-050": {
-			{name: "absent: default", want: checks.Manual, observed: "default: 12500"},
-			{name: "set, last wins", args: []string{"--terminated-pod-gc-threshold=10", "--terminated-pod-gc-threshold=500"}, want: checks.Manual, observed: "last of 2"},
+			{name: "absent: the argument is not set", want: checks.Fail, observed: "default: 12500"},
+			{name: "set", args: []string{"--terminated-pod-gc-threshold=100"}, want: checks.Pass, observed: `"100"`},
+			{name: "set above the default", args: []string{"--terminated-pod-gc-threshold=20000"}, want: checks.Pass},
+			{name: "set, last wins", args: []string{"--terminated-pod-gc-threshold=0", "--terminated-pod-gc-threshold=500"}, want: checks.Pass, observed: "last of 2"},
+			{name: "last wins over a good value", args: []string{"--terminated-pod-gc-threshold=500", "--terminated-pod-gc-threshold=0"}, want: checks.Fail, observed: "disables"},
+			{name: "zero disables the collector", args: []string{"--terminated-pod-gc-threshold=0"}, want: checks.Fail, observed: "disables"},
+			{name: "negative disables the collector", args: []string{"--terminated-pod-gc-threshold=-1"}, want: checks.Fail, observed: "disables"},
+			{name: "hexadecimal, as ParseInt reads it", args: []string{"--terminated-pod-gc-threshold=0x10"}, want: checks.Pass},
+			{name: "not an integer", args: []string{"--terminated-pod-gc-threshold=lots"}, want: checks.Fail, observed: "not a 32-bit integer"},
+			{name: "beyond 32 bits", args: []string{"--terminated-pod-gc-threshold=3000000000"}, want: checks.Fail, observed: "not a 32-bit integer"},
+			{name: "empty", args: []string{"--terminated-pod-gc-threshold="}, want: checks.Fail, observed: "not a 32-bit integer"},
 		},
 		"KP-CP-029": {
 			{name: "absent: default", args: nil, want: checks.Fail, observed: "default: true"},

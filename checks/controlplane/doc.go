@@ -1,14 +1,19 @@
 // Package controlplane holds the checks on the control-plane components, read from their
-// static (mirror) pods in kube-system, and on what the API server shows of itself (its
-// metrics, an anonymous probe).
+// static pods, and on what the API server shows of itself (its metrics, an anonymous probe).
+// snapshot.Components finds a component's instances, one per control-plane node: its mirror
+// pod in kube-system (what runs), or else, where the collector could not see it (kube-system
+// pods forbidden, no API access), the static pod manifest the node agent read on that node.
+// Evidence names which ("pod kube-system/kube-apiserver-cp-1", "kube-apiserver manifest
+// /etc/kubernetes/manifests/kube-apiserver.yaml on node cp-1"), and notes a flag the manifest
+// sets otherwise than the running mirror pod (drift, component.go).
 //
 // A control that is one rule on one component's flags is a row of that component's table:
 // apiserver_flags.go, etcd_flags.go, controller_manager_flags.go, scheduler_flags.go. A row
 // (flagRule, flag_rules.go) holds the control's ids, title and severity, its rule as a typed
 // value (isBool, flagsSet, notSet, auditRotation, loopback, admissionPlugin, featureGate,
-// asAppropriate), the upstream default with its source, the allowed values, the description
-// and the remediation; one init loop registers every row. Adding such a control is adding a
-// row, and its cases to the table's test.
+// positiveInt, asAppropriate), the upstream default with its source, the allowed values, the
+// description and the remediation; one init loop registers every row. Adding such a control is
+// adding a row, and its cases to the table's test.
 //
 // A control with logic of its own is a file of its own, registering itself with
 // checks.Register in its init function: anonymous authentication and the authorization

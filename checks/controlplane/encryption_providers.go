@@ -41,8 +41,8 @@ func init() {
 			Remediation: "Make the first provider of the entry for secrets kms (apiVersion v2), aesgcm or secretbox, then rewrite every secret (kubectl get secrets -A -o json | kubectl replace -f -). Give audit the file with --encryption-config to check it.",
 			References:  checks.References{CIS: []string{"1.2.28"}, NSA: nsaAreas["KP-CP-045"]},
 		},
-		Inputs:   inputs,
-		Evaluate: encryptionProviders,
+		AnyInputs: sources,
+		Evaluate:  encryptionProviders,
 	})
 }
 

@@ -13,7 +13,8 @@ import (
 
 // flagRule is a control that is one rule on one component's flags: a row of a flagTable.
 type flagRule struct {
-	ID       string
+	ID string
+	// CIS is the CIS Benchmark item the rule decides, "" when it decides none.
 	CIS      string
 	Title    string
 	Severity checks.Severity
@@ -58,9 +59,9 @@ func (r flagRule) check(component string) checks.Check {
 			Severity:    r.Severity,
 			Description: r.Description,
 			Remediation: r.Remediation,
-			References:  checks.References{CIS: []string{r.CIS}, NSA: nsaAreas[r.ID]},
+			References:  checks.References{CIS: strings.Fields(r.CIS), NSA: nsaAreas[r.ID]},
 		},
-		Inputs: inputs,
+		AnyInputs: sources,
 		Evaluate: func(snap *snapshot.Snapshot) []checks.Result {
 			return eachComponent(snap, component, r.Rule.judge)
 		},
@@ -207,7 +208,8 @@ func (r admissionPlugin) judge(c *snapshot.Component) checks.Result {
 		state = "not enabled"
 	}
 	ev := checks.Evidence{
-		Where:    where(c, "enable-admission-plugins") + ", --disable-admission-plugins, --admission-control",
+		Where: fmt.Sprintf("%s flag --enable-admission-plugins (%s%s), --disable-admission-plugins, --admission-control",
+			c.Name, c.Source(), drift(c, "enable-admission-plugins", "disable-admission-plugins", "admission-control")),
 		Expected: r.Name + " " + state + " in the effective admission plugin set",
 		Observed: fmt.Sprintf("%s %s: %s", r.Name, map[bool]string{true: "enabled", false: "not enabled"}[a.Has(r.Name)], a.Observed),
 	}
@@ -256,6 +258,37 @@ func (r featureGate) judge(c *snapshot.Component) checks.Result {
 		return checks.Result{Status: checks.Fail, Evidence: ev}
 	}
 	return verdict(b == r.On, ev)
+}
+
+// positiveInt: Flag must be set (CIS asks for the argument itself: its audit reads the
+// command line, and "as appropriate" leaves the value to the operators) to an integer above
+// zero, read as pflag's Int32Var reads it (strconv.ParseInt, base prefixes allowed, 32 bits).
+// Absent FAILs, with the default the component then runs with; zero or less FAILs when it
+// switches the feature off (Off says how, with its source); a value pflag cannot read FAILs
+// (the component would refuse to start).
+type positiveInt struct {
+	Flag string
+	Off  string
+}
+
+func (r positiveInt) judge(c *snapshot.Component) checks.Result {
+	v := componentflags.Lookup(c, r.Flag)
+	ev := checks.Evidence{Where: whereValue(c, v), Expected: "--" + r.Flag + " set to a positive integer", Observed: v.Describe()}
+	if !v.Set {
+		return checks.Result{Status: checks.Fail, Evidence: ev}
+	}
+	n, err := strconv.ParseInt(v.Raw, 0, 32)
+	switch {
+	case v.Err != nil:
+		return checks.Result{Status: checks.Fail, Evidence: ev}
+	case v.Bare || err != nil:
+		ev.Observed += " (not a 32-bit integer: the component would refuse to start)"
+		return checks.Result{Status: checks.Fail, Evidence: ev}
+	case n <= 0:
+		ev.Observed += " (" + r.Off + ")"
+		return checks.Result{Status: checks.Fail, Evidence: ev}
+	}
+	return checks.Result{Status: checks.Pass, Evidence: ev}
 }
 
 // asAppropriate: a flag whose right value depends on the cluster (CIS "set as appropriate")

@@ -7,7 +7,6 @@ import (
 
 	"github.com/kubeposture/kubeposture/checks"
 	"github.com/kubeposture/kubeposture/internal/componentflags"
-	"github.com/kubeposture/kubeposture/snapshot"
 )
 
 // runFlagTable runs each row's cases on one instance of the table's component, through the
@@ -48,15 +47,15 @@ func TestFlagRulesRegistered(t *testing.T) {
 			want := checks.Control{
 				ID: r.ID, Title: r.Title, Layer: checks.ControlPlane, Severity: r.Severity,
 				Description: r.Description, Remediation: r.Remediation,
-				References: checks.References{CIS: []string{r.CIS}, NSA: nsaAreas[r.ID]},
+				References: checks.References{CIS: strings.Fields(r.CIS), NSA: nsaAreas[r.ID]},
 			}
 			if c.ID != want.ID || c.Title != want.Title || c.Layer != want.Layer || c.Severity != want.Severity ||
 				c.Description != want.Description || c.Remediation != want.Remediation ||
 				!slices.Equal(c.References.CIS, want.References.CIS) || !slices.Equal(c.References.NSA, want.References.NSA) {
 				t.Errorf("%s: registered %+v, want %+v", r.ID, c.Control, want)
 			}
-			if len(c.Inputs) != 1 || c.Inputs[0] != snapshot.ResControlPlane {
-				t.Errorf("%s: inputs %v", r.ID, c.Inputs)
+			if !readsComponents(c) {
+				t.Errorf("%s: inputs %v, any of %v", r.ID, c.Inputs, c.AnyInputs)
 			}
 		}
 	}
@@ -74,8 +73,8 @@ var manifests = map[string]string{
 func TestFlagRuleProvenance(t *testing.T) {
 	for _, table := range flagTables {
 		for _, r := range table.Rules {
-			if r.ID == "" || r.CIS == "" || r.Source == "" || r.Allowed == "" {
-				t.Errorf("%s: id, CIS, Source and Allowed are required: %+v", r.ID, r)
+			if r.ID == "" || r.Source == "" || r.Allowed == "" {
+				t.Errorf("%s: id, Source and Allowed are required: %+v", r.ID, r)
 			}
 			if !strings.Contains(r.Remediation, manifests[table.Component]) {
 				t.Errorf("%s: remediation %q does not name %s", r.ID, r.Remediation, manifests[table.Component])
@@ -93,6 +92,8 @@ func TestFlagRuleProvenance(t *testing.T) {
 			case loopback:
 				specDefault(rule.Flag)
 			case asAppropriate:
+				specDefault(rule.Flag)
+			case positiveInt:
 				specDefault(rule.Flag)
 			case notSet:
 				specDefault(rule.Flag)

@@ -35,8 +35,8 @@ func init() {
 				"control-plane node.",
 			References: checks.References{CIS: []string{"1.2.15"}},
 		},
-		Inputs:   inputs,
-		Evaluate: profiling,
+		AnyInputs: sources,
+		Evaluate:  profiling,
 	})
 }
 

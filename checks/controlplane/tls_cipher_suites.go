@@ -29,8 +29,8 @@ func init() {
 			Remediation: fix("Set --tls-cipher-suites to the strong suites only, for example TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,", manifestAPIServer),
 			References:  checks.References{CIS: []string{"1.2.29"}},
 		},
-		Inputs:   inputs,
-		Evaluate: tlsCipherSuites,
+		AnyInputs: sources,
+		Evaluate:  tlsCipherSuites,
 	})
 }
 

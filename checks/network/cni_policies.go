@@ -9,7 +9,7 @@ policies. kubeposture collects them (collect/cni.go) but does not evaluate them 
 network controls built on the NetworkPolicy engine report NOT_EVALUATED where they may apply
 rather than a verdict that could be wrong; this control lists them for a person to review.
 It carries no CIS reference: CIS 5.3.1 (the CNI supports NetworkPolicies) applies to every
-cluster, and a list of plugin policies neither passes nor fails it.
+cluster, and a list of plugin policies neither passes nor fails it (KP-NET-019 decides it).
 
 Reads: cniPolicies (resource, kind, namespace, name), and the collection outcome of the four
 kinds in resources.

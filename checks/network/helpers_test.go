@@ -15,6 +15,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/kubeposture/kubeposture/checks"
+	"github.com/kubeposture/kubeposture/internal/owners"
 	"github.com/kubeposture/kubeposture/snapshot"
 )
 
@@ -51,8 +52,8 @@ type estateLike struct {
 }
 
 func newEstate(t *testing.T, namespaces ...string) *estateLike {
-	s := collected(snapshot.ResNamespaces, snapshot.ResPods, snapshot.ResNetworkPolicies, snapshot.ResServices,
-		snapshot.ResIngresses, snapshot.ResControlPlane)
+	s := collected(append([]snapshot.Resource{snapshot.ResNamespaces, snapshot.ResNetworkPolicies, snapshot.ResServices,
+		snapshot.ResIngresses, snapshot.ResControlPlane}, owners.Inputs...)...)
 	for _, ns := range namespaces {
 		s.Namespaces = append(s.Namespaces, corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns,
 			Labels: map[string]string{"kubernetes.io/metadata.name": ns}}})
@@ -61,6 +62,12 @@ func newEstate(t *testing.T, namespaces ...string) *estateLike {
 }
 
 func (e *estateLike) pod(nsName string, kv ...string) *estateLike {
+	e.s.Pods = append(e.s.Pods, buildPod(nsName, kv...))
+	return e
+}
+
+// buildPod builds the pod ns/name that pod describes.
+func buildPod(nsName string, kv ...string) corev1.Pod {
 	ns, name, _ := strings.Cut(nsName, "/")
 	p := corev1.Pod{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name, Labels: map[string]string{}},
 		Spec: corev1.PodSpec{Containers: []corev1.Container{{Name: "app"}}}}
@@ -79,7 +86,43 @@ func (e *estateLike) pod(nsName string, kv ...string) *estateLike {
 			p.Labels[k] = v
 		}
 	}
-	e.s.Pods = append(e.s.Pods, p)
+	return p
+}
+
+// workload adds a controller ns/name of kind (Deployment, StatefulSet, DaemonSet, CronJob,
+// ReplicaSet or Job) whose pod template is what pod would build from kv, with the UID that
+// "owner=Kind/name" refers to. A Deployment comes with its ReplicaSet NAME-5d8f, a CronJob with
+// its Job NAME-1, so that its pods are "owner=ReplicaSet/NAME-5d8f" or "owner=Job/NAME-1".
+// replicas sets a Deployment's spec.replicas.
+func (e *estateLike) workload(kind, nsName string, replicas int32, kv ...string) *estateLike {
+	p := buildPod(nsName, kv...)
+	t := corev1.PodTemplateSpec{ObjectMeta: metav1.ObjectMeta{Labels: p.Labels}, Spec: p.Spec}
+	ns, name := p.Namespace, p.Name
+	meta := metav1.ObjectMeta{Namespace: ns, Name: name, UID: types.UID(kind + name)}
+	switch kind {
+	case "Deployment":
+		e.s.Deployments = append(e.s.Deployments, appsv1.Deployment{ObjectMeta: meta,
+			Spec: appsv1.DeploymentSpec{Replicas: ptr.To(replicas), Template: t}})
+		rs := rsOwned(ns, name+"-5d8f", kind, name)
+		rs.Spec.Template = t
+		e.s.ReplicaSets = append(e.s.ReplicaSets, rs)
+	case "StatefulSet":
+		e.s.StatefulSets = append(e.s.StatefulSets, appsv1.StatefulSet{ObjectMeta: meta, Spec: appsv1.StatefulSetSpec{Template: t}})
+	case "DaemonSet":
+		e.s.DaemonSets = append(e.s.DaemonSets, appsv1.DaemonSet{ObjectMeta: meta, Spec: appsv1.DaemonSetSpec{Template: t}})
+	case "ReplicaSet":
+		e.s.ReplicaSets = append(e.s.ReplicaSets, appsv1.ReplicaSet{ObjectMeta: meta, Spec: appsv1.ReplicaSetSpec{Template: t}})
+	case "Job":
+		e.s.Jobs = append(e.s.Jobs, batchv1.Job{ObjectMeta: meta, Spec: batchv1.JobSpec{Template: t}})
+	case "CronJob":
+		e.s.CronJobs = append(e.s.CronJobs, batchv1.CronJob{ObjectMeta: meta,
+			Spec: batchv1.CronJobSpec{JobTemplate: batchv1.JobTemplateSpec{Spec: batchv1.JobSpec{Template: t}}}})
+		j := jobOwned(ns, name+"-1", kind, name)
+		j.Spec.Template = t
+		e.s.Jobs = append(e.s.Jobs, j)
+	default:
+		e.t.Fatalf("workload kind %s", kind)
+	}
 	return e
 }
 

@@ -9,12 +9,12 @@ from the NetworkPolicy API reference (NetworkPolicySpec.PolicyTypes, k8s.io/api 
 policyTypes omitted defaults to [Ingress] (plus Egress only when egress rules exist), so a
 default deny for egress must list Egress explicitly; an empty podSelector selects every pod.
 
-Reads: namespaces, pods[].metadata.namespace, networkPolicies[].spec.podSelector,
-.policyTypes, .egress; cniPolicies.
+Reads: namespaces, pods[].metadata.namespace, the workloads whose pods are not running (as
+KP-NET-001), networkPolicies[].spec.podSelector, .policyTypes, .egress; cniPolicies.
 
 Verdict per namespace: PASS when a NetworkPolicy with an empty podSelector governs Egress;
-FAIL when pods run and none does; NOT_APPLICABLE without pods; NOT_EVALUATED where Cilium or
-Calico policies may apply.
+FAIL when pods run, or a workload will create some, and none does; NOT_APPLICABLE when
+neither; NOT_EVALUATED where Cilium or Calico policies may apply.
 */
 
 package network
@@ -46,7 +46,6 @@ func init() {
 				"spec:\n" +
 				"  podSelector: {}\n" +
 				"  policyTypes: [Egress]",
-			References: checks.References{NSA: []string{"C-0030"}},
 		},
 		Inputs: policyInputs,
 		Reads:  viewReads,

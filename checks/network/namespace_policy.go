@@ -12,11 +12,14 @@ every pod of its namespace, and with Ingress among its effective policyTypes (po
 omitted means [Ingress], plus Egress when it has egress rules) isolates them all for ingress;
 whatever no policy allows is then denied. Computed by the netpol engine.
 
-Reads: namespaces, pods[].metadata.namespace, networkPolicies[].spec.podSelector,
+Reads: namespaces, pods[].metadata.namespace, the workloads whose pods are not running
+(a CronJob between runs, a Deployment scaled to zero or just applied: internal/owners; a Job
+whose Complete or Failed condition is true will create no pod), networkPolicies[].spec.podSelector,
 .policyTypes, .egress; cniPolicies (Cilium, Calico).
 
 Verdict per namespace: PASS when a NetworkPolicy with an empty podSelector governs Ingress;
-FAIL when pods run and none does; NOT_APPLICABLE without pods; NOT_EVALUATED instead of FAIL
+FAIL when pods run, or a workload will create some, and none does; NOT_APPLICABLE when
+neither (a policy would select nothing); NOT_EVALUATED instead of FAIL
 or PASS where Cilium or Calico policies may apply (they are not evaluated yet). Egress is
 KP-NET-004; rules that reopen everything are KP-NET-005; hostNetwork pods, which no policy
 isolates, are KP-NET-012.
@@ -54,7 +57,6 @@ func init() {
 				"spec:\n" +
 				"  podSelector: {}\n" +
 				"  policyTypes: [Ingress]",
-			References: checks.References{CIS: []string{"5.3.2"}, NSA: []string{"C-0030", "C-0054"}},
 		},
 		Inputs: policyInputs,
 		Reads:  viewReads,
@@ -64,13 +66,22 @@ func init() {
 	})
 }
 
-// defaultDeny judges every namespace (and the namespace of every pod, in case the namespace
-// list is partial) for a default deny in direction d.
+// defaultDeny judges every namespace (and the namespace of every workload, in case the
+// namespace list is partial) for a default deny in direction d. A namespace is subject to it
+// when pods run there or a workload there will create some: a CronJob between runs, a
+// Deployment scaled to zero, a workload just applied.
 func defaultDeny(s *snapshot.Snapshot, d netpol.Direction) []checks.Result {
 	v := newView(s)
 	pods := make(map[string]int, len(s.Namespaces))
 	for i := range s.Pods {
 		pods[s.Pods[i].Namespace]++
+	}
+	// idle lists, per namespace, the workloads that run no pod now but will create some.
+	idle := map[string][]string{}
+	for i := range v.units {
+		if u := &v.units[i]; u.template != nil && len(u.pods) == 0 {
+			idle[u.res.Namespace] = append(idle[u.res.Namespace], u.res.Kind+" "+u.res.Name)
+		}
 	}
 	partial := make(map[string]int, len(s.Namespaces)) // policies governing d for some pods only
 	for i := range s.NetworkPolicies {
@@ -87,8 +98,8 @@ func defaultDeny(s *snapshot.Snapshot, d netpol.Direction) []checks.Result {
 			names = append(names, n)
 		}
 	}
-	for i := range s.Pods {
-		if n := s.Pods[i].Namespace; !seen[n] {
+	for i := range v.units {
+		if n := v.units[i].res.Namespace; !seen[n] {
 			seen[n] = true
 			names = append(names, n)
 		}
@@ -107,11 +118,15 @@ func defaultDeny(s *snapshot.Snapshot, d netpol.Direction) []checks.Result {
 			},
 		}
 		podsText := fmt.Sprintf("%d %s", p, plural(p, "pod", "pods"))
+		if w := idle[ns]; len(w) > 0 {
+			podsText += fmt.Sprintf(", and %d %s that will create pods (%s)", len(w),
+				plural(len(w), "workload", "workloads"), firstNames(w))
+		}
 		switch {
 		case len(deny) > 0:
 			r.Status = checks.Pass
 			r.Evidence.Observed = fmt.Sprintf("%s isolates every pod for %s; %s", joinRefs(deny), dir, podsText)
-		case p > 0:
+		case p > 0 || len(idle[ns]) > 0:
 			r.Status = checks.Fail
 			n := partial[ns] - len(deny)
 			if n > 0 {
@@ -123,7 +138,7 @@ func defaultDeny(s *snapshot.Snapshot, d netpol.Direction) []checks.Result {
 		default:
 			r.Status = checks.NotApplicable
 			r.Evidence.Observed = "no default deny for " + dir + "; 0 pods"
-			r.Reason = "no pods run in this namespace; a policy would select nothing"
+			r.Reason = "no pods run in this namespace and no workload here will create any; a policy would select nothing"
 		}
 		out = append(out, v.unsure(r, ns))
 	}

@@ -43,7 +43,6 @@ func init() {
 			Remediation: "Replace the empty rule with the peers (podSelector, namespaceSelector, ipBlock) and ports " +
 				"the selected pods actually need, or delete the policy if the namespace should stay open " +
 				"and say so where it is reviewed.",
-			References: checks.References{NSA: []string{"C-0030"}},
 		},
 		Inputs:   []snapshot.Resource{snapshot.ResNetworkPolicies},
 		Evaluate: allowAll,

@@ -42,7 +42,6 @@ func init() {
 			Remediation: "Narrow each ipBlock to the clients or services that need it (a load balancer's or " +
 				"partner's ranges, a specific API's addresses), and use except to carve out the cloud " +
 				"metadata range 169.254.0.0/16 from any egress block that covers it.",
-			References: checks.References{NSA: []string{"C-0030"}},
 		},
 		Inputs:   []snapshot.Resource{snapshot.ResNetworkPolicies},
 		Evaluate: wideIPBlocks,

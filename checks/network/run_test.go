@@ -7,6 +7,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/kubeposture/kubeposture/checks"
+	"github.com/kubeposture/kubeposture/internal/owners"
 	"github.com/kubeposture/kubeposture/snapshot"
 )
 
@@ -29,6 +30,10 @@ func TestRunGating(t *testing.T) {
 		{"namespaces not attempted", "KP-NET-001", nil, func(s *snapshot.Snapshot) {
 			delete(s.Resources, snapshot.ResNamespaces)
 		}, checks.NotEvaluated},
+		// Unseen CronJobs may run pods in a namespace that holds no pod now.
+		{"cronjobs forbidden", "KP-NET-001", nil, func(s *snapshot.Snapshot) {
+			s.Resources[snapshot.ResCronJobs] = snapshot.Collection{State: snapshot.Forbidden}
+		}, checks.NotEvaluated},
 		{"services collected", "KP-NET-002", nil, func(*snapshot.Snapshot) {}, checks.Warn},
 		{"services forbidden", "KP-NET-002", nil, func(s *snapshot.Snapshot) {
 			s.Resources[snapshot.ResServices] = snapshot.Collection{State: snapshot.Forbidden}
@@ -42,8 +47,8 @@ func TestRunGating(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := collected(snapshot.ResNamespaces, snapshot.ResPods, snapshot.ResNetworkPolicies,
-				snapshot.ResServices, snapshot.ResIngresses)
+			s := collected(append([]snapshot.Resource{snapshot.ResNamespaces, snapshot.ResNetworkPolicies,
+				snapshot.ResServices, snapshot.ResIngresses}, owners.Inputs...)...)
 			s.Namespaces = []corev1.Namespace{{ObjectMeta: metav1.ObjectMeta{Name: "shop"}}}
 			s.Pods = []corev1.Pod{{ObjectMeta: metav1.ObjectMeta{Namespace: "shop", Name: "web"}}}
 			s.Services = []corev1.Service{{ObjectMeta: metav1.ObjectMeta{Namespace: "shop", Name: "np"},

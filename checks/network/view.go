@@ -5,34 +5,36 @@ import (
 	"sort"
 	"strings"
 
+	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/types"
 
 	"github.com/kubeposture/kubeposture/checks"
 	"github.com/kubeposture/kubeposture/internal/netpol"
+	"github.com/kubeposture/kubeposture/internal/owners"
 	"github.com/kubeposture/kubeposture/snapshot"
 )
 
-// policyInputs are what the NetworkPolicy engine reads: a check built on it lists them all,
-// so that a forbidden list of policies never reads as "no policy".
-var policyInputs = []snapshot.Resource{snapshot.ResNamespaces, snapshot.ResPods, snapshot.ResNetworkPolicies}
+// policyInputs are what the controls built on the view read: the NetworkPolicy engine's
+// inputs and the workload index's (owners.Inputs), so that a forbidden list of policies never
+// reads as "no policy", nor a forbidden list of CronJobs as "no workload".
+var policyInputs = append([]snapshot.Resource{snapshot.ResNamespaces, snapshot.ResNetworkPolicies},
+	owners.Inputs...)
 
-// ownerReads are what the grouping of pods into workloads (workloadsOf) reads besides the
-// pods, when collected: the ReplicaSets and Jobs that lead to their Deployments and CronJobs.
-// viewReads adds what the view reads: the network plugins' policy kinds. A check built on
-// them lists them in its Reads, so that a collection for it alone reads them too.
-var (
-	ownerReads = []snapshot.Resource{snapshot.ResReplicaSets, snapshot.ResJobs}
-	viewReads  = append(append([]snapshot.Resource{}, ownerReads...), snapshot.CNIPolicyResources...)
-)
+// viewReads are what the view reads besides policyInputs, when collected: the network
+// plugins' policy kinds. A check built on the view lists them in its Reads, so that a
+// collection for it alone reads them too.
+var viewReads = snapshot.CNIPolicyResources
 
 // view is the network layer's reading of a snapshot: the NetworkPolicy engine, the workloads
-// the pods belong to, and where a network plugin's own policies make the engine's
+// as endpoints it answers for, and where a network plugin's own policies make the engine's
 // conclusions unsure.
 type view struct {
 	s *snapshot.Snapshot
 	e *netpol.Engine
+	// units are the snapshot's workloads (unitsOf); groups[i] are unit i's objects as
+	// endpoints, folded by the engine's answers.
+	units  []unit
+	groups [][]group
 	// cniByNS names the plugin policies of each namespace; cniCluster the cluster-wide ones,
 	// which may select pods of any namespace.
 	cniByNS    map[string][]string
@@ -43,13 +45,17 @@ type view struct {
 type viewKey struct{}
 
 // newView returns the snapshot's view, built once per run and shared by the network
-// controls: building the engine is most of their cost. A view is read-only once built.
+// controls: building the endpoints is most of their cost. A view is read-only once built.
 func newView(s *snapshot.Snapshot) *view {
 	return checks.Memo(s, viewKey{}, func() *view { return buildView(s) })
 }
 
 func buildView(s *snapshot.Snapshot) *view {
-	v := &view{s: s, e: netpol.New(s.Pods, s.Namespaces, s.NetworkPolicies), cniByNS: map[string][]string{}}
+	v := &view{s: s, e: netpol.New(s.Pods, s.Namespaces, s.NetworkPolicies), units: unitsOf(s), cniByNS: map[string][]string{}}
+	v.groups = make([][]group, len(v.units))
+	for i := range v.units {
+		v.groups[i] = v.fold(&v.units[i])
+	}
 	// A plugin kind the collector could not list (its CRD exists, but listing was forbidden or
 	// failed) may hold policies for any namespace.
 	for _, r := range snapshot.CNIPolicyResources {
@@ -77,14 +83,17 @@ func (v *view) cniReason(ns string) string {
 		return ""
 	}
 	sort.Strings(names)
-	const max = 3
-	more := ""
-	if len(names) > max {
-		more = fmt.Sprintf(" and %d more", len(names)-max)
-		names = names[:max]
-	}
-	return "network plugin policies may also apply here (" + strings.Join(names, ", ") + more +
+	return "network plugin policies may also apply here (" + firstNames(names) +
 		"); kubeposture does not evaluate them yet, so what NetworkPolicies alone allow is not the answer"
+}
+
+// firstNames names the first few of names, and how many more.
+func firstNames(names []string) string {
+	const max = 3
+	if len(names) <= max {
+		return strings.Join(names, ", ")
+	}
+	return strings.Join(names[:max], ", ") + fmt.Sprintf(" and %d more", len(names)-max)
 }
 
 // unsure turns a verdict into NOT_EVALUATED when plugin policies may change it.
@@ -96,88 +105,174 @@ func (v *view) unsure(r checks.Result, ns string) checks.Result {
 	return r
 }
 
-// workload is a top-level workload and its pods (indexes into the engine's pods).
-type workload struct {
-	res  checks.Resource
-	pods []int
+// unit is a top-level workload (package internal/owners) as the network controls judge it:
+// its template as the pods it will create, and its pods as they are, so that a CronJob between
+// runs, a Deployment scaled to zero or a workload just applied is judged, and pods whose labels
+// were changed by hand are judged by their own.
+type unit struct {
+	res checks.Resource
+	// where is the field path of the pod spec in the object ("spec" for a bare pod).
+	where string
+	// template is the pod template the workload will create pods from; nil for a bare pod,
+	// and for a Job that has finished, which will create none.
+	template *corev1.PodTemplateSpec
+	bare     bool
+	pods     []*corev1.Pod
 }
 
-// workloads groups the pods by their top-level controller: Pod→ReplicaSet→Deployment and
-// Pod→Job→CronJob through controller ownerReferences (by UID, as the garbage collector
-// does), other controllers by their own kind and name, pods without one by themselves.
-// Results about workloads read the same as the workload layer's. The grouping is built once
-// per run and shared by the controls (checks.Memo): it is read-only.
-func (v *view) workloads() []workload { return workloadsOf(v.s) }
+// unitsKey is the units' key in the run's memo.
+type unitsKey struct{}
 
-// workloadsKey is the grouping's key in the run's memo.
-type workloadsKey struct{}
-
-func workloadsOf(s *snapshot.Snapshot) []workload {
-	return checks.Memo(s, workloadsKey{}, func() []workload { return groupWorkloads(s) })
-}
-
-func groupWorkloads(s *snapshot.Snapshot) []workload {
-	v := &view{s: s}
-	parent := map[types.UID]*metav1.OwnerReference{}
-	for i := range v.s.ReplicaSets {
-		rs := &v.s.ReplicaSets[i]
-		if ref := controllerOf(&rs.ObjectMeta); ref != nil && ref.Kind == "Deployment" {
-			parent[rs.UID] = ref
-		}
-	}
-	for i := range v.s.Jobs {
-		j := &v.s.Jobs[i]
-		if ref := controllerOf(&j.ObjectMeta); ref != nil && ref.Kind == "CronJob" {
-			parent[j.UID] = ref
-		}
-	}
-	index := map[checks.Resource]int{}
-	var out []workload
-	// The engine's pod indexes are the snapshot's.
-	for i := range v.s.Pods {
-		p := &v.s.Pods[i]
-		res := checks.Resource{Kind: "Pod", Namespace: p.Namespace, Name: p.Name}
-		if ref := controllerOf(&p.ObjectMeta); ref != nil && ref.Kind != "Node" {
-			res = checks.Resource{Kind: ref.Kind, Namespace: p.Namespace, Name: ref.Name}
-			if up, ok := parent[ref.UID]; ok {
-				res = checks.Resource{Kind: up.Kind, Namespace: p.Namespace, Name: up.Name}
+// unitsOf returns the snapshot's workloads as units, built once per run (checks.Memo) and
+// read-only. A unit with neither a template nor pods (a finished Job whose pods are gone)
+// runs nothing and is left out.
+func unitsOf(s *snapshot.Snapshot) []unit {
+	return checks.Memo(s, unitsKey{}, func() []unit {
+		ws := owners.Index(s)
+		finished := finishedJobs(s)
+		us := make([]unit, 0, len(ws))
+		for i := range ws {
+			w := &ws[i]
+			u := unit{res: checks.Resource{Kind: w.Kind, Namespace: w.Namespace, Name: w.Name},
+				where: w.Where, template: w.Template, bare: w.Template == nil, pods: w.Pods}
+			if w.Kind == "Job" && finished[u.res] {
+				u.template = nil
+			}
+			if u.template != nil || len(u.pods) > 0 {
+				us = append(us, u)
 			}
 		}
-		wi, ok := index[res]
-		if !ok {
-			wi = len(out)
-			index[res] = wi
-			out = append(out, workload{res: res})
+		return us
+	})
+}
+
+// finishedJobs lists the Jobs whose Complete or Failed condition is true: the Job controller
+// creates no more pods for them (k8s.io/kubernetes pkg/controller/job, IsJobFinished).
+func finishedJobs(s *snapshot.Snapshot) map[checks.Resource]bool {
+	out := map[checks.Resource]bool{}
+	for i := range s.Jobs {
+		j := &s.Jobs[i]
+		for _, c := range j.Status.Conditions {
+			if (c.Type == batchv1.JobComplete || c.Type == batchv1.JobFailed) && c.Status == corev1.ConditionTrue {
+				out[checks.Resource{Kind: "Job", Namespace: j.Namespace, Name: j.Name}] = true
+			}
 		}
-		out[wi].pods = append(out[wi].pods, i)
 	}
 	return out
 }
 
-func controllerOf(m *metav1.ObjectMeta) *metav1.OwnerReference {
-	for i := range m.OwnerReferences {
-		if r := &m.OwnerReferences[i]; r.Controller != nil && *r.Controller {
-			return r
+// group is some of a unit's objects that every question about one endpoint answers alike
+// (netpol.Equivalent): the controls ask once for the group, not once per replica.
+type group struct {
+	ep       netpol.Endpoint
+	template bool
+	pods     []int // indexes into the unit's pods
+}
+
+// fold turns a unit's template and pods into endpoints, and folds those the engine answers
+// alike into groups: a workload whose pods carry its template's labels is one group.
+func (v *view) fold(u *unit) []group {
+	gs := make([]group, 0, 1)
+	if u.template != nil {
+		gs = append(gs, group{ep: v.e.Template(u.res.Namespace, u.template), template: true})
+	}
+	for k, p := range u.pods {
+		ep := v.e.Pod(p)
+		gi := 0
+		for gi < len(gs) && !netpol.Equivalent(&gs[gi].ep, &ep) {
+			gi++
+		}
+		if gi == len(gs) {
+			gs = append(gs, group{ep: ep})
+		}
+		gs[gi].pods = append(gs[gi].pods, k)
+	}
+	return gs
+}
+
+// finding is an answer and the objects of a unit that gave it.
+type finding struct {
+	netpol.Answer
+	template bool
+	pods     []int
+}
+
+// findings collects the answers of a unit's groups, one finding per distinct reason, in the
+// order found.
+type findings []finding
+
+func (fs *findings) add(a netpol.Answer, g *group) {
+	for i := range *fs {
+		if f := &(*fs)[i]; f.Because == a.Because {
+			f.template = f.template || g.template
+			f.pods = append(f.pods, g.pods...)
+			return
 		}
 	}
-	return nil
+	*fs = append(*fs, finding{Answer: a, template: g.template, pods: append([]int(nil), g.pods...)})
 }
 
-// podAnswer is one pod's answer to a per-pod question.
-type podAnswer struct {
-	pod *corev1.Pod
-	netpol.Answer
+// subject names the objects of a unit a finding is about, for evidence, followed by the verb
+// that agrees with it (one for a single object, many for more): "pod NAME" for a bare pod,
+// else owners.Part ("template and 3 of 3 pods", "template", "1 of 3 pods (web-x)").
+func (u *unit) subject(template bool, pods []int, one, many string) string {
+	if u.bare {
+		return "pod " + u.pods[0].Name + " " + one
+	}
+	names := make([]string, len(pods))
+	for i, k := range pods {
+		names[i] = u.pods[k].Name
+	}
+	verb := one
+	if len(pods) > 1 || template && len(pods) > 0 {
+		verb = many
+	}
+	return owners.Part(template, len(pods), len(u.pods), names) + " " + verb
 }
 
-// reachVerdict is the verdict of the egress-reach controls: a workload one of whose pods
-// reaches the target gets status, its evidence reading "<pods> <reached><reason>"; otherwise
-// PASS with passPrefix and the reason traffic is denied.
-func reachVerdict(status checks.Status, expected, where, reached, passPrefix string) func(w *workload, yes, no *podAnswer) checks.Result {
-	return func(w *workload, yes, no *podAnswer) checks.Result {
+// all names every object of the unit: "pod NAME" for a bare pod, else "template and 3 of 3
+// pods" (or "3 of 3 pods" for a finished Job's).
+func (u *unit) all() string {
+	if u.bare {
+		return "pod " + u.pods[0].Name
+	}
+	return owners.Part(u.template != nil, len(u.pods), len(u.pods), nil)
+}
+
+// maxFindings bounds the distinct reasons evidence lists for one unit.
+const maxFindings = 3
+
+// describe writes each finding as "<subject> <verb><reason>", the verb one or many as the
+// subject is one object or more, joined by " | ", the first maxFindings of them.
+func (u *unit) describe(fs findings, one, many string) string {
+	var b strings.Builder
+	for i := range fs {
+		if i == maxFindings {
+			fmt.Fprintf(&b, " | and %d more", len(fs)-maxFindings)
+			break
+		}
+		if i > 0 {
+			b.WriteString(" | ")
+		}
+		b.WriteString(u.subject(fs[i].template, fs[i].pods, one, many))
+		b.WriteString(fs[i].Because)
+	}
+	return b.String()
+}
+
+// unitVerdict turns a unit's answers into its result: yes are the objects that answered yes
+// (by reason), no the first answer no (nil when every object answered yes).
+type unitVerdict func(u *unit, yes findings, no *netpol.Answer) checks.Result
+
+// reachVerdict is the verdict of the egress-reach controls: a workload some of whose objects
+// reach the target gets status, its evidence reading "<objects> may reach <reached><reason>";
+// otherwise PASS with passPrefix and the reason traffic is denied.
+func reachVerdict(status checks.Status, expected, where, reached, passPrefix string) unitVerdict {
+	return func(u *unit, yes findings, no *netpol.Answer) checks.Result {
 		r := checks.Result{Evidence: checks.Evidence{Expected: expected, Where: where}}
-		if yes != nil {
+		if len(yes) > 0 {
 			r.Status = status
-			r.Evidence.Observed = podsPhrase(w, yes) + reached + yes.Because
+			r.Evidence.Observed = u.describe(yes, "may reach "+reached, "may reach "+reached)
 		} else {
 			r.Status = checks.Pass
 			r.Evidence.Observed = passPrefix + no.Because
@@ -186,35 +281,27 @@ func reachVerdict(status checks.Status, expected, where, reached, passPrefix str
 	}
 }
 
-// judgeWorkloads asks every pod of every workload a question and reports per workload: the
-// workload answers yes when any of its pods does (pods of one workload normally share labels,
-// but need not), with the first such pod's reason as evidence.
-func (v *view) judgeWorkloads(ask func(i int) netpol.Answer, verdict func(w *workload, yes *podAnswer, no *podAnswer) checks.Result) []checks.Result {
-	ws := v.workloads()
-	out := make([]checks.Result, 0, len(ws))
-	for wi := range ws {
-		w := &ws[wi]
-		var yes, no *podAnswer
-		for _, pi := range w.pods {
-			a := ask(pi)
-			if a.Yes && yes == nil {
-				yes = &podAnswer{v.e.Pods()[pi], a}
-			}
-			if !a.Yes && no == nil {
-				no = &podAnswer{v.e.Pods()[pi], a}
+// judgeUnits asks every group of every unit a question and reports per unit: the unit
+// answers yes when any of its objects does (a template and its pods normally agree, but need
+// not), with the objects and reasons that did as evidence.
+func (v *view) judgeUnits(ask func(netpol.Endpoint) netpol.Answer, verdict unitVerdict) []checks.Result {
+	out := make([]checks.Result, 0, len(v.units))
+	for i := range v.units {
+		u := &v.units[i]
+		var yes findings
+		var no *netpol.Answer
+		for gi := range v.groups[i] {
+			g := &v.groups[i][gi]
+			a := ask(g.ep)
+			if a.Yes {
+				yes.add(a, g)
+			} else if no == nil {
+				no = &a
 			}
 		}
-		r := verdict(w, yes, no)
-		r.Resource = w.res
-		out = append(out, v.unsure(r, w.res.Namespace))
+		r := verdict(u, yes, no)
+		r.Resource = u.res
+		out = append(out, v.unsure(r, u.res.Namespace))
 	}
 	return out
-}
-
-// podsPhrase names the pod an answer is about, for evidence: "pod web-5d8f (1 of 3)".
-func podsPhrase(w *workload, a *podAnswer) string {
-	if len(w.pods) == 1 {
-		return "pod " + a.pod.Name
-	}
-	return fmt.Sprintf("pod %s (of %d)", a.pod.Name, len(w.pods))
 }

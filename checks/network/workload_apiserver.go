@@ -11,13 +11,14 @@ Service address is translated, so a pod that may reach any of them counts. The e
 is the netpol engine's (NetworkPolicySpec.Egress, k8s.io/api networking/v1 v0.37.2).
 
 Reads: services (default/kubernetes), controlPlane (kube-apiserver flags), pods (kubeadm
-annotation; labels, namespaces), nodes (control-plane labels, addresses), namespaces,
-networkPolicies, replicaSets and jobs, cniPolicies.
+annotation), nodes (control-plane labels, addresses), namespaces, networkPolicies, cniPolicies,
+workloads (pods, deployments, statefulSets, daemonSets, replicaSets, jobs, cronJobs: each
+workload's template judged as the pods it will create, its pods as they are).
 
-Verdict per workload: WARN when a pod may connect to one of the addresses (many workloads need
-it; those that do not should not); PASS otherwise; NOT_EVALUATED when the snapshot shows no
-API server address, or where Cilium or Calico policies may apply. Severity info: reaching the
-server is not access, which RBAC decides.
+Verdict per workload: WARN when its template or a pod may connect to one of the addresses (many
+workloads need it; those that do not should not); PASS otherwise; NOT_EVALUATED when the
+snapshot shows no API server address, or where Cilium or Calico policies may apply. Severity
+info: reaching the server is not access, which RBAC decides.
 */
 
 package network
@@ -50,8 +51,8 @@ func init() {
 				return []checks.Result{{Status: checks.NotEvaluated, Resource: checks.Resource{Kind: "Cluster"},
 					Reason: "the snapshot shows no API server address (no default/kubernetes Service, kube-apiserver pod or control-plane node)"}}
 			}
-			return v.judgeWorkloads(func(i int) netpol.Answer {
-				a, t := v.e.Reaches(i, targets)
+			return v.judgeUnits(func(ep netpol.Endpoint) netpol.Answer {
+				a, t := v.e.Reaches(ep, targets)
 				if t != nil {
 					a.Because = t.String() + ": " + a.Because
 				}
@@ -59,7 +60,7 @@ func init() {
 			}, reachVerdict(checks.Warn,
 				"egress to the API server allowed only to workloads that call it",
 				"networkpolicies selecting the pods: spec.egress",
-				" may reach the API server at ", "denied: "))
+				"the API server at ", "denied: "))
 		},
 	})
 }

@@ -11,11 +11,11 @@ any policy that governs the pod's own address. The Pod Security baseline level f
 (KP-WL-001); this control reads them as network exposure. Init containers count: a sidecar
 serves ports.
 
-Reads: pods[].spec.hostNetwork, .containers[].ports[].hostPort, .initContainers[].ports[];
-replicaSets and jobs (workload names).
+Reads: the pod specs of the workloads' templates and pods (internal/owners): spec.hostNetwork,
+.containers[].ports[].hostPort, .initContainers[].ports[].
 
-Verdict per workload: FAIL when a pod uses hostNetwork; WARN when a container publishes a
-hostPort; PASS otherwise.
+Verdict per workload: FAIL when its template or a pod uses hostNetwork; WARN when a container
+publishes a hostPort; PASS otherwise.
 */
 
 package network
@@ -27,6 +27,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 
 	"github.com/kubeposture/kubeposture/checks"
+	"github.com/kubeposture/kubeposture/internal/owners"
 	"github.com/kubeposture/kubeposture/snapshot"
 )
 
@@ -43,31 +44,25 @@ func init() {
 			Remediation: "Remove spec.hostNetwork and containers[].ports[].hostPort; expose the workload through a " +
 				"Service (ClusterIP behind an Ingress, or a restricted LoadBalancer). Node agents that truly " +
 				"need the host network belong in a dedicated namespace with a documented exception.",
-			References: checks.References{NSA: []string{"C-0041", "C-0044"}},
 		},
-		Inputs:   []snapshot.Resource{snapshot.ResPods},
-		Reads:    ownerReads,
+		Inputs:   owners.Inputs,
 		Evaluate: hostNetwork,
 	})
 }
 
 func hostNetwork(s *snapshot.Snapshot) []checks.Result {
-	ws := workloadsOf(s) // no engine needed: only the pods are read
-	out := make([]checks.Result, 0, len(ws))
-	for wi := range ws {
-		w := &ws[wi]
-		r := checks.Result{Resource: w.res, Evidence: checks.Evidence{
+	us := unitsOf(s) // no engine needed: only the pod specs are read
+	out := make([]checks.Result, 0, len(us))
+	for i := range us {
+		u := &us[i]
+		r := checks.Result{Resource: u.res, Evidence: checks.Evidence{
 			Expected: "spec.hostNetwork unset and no containers[].ports[].hostPort",
-			Where:    "pod spec.hostNetwork, spec.containers[].ports[].hostPort",
+			Where:    u.where + ".hostNetwork, " + u.where + ".containers[].ports[].hostPort",
 		}}
-		var hostNet string
+		hostTemplate, hostPods := false, []int(nil) // the objects on the host network
 		var ports []string
-		for _, pi := range w.pods {
-			p := &s.Pods[pi]
-			if p.Spec.HostNetwork && hostNet == "" {
-				hostNet = p.Name
-			}
-			for _, cs := range [][]corev1.Container{p.Spec.InitContainers, p.Spec.Containers} {
+		judge := func(spec *corev1.PodSpec) bool {
+			for _, cs := range [][]corev1.Container{spec.InitContainers, spec.Containers} {
 				for _, c := range cs {
 					for _, cp := range c.Ports {
 						if cp.HostPort != 0 {
@@ -83,11 +78,19 @@ func hostNetwork(s *snapshot.Snapshot) []checks.Result {
 					}
 				}
 			}
+			return spec.HostNetwork
+		}
+		hostTemplate = u.template != nil && judge(&u.template.Spec)
+		for k, p := range u.pods {
+			if judge(&p.Spec) {
+				hostPods = append(hostPods, k)
+			}
 		}
 		switch {
-		case hostNet != "":
+		case hostTemplate || len(hostPods) > 0:
 			r.Status = checks.Fail
-			r.Evidence.Observed = "pod " + hostNet + " uses hostNetwork: it listens on the node's addresses and NetworkPolicy does not apply"
+			r.Evidence.Observed = u.subject(hostTemplate, hostPods, "uses", "use") +
+				" hostNetwork: it listens on the node's addresses and NetworkPolicy does not apply"
 			if len(ports) > 0 {
 				r.Evidence.Observed += "; " + strings.Join(ports, ", ")
 			}

@@ -10,13 +10,14 @@ an ipBlock whose cidr is 0.0.0.0/0 or ::/0; "every pod" means that, or a peer wi
 namespaceSelector and no (or an empty) podSelector. Sources' own egress policies are not
 considered: this is what the workload lets in.
 
-Reads: pods, namespaces, networkPolicies (spec.podSelector, .policyTypes, .ingress),
-replicaSets and jobs (workload names), cniPolicies.
+Reads: namespaces, networkPolicies (spec.podSelector, .policyTypes, .ingress), cniPolicies,
+workloads (pods, deployments, statefulSets, daemonSets, replicaSets, jobs, cronJobs: each
+workload's template judged as the pods it will create, its pods as they are).
 
-Verdict per workload: FAIL when a pod accepts connections from any address (its namespace
-routes the internet to it through a LoadBalancer, NodePort or Ingress whenever one exists);
-WARN when a pod accepts connections from every pod of the cluster but not from any address;
-PASS otherwise; hostNetwork pods answer "any address" (policies do not apply to them);
+Verdict per workload: FAIL when its template or a pod accepts connections from any address (its
+namespace routes the internet to it through a LoadBalancer, NodePort or Ingress whenever one
+exists); WARN when a pod accepts connections from every pod of the cluster but not from any
+address; PASS otherwise; hostNetwork pods answer "any address" (policies do not apply to them);
 NOT_EVALUATED where Cilium or Calico policies may apply.
 */
 
@@ -24,6 +25,7 @@ package network
 
 import (
 	"github.com/kubeposture/kubeposture/checks"
+	"github.com/kubeposture/kubeposture/internal/netpol"
 	"github.com/kubeposture/kubeposture/snapshot"
 )
 
@@ -40,7 +42,6 @@ func init() {
 			Remediation: "Select the workload with an ingress policy whose from lists its clients (a podSelector, a " +
 				"namespaceSelector with a podSelector, or the load balancer's ipBlock) and its ports; avoid " +
 				"rules without from and ipBlocks of 0.0.0.0/0 or ::/0.",
-			References: checks.References{NSA: []string{"C-0030", "C-0054"}},
 		},
 		Inputs:   policyInputs,
 		Reads:    viewReads,
@@ -50,44 +51,37 @@ func init() {
 
 func ingressExposure(s *snapshot.Snapshot) []checks.Result {
 	v := newView(s)
-	ws := v.workloads()
-	out := make([]checks.Result, 0, len(ws))
-	for wi := range ws {
-		w := &ws[wi]
-		r := checks.Result{Resource: w.res, Evidence: checks.Evidence{
+	out := make([]checks.Result, 0, len(v.units))
+	for i := range v.units {
+		u := &v.units[i]
+		r := checks.Result{Resource: u.res, Evidence: checks.Evidence{
 			Expected: "ingress limited to named peers (no rule without from, no ipBlock 0.0.0.0/0 or ::/0, no namespaceSelector {} alone)",
 			Where:    "networkpolicies selecting the pods: spec.ingress[].from",
 		}}
-		var outside, allPods, closed *podAnswer
-		for _, pi := range w.pods {
-			p := v.e.Pods()[pi]
-			if a := v.e.FromOutside(pi); a.Yes {
-				if outside == nil {
-					outside = &podAnswer{p, a}
-				}
-				continue
-			}
-			if a := v.e.OpenToAllPods(pi); a.Yes {
-				if allPods == nil {
-					allPods = &podAnswer{p, a}
-				}
-				continue
+		var outside, allPods findings
+		var closed *netpol.Answer
+		for gi := range v.groups[i] {
+			g := &v.groups[i][gi]
+			if a := v.e.FromOutside(g.ep); a.Yes {
+				outside.add(a, g)
+			} else if a := v.e.OpenToAllPods(g.ep); a.Yes {
+				allPods.add(a, g)
 			} else if closed == nil {
-				closed = &podAnswer{p, a}
+				closed = &a
 			}
 		}
 		switch {
-		case outside != nil:
+		case len(outside) > 0:
 			r.Status = checks.Fail
-			r.Evidence.Observed = podsPhrase(w, outside) + " accepts connections from any address: " + outside.Because
-		case allPods != nil:
+			r.Evidence.Observed = u.describe(outside, "accepts connections from any address: ", "accept connections from any address: ")
+		case len(allPods) > 0:
 			r.Status = checks.Warn
-			r.Evidence.Observed = podsPhrase(w, allPods) + " accepts connections from every pod: " + allPods.Because
+			r.Evidence.Observed = u.describe(allPods, "accepts connections from every pod: ", "accept connections from every pod: ")
 		default:
 			r.Status = checks.Pass
 			r.Evidence.Observed = "ingress limited: " + closed.Because
 		}
-		out = append(out, v.unsure(r, w.res.Namespace))
+		out = append(out, v.unsure(r, u.res.Namespace))
 	}
 	return out
 }

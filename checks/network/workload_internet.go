@@ -10,10 +10,11 @@ covers an address outside the private, shared, loopback, link-local, documentati
 multicast and reserved ranges (RFC 6890 and the IPv6 equivalents). Rules whose ports are all
 named cannot match an address outside the pod network.
 
-Reads: pods, namespaces, networkPolicies (spec.podSelector, .policyTypes, .egress),
-replicaSets and jobs (workload names), cniPolicies.
+Reads: namespaces, networkPolicies (spec.podSelector, .policyTypes, .egress), cniPolicies,
+workloads (pods, deployments, statefulSets, daemonSets, replicaSets, jobs, cronJobs: each
+workload's template judged as the pods it will create, its pods as they are).
 
-Verdict per workload: WARN when a pod may reach a public address (often needed: the
+Verdict per workload: WARN when its template or a pod may reach a public address (often needed: the
 evidence says why, so that it can be confirmed or closed); PASS otherwise; NOT_EVALUATED where
 Cilium or Calico policies may apply. An egress proxy or NAT rules outside the cluster are not
 visible in the snapshot.
@@ -38,16 +39,15 @@ func init() {
 				"egress proxy.",
 			Remediation: "Deny egress by default (KP-NET-004), then allow the destinations each workload needs: " +
 				"DNS, in-cluster peers, and ipBlocks for the external services it calls (or an egress gateway).",
-			References: checks.References{NSA: []string{"C-0030"}},
 		},
 		Inputs: policyInputs,
 		Reads:  viewReads,
 		Evaluate: func(s *snapshot.Snapshot) []checks.Result {
 			v := newView(s)
-			return v.judgeWorkloads(v.e.Internet, reachVerdict(checks.Warn,
+			return v.judgeUnits(v.e.Internet, reachVerdict(checks.Warn,
 				"egress to public addresses denied, or limited to named ranges",
 				"networkpolicies selecting the pods: spec.egress[].to[].ipBlock",
-				" may reach the internet: ", ""))
+				"the internet: ", ""))
 		},
 	})
 }

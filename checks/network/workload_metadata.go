@@ -10,11 +10,12 @@ send only what some egress rule allows; a pod no policy isolates for egress may 
 anything). hostNetwork pods are the node itself to the network: no NetworkPolicy limits
 them (Kubernetes documentation, "NetworkPolicies and hostNetwork pods").
 
-Reads: pods (labels, namespace, hostNetwork, controller ownerReferences), namespaces
-(labels), networkPolicies, replicaSets and jobs (to name the workload), cniPolicies.
+Reads: namespaces (labels), networkPolicies, cniPolicies, workloads (pods, deployments,
+statefulSets, daemonSets, replicaSets, jobs, cronJobs: each workload's template judged as the
+pods it will create, its pods as they are): labels, namespace, hostNetwork.
 
-Verdict per workload: FAIL when any of its pods may connect to either address on TCP 80,
-with the reason (no egress policy, or the rule that allows it); PASS otherwise;
+Verdict per workload: FAIL when its template or any of its pods may connect to either address
+on TCP 80, with the reason (no egress policy, or the rule that allows it); PASS otherwise;
 NOT_EVALUATED where Cilium or Calico policies may apply. Blocking at the node (IMDSv2 hop
 limit, GKE metadata concealment) is not visible in the snapshot.
 */
@@ -46,13 +47,13 @@ func init() {
 		Evaluate: func(s *snapshot.Snapshot) []checks.Result {
 			v := newView(s)
 			targets := netpol.MetadataTargets()
-			return v.judgeWorkloads(func(i int) netpol.Answer {
-				a, _ := v.e.Reaches(i, targets)
+			return v.judgeUnits(func(ep netpol.Endpoint) netpol.Answer {
+				a, _ := v.e.Reaches(ep, targets)
 				return a
 			}, reachVerdict(checks.Fail,
 				"egress to 169.254.169.254 and fd00:ec2::254 on TCP 80 denied",
 				"networkpolicies selecting the pods: spec.egress",
-				" may reach the metadata service: ", "denied: "))
+				"the metadata service: ", "denied: "))
 		},
 	})
 }

@@ -12,14 +12,17 @@ import (
 )
 
 // workloadWorld: shop has a default deny both ways plus allows for web; legacy has none;
-// batch isolates only its api pods; kube-system runs a hostNetwork agent.
+// batch isolates only its api pods; kube-system runs a hostNetwork agent. Every workload's
+// pods carry its template's labels.
 func workloadWorld(t *testing.T) *estateLike {
 	e := newEstate(t, "shop", "legacy", "batch", "kube-system")
+	e.workload("Deployment", "shop/web", 2, "app=web")
 	e.pod("shop/web-1", "app=web", "owner=ReplicaSet/web-5d8f").pod("shop/web-2", "app=web", "owner=ReplicaSet/web-5d8f")
-	e.pod("shop/db-0", "app=db", "owner=StatefulSet/db")
+	e.workload("StatefulSet", "shop/db", 1, "app=db").pod("shop/db-0", "app=db", "owner=StatefulSet/db")
 	e.pod("legacy/admin", "app=admin")
-	e.pod("batch/api-1", "app=api", "owner=ReplicaSet/api-1").pod("batch/report", "app=report", "owner=Job/report-1")
-	e.pod("kube-system/agent-x", "hostNetwork", "owner=DaemonSet/agent")
+	e.workload("ReplicaSet", "batch/api-1", 1, "app=api").pod("batch/api-1", "app=api", "owner=ReplicaSet/api-1")
+	e.workload("CronJob", "batch/report", 0, "app=report").pod("batch/report", "app=report", "owner=Job/report-1")
+	e.workload("DaemonSet", "kube-system/agent", 0, "hostNetwork").pod("kube-system/agent-x", "hostNetwork", "owner=DaemonSet/agent")
 	e.policy(`
 metadata: {name: deny, namespace: shop}
 spec: {podSelector: {}, policyTypes: [Ingress, Egress]}`)
@@ -37,9 +40,6 @@ metadata: {name: api, namespace: batch}
 spec:
 	podSelector: {matchLabels: {app: api}}
 	ingress: [{from: [{ipBlock: {cidr: 0.0.0.0/0}}]}]`)
-	// The ReplicaSet of web belongs to a Deployment; the Job to a CronJob.
-	e.s.ReplicaSets = append(e.s.ReplicaSets, rsOwned("shop", "web-5d8f", "Deployment", "web"))
-	e.s.Jobs = append(e.s.Jobs, jobOwned("batch", "report-1", "CronJob", "report"))
 	return e
 }
 
@@ -49,7 +49,7 @@ func TestMetadataReach(t *testing.T) {
 		"Deployment/shop/web":         {checks.Pass, "denied: isolated for Egress by shop/deny, shop/web"},
 		"StatefulSet/shop/db":         {checks.Pass, "isolated for Egress by shop/deny"},
 		"Pod/legacy/admin":            {checks.Fail, "pod admin may reach the metadata service: no NetworkPolicy selects the pod for Egress"},
-		"ReplicaSet/batch/api-1":      {checks.Fail, "no NetworkPolicy selects the pod for Egress"},
+		"ReplicaSet/batch/api-1":      {checks.Fail, "template and 1 of 1 pod may reach the metadata service: no NetworkPolicy selects the pod for Egress"},
 		"CronJob/batch/report":        {checks.Fail, ""},
 		"DaemonSet/kube-system/agent": {checks.Fail, "hostNetwork pod"},
 	})
@@ -58,11 +58,11 @@ func TestMetadataReach(t *testing.T) {
 func TestUnisolated(t *testing.T) {
 	e := workloadWorld(t)
 	expectAll(t, unisolated(e.s), map[string]wantResult{
-		"Deployment/shop/web":         {checks.Pass, "2 pods isolated for Ingress and Egress"},
-		"StatefulSet/shop/db":         {checks.Pass, "1 pod isolated"},
+		"Deployment/shop/web":         {checks.Pass, "template and 2 of 2 pods isolated for Ingress and Egress"},
+		"StatefulSet/shop/db":         {checks.Pass, "template and 1 of 1 pod isolated"},
 		"Pod/legacy/admin":            {checks.NotApplicable, "no NetworkPolicy isolates any pod"},
 		"ReplicaSet/batch/api-1":      {checks.Pass, "isolated for Ingress"},
-		"CronJob/batch/report":        {checks.Fail, "pod report is not isolated for Ingress"},
+		"CronJob/batch/report":        {checks.Fail, "template and 1 of 1 pod are not isolated for Ingress"},
 		"DaemonSet/kube-system/agent": {checks.NotApplicable, ""},
 	})
 	// A hostNetwork pod in a protected namespace cannot be isolated: WARN.
@@ -76,7 +76,7 @@ func TestUnisolated(t *testing.T) {
 func TestIngressExposure(t *testing.T) {
 	e := workloadWorld(t)
 	expectAll(t, ingressExposure(e.s), map[string]wantResult{
-		"Deployment/shop/web":         {checks.Warn, "accepts connections from every pod: shop/web spec.ingress[0]"},
+		"Deployment/shop/web":         {checks.Warn, "template and 2 of 2 pods accept connections from every pod: shop/web spec.ingress[0]"},
 		"StatefulSet/shop/db":         {checks.Pass, "ingress limited: isolated for Ingress by shop/deny"},
 		"Pod/legacy/admin":            {checks.Fail, "no NetworkPolicy selects the pod for Ingress"},
 		"ReplicaSet/batch/api-1":      {checks.Fail, "batch/api spec.ingress[0] accepts any address"},
@@ -121,7 +121,8 @@ func TestAPIServerReach(t *testing.T) {
 
 func TestHostNetwork(t *testing.T) {
 	e := newEstate(t, "shop")
-	e.pod("shop/web", "owner=ReplicaSet/web-1").pod("shop/proxy", "hostPort=8443").pod("shop/agent", "hostNetwork", "hostPort=9100")
+	e.workload("ReplicaSet", "shop/web-1", 1).pod("shop/web", "owner=ReplicaSet/web-1")
+	e.pod("shop/proxy", "hostPort=8443").pod("shop/agent", "hostNetwork", "hostPort=9100")
 	expectAll(t, hostNetwork(e.s), map[string]wantResult{
 		"ReplicaSet/shop/web-1": {checks.Pass, "pod network only"},
 		"Pod/shop/proxy":        {checks.Warn, `container "app" hostPort 8443/TCP: published on the node's address`},

@@ -9,20 +9,21 @@ its namespace selects it and governs that direction; a pod no policy selects acc
 everything, whatever its neighbours' policies say. A pod left out of the selectors (a new
 label, a typo) is the usual gap in a namespace that believes itself protected.
 
-Reads: pods (labels, namespace, hostNetwork, ownerReferences), namespaces, networkPolicies
-(spec.podSelector, spec.policyTypes), replicaSets and jobs (workload names), cniPolicies.
+Reads: namespaces, networkPolicies (spec.podSelector, spec.policyTypes), cniPolicies, workloads
+(pods, deployments, statefulSets, daemonSets, replicaSets, jobs, cronJobs: each workload's
+template judged as the pods it will create, its pods as they are): labels, namespace,
+hostNetwork.
 
-Verdict per workload, for each direction that isolates some pod of its namespace: FAIL when
-a pod of the workload is not isolated for it; WARN for hostNetwork workloads (no policy can
-isolate them); PASS when every pod is isolated for every such direction; NOT_APPLICABLE in
-namespaces where no pod is isolated (KP-NET-001 and KP-NET-004 judge those);
-NOT_EVALUATED where Cilium or Calico policies may apply.
+Verdict per workload, for each direction that isolates some pod (or template) of its namespace:
+FAIL when the workload's template or one of its pods is not isolated for it; WARN for
+hostNetwork workloads (no policy can isolate them); PASS when every pod is isolated for every
+such direction; NOT_APPLICABLE in namespaces where no pod is isolated (KP-NET-001 and
+KP-NET-004 judge those); NOT_EVALUATED where Cilium or Calico policies may apply.
 */
 
 package network
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/kubeposture/kubeposture/checks"
@@ -43,7 +44,6 @@ func init() {
 			Remediation: "Select the workload's pods with a policy for the listed direction (fix its labels or the " +
 				"policy's podSelector), or better, add a default deny with podSelector {} so that no pod " +
 				"can be left out (KP-NET-001, KP-NET-004).",
-			References: checks.References{NSA: []string{"C-0054"}},
 		},
 		Inputs:   policyInputs,
 		Reads:    viewReads,
@@ -53,70 +53,70 @@ func init() {
 
 func unisolated(s *snapshot.Snapshot) []checks.Result {
 	v := newView(s)
-	// Which directions isolate some pod, per namespace.
+	dirs := []netpol.Direction{netpol.Ingress, netpol.Egress}
+	// Which directions isolate some pod (or template), per namespace.
 	protected := map[string]map[netpol.Direction]bool{}
-	for i, p := range v.e.Pods() {
-		for _, d := range []netpol.Direction{netpol.Ingress, netpol.Egress} {
-			if len(v.e.Isolating(i, d)) > 0 {
-				if protected[p.Namespace] == nil {
-					protected[p.Namespace] = map[netpol.Direction]bool{}
+	for i := range v.units {
+		ns := v.units[i].res.Namespace
+		for gi := range v.groups[i] {
+			for _, d := range dirs {
+				if len(v.e.Isolating(v.groups[i][gi].ep, d)) > 0 {
+					if protected[ns] == nil {
+						protected[ns] = map[netpol.Direction]bool{}
+					}
+					protected[ns][d] = true
 				}
-				protected[p.Namespace][d] = true
 			}
 		}
 	}
-	ws := v.workloads()
-	out := make([]checks.Result, 0, len(ws))
-	for wi := range ws {
-		w := &ws[wi]
-		r := checks.Result{Resource: w.res, Evidence: checks.Evidence{
-			Where: "networkpolicies of namespace " + w.res.Namespace + ": spec.podSelector, spec.policyTypes",
+	out := make([]checks.Result, 0, len(v.units))
+	for i := range v.units {
+		u := &v.units[i]
+		r := checks.Result{Resource: u.res, Evidence: checks.Evidence{
+			Where: "networkpolicies of namespace " + u.res.Namespace + ": spec.podSelector, spec.policyTypes",
 		}}
-		dirs := protected[w.res.Namespace]
-		var want []string
-		for _, d := range []netpol.Direction{netpol.Ingress, netpol.Egress} {
-			if dirs[d] {
-				want = append(want, string(d))
+		want := protected[u.res.Namespace]
+		var wanted []string
+		for _, d := range dirs {
+			if want[d] {
+				wanted = append(wanted, string(d))
 			}
 		}
-		r.Evidence.Expected = "every pod isolated for " + strings.Join(want, " and ") + ", as other pods of the namespace are"
-		if len(want) == 0 {
+		if len(wanted) == 0 {
 			r.Status = checks.NotApplicable
 			r.Evidence.Expected = "pods isolated as their namespace's other pods are"
 			r.Evidence.Observed = "no pod of the namespace is isolated"
 			r.Reason = "no NetworkPolicy isolates any pod of this namespace (see KP-NET-001 and KP-NET-004)"
-			out = append(out, v.unsure(r, w.res.Namespace))
+			out = append(out, v.unsure(r, u.res.Namespace))
 			continue
 		}
-		var gaps []string
+		r.Evidence.Expected = "every pod isolated for " + strings.Join(wanted, " and ") + ", as other pods of the namespace are"
+		var gaps findings
 		host := false
-		for _, pi := range w.pods {
-			p := v.e.Pods()[pi]
-			if p.Spec.HostNetwork {
+		for gi := range v.groups[i] {
+			g := &v.groups[i][gi]
+			if g.ep.HostNetwork() {
 				host = true
 				continue
 			}
-			for _, d := range []netpol.Direction{netpol.Ingress, netpol.Egress} {
-				if dirs[d] && len(v.e.Isolating(pi, d)) == 0 {
-					gaps = append(gaps, fmt.Sprintf("pod %s is not isolated for %s", p.Name, d))
+			for _, d := range dirs {
+				if want[d] && len(v.e.Isolating(g.ep, d)) == 0 {
+					gaps.add(netpol.Answer{Because: "not isolated for " + string(d)}, g)
 				}
 			}
 		}
 		switch {
 		case len(gaps) > 0:
 			r.Status = checks.Fail
-			if len(gaps) > 3 {
-				gaps = append(gaps[:3], fmt.Sprintf("and %d more", len(gaps)-3))
-			}
-			r.Evidence.Observed = strings.Join(gaps, "; ")
+			r.Evidence.Observed = u.describe(gaps, "is ", "are ")
 		case host:
 			r.Status = checks.Warn
 			r.Evidence.Observed = "hostNetwork pods: NetworkPolicy cannot isolate them"
 		default:
 			r.Status = checks.Pass
-			r.Evidence.Observed = fmt.Sprintf("%d %s isolated for %s", len(w.pods), plural(len(w.pods), "pod", "pods"), strings.Join(want, " and "))
+			r.Evidence.Observed = u.all() + " isolated for " + strings.Join(wanted, " and ")
 		}
-		out = append(out, v.unsure(r, w.res.Namespace))
+		out = append(out, v.unsure(r, u.res.Namespace))
 	}
 	return out
 }

@@ -18,10 +18,13 @@
 //
 // The file checks (CIS 1.1, 4.1) read the node reports' file modes and owners, selected by
 // their snapshot.FileRole; node reports are their input, without which the engine judges them
-// NOT_EVALUATED. The version,
+// NOT_EVALUATED. Section 1.1 is about control-plane nodes and section 4.1 about the nodes
+// kubelets run on: a node outside a rule's section is NOT_APPLICABLE there, as the kubelet
+// checks are on a node that runs no kubelet. The version,
 // readiness and end-of-life checks read the Node objects; the kube-proxy check reads its pods
 // and ConfigMap.
 //
-// Results about nodes are grouped (group.go): nodes whose verdict rests on the same evidence
-// give one result naming them all, and a node that differs from its pool is called out.
+// Results about nodes are grouped (group.go): nodes with the same verdict on the same value give
+// one result naming them all (and where each read the value), and a node whose verdict or value
+// differs from its pool's is called out.
 package node

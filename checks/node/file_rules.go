@@ -6,9 +6,14 @@ Source: CIS Kubernetes Benchmark 1.12, the row's id; each row's Source quotes th
 recommendation. Paths as kubeadm lays a node out, as the node agent (nodeagent.Collect)
 records them: the row's What.
 
-Reads: the node reports' files (mode and owner from lstat). A section 1.1 rule applies to
-control-plane nodes (a kube-apiserver manifest in the static pod directory), and workers get
-no result; a section 4.1 rule applies to every node, as each runs a kubelet.
+Reads: the node reports' files (mode and owner from lstat), and what the reports say runs on
+the node. A section 1.1 rule (control plane node configuration files) applies to control-plane
+nodes (a kube-apiserver manifest in the static pod directory); a section 4.1 rule (worker node
+configuration files) to the nodes a kubelet runs on, 4.1.3 and 4.1.4 (the kube-proxy's
+kubeconfig) also to those a kube-proxy process runs on. A node a rule does not apply to is
+NOT_APPLICABLE, with the reason: a worker for section 1.1, a node whose process table shows no
+kubelet for section 4.1 (NOT_EVALUATED when the agent could not read the process table, or the
+API server shows the node Ready: its kubelet runs).
 
 Allowed values: for a permission bound, no mode bit outside MaxMode (mode &^ MaxMode == 0: a
 bitmask test, so 0444 is not "600 or more restrictive"); any other bit fails, listing the

@@ -117,8 +117,9 @@ func placeFor(t *testing.T, rule *fileRule) string {
 }
 
 // runFileCases judges each case's files on a control-plane node with the registered check c,
-// then a worker (a section 4.1 rule judges it, a section 1.1 rule gives it no result) and a
-// snapshot without node reports (NOT_EVALUATED by the engine).
+// then on a worker (a section 4.1 rule judges it, a section 1.1 rule is NOT_APPLICABLE there), on
+// a control-plane node that runs no kubelet (the other way round), and a snapshot without node
+// reports (NOT_EVALUATED by the engine).
 func runFileCases(t *testing.T, rule *fileRule, c checks.Check, cases []fileCase) {
 	t.Helper()
 	path := placeFor(t, rule)
@@ -129,7 +130,8 @@ func runFileCases(t *testing.T, rule *fileRule, c checks.Check, cases []fileCase
 				f.Role, f.Path = rule.Role, path
 				files[i] = f
 			}
-			snap := withReports(snapshot.New(), snapshot.NodeReport{Node: "cp-1", ControlPlane: true, Files: files})
+			snap := withReports(snapshot.New(), snapshot.NodeReport{Node: "cp-1", ControlPlane: true, ProcessTable: true,
+				Kubelet: &snapshot.NodeKubelet{}, Files: files})
 			rs := c.Evaluate(snap)
 			if len(rs) != 1 || rs[0].Status != tc.want || rs[0].Resource != (checks.Resource{Kind: "Node", Name: "cp-1"}) {
 				t.Fatalf("got %+v, want one %s on Node/cp-1", rs, tc.want)
@@ -139,9 +141,28 @@ func runFileCases(t *testing.T, rule *fileRule, c checks.Check, cases []fileCase
 			}
 		})
 	}
-	worker := withReports(snapshot.New(), snapshot.NodeReport{Node: "w", Files: []snapshot.NodeFile{{Role: rule.Role, Path: path, Exists: true}}})
-	if rs := c.Evaluate(worker); (len(rs) == 0) != strings.HasPrefix(rule.CIS, "1.1.") {
-		t.Errorf("worker: %d results, CIS %s", len(rs), rule.CIS)
+	present := []snapshot.NodeFile{{Role: rule.Role, Path: path, Exists: true}}
+	for _, tc := range []struct {
+		name   string
+		report snapshot.NodeReport
+		// judged: the rule is about this node (it judges the file); else NOT_APPLICABLE, with reason.
+		judged bool
+		reason string
+	}{
+		{"worker", snapshot.NodeReport{Node: "w", ProcessTable: true, Kubelet: &snapshot.NodeKubelet{}, Files: present},
+			!rule.controlPlane(), "not a control-plane node"},
+		{"control plane without kubelet", snapshot.NodeReport{Node: "cp-2", ControlPlane: true, ProcessTable: true, Files: present},
+			rule.controlPlane(), "no kubelet runs on this node"},
+	} {
+		rs := c.Evaluate(withReports(snapshot.New(), tc.report))
+		switch {
+		case len(rs) != 1:
+			t.Errorf("%s: %d results, want 1", tc.name, len(rs))
+		case tc.judged && rs[0].Status != checks.Pass && rs[0].Status != checks.Fail:
+			t.Errorf("%s: %+v, want the file judged", tc.name, rs[0])
+		case !tc.judged && (rs[0].Status != checks.NotApplicable || !strings.Contains(rs[0].Reason, tc.reason)):
+			t.Errorf("%s: %+v, want NOT_APPLICABLE: %s", tc.name, rs[0], tc.reason)
+		}
 	}
 	sel := checks.Selection{Controls: []string{rule.ID}}
 	selected, err := sel.Select(checks.Registered())

@@ -8,25 +8,57 @@ import (
 	"github.com/kubeposture/kubeposture/snapshot"
 )
 
-// eachNodeReport judges every merged node report, one result per node, then groups them.
-// Without node reports the engine has judged the control NOT_EVALUATED (its input
-// snapshot.ResNodeReports is missing) and not called it.
+// eachNodeReport judges every merged node report, one result per node, then groups them. A
+// node the rule is not about (rule.scope) gets NOT_APPLICABLE with the reason. Without node
+// reports the engine has judged the control NOT_EVALUATED (its input snapshot.ResNodeReports
+// is missing) and not called it.
 func eachNodeReport(snap *snapshot.Snapshot, rule *fileRule) []checks.Result {
-	var out []checks.Result
+	out := make([]checks.Result, 0, len(snap.NodeReports))
 	for i := range snap.NodeReports {
 		rep := &snap.NodeReports[i]
-		if rule.controlPlane() && !rep.ControlPlane {
-			continue // a worker has no control-plane files: no result, not a pass
+		var r checks.Result
+		if st, observed, reason := rule.scope(snap, rep); st != "" {
+			r = checks.Result{Status: st, Reason: reason, Evidence: checks.Evidence{Expected: rule.expected(),
+				Where: fileWhere(rule, rep.Node), Observed: observed}}
+		} else {
+			r = judgeFiles(rep, rule)
 		}
-		r := judgeFiles(rep, rule)
 		r.Resource = checks.Resource{Kind: "Node", Name: rep.Node}
 		out = append(out, r)
 	}
 	return group(out)
 }
 
+// scope tells whether the rule is about the node of rep: a section 1.1 rule (control plane
+// node configuration files) is about a control-plane node, one whose static pods include the
+// kube-apiserver; a section 4.1 rule (worker node configuration files) is about a node a kubelet
+// runs on, and 4.1.3 and 4.1.4 (the kube-proxy's kubeconfig) also about one a kube-proxy
+// process runs on. st is "" when it is; otherwise NOT_APPLICABLE with what the report shows and
+// why, or NOT_EVALUATED when the report cannot tell whether a kubelet runs (noKubelet).
+func (r *fileRule) scope(snap *snapshot.Snapshot, rep *snapshot.NodeReport) (st checks.Status, observed, reason string) {
+	switch {
+	case r.controlPlane():
+		if rep.ControlPlane {
+			return "", "", ""
+		}
+		return checks.NotApplicable, "no kube-apiserver static pod manifest",
+			"not a control-plane node: the node agent found no kube-apiserver manifest among its static pods (CIS 1.1 is about control-plane nodes)"
+	case rep.Kubelet != nil, r.Role == snapshot.RoleKubeProxyKubeconfig && rep.KubeProxy != nil:
+		return "", "", ""
+	}
+	if st, reason = noKubelet(snap, rep); st == checks.NotApplicable {
+		reason += " (CIS 4.1 is about the files of the nodes kubelets run on)"
+	}
+	return st, "no kubelet process", reason
+}
+
+// fileWhere names the files of a rule on a node, for Evidence.Where.
+func fileWhere(rule *fileRule, node string) string {
+	return rule.What + " (node " + node + ", node agent)"
+}
+
 func judgeFiles(rep *snapshot.NodeReport, rule *fileRule) checks.Result {
-	ev := checks.Evidence{Expected: rule.expected(), Where: fmt.Sprintf("%s (node %s, node agent)", rule.What, rep.Node)}
+	ev := checks.Evidence{Expected: rule.expected(), Where: fileWhere(rule, rep.Node)}
 	var found, bad []string
 	for i := range rep.Files {
 		f := &rep.Files[i]

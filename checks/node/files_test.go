@@ -14,7 +14,7 @@ func TestFilesManyEntries(t *testing.T) {
 		files = append(files, snapshot.NodeFile{Path: p, Role: snapshot.RolePKI, Exists: true, Mode: 0o600})
 	}
 	files[1].Mode = 0o640
-	snap := withReports(snapshot.New(), snapshot.NodeReport{Node: "cp-1", ControlPlane: true, Files: files})
+	snap := withReports(snapshot.New(), snapshot.NodeReport{Node: "cp-1", ControlPlane: true, ProcessTable: true, Files: files})
 	rs := eachNodeReport(snap, fileRuleByID(t, "KP-NODE-040"))
 	if len(rs) != 1 || rs[0].Status != checks.Fail || rs[0].Evidence.Observed != "1 of 2 entries not allowed: /etc/kubernetes/pki/b.key 0640" {
 		t.Fatalf("got %+v", rs)

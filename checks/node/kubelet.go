@@ -6,6 +6,7 @@ import (
 
 	"github.com/kubeposture/kubeposture/checks"
 	"github.com/kubeposture/kubeposture/snapshot"
+	corev1 "k8s.io/api/core/v1"
 	kubeletv1beta1 "k8s.io/kubelet/config/v1beta1"
 )
 
@@ -118,8 +119,9 @@ func eachKubeletView(snap *snapshot.Snapshot, whereOf func(v *kubeletView) strin
 			r = checks.Result{Status: checks.NotEvaluated, Evidence: ev,
 				Reason: "the kubelet's configz held no configuration"}
 		case rep.Kubelet == nil:
-			r = checks.Result{Status: checks.NotEvaluated, Evidence: ev,
-				Reason: "the node agent found no kubelet process (is the host's /proc mounted?)"}
+			st, reason := noKubelet(snap, rep)
+			ev.Observed = "no kubelet process"
+			r = checks.Result{Status: st, Evidence: ev, Reason: reason}
 		default:
 			r = checks.Result{Status: checks.NotEvaluated, Evidence: ev,
 				Reason: "the node agent could not read the kubelet's config file " + rep.Kubelet.ConfigFile + " (see the node report's errors)"}
@@ -128,6 +130,37 @@ func eachKubeletView(snap *snapshot.Snapshot, whereOf func(v *kubeletView) strin
 		out = append(out, r)
 	}
 	return group(out)
+}
+
+// noKubelet is the verdict on a kubelet's configuration or files for a node whose report holds
+// no kubelet: NOT_APPLICABLE when the node agent read the node's process table and found none,
+// unless the API server shows the node Ready (its kubelet reports, so the agent missed it);
+// NOT_EVALUATED when the agent could not read the process table (or, reporting before it
+// recorded that, did not say) or missed a kubelet that runs.
+func noKubelet(snap *snapshot.Snapshot, rep *snapshot.NodeReport) (checks.Status, string) {
+	switch {
+	case !rep.ProcessTable:
+		return checks.NotEvaluated, "the node agent could not read the node's process table, so whether a kubelet runs there is unknown (mount the host's /proc; see the node report's errors)"
+	case readyNode(snap, rep.Node):
+		return checks.NotEvaluated, "the node agent found no kubelet process, but the node is Ready, so its kubelet runs: run the agent with the host's /proc (see the node report's errors)"
+	}
+	return checks.NotApplicable, "no kubelet runs on this node: the node agent found none in its process table"
+}
+
+// readyNode tells whether the snapshot holds the Node name with its Ready condition True:
+// a kubelet runs there and reports.
+func readyNode(snap *snapshot.Snapshot, name string) bool {
+	for i := range snap.Nodes {
+		if snap.Nodes[i].Name != name {
+			continue
+		}
+		for _, c := range snap.Nodes[i].Status.Conditions {
+			if c.Type == corev1.NodeReady {
+				return c.Status == corev1.ConditionTrue
+			}
+		}
+	}
+	return false
 }
 
 func notCollectedReason(c snapshot.Collection) string {

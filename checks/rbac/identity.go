@@ -185,6 +185,12 @@ func tokenMounts(w *owners.Workload, sas map[account]*corev1.ServiceAccount, kee
 		judge(&w.Template.Spec, "")
 	}
 	for _, p := range w.Pods {
+		// A mirror pod has no token: the ServiceAccount admission plugin refuses one that
+		// names a service account or a token volume, and the kubelet mounts none for a static
+		// pod (plugin/pkg/admission/serviceaccount).
+		if _, mirror := p.Annotations[corev1.MirrorPodAnnotationKey]; mirror {
+			continue
+		}
 		judge(&p.Spec, p.Name)
 	}
 	return out, mounts

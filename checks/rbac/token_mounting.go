@@ -47,7 +47,7 @@ func init() {
 			Severity:    checks.Low,
 			Description: "A mounted token is a credential any process in the pod (or anyone who breaks into it) can use against the API server.",
 			Remediation: "Set automountServiceAccountToken: false on pods (or their service accounts) that do not call the API.",
-			References:  checks.References{CIS: []string{"5.1.6"}, NSA: []string{"C-0034"}},
+			References:  checks.References{CIS: []string{"5.1.6"}},
 		},
 		Inputs:   append(append([]snapshot.Resource{snapshot.ResServiceAccounts}, inputs...), owners.Inputs...),
 		Evaluate: tokenMounting,

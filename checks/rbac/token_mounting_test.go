@@ -158,3 +158,18 @@ func TestTokenMountingTemplates(t *testing.T) {
 		t.Errorf("CronJob where %q", w)
 	}
 }
+
+// TestTokenMountingMirrorPods: a kubelet's static pod has no token (the ServiceAccount
+// admission plugin refuses a mirror pod that names an account or a token volume, and the
+// kubelet mounts none), whatever automounting says: it is never reported.
+func TestTokenMountingMirrorPods(t *testing.T) {
+	snap := rbacSnap()
+	snap.ServiceAccounts = []corev1.ServiceAccount{{ObjectMeta: metav1.ObjectMeta{Namespace: "kube-system", Name: "default"}}}
+	snap.Pods = []corev1.Pod{{ObjectMeta: metav1.ObjectMeta{Namespace: "kube-system", Name: "kube-apiserver-cp-1",
+		Annotations: map[string]string{corev1.MirrorPodAnnotationKey: "abc", "kubernetes.io/config.source": "file"}}}}
+	for _, r := range tokenMounting(snap) {
+		if r.Status != checks.Pass {
+			t.Errorf("a mirror pod was judged to mount a token: %+v", r)
+		}
+	}
+}

@@ -677,11 +677,24 @@ func runDiff(t *testing.T, setup diffSetup, seed uint64, n int) {
 			c = newPSSCache(lv)
 			caches[lv] = c
 		}
+		var meta *metav1.ObjectMeta
+		var spec *corev1.PodSpec
 		if p := pods[res]; p != nil {
-			return ours(c.judge(&p.ObjectMeta, &p.Spec), lv)
+			meta, spec = &p.ObjectMeta, &p.Spec
+		} else {
+			t := templates[res]
+			meta, spec = &t.ObjectMeta, &t.Spec
 		}
-		t := templates[res]
-		return ours(c.judge(&t.ObjectMeta, &t.Spec), lv)
+		v := c.judge(meta, spec)
+		// KP-WL-001 and KP-WL-002 read the run's shared evaluation (podSpecs): at the latest
+		// version it must say what the cache, compared with admission below, says.
+		if lv.Version.Latest() && (lv.Level == api.LevelBaseline || lv.Level == api.LevelRestricted) {
+			shared := evaluateSpec(meta, spec)
+			if got := map[api.Level]string{api.LevelBaseline: shared.baseline, api.LevelRestricted: shared.restricted}[lv.Level]; got != v {
+				t.Errorf("%s at %s: the shared evaluation says %q, the cache %q", res, lv, got, v)
+			}
+		}
+		return ours(v, lv)
 	}
 	for _, dc := range cases {
 		if !dc.valid {

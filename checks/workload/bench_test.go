@@ -106,3 +106,32 @@ func BenchmarkPSSScale(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkPodRules is what the controls that judge pod specs field by field cost in a run, the
+// Pod Security levels and every rule of podRules, over one shared evaluation of the distinct
+// specs (podSpecs), built afresh for each run as the engine does.
+func BenchmarkPodRules(b *testing.B) {
+	for _, pods := range []int{10_000, 100_000} {
+		s := synth.Snapshot(pods)
+		for _, bc := range []struct {
+			name  string
+			rules bool
+		}{{"levels", false}, {"levels+rules", true}} {
+			b.Run(fmt.Sprintf("pods=%d/%s", pods, bc.name), func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					done := s.ShareDerived()
+					pssBaseline(s)
+					pssRestricted(s)
+					if bc.rules {
+						for i := range podRules {
+							podRules[i].check(i).Evaluate(s)
+						}
+					}
+					done()
+				}
+				b.ReportMetric(float64(pods)*float64(b.N)/b.Elapsed().Seconds(), "pods/s")
+			})
+		}
+	}
+}

@@ -2,7 +2,8 @@
 KP-WL-042: config maps hold no secret values.
 
 Source: NSA/CISA Kubernetes Hardening Guide, "Secrets" (kubescape C-0012, "Applications
-credentials in configuration files"); CIS 1.12 5.4.1's reasoning applies too (a secret belongs
+credentials in configuration files": the config maps' half; KP-WL-043 judges the pod
+specifications' env values); the reasoning of CIS 1.12 5.4.1 applies too (a secret belongs
 in a Secret, where RBAC, audit policies and encryption at rest treat it as one). A config map is
 readable by every identity that may read config maps, is not encrypted at rest by the usual
 EncryptionConfiguration (which names secrets), and is logged in full by audit policies that log

@@ -1,9 +1,10 @@
 /*
 KP-WL-040: workloads do not run as the default service account.
 
-Source: CIS Kubernetes Benchmark 1.12, 5.1.5 "Ensure that default service accounts are not
-actively used" (manual in CIS). KP-RBAC-005 judges the default ServiceAccount objects (no
-token automount, no binding); this control finds the workloads that use them. A workload that
+Source: the reasoning of CIS Kubernetes Benchmark 1.12, 5.1.5 "Ensure that default service
+accounts are not actively used" (manual in CIS), whose audit is the default ServiceAccount
+objects themselves (no token automount, no binding: KP-RBAC-005, which claims it); this control
+finds the workloads that use them, which the item does not ask, and claims no framework item. A workload that
 names no service account shares its namespace's default identity with every other such
 workload: a binding given to one (often the quick fix when one of them needs the API) is given
 to all, and their tokens cannot be told apart in audit logs.
@@ -49,7 +50,6 @@ func init() {
 			Remediation: "Create a service account per workload (automountServiceAccountToken: false unless " +
 				"it calls the API) and set spec.serviceAccountName in the pod template; bind rights to " +
 				"that account, never to default.",
-			References: checks.References{CIS: []string{"5.1.5"}},
 		},
 		Inputs:   inputs,
 		Evaluate: defaultServiceAccount,

@@ -9,5 +9,9 @@
 // template, and the pods are what admission actually judged.
 //
 // Each control lives in its own file with a doc comment giving the rule, its source, the
-// fields it reads and the values it allows, and registers itself in init.
+// fields it reads and the values it allows, and registers itself in init. The controls that
+// judge a pod spec field by field for one framework item (a CIS 5.2 recommendation, an
+// NSA/CISA area) are rows of one table, podRules (pod_rules.go), each row in its own file with
+// that doc comment; they, and the Pod Security levels, read one evaluation of each distinct
+// pod spec per run (podSpecs in pss_cache.go).
 package workload

@@ -2,10 +2,11 @@
 KP-WL-043: plain environment values hold no secrets.
 
 Source: NSA/CISA Kubernetes Hardening Guide, "Secrets" (kubescape C-0012, "Applications
-credentials in configuration files"); CIS 1.12 5.4.1 (secrets in the environment leak). A
-literal env value is worse than a secretKeyRef (KP-WL-003): it is stored in the workload's own
+credentials in configuration files": the pod specifications' half; KP-WL-042 judges the config
+maps). A literal env value is worse than a secretKeyRef: it is stored in the workload's own
 spec, readable by everyone who may read Deployments or pods, and kept in every ReplicaSet of the
-Deployment's history.
+Deployment's history. CIS 5.4.1 is about Secrets consumed through the environment
+(secretKeyRef, envFrom.secretRef: KP-WL-003), not literal values, and is not claimed here.
 
 Unit: each top-level workload (see workloads.go), template and pods, folded.
 
@@ -45,7 +46,7 @@ func init() {
 				"old ReplicaSet keeps a copy.",
 			Remediation: "Put the value in a Secret and mount it as a file (or, failing that, reference it with " +
 				"env[].valueFrom.secretKeyRef); rotate the credential, since it has been readable in the spec.",
-			References: checks.References{CIS: []string{"5.4.1"}, NSA: []string{"C-0012"}},
+			References: checks.References{NSA: []string{"C-0012"}},
 		},
 		Inputs:   inputs,
 		Evaluate: envSecretValues,

@@ -2,10 +2,9 @@
 KP-WL-025: no container mounts the node's root filesystem or a container runtime socket.
 
 Source: NSA/CISA Kubernetes Hardening Guide v1.2, "Kubernetes Pod security" (hostPath
-volumes give containers access to the node; restrict them to the paths needed, read-only);
-CIS Kubernetes Benchmark 1.12, 5.2.11 (hostPath volumes), which KP-WL-001 judges as Pod
-Security baseline does, for any host path; this control singles out the mounts that hand the
-node over. A container runtime's socket (Docker, containerd, CRI-O, cri-dockerd, Podman, or
+volumes give containers access to the node; restrict them to the paths needed, read-only).
+CIS 5.2.11 fails any hostPath volume (KP-WL-017); this control singles out the mounts that hand
+the node over, passes the others, and so claims no framework item. A container runtime's socket (Docker, containerd, CRI-O, cri-dockerd, Podman, or
 any *.sock: a node daemon's API) lets the container start a privileged container on the node;
 the node's root filesystem holds every credential of the node and, writable, its binaries. A
 read-only mount does not help: a socket is written through a read-only mount (connect(2)
@@ -52,7 +51,6 @@ func init() {
 				"BuildKit or kaniko, the CRI's own metrics, a node agent run outside the cluster's " +
 				"workloads); where one is unavoidable, run it in a dedicated, locked-down namespace " +
 				"and record the exception.",
-			References: checks.References{CIS: []string{"5.2.11"}},
 		},
 		Inputs:   inputs,
 		Evaluate: hostPathRuntime,

@@ -2,10 +2,9 @@
 KP-WL-026: host path mounts expose no credentials or system directories of the node.
 
 Source: NSA/CISA Kubernetes Hardening Guide v1.2, "Kubernetes Pod security" (hostPath
-volumes: only the paths needed, read-only); CIS Kubernetes Benchmark 1.12, 5.2.11, which
-KP-WL-001 judges for any host path as Pod Security baseline does; this control grades them by
-path, since /etc/kubernetes read-only is a cluster credential leak and /etc/localtime
-read-only is nothing. The node's root and runtime sockets are KP-WL-025's and are not
+volumes: only the paths needed, read-only). CIS 5.2.11 fails any hostPath volume (KP-WL-017);
+this control grades them by path, since /etc/kubernetes read-only is a cluster credential leak
+and /etc/localtime read-only is nothing, and so claims no framework item. The node's root and runtime sockets are KP-WL-025's and are not
 repeated here.
 
 Unit: each top-level workload (see workloads.go), template and pods.
@@ -55,7 +54,6 @@ func init() {
 				"needed, mounted readOnly: true (a configMap, a projected volume or the downward API " +
 				"usually replace it). Node agents that need these paths belong in a dedicated " +
 				"namespace whose exception is recorded.",
-			References: checks.References{CIS: []string{"5.2.11"}},
 		},
 		Inputs:   inputs,
 		Evaluate: hostPathSensitive,

@@ -48,10 +48,18 @@ func pssExpected(level api.Level) string {
 
 // evaluatePSS judges every workload unit at level and the latest policy version. Restricted
 // includes the baseline checks it does not override, as in admission. Each distinct pod spec
-// is evaluated once (see pssCache).
+// is evaluated once per run, in the evaluation the workload controls share (podSpecs).
 func evaluatePSS(s *snapshot.Snapshot, level api.Level) []checks.Result {
-	c := newRunPSSCache(s, api.LevelVersion{Level: level, Version: api.LatestVersion()})
-	return evaluateUnits(s, c.judge, "allowed", pssExpected(level))
+	return evaluateVerdicts(s, func(v *specVerdicts) (checks.Status, string) {
+		msg := v.restricted
+		if level == api.LevelBaseline {
+			msg = v.baseline
+		}
+		if msg != "" {
+			return checks.Fail, msg
+		}
+		return checks.Pass, ""
+	}, "allowed", pssExpected(level))
 }
 
 // forbidden renders the reasons as the admission plugin does ("privileged (container \"app\"

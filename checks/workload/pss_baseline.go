@@ -4,9 +4,10 @@ KP-WL-001: pods meet the Pod Security Standards baseline level.
 Source: Pod Security Standards, baseline level
 (https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline), evaluated
 by k8s.io/pod-security-admission/policy at the latest policy version, the code of the
-PodSecurity admission plugin. CIS 1.12 5.2.2, 5.2.3, 5.2.4, 5.2.5, 5.2.10, 5.2.11, 5.2.12;
-NSA/CISA hardening guide "pod security enforcement" (kubescape C-0057, C-0038, C-0041, C-0046,
-C-0044).
+PodSecurity admission plugin. The control decides the level, and claims only it: a pod
+fails for any of the level's checks, and the CIS recommendations and NSA/CISA areas among them
+each have a control that says exactly what the item says (KP-WL-008 to KP-WL-019, KP-WL-027;
+docs/crosswalk.md), one verdict per item.
 
 Unit: each top-level workload (see workloads.go); its pod template and each of its pods are
 evaluated, and the workload fails if any of them is forbidden.
@@ -57,10 +58,8 @@ func init() {
 				"level: label each namespace pod-security.kubernetes.io/enforce=baseline " +
 				"(kubectl label ns NAME pod-security.kubernetes.io/enforce=baseline).",
 			References: checks.References{
-				CIS:      []string{"5.2.2", "5.2.3", "5.2.4", "5.2.5", "5.2.10", "5.2.11", "5.2.12"},
 				PSS:      pssIDs(api.LevelBaseline),
 				PSSLevel: "baseline",
-				NSA:      []string{"C-0038", "C-0041", "C-0044", "C-0046", "C-0057"},
 			},
 		},
 		Inputs:   inputs,

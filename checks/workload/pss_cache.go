@@ -53,7 +53,7 @@ type pssCache struct {
 	volumes    []corev1.Volume
 	// keys are the run's keys of the snapshot's pod specs, when the cache was made for one
 	// (newRunPSSCache); nil otherwise.
-	keys map[*corev1.PodSpec]objectKey
+	keys *specIndex
 	// evaluations counts calls of the evaluator, for tests.
 	evaluations int
 }
@@ -63,42 +63,145 @@ func newPSSCache(lv api.LevelVersion) *pssCache {
 }
 
 // newRunPSSCache is newPSSCache for the controls of a run: the keys of the snapshot's pod
-// specs are computed once and shared (pssKeys). Outside a run (a control called alone) there
+// specs are computed once and shared (podSpecs). Outside a run (a control called alone) there
 // is no one to share them with, and each is computed when judged.
 func newRunPSSCache(s *snapshot.Snapshot, lv api.LevelVersion) *pssCache {
 	c := newPSSCache(lv)
 	if s.SharingDerived() {
-		c.keys = pssKeys(s)
+		c.keys = podSpecs(s)
 	}
 	return c
 }
 
-// objectKey is an object's key, and the metadata it was computed with.
-type objectKey struct {
+// specEntry is what the run knows of one pod spec of the snapshot: the spec and the metadata
+// it was keyed with, its key, and the verdicts shared by every spec with that key.
+type specEntry struct {
+	spec *corev1.PodSpec
 	meta *metav1.ObjectMeta
 	key  pssKey
-	ok   bool
+	ok   bool // false: the spec could not be keyed; v is its own
+	v    *specVerdicts
 }
 
-// pssKeys computes, once per run, the key of every pod spec of the snapshot's workload units
-// (templates and pods): KP-WL-001, 002 and 004 judge the same objects, and the key is most of
-// what judging a replica costs. It is indexed by the spec's address in the snapshot, which
-// nothing else can have while the snapshot lives; an address not in it (a spec that is not
-// the snapshot's) is keyed afresh.
-func pssKeys(s *snapshot.Snapshot) map[*corev1.PodSpec]objectKey {
-	return checks.Memo(s, pssKeysKey{}, func() map[*corev1.PodSpec]objectKey {
+// specVerdicts is the run's one evaluation of a pod spec, read by every control that judges
+// pod specs field by field: the Pod Security levels at the latest version (KP-WL-001, 002)
+// and each rule of podRules (items, in podRules' order).
+type specVerdicts struct {
+	baseline, restricted string // the forbidden reasons; "" when allowed
+	items                [len(podRules)]itemVerdict
+}
+
+// evaluateSpec evaluates spec with every check of the run's shared evaluation.
+func evaluateSpec(meta *metav1.ObjectMeta, spec *corev1.PodSpec) *specVerdicts {
+	v := &specVerdicts{
+		baseline:   evaluateLevel(api.LevelBaseline, meta, spec),
+		restricted: evaluateLevel(api.LevelRestricted, meta, spec),
+	}
+	for i, r := range podRules {
+		st, msg := r.judge(meta, spec)
+		v.items[i] = itemVerdict{status: st, msg: msg}
+	}
+	return v
+}
+
+// specIndex is the run's index of the snapshot's pod specs (podSpecs): by address, and in
+// the order of the workload units (each unit's template, then its pods), so that a control
+// walking the units reads each object's entry in turn rather than looking it up.
+type specIndex struct {
+	bySpec map[*corev1.PodSpec]specEntry
+	flat   []specEntry
+	// start[i] is where unit i's entries begin in flat; start[len(units)] is len(flat).
+	start []int
+}
+
+// lookup returns the run's entry of spec, when spec is the snapshot's and was keyed with meta.
+func (x *specIndex) lookup(meta *metav1.ObjectMeta, spec *corev1.PodSpec) (specEntry, bool) {
+	if x == nil {
+		return specEntry{}, false
+	}
+	e, found := x.bySpec[spec]
+	return e, found && e.meta == meta
+}
+
+// verdicts returns the shared evaluation of spec: from the run's index when spec is the
+// snapshot's and was keyed with meta, else evaluated afresh.
+func (x *specIndex) verdicts(meta *metav1.ObjectMeta, spec *corev1.PodSpec) *specVerdicts {
+	if e, ok := x.lookup(meta, spec); ok {
+		return e.v
+	}
+	return evaluateSpec(meta, spec)
+}
+
+// specCursor reads, for the units in order, each object's verdicts from the index's flat list;
+// an object out of turn (not the entry expected) is looked up instead.
+type specCursor struct {
+	x   *specIndex
+	es  []specEntry
+	pos int
+}
+
+// unit moves the cursor to unit i's entries.
+func (c *specCursor) unit(i int) { c.es, c.pos = c.x.flat[c.x.start[i]:c.x.start[i+1]], 0 }
+
+func (c *specCursor) verdicts(meta *metav1.ObjectMeta, spec *corev1.PodSpec) *specVerdicts {
+	if c.pos < len(c.es) {
+		e := &c.es[c.pos]
+		c.pos++
+		if e.spec == spec && e.meta == meta {
+			return e.v
+		}
+	}
+	return c.x.verdicts(meta, spec)
+}
+
+// evaluateVerdicts judges every unit of s with read, a reading of the shared evaluation.
+func evaluateVerdicts(s *snapshot.Snapshot, read func(*specVerdicts) (checks.Status, string), ok, expected string) []checks.Result {
+	us := units(s)
+	c := specCursor{x: podSpecs(s)}
+	g := func(meta *metav1.ObjectMeta, spec *corev1.PodSpec) (checks.Status, string) {
+		return read(c.verdicts(meta, spec))
+	}
+	texts := unitTexts{}
+	out := make([]checks.Result, 0, len(us))
+	for i := range us {
+		c.unit(i)
+		out = append(out, us[i].gradedWith(texts, g, ok, expected))
+	}
+	return out
+}
+
+// podSpecs keys and evaluates, once per run, every pod spec of the snapshot's workload units
+// (templates and pods): the workload controls judge the same objects, and specs that share a
+// key (a Deployment's replicas) are evaluated once. It is indexed by the spec's address in
+// the snapshot, which nothing else can have while the snapshot lives; an address not in it (a
+// spec that is not the snapshot's) is keyed afresh.
+func podSpecs(s *snapshot.Snapshot) *specIndex {
+	return checks.Memo(s, podSpecsKey{}, func() *specIndex {
 		us := units(s)
 		n := 0
 		for i := range us {
 			n += len(us[i].pods) + 1
 		}
-		keys := make(map[*corev1.PodSpec]objectKey, n)
+		x := &specIndex{bySpec: make(map[*corev1.PodSpec]specEntry, n), flat: make([]specEntry, 0, n), start: make([]int, 0, len(us)+1)}
+		byKey := map[pssKey]*specVerdicts{}
 		c := newPSSCache(api.LevelVersion{}) // for its scratch space
 		add := func(meta *metav1.ObjectMeta, spec *corev1.PodSpec) {
 			k, ok := c.key(meta, spec)
-			keys[spec] = objectKey{meta: meta, key: k, ok: ok}
+			e := specEntry{spec: spec, meta: meta, key: k, ok: ok}
+			switch {
+			case !ok:
+				e.v = evaluateSpec(meta, spec)
+			case byKey[k] != nil:
+				e.v = byKey[k]
+			default:
+				e.v = evaluateSpec(meta, spec)
+				byKey[k] = e.v
+			}
+			x.bySpec[spec] = e
+			x.flat = append(x.flat, e)
 		}
 		for i := range us {
+			x.start = append(x.start, len(x.flat))
 			if t := us[i].template; t != nil {
 				add(&t.ObjectMeta, &t.Spec)
 			}
@@ -106,18 +209,19 @@ func pssKeys(s *snapshot.Snapshot) map[*corev1.PodSpec]objectKey {
 				add(&p.ObjectMeta, &p.Spec)
 			}
 		}
-		return keys
+		x.start = append(x.start, len(x.flat))
+		return x
 	})
 }
 
-type pssKeysKey struct{}
+type podSpecsKey struct{}
 
 // judge is a judge (see workloads.go) with the cache in front of the evaluator.
 func (c *pssCache) judge(meta *metav1.ObjectMeta, spec *corev1.PodSpec) string {
 	var key pssKey
 	var ok bool
-	if k, found := c.keys[spec]; found && k.meta == meta {
-		key, ok = k.key, k.ok
+	if e, found := c.keys.lookup(meta, spec); found {
+		key, ok = e.key, e.ok
 	} else {
 		key, ok = c.key(meta, spec)
 	}
@@ -135,7 +239,17 @@ func (c *pssCache) judge(meta *metav1.ObjectMeta, spec *corev1.PodSpec) string {
 // evaluate runs the evaluator: "" when allowed, else the reasons.
 func (c *pssCache) evaluate(meta *metav1.ObjectMeta, spec *corev1.PodSpec) string {
 	c.evaluations++
-	agg := policy.AggregateCheckResults(pssEvaluator.EvaluatePod(c.lv, meta, spec))
+	return evaluateLV(c.lv, meta, spec)
+}
+
+// evaluateLevel is evaluateLV at the latest version of level.
+func evaluateLevel(level api.Level, meta *metav1.ObjectMeta, spec *corev1.PodSpec) string {
+	return evaluateLV(api.LevelVersion{Level: level, Version: api.LatestVersion()}, meta, spec)
+}
+
+// evaluateLV runs the Pod Security evaluator at lv: "" when allowed, else the reasons.
+func evaluateLV(lv api.LevelVersion, meta *metav1.ObjectMeta, spec *corev1.PodSpec) string {
+	agg := policy.AggregateCheckResults(pssEvaluator.EvaluatePod(lv, meta, spec))
 	if agg.Allowed {
 		return ""
 	}

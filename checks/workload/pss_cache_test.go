@@ -174,8 +174,8 @@ func TestPSSCacheRunKeys(t *testing.T) {
 	defer done()
 	lv := api.LevelVersion{Level: api.LevelBaseline, Version: api.LatestVersion()}
 	run, fresh := newRunPSSCache(s, lv), newPSSCache(lv)
-	if len(run.keys) < len(s.Pods) {
-		t.Fatalf("%d shared keys for %d pods", len(run.keys), len(s.Pods))
+	if len(run.keys.bySpec) < len(s.Pods) {
+		t.Fatalf("%d shared keys for %d pods", len(run.keys.bySpec), len(s.Pods))
 	}
 	for i := range s.Pods {
 		p := &s.Pods[i]

@@ -9,7 +9,8 @@ running pods: the plugin only warns once, when the label changes. So a pod can r
 violation of its namespace's policy, and a workload whose template violates it cannot create
 new pods: its next rollout, scale-up or eviction fails. The Pod Security Standards, Kubernetes
 documentation "Pod Security Admission"; issue 5 ("at the namespace's own enforce level and
-version"); CIS 1.12 5.2.1.
+version"). It claims no framework item: CIS 5.2.1 asks whether a mechanism is in place
+(KP-WL-028), not whether the pods meet it.
 
 Unit: each top-level workload (see workloads.go), template and pods, evaluated with
 k8s.io/pod-security-admission/policy at the namespace's enforce level and version, exactly as
@@ -51,7 +52,6 @@ func init() {
 				"workload out again, or, if the workload needs them, move it to a namespace whose " +
 				"enforce level allows it. Check before labelling a namespace with " +
 				"kubectl label --dry-run=server ns NAME pod-security.kubernetes.io/enforce=LEVEL.",
-			References: checks.References{CIS: []string{"5.2.1"}, NSA: []string{"C-0057"}},
 		},
 		Inputs:   append([]snapshot.Resource{snapshot.ResNamespaces}, inputs...),
 		Evaluate: pssEnforce,

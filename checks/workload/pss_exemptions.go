@@ -5,7 +5,9 @@ Source: Kubernetes documentation, "Pod Security Admission", Exemptions: requests
 exempt username, pods with an exempt runtimeClassName and anything in an exempt namespace are
 not judged at all, whatever the labels say. The plugin's configuration is the PodSecurity entry
 of the API server's --admission-control-config-file (pod-security.admission.config.k8s.io
-PodSecurityConfiguration, exemptions.{usernames,runtimeClasses,namespaces}); CIS 1.12 5.2.1.
+PodSecurityConfiguration, exemptions.{usernames,runtimeClasses,namespaces}). It claims no
+framework item: an exemption weakens the mechanism CIS 5.2.1 asks for (KP-WL-028 judges each
+namespace with what the exemptions leave of it).
 
 Unit: each exemption (Kind "AdmissionConfiguration", named after the file); one PASS when
 there is none. Reads: the admission configuration given with --admission-config, else the one
@@ -45,7 +47,6 @@ func init() {
 			Remediation: "Remove the exemptions from the PodSecurity configuration in the API server's " +
 				"--admission-control-config-file; give workloads that need privileges a namespace " +
 				"labelled enforce=privileged instead, where the exception is visible and scoped.",
-			References: checks.References{CIS: []string{"5.2.1"}, NSA: []string{"C-0057"}},
 		},
 		Evaluate: podSecurityExemptions,
 	})

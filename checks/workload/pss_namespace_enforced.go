@@ -1,9 +1,12 @@
 /*
 KP-WL-005: every namespace enforces a Pod Security Standard.
 
-Source: CIS Kubernetes Benchmark 1.12, 5.2.1 "Ensure that the cluster has at least one active
-policy control mechanism in place" (manual there; the state of the cluster answers it); NSA/CISA
-hardening guide, "pod security enforcement" (kubescape C-0192 for 5.2.1). The effective policy
+Source: Kubernetes documentation, "Pod Security Admission" and "Enforce Pod Security Standards
+by configuring the built-in admission controller". Stronger than CIS 5.2.1 ("at least one active
+policy control mechanism" for every namespace with user workloads), which KP-WL-028 decides:
+this control judges every namespace, empty ones included, asks for a Pod Security level rather
+than any mechanism, and only warns where an external engine may enforce; it claims no framework
+item. The effective policy
 is what the PodSecurity admission plugin computes (api.PolicyToEvaluate): the namespace's labels
 over the admission configuration's defaults (--admission-config), whose built-in value is
 privileged.
@@ -59,7 +62,6 @@ func init() {
 				"check first with --dry-run=server, which lists the pods that would be refused. " +
 				"Or set enforce: baseline in the PodSecurity defaults of the API server's admission " +
 				"configuration, and label only the exceptions.",
-			References: checks.References{CIS: []string{"5.2.1"}, NSA: []string{"C-0057"}},
 		},
 		Inputs:   []snapshot.Resource{snapshot.ResNamespaces},
 		Reads:    []snapshot.Resource{snapshot.ResValidatingWebhookConfigurations},
@@ -80,28 +82,20 @@ func namespaceEnforced(s *snapshot.Snapshot) []checks.Result {
 			Where:    fmt.Sprintf("Namespace/%s metadata.labels; defaults: %s", ns.Name, ps.defaultsSource()),
 			Expected: "pod-security.kubernetes.io/enforce=baseline or restricted (label or cluster default)",
 		}}
-		var problem string
+		problem := refusesNothing(off, np)
 		_, labelled := np.labels[api.EnforceLevelLabel]
 		switch {
-		case off != "":
-			problem = off
-		case np.exempt:
-			problem = "exempt from PodSecurity admission by the admission configuration's exemptions.namespaces"
+		case problem != "":
 		case labelled && np.errs != nil && !validLevel(np.labels[api.EnforceLevelLabel]):
 			r.Status = checks.Warn
 			r.Evidence.Observed = fmt.Sprintf("%s: the plugin cannot read it (%v) and judges pods at restricted", np.describe("enforce", lv), np.errs.ToAggregate())
 			out = append(out, r)
 			continue
-		case lv.Level != api.LevelPrivileged:
+		default:
 			r.Status = checks.Pass
 			r.Evidence.Observed = fmt.Sprintf("enforce %s (%s)", lv, np.describe("enforce", lv))
 			out = append(out, r)
 			continue
-		default:
-			problem = fmt.Sprintf("enforce privileged (%s)", np.describe("enforce", lv))
-			if reported := reportOnly(np); reported != "" {
-				problem += "; " + reported + ": violations are reported, not refused"
-			}
 		}
 		r.Status, r.Evidence.Observed = checks.Fail, problem
 		if names := hooks.judging(ns); len(names) > 0 {
@@ -119,6 +113,26 @@ func namespaceEnforced(s *snapshot.Snapshot) []checks.Result {
 func validLevel(s string) bool {
 	l := api.Level(s)
 	return l.Valid()
+}
+
+// refusesNothing says why Pod Security admission refuses no pod in the namespace of policy np
+// (off, the plugin's state from podSecurityDisabled: the plugin is off, the namespace is exempt,
+// or it enforces privileged), or "" when it enforces a level there.
+func refusesNothing(off string, np *nsPolicy) string {
+	lv := np.policy.Enforce
+	switch {
+	case off != "":
+		return off
+	case np.exempt:
+		return "exempt from PodSecurity admission by the admission configuration's exemptions.namespaces"
+	case lv.Level == api.LevelPrivileged:
+		problem := fmt.Sprintf("enforce privileged (%s)", np.describe("enforce", lv))
+		if reported := reportOnly(np); reported != "" {
+			problem += "; " + reported + ": violations are reported, not refused"
+		}
+		return problem
+	}
+	return ""
 }
 
 // reportOnly names the warn and audit modes set stricter than privileged, or "".

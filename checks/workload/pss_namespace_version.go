@@ -46,7 +46,6 @@ func init() {
 				"cluster's version once the namespace's workloads pass it: " +
 				"kubectl label --overwrite ns NAME pod-security.kubernetes.io/enforce-version=latest " +
 				"(try it with --dry-run=server first).",
-			References: checks.References{CIS: []string{"5.2.1"}},
 		},
 		Inputs:   []snapshot.Resource{snapshot.ResNamespaces},
 		Evaluate: namespaceVersion,

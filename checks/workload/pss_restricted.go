@@ -5,10 +5,11 @@ Source: Pod Security Standards, restricted level
 (https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted), evaluated
 by k8s.io/pod-security-admission/policy at the latest policy version. The level includes
 every baseline check that no restricted check overrides, so a workload failing KP-WL-001
-fails this one too. CIS 1.12 5.2.6, 5.2.7, 5.2.8, 5.2.9 (dropping ALL capabilities is what
-removes NET_RAW, which container runtimes grant by default), 5.6.2 (seccomp); NSA/CISA
-hardening guide (kubescape C-0013 non-root, C-0016 privilege escalation, C-0055 Linux
-hardening).
+fails this one too. The control decides the level, and claims only it: the CIS
+recommendations and NSA/CISA areas it touches ask for something else in places (CIS 5.2.7
+accepts a runAsUser > 0 without runAsNonRoot; 5.2.9 accepts no NET_BIND_SERVICE; 5.6.2 names
+the runtime's default profile only) and each has a control of its own (KP-WL-012 to KP-WL-015,
+KP-WL-019, KP-WL-029; docs/crosswalk.md).
 
 Unit: each top-level workload (see workloads.go), template and pods, as in KP-WL-001.
 
@@ -56,10 +57,8 @@ func init() {
 				"label the namespace pod-security.kubernetes.io/enforce=restricted. Fix the other " +
 				"fields named in the evidence.",
 			References: checks.References{
-				CIS:      []string{"5.2.6", "5.2.7", "5.2.8", "5.2.9", "5.6.2"},
 				PSS:      pssIDs(api.LevelRestricted),
 				PSSLevel: "restricted",
-				NSA:      []string{"C-0013", "C-0016", "C-0055"},
 			},
 		},
 		Inputs:   inputs,

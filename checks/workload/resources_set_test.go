@@ -1,12 +1,15 @@
 package workload
 
 import (
+	"fmt"
+	"slices"
 	"testing"
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 
 	"github.com/kubeposture/kubeposture/checks"
+	"github.com/kubeposture/kubeposture/internal/synth"
 	"github.com/kubeposture/kubeposture/snapshot"
 )
 
@@ -82,6 +85,13 @@ func TestResourcesSet(t *testing.T) {
 			addCronJob(s, "ops", "backup", restrictedSpec())
 		}, want{res: res("CronJob", "ops", "backup"), status: checks.Warn, observed: []string{
 			"template: container \"app\" has no limits.cpu", "a LimitRange may set defaults; the snapshot holds no LimitRanges", "no pods running"}}},
+		{"a pod of more containers than the run's index packs is judged as any other", bare(with(func(s *corev1.PodSpec) {
+			s.Containers[0].Resources = full
+			for i := 0; i < maxGapContainers; i++ {
+				s.Containers = append(s.Containers, corev1.Container{Name: fmt.Sprintf("side-%02d", i), Resources: full})
+			}
+			s.Containers[maxGapContainers].Resources = corev1.ResourceRequirements{Limits: rl("cpu", "1")}
+		})), want{res: p, status: checks.Fail, observed: []string{`container "side-15" has no limits.memory, requests.memory`}}},
 		{"complete template and no pods passes", func(s *snapshot.Snapshot) { addCronJob(s, "ops", "backup", withResources(full)) },
 			want{res: res("CronJob", "ops", "backup"), status: checks.Pass, observed: []string{"template: " + resourcesOK + "; no pods running"}}},
 	}
@@ -91,5 +101,33 @@ func TestResourcesSet(t *testing.T) {
 			tt.build(s)
 			expect(t, resourcesSet(s), []want{tt.want})
 		})
+	}
+}
+
+// TestResourceGapsIndex: the run's packed index gives each container the gaps a direct look
+// at its resources gives.
+func TestResourceGapsIndex(t *testing.T) {
+	s := synth.Snapshot(300)
+	s.Pods[3].Spec.InitContainers = append(s.Pods[3].Spec.InitContainers, corev1.Container{Name: "init", Resources: limitsOnly})
+	s.Pods[4].Spec.Containers[0].Resources = corev1.ResourceRequirements{Requests: rl("memory", "1Gi")}
+	index := resourceGaps(s)
+	if len(index) < len(s.Pods) {
+		t.Fatalf("%d specs indexed for %d pods", len(index), len(s.Pods))
+	}
+	seen := map[int]bool{}
+	for i := range s.Pods {
+		spec := &s.Pods[i].Spec
+		var packed, direct []int
+		gapsIn(index, spec, func(_ string, _ *corev1.Container, g int) bool { packed = append(packed, g); return true })
+		gapsIn(nil, spec, func(_ string, _ *corev1.Container, g int) bool { direct = append(direct, g); return true })
+		if !slices.Equal(packed, direct) {
+			t.Errorf("pod %s: packed gaps %v, direct %v", s.Pods[i].Name, packed, direct)
+		}
+		for _, g := range direct {
+			seen[g] = true
+		}
+	}
+	if len(seen) < 2 {
+		t.Errorf("gaps seen %v: the snapshot proves nothing", seen)
 	}
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/kubeposture/kubeposture/collect"
+	"github.com/kubeposture/kubeposture/internal/privatefile"
 	"github.com/kubeposture/kubeposture/snapshot"
 	"github.com/kubeposture/kubeposture/snapshot/snapfile"
 )
@@ -49,13 +51,14 @@ func (f *collectFlags) validate() error {
 	return nil
 }
 
-// collectLive snapshots the cluster the kubeconfig flags point at.
-func collectLive(kube *kubeFlags, f *collectFlags) (*snapshot.Snapshot, error) {
-	return collectPlanned(kube, f, collect.All)
+// collectLive snapshots the cluster the kubeconfig flags point at. It stops when ctx is done
+// (serve's SIGTERM) or on an interrupt (Ctrl-C), with an error rather than a partial snapshot.
+func collectLive(ctx context.Context, kube *kubeFlags, f *collectFlags) (*snapshot.Snapshot, error) {
+	return collectPlanned(ctx, kube, f, collect.All)
 }
 
-// collectPlanned snapshots what plan reads of the cluster the kubeconfig flags point at.
-func collectPlanned(kube *kubeFlags, f *collectFlags, plan collect.Plan) (*snapshot.Snapshot, error) {
+// collectPlanned is collectLive of what plan reads.
+func collectPlanned(ctx context.Context, kube *kubeFlags, f *collectFlags, plan collect.Plan) (*snapshot.Snapshot, error) {
 	if err := f.validate(); err != nil {
 		return nil, err
 	}
@@ -70,7 +73,7 @@ func collectPlanned(kube *kubeFlags, f *collectFlags, plan collect.Plan) (*snaps
 	if term.IsTerminal(int(os.Stderr.Fd())) {
 		opts.Progress = os.Stderr
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
 	defer stop()
 	return collect.Collect(ctx, cfg, opts)
 }
@@ -99,7 +102,7 @@ several times faster (both hold the same; scan reads either).`,
 			if err := imf.validate(); err != nil {
 				return err
 			}
-			snap, err := collectLive(kube, &cf)
+			snap, err := collectLive(cmd.Context(), kube, &cf)
 			if err != nil {
 				return err
 			}
@@ -107,12 +110,13 @@ several times faster (both hold the same; scan reads either).`,
 				return err
 			}
 			if out == "-" {
-				if sf == snapfile.Binary {
-					return snapfile.WriteBinary(cmd.OutOrStdout(), snap)
-				}
-				return snapfile.Write(cmd.OutOrStdout(), snap)
+				return snapfile.WriteAs(cmd.OutOrStdout(), snap, sf)
 			}
-			return snapfile.WriteFileAs(out, snap, sf)
+			// Readable by its owner only: a snapshot holds config maps and env values.
+			if err := privatefile.WriteFile(out, func(w io.Writer) error { return snapfile.WriteAs(w, snap, sf) }); err != nil {
+				return fmt.Errorf("--output %s: %w", out, err)
+			}
+			return nil
 		},
 	}
 	cf.add(cmd)

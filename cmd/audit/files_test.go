@@ -20,7 +20,7 @@ func TestScanFileFlags(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The demo's API server has no --audit-policy-file: the copy cannot make it pass.
-	out, _, code := runCLI(t, "scan", "--snapshot", demo, "--control", "3.2.2", "--audit-policy", policy, "--output", "json")
+	out, _, code := runCLI(t, "scan", "--snapshot", demo, "--control", "KP-CP-046", "--audit-policy", policy, "--output", "json")
 	if code != 1 || !strings.Contains(out, `"KP-CP-046"`) || !strings.Contains(out, "nothing is audited") {
 		t.Errorf("exit %d, output:\n%s", code, out)
 	}

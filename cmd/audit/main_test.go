@@ -185,9 +185,23 @@ func TestLiveThroughKubeconfig(t *testing.T) {
 		t.Errorf("unknown context: exit %d, stderr %q; want 2 and the context named", code, errOut)
 	}
 
-	snapPath := filepath.Join(dir, "snap.json")
+	// The snapshot is written 0600, and a link planted where it goes is replaced, not
+	// written through.
+	snapPath, victim := filepath.Join(dir, "snap.json"), filepath.Join(dir, "victim")
+	if err := os.WriteFile(victim, []byte("precious"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(victim, snapPath); err != nil {
+		t.Fatal(err)
+	}
 	if _, errOut, code := runCLI(t, "collect", "--kubeconfig", kubeconfig, "--context", "kubeposture-test", "-o", snapPath); code != 0 {
 		t.Fatalf("collect: exit %d: %s", code, errOut)
+	}
+	if st, err := os.Lstat(snapPath); err != nil || st.Mode() != 0o600 {
+		t.Errorf("snapshot file: %v, %v; want a regular file, mode 0600", st.Mode(), err)
+	}
+	if b, _ := os.ReadFile(victim); string(b) != "precious" {
+		t.Errorf("collect wrote through a link planted at its output: %q", b)
 	}
 	offline, _, code := runCLI(t, "scan", "--snapshot", snapPath, "--output", "json", "--fail-on", "none")
 	if code != 0 {

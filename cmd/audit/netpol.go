@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -85,7 +86,7 @@ func runNetpol(out io.Writer, kube *kubeFlags, nf *netpolFlags, cf *collectFlags
 		snap, err = snapfile.ReadFile(nf.snapshot)
 	} else {
 		cf.skipKubelet = true // kubelet configuration plays no part in the answer
-		snap, err = collectLive(kube, cf)
+		snap, err = collectLive(context.Background(), kube, cf)
 	}
 	if err != nil {
 		return err

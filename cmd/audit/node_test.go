@@ -1,13 +1,16 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/kubeposture/kubeposture/checks"
+	"github.com/kubeposture/kubeposture/nodeagent"
 )
 
 // nodeTree is a node whose kubelet runs flag-only with --hostname-override.
@@ -79,14 +82,37 @@ func TestNodeReportIntoScan(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The same node reported in two files: refused, naming both.
+	if err := os.WriteFile(filepath.Join(dir, "cp-1-again.json"), data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, errOut, code = runCLI(t, "scan", "--snapshot", demo, "--node-reports", dir, "--control", "4.2.7")
+	if code != 2 || !strings.Contains(errOut, `node "cp-1" is reported twice, in `+filepath.Join(dir, "cp-1-again.json")+" and in "+report) {
+		t.Errorf("two reports of cp-1: exit %d, stderr %q; want 2 and both files named", code, errOut)
+	}
+
+	// From standard input, an agent's series (its report, then a newer one): the newest is used,
+	// and a note says so.
+	reps, err := nodeagent.DecodeReports(bytes.NewReader(data), report)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reps[0].CollectedAt = reps[0].CollectedAt.Add(time.Hour)
+	var newer bytes.Buffer
+	if err := nodeagent.WriteReport(&newer, &reps[0]); err != nil {
+		t.Fatal(err)
+	}
 	r, w, _ := os.Pipe()
-	go func() { w.Write(data); w.Close() }()
+	go func() { w.Write(data); w.Write(newer.Bytes()); w.Close() }()
 	oldIn := os.Stdin
 	os.Stdin = r
 	defer func() { os.Stdin = oldIn }()
 	out, errOut, _ = runCLI(t, "scan", "--snapshot", demo, "--node-reports", "-", "--control", "4.2.7", "--output", "json")
 	if s := resultOf(t, out, "KP-NODE-007", "Node/cp-1"); s != checks.Fail {
 		t.Errorf("from stdin: KP-NODE-007 Node/cp-1 = %q, want FAIL (%s)", s, errOut)
+	}
+	if !strings.Contains(errOut, "each node's newest report used; 1 earlier report(s)") {
+		t.Errorf("from stdin, a series: stderr %q, want a note that the newest report was used", errOut)
 	}
 }
 

@@ -16,6 +16,7 @@ import (
 
 	"github.com/kubeposture/kubeposture/checks"
 	"github.com/kubeposture/kubeposture/evidence"
+	"github.com/kubeposture/kubeposture/internal/sizelimit"
 	"github.com/kubeposture/kubeposture/report/schematest"
 )
 
@@ -393,5 +394,49 @@ func TestLiveEvidenceBundle(t *testing.T) {
 	if uid != m.Cluster.UID || len(res.Observations) != results || len(res.Findings) != len(rep.Controls) {
 		t.Errorf("OSCAL: cluster %q (manifest %q), %d observations for %d results, %d findings for %d controls",
 			uid, m.Cluster.UID, len(res.Observations), results, len(res.Findings), len(rep.Controls))
+	}
+}
+
+// verify proves who wrote a bundle or says it did not: without --key, an unsigned bundle and
+// one an attacker changed and signed again with a key of his own do not verify, unless
+// --allow-unsigned accepts integrity alone, with a warning.
+func TestVerifyFailsClosed(t *testing.T) {
+	dir := t.TempDir()
+	key, pub := writeKey(t, dir, "signer")
+	attackerKey, _ := writeKey(t, dir, "attacker")
+	unsigned, signed := filepath.Join(dir, "unsigned"), filepath.Join(dir, "signed")
+	if _, errOut, code := runCLI(t, "scan", "--snapshot", demo, "--evidence", unsigned, "--fail-on", "none"); code != 0 {
+		t.Fatalf("scan --evidence: %s", errOut)
+	}
+	if _, errOut, code := runCLI(t, "scan", "--snapshot", demo, "--evidence", signed, "--sign-key", key, "--fail-on", "none"); code != 0 {
+		t.Fatalf("scan --evidence --sign-key: %s", errOut)
+	}
+	// The attacker writes his own bundle (from a doctored snapshot, say), complete and signed
+	// with his own key: it holds together, only the key is not the signer's.
+	forged := filepath.Join(dir, "forged")
+	if _, errOut, code := runCLI(t, "scan", "--snapshot", demo, "--evidence", forged, "--sign-key", attackerKey, "--fail-on", "none"); code != 0 {
+		t.Fatalf("scan --evidence --sign-key: %s", errOut)
+	}
+	for _, bundle := range []string{unsigned, forged} {
+		out, errOut, code := runCLI(t, "verify", bundle)
+		if code != 2 || !strings.Contains(out, "NOT VERIFIED") || strings.Contains(out, "OK") || !strings.Contains(errOut, "--key") {
+			t.Errorf("%s without --key: exit %d\n%s%s; want 2, NOT VERIFIED and a hint at --key", filepath.Base(bundle), code, out, errOut)
+		}
+		out, errOut, code = runCLI(t, "verify", "--allow-unsigned", bundle)
+		if code != 0 || !strings.Contains(out, "OK (integrity only, --allow-unsigned)") || !strings.Contains(errOut, "warning: --allow-unsigned") {
+			t.Errorf("%s with --allow-unsigned: exit %d\n%s%s; want 0, an OK that says integrity only, and a warning", filepath.Base(bundle), code, out, errOut)
+		}
+	}
+	if out, _, code := runCLI(t, "verify", "--key", pub, forged); code != 2 || !strings.Contains(out, "MISMATCH manifest.sig") {
+		t.Errorf("forged with the signer's key: exit %d\n%s", code, out)
+	}
+	if _, errOut, code := runCLI(t, "verify", "--key", pub, "--allow-unsigned", signed); code != 2 || !strings.Contains(errOut, "give one") {
+		t.Errorf("--key with --allow-unsigned: exit %d, %q", code, errOut)
+	}
+	big := filepath.Join(dir, "big.pem")
+	os.WriteFile(big, nil, 0o600)
+	os.Truncate(big, sizelimit.KeyFile+1)
+	if _, errOut, code := runCLI(t, "verify", "--key", big, signed); code != 2 || !strings.Contains(errOut, "the limit for a key file") {
+		t.Errorf("a key file over the limit: exit %d, %q", code, errOut)
 	}
 }

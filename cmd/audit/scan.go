@@ -62,7 +62,7 @@ never PASS. Exit code 0: no FAIL at or above --fail-on; 1: failures; 2: error.`,
 	fl.StringSliceVarP(&sf.filenames, "filename", "f", nil, "scan the manifests in these files or directories (YAML or JSON, as kubectl -f) instead of the live cluster; controls that need cluster state report NOT_EVALUATED")
 	fl.StringSliceVar(&sf.frameworks, "framework", nil, "frameworks to check: "+frameworkNames()+" (default all; repeat or comma-separate)")
 	fl.StringSliceVar(&sf.layers, "layer", nil, "layers to check: "+names(checks.Layers)+" (default all)")
-	fl.StringSliceVar(&sf.controls, "control", nil, "controls to check, by id (KP-CP-001) or CIS id (1.2.1)")
+	fl.StringSliceVar(&sf.controls, "control", nil, "controls to check, by id (KP-CP-001), or by a framework item they decide: a CIS id (1.2.1) or NSA/CISA area (C-0041)")
 	fl.StringVar(&sf.output, "output", "table", "report format: "+oneOf(report.Formats))
 	fl.StringVar(&sf.outputFile, "output-file", "", "write the report to this file instead of standard output")
 	fl.StringVar(&sf.evidence, "evidence", "", "also write an evidence bundle (snapshot, JSON, HTML, SARIF and OSCAL reports, in-toto statement, manifest of SHA-256s) to this directory, or to a .tar.gz")
@@ -122,15 +122,18 @@ func runScan(cmd *cobra.Command, kube *kubeFlags, sf *scanFlags, cf *collectFlag
 	case len(sf.filenames) > 0:
 		snap, err = readManifests(cmd.ErrOrStderr(), sf.filenames)
 	default:
-		snap, err = collectPlanned(kube, cf, collectionPlan(selected))
+		snap, err = collectPlanned(cmd.Context(), kube, cf, collectionPlan(selected))
 	}
 	if err != nil {
 		return err
 	}
 	if sf.nodeReports != "" {
-		reports, err := nodeagent.ReadReports(sf.nodeReports, cmd.InOrStdin())
+		reports, superseded, err := nodeagent.ReadReports(sf.nodeReports, cmd.InOrStdin())
 		if err != nil {
 			return fmt.Errorf("--node-reports: %w", err)
+		}
+		if superseded > 0 {
+			fmt.Fprintf(cmd.ErrOrStderr(), "audit: note: --node-reports: each node's newest report used; %d earlier report(s) of the same nodes set aside (an agent's --interval series)\n", superseded)
 		}
 		snap.MergeNodeReports(reports)
 		if unknown := nodeagent.UnknownNodes(snap); len(unknown) > 0 {

@@ -11,8 +11,8 @@ import (
 
 	"k8s.io/pod-security-admission/admission/api/load"
 	"k8s.io/pod-security-admission/admission/api/validation"
-	"sigs.k8s.io/yaml"
 
+	"github.com/kubeposture/kubeposture/internal/strictyaml"
 	"github.com/kubeposture/kubeposture/snapshot"
 )
 
@@ -31,7 +31,7 @@ func Parse(data []byte, readPath func(string) ([]byte, error)) (*snapshot.PodSec
 			Configuration json.RawMessage `json:"configuration"`
 		} `json:"plugins"`
 	}
-	if err := yaml.Unmarshal(data, &doc); err != nil {
+	if err := strictyaml.Unmarshal(data, &doc); err != nil {
 		return nil, err
 	}
 	var (
@@ -61,10 +61,13 @@ func Parse(data []byte, readPath func(string) ([]byte, error)) (*snapshot.PodSec
 		return nil, fmt.Errorf("kind is %q, want AdmissionConfiguration or PodSecurityConfiguration", doc.Kind)
 	}
 	if raw != nil {
-		// The plugin's loader decodes JSON or YAML into its versioned types.
-		if j, err := yaml.YAMLToJSON(raw); err == nil {
-			raw = j
+		// The plugin's loader decodes JSON or YAML into its versioned types; a key given twice
+		// is refused here first.
+		j, err := strictyaml.ToJSON(raw)
+		if err != nil {
+			return nil, fmt.Errorf("PodSecurity configuration (%s): %w", source, err)
 		}
+		raw = j
 	}
 	cfg, err := load.LoadFromData(raw)
 	if err != nil {

@@ -3,9 +3,12 @@
 // weaknesses in every layer. The integration tests assert the exact findings on it, and
 // examples/snapshots/demo.json is collected from it.
 //
-// The test cluster runs no controller manager and no kubelet, so what those would create
-// (ReplicaSets, pods, Jobs, default service accounts) is created here, with the owner
-// references the controllers would set.
+// Seed is for a cluster of an API server alone: what the controller manager, the scheduler
+// and the kubelets would create (nodes, ReplicaSets, pods, Jobs, default service accounts,
+// the control plane's mirror pods) is created here, with the owner references the controllers
+// would set. Apply is for a whole cluster (internal/testcluster with controllers and nodes):
+// it creates what a user applies, the same workloads and a StatefulSet and a DaemonSet
+// besides, and the cluster makes the rest.
 package estate
 
 import (
@@ -18,6 +21,7 @@ import (
 	networkingv1 "k8s.io/api/networking/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/apimachinery/pkg/util/intstr"
@@ -57,11 +61,27 @@ func Seed(ctx context.Context, cs kubernetes.Interface, apiserverArgs []string) 
 	return s.err
 }
 
-// seeder keeps the first error, so that Seed reads as a list of objects.
+// Apply creates the estate as a user applies it to a whole cluster: namespaces, Deployments,
+// a StatefulSet, a DaemonSet, a CronJob, services, policies, RBAC and a secret. The
+// controllers create the ReplicaSets, pods, Jobs and service accounts, the scheduler places
+// the pods, the kubelets run them; WaitRunning waits for that.
+func Apply(ctx context.Context, cs kubernetes.Interface) error {
+	s := &seeder{ctx: ctx, cs: cs, applied: true}
+	s.namespaces()
+	s.shop()
+	s.legacy()
+	s.batch()
+	s.nodeAgent()
+	return s.err
+}
+
+// seeder keeps the first error, so that Seed reads as a list of objects. With applied, it
+// creates only what a user applies.
 type seeder struct {
-	ctx context.Context
-	cs  kubernetes.Interface
-	err error
+	ctx     context.Context
+	cs      kubernetes.Interface
+	applied bool
+	err     error
 }
 
 func (s *seeder) check(what string, err error) {
@@ -89,6 +109,9 @@ func (s *seeder) namespaces() {
 	for _, ns := range Namespaces {
 		_, err := s.cs.CoreV1().Namespaces().Create(s.ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns, Labels: labels[ns]}}, metav1.CreateOptions{})
 		s.check("namespace "+ns, err)
+	}
+	if s.applied {
+		return // the controller manager creates each namespace's default service account
 	}
 	// The ServiceAccount admission plugin needs each namespace's default service account,
 	// which the controller manager would create.
@@ -129,11 +152,14 @@ func (s *seeder) controlPlane(apiserverArgs []string) {
 	mk("etcd", []string{"etcd", "--client-cert-auth=true", "--data-dir=/var/lib/etcd"})
 }
 
-// restrictedContext is a container security context that the restricted level allows.
+// restrictedContext is a container security context that the restricted level allows. It
+// names a user, as images that run as non-root do: a kubelet refuses to start a runAsNonRoot
+// container whose image user it cannot tell is not root.
 func restrictedContext() *corev1.SecurityContext {
 	return &corev1.SecurityContext{
 		AllowPrivilegeEscalation: ptr.To(false),
 		RunAsNonRoot:             ptr.To(true),
+		RunAsUser:                ptr.To(int64(10001)),
 		Capabilities:             &corev1.Capabilities{Drop: []corev1.Capability{"ALL"}},
 		SeccompProfile:           &corev1.SeccompProfile{Type: corev1.SeccompProfileTypeRuntimeDefault},
 		ReadOnlyRootFilesystem:   ptr.To(true),
@@ -168,6 +194,71 @@ func (s *seeder) shop() {
 			Ports: []networkingv1.NetworkPolicyPort{{Protocol: ptr.To(corev1.ProtocolUDP), Port: ptr.To(intstr.FromInt32(53))}}}},
 	})
 	s.ingress("shop", "web", "shop.example.com", true)
+	if s.applied {
+		s.cache()
+	}
+}
+
+// cache is shop's StatefulSet: restricted pods with their resources set, behind a headless
+// service, isolated by the namespace's default-deny policy.
+func (s *seeder) cache() {
+	labels := map[string]string{"app": "cache"}
+	_, err := s.cs.CoreV1().Services("shop").Create(s.ctx, &corev1.Service{
+		ObjectMeta: metav1.ObjectMeta{Name: "cache"},
+		Spec: corev1.ServiceSpec{ClusterIP: corev1.ClusterIPNone, Selector: labels,
+			Ports: []corev1.ServicePort{{Name: "redis", Port: 6379, Protocol: corev1.ProtocolTCP}}},
+	}, metav1.CreateOptions{})
+	s.check("service shop/cache", err)
+	_, err = s.cs.AppsV1().StatefulSets("shop").Create(s.ctx, &appsv1.StatefulSet{
+		ObjectMeta: metav1.ObjectMeta{Name: "cache"},
+		Spec: appsv1.StatefulSetSpec{
+			Replicas: ptr.To(int32(2)), ServiceName: "cache",
+			Selector: &metav1.LabelSelector{MatchLabels: labels},
+			Template: corev1.PodTemplateSpec{
+				ObjectMeta: metav1.ObjectMeta{Labels: labels},
+				Spec: corev1.PodSpec{
+					AutomountServiceAccountToken: ptr.To(false),
+					Containers: []corev1.Container{{Name: "redis", Image: "registry.example.com/shop/cache@sha256:" + digest,
+						Ports:           []corev1.ContainerPort{{ContainerPort: 6379}},
+						SecurityContext: restrictedContext(),
+						Resources: corev1.ResourceRequirements{
+							Requests: corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("100m"), corev1.ResourceMemory: resource.MustParse("128Mi")},
+							Limits:   corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("500m"), corev1.ResourceMemory: resource.MustParse("256Mi")},
+						},
+						VolumeMounts: []corev1.VolumeMount{{Name: "data", MountPath: "/data"}}}},
+					Volumes: []corev1.Volume{{Name: "data", VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{}}}},
+				},
+			},
+		},
+	}, metav1.CreateOptions{})
+	s.check("statefulset shop/cache", err)
+}
+
+// nodeAgent is a log shipper on every node, the control plane's included (it tolerates every
+// taint, as node agents do): it reads the node's /var/log through a read-only hostPath and
+// runs as root with the default service account's token.
+func (s *seeder) nodeAgent() {
+	labels := map[string]string{"app": "log-shipper"}
+	_, err := s.cs.AppsV1().DaemonSets("kube-system").Create(s.ctx, &appsv1.DaemonSet{
+		ObjectMeta: metav1.ObjectMeta{Name: "log-shipper"},
+		Spec: appsv1.DaemonSetSpec{
+			Selector: &metav1.LabelSelector{MatchLabels: labels},
+			Template: corev1.PodTemplateSpec{
+				ObjectMeta: metav1.ObjectMeta{Labels: labels},
+				Spec: corev1.PodSpec{
+					Tolerations: []corev1.Toleration{{Operator: corev1.TolerationOpExists}},
+					Containers: []corev1.Container{{Name: "shipper", Image: "registry.example.com/infra/log-shipper:3.2.1",
+						Resources: corev1.ResourceRequirements{
+							Requests: corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("50m"), corev1.ResourceMemory: resource.MustParse("64Mi")},
+							Limits:   corev1.ResourceList{corev1.ResourceMemory: resource.MustParse("128Mi")},
+						},
+						VolumeMounts: []corev1.VolumeMount{{Name: "varlog", MountPath: "/var/log", ReadOnly: true}}}},
+					Volumes: []corev1.Volume{{Name: "varlog", VolumeSource: corev1.VolumeSource{HostPath: &corev1.HostPathVolumeSource{Path: "/var/log"}}}},
+				},
+			},
+		},
+	}, metav1.CreateOptions{})
+	s.check("daemonset kube-system/log-shipper", err)
 }
 
 // legacy is the neglected namespace: a privileged host-network admin tool reading a secret
@@ -188,9 +279,14 @@ func (s *seeder) legacy() {
 	s.deployment("legacy", "admin-tool", tmpl, 2)
 	_, err := s.cs.CoreV1().Secrets("legacy").Create(s.ctx, &corev1.Secret{
 		ObjectMeta: metav1.ObjectMeta{Name: "db", Annotations: map[string]string{
-			// kubectl apply leaves the whole manifest here, values included: the collector
-			// must drop it.
-			"kubectl.kubernetes.io/last-applied-configuration": `{"apiVersion":"v1","kind":"Secret","stringData":{"password":"` + LeakCanary + `"}}`}},
+			// kubectl apply and kapp (carvel-dev/kapp#137) leave the whole manifest here,
+			// values included; Argo CD and Helm their own marks: the collector keeps none.
+			"kubectl.kubernetes.io/last-applied-configuration": `{"apiVersion":"v1","kind":"Secret","stringData":{"password":"` + LeakCanary + `"}}`,
+			"kapp.k14s.io/original":                            `{"apiVersion":"v1","kind":"Secret","metadata":{"name":"db","namespace":"legacy"},"stringData":{"password":"` + LeakCanary + `"}}`,
+			"argocd.argoproj.io/tracking-id":                   "legacy:/Secret:legacy/db",
+			"meta.helm.sh/release-name":                        "legacy",
+			"meta.helm.sh/release-namespace":                   "legacy",
+		}, Labels: map[string]string{"app.kubernetes.io/managed-by": "Helm"}},
 		Type: corev1.SecretTypeOpaque,
 		Data: map[string][]byte{"password": []byte(LeakCanary)},
 	}, metav1.CreateOptions{})
@@ -217,13 +313,18 @@ func (s *seeder) batch() {
 		RestartPolicy: corev1.RestartPolicyOnFailure,
 		Containers:    []corev1.Container{{Name: "report", Image: "registry.example.com/batch/report:1.4.2"}},
 	}}
+	spec := batchv1.CronJobSpec{Schedule: "0 2 * * *",
+		JobTemplate: batchv1.JobTemplateSpec{Spec: batchv1.JobSpec{Template: tmpl}}}
+	if s.applied {
+		// Every minute, so that the cronjob controller runs it while a test waits; its fake
+		// container never ends, and Forbid keeps it to that one Job.
+		spec.Schedule, spec.ConcurrencyPolicy = "* * * * *", batchv1.ForbidConcurrent
+	}
 	cj, err := s.cs.BatchV1().CronJobs("batch").Create(s.ctx, &batchv1.CronJob{
-		ObjectMeta: metav1.ObjectMeta{Name: "nightly-report"},
-		Spec: batchv1.CronJobSpec{Schedule: "0 2 * * *",
-			JobTemplate: batchv1.JobTemplateSpec{Spec: batchv1.JobSpec{Template: tmpl}}},
+		ObjectMeta: metav1.ObjectMeta{Name: "nightly-report"}, Spec: spec,
 	}, metav1.CreateOptions{})
 	s.check("cronjob batch/nightly-report", err)
-	if err != nil {
+	if err != nil || s.applied {
 		return
 	}
 	jobTmpl := tmpl.DeepCopy()
@@ -247,7 +348,7 @@ func (s *seeder) deployment(ns, name string, tmpl corev1.PodTemplateSpec, replic
 			Selector: &metav1.LabelSelector{MatchLabels: tmpl.Labels}, Template: tmpl},
 	}, metav1.CreateOptions{})
 	s.check("deployment "+ns+"/"+name, err)
-	if err != nil {
+	if err != nil || s.applied {
 		return
 	}
 	rsTmpl := *tmpl.DeepCopy()

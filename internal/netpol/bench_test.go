@@ -66,21 +66,22 @@ func clusterAnswers(e *Engine, nss []corev1.Namespace, api []Target) int {
 		yes += len(e.DefaultDeny(nss[i].Name, Ingress)) + len(e.DefaultDeny(nss[i].Name, Egress))
 	}
 	meta := MetadataTargets()
-	for i := range e.Pods() {
-		yes += len(e.Isolating(i, Ingress)) + len(e.Isolating(i, Egress))
-		if e.OpenToAllPods(i).Yes {
+	for _, p := range e.Pods() {
+		ep := e.Pod(p)
+		yes += len(e.Isolating(ep, Ingress)) + len(e.Isolating(ep, Egress))
+		if e.OpenToAllPods(ep).Yes {
 			yes++
 		}
-		if e.FromOutside(i).Yes {
+		if e.FromOutside(ep).Yes {
 			yes++
 		}
-		if e.Internet(i).Yes {
+		if e.Internet(ep).Yes {
 			yes++
 		}
-		if a, _ := e.Reaches(i, meta); a.Yes {
+		if a, _ := e.Reaches(ep, meta); a.Yes {
 			yes++
 		}
-		if a, _ := e.Reaches(i, api); a.Yes {
+		if a, _ := e.Reaches(ep, api); a.Yes {
 			yes++
 		}
 	}
@@ -107,7 +108,7 @@ func BenchmarkCluster5000x1000(b *testing.B) {
 func BenchmarkAllowed5000x1000(b *testing.B) {
 	w := benchWorld(5000, 1000)
 	e := New(w.pods, w.namespaces, w.policies)
-	src, dst := e.podEndpoint(17), e.podEndpoint(4321)
+	src, dst := e.Pod(e.Pods()[17]), e.Pod(e.Pods()[4321])
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {

@@ -1,8 +1,9 @@
 // Package netpol computes what Kubernetes NetworkPolicies allow: which pods are isolated for
 // ingress and for egress, whether a connection from one endpoint to another is allowed (and
-// which policies decided it), and the per-pod answers the network checks need (reachable from
-// every pod, from outside, may reach the internet, the cloud metadata address, the API
-// server). It is a pure function of the snapshot's pods, namespaces and policies.
+// which policies decided it), and the per-endpoint answers the network checks need, for a pod
+// or a workload's template (reachable from every pod, from outside, may reach the internet,
+// the cloud metadata address, the API server). It is a pure function of the snapshot's pods,
+// templates, namespaces and policies.
 //
 // The semantics follow the API reference in k8s.io/api networking/v1 types.go (v0.37.2) and
 // the Kubernetes documentation, "Network Policies"
@@ -28,6 +29,13 @@
 //     matches them when the snapshot knows the pod's IP, as the upstream conformance tests
 //     expect (test/e2e/network/netpol/network_policy.go builds ipBlocks from pod IPs), and
 //     which overstates rather than understates what is reachable.
+//   - An endpoint without an address (a pod template, or a pod not yet given an IP) matches no
+//     ipBlock peer: the address its pods will get is not known, and the documentation asks
+//     that ipBlocks name cluster-external addresses "since Pod IPs are ephemeral and
+//     unpredictable". Its podSelector and namespaceSelector matches, its isolation and what
+//     its own policies allow it do not depend on its address, so every per-endpoint question
+//     (OpenToAllPods, FromOutside, Internet, Reaches, Isolating) answers for a template
+//     exactly as for the pods it will create with its labels.
 //   - A port with protocol omitted is TCP; port omitted matches every port of the protocol;
 //     endPort makes an inclusive range; a named port matches when the destination pod has a
 //     container port of that name and protocol whose number is the connection's port
@@ -40,14 +48,25 @@
 //     namespaceSelector (neither isolated nor matched as peers) and their traffic is the
 //     node's.
 //
-// Costs: pods are indexed by namespace; each policy's selector is matched once against its
-// namespace's pods when the engine is built, so that per-pod questions cost the policies that
-// select the pod, never all pod pairs.
+// Pod templates: a workload's template is an endpoint like a pod (Template): its labels, its
+// workload's namespace and its spec (hostNetwork, container ports), without an address, so
+// that a workload whose pods are not running (a CronJob between runs, a Deployment scaled to
+// zero) is judged as the pods it will create. Labels a controller adds to each pod it creates
+// (pod-template-hash, controller-revision-hash, statefulset.kubernetes.io/pod-name, a Job's
+// job-name and controller-uid) are not in the template and are not guessed: a policy that
+// selects on them selects the running pods, which are judged as they are.
+//
+// Costs: building the engine compiles the policies and indexes them by namespace. Making an
+// endpoint matches its labels against its namespace's policies once; per-endpoint questions
+// then cost the policies that select it, never all pod pairs. Endpoints that the same
+// policies select answer every per-endpoint question alike (Equivalent), so a caller asks
+// once for all the replicas of a workload.
 package netpol
 
 import (
 	"fmt"
 	"net/netip"
+	"slices"
 	"sort"
 	"sync"
 
@@ -90,19 +109,16 @@ func (r RuleRef) String() string {
 	return fmt.Sprintf("%s spec.%s[%d]", r.Policy, field, r.Index)
 }
 
-// Engine answers questions about a fixed set of pods, namespaces and policies.
+// Engine answers questions about a fixed set of pods, namespaces and policies. It is
+// read-only once built: endpoints and answers may be asked for concurrently.
 type Engine struct {
 	pods     []*corev1.Pod
-	podIPs   [][]netip.Addr
 	byName   map[string]int // "ns/name" -> pod index, built on first use (checks never need it)
 	nameOnce sync.Once
-	byNS     map[string][]int
 	nsLabels map[string]labels.Set
 	policies []*policy
 	// nsPolicies indexes policies by namespace.
 	nsPolicies map[string][]int
-	// isolating[d][pod] lists the policies that select the pod and govern direction d.
-	isolating map[Direction][][]int
 	// Problems lists what the engine could not read (an invalid selector or CIDR in a
 	// snapshot written by hand); each names the policy and field.
 	Problems []string
@@ -140,38 +156,19 @@ type peer struct {
 func New(pods []corev1.Pod, namespaces []corev1.Namespace, policies []networkingv1.NetworkPolicy) *Engine {
 	e := &Engine{
 		pods:       make([]*corev1.Pod, len(pods)),
-		podIPs:     make([][]netip.Addr, len(pods)),
-		byNS:       map[string][]int{},
 		nsLabels:   make(map[string]labels.Set, len(namespaces)),
 		nsPolicies: map[string][]int{},
-		isolating:  map[Direction][][]int{Ingress: make([][]int, len(pods)), Egress: make([][]int, len(pods))},
 	}
 	for i := range namespaces {
 		e.nsLabels[namespaces[i].Name] = labels.Set(namespaces[i].Labels)
 	}
 	for i := range pods {
-		p := &pods[i]
-		e.pods[i] = p
-		e.podIPs[i] = podIPs(p)
-		e.byNS[p.Namespace] = append(e.byNS[p.Namespace], i)
+		e.pods[i] = &pods[i]
 	}
 	for i := range policies {
 		pol := e.compile(&policies[i])
 		e.policies = append(e.policies, pol)
-		idx := len(e.policies) - 1
-		e.nsPolicies[pol.ref.Namespace] = append(e.nsPolicies[pol.ref.Namespace], idx)
-		if pol.selector == nil {
-			continue
-		}
-		for _, pi := range e.byNS[pol.ref.Namespace] {
-			p := e.pods[pi]
-			if p.Spec.HostNetwork || !pol.selector.Matches(labels.Set(p.Labels)) {
-				continue
-			}
-			for d := range pol.types {
-				e.isolating[d][pi] = append(e.isolating[d][pi], idx)
-			}
-		}
+		e.nsPolicies[pol.ref.Namespace] = append(e.nsPolicies[pol.ref.Namespace], len(e.policies)-1)
 	}
 	return e
 }
@@ -304,14 +301,40 @@ func BlockSet(b *networkingv1.IPBlock) (*netipx.IPSet, error) {
 	return sb.IPSet()
 }
 
-// Endpoint is one end of a connection: a pod of the snapshot, or an address outside the pod
-// network (Pod nil).
+// Endpoint is one end of a connection: a pod of the snapshot, the pods a template will
+// create, or an address outside the pod network. Make one with Pod, PodEndpoint, Template or
+// AddrEndpoint: an endpoint carries the policies that select it.
 type Endpoint struct {
+	// Pod is the snapshot's pod; nil for a template or an address.
 	Pod *corev1.Pod
-	// IPs are the endpoint's addresses: the pod's IPs (unknown when the snapshot has none),
-	// or the external address.
+	// IPs are the endpoint's addresses: the pod's IPs (none when the snapshot has none, and
+	// none for a template), or the external address.
 	IPs []netip.Addr
-	idx int
+
+	// namespace, labels and spec are what policies see of a pod-network endpoint: the pod's,
+	// or the template's with its workload's namespace; spec is nil for an address.
+	namespace string
+	labels    map[string]string
+	spec      *corev1.PodSpec
+	// selectedBy lists the policies (indexes into Engine.policies) whose podSelector selects
+	// the endpoint, in policy order; nil for hostNetwork pods and addresses.
+	selectedBy []int
+}
+
+// Pod returns pod p as an endpoint. p need not be one of the engine's pods.
+func (e *Engine) Pod(p *corev1.Pod) Endpoint {
+	ep := Endpoint{Pod: p, IPs: podIPs(p), namespace: p.Namespace, labels: p.Labels, spec: &p.Spec}
+	ep.selectedBy = e.selecting(&ep)
+	return ep
+}
+
+// Template returns the pods that template t of a workload in namespace will create, as one
+// endpoint: its labels and spec, no address (see the package comment for what that means for
+// ipBlock peers).
+func (e *Engine) Template(namespace string, t *corev1.PodTemplateSpec) Endpoint {
+	ep := Endpoint{namespace: namespace, labels: t.Labels, spec: &t.Spec}
+	ep.selectedBy = e.selecting(&ep)
+	return ep
 }
 
 // PodEndpoint returns the pod ns/name as an endpoint.
@@ -326,18 +349,55 @@ func (e *Engine) PodEndpoint(namespace, name string) (Endpoint, bool) {
 	if !ok {
 		return Endpoint{}, false
 	}
-	return e.podEndpoint(i), true
-}
-
-func (e *Engine) podEndpoint(i int) Endpoint {
-	return Endpoint{Pod: e.pods[i], IPs: e.podIPs[i], idx: i}
+	return e.Pod(e.pods[i]), true
 }
 
 // AddrEndpoint returns an address outside the pod network as an endpoint.
-func AddrEndpoint(a netip.Addr) Endpoint { return Endpoint{IPs: []netip.Addr{a.Unmap()}, idx: -1} }
+func AddrEndpoint(a netip.Addr) Endpoint { return Endpoint{IPs: []netip.Addr{a.Unmap()}} }
 
-// selectable reports whether policies apply to the endpoint: a pod on the pod network.
-func (ep Endpoint) selectable() bool { return ep.Pod != nil && !ep.Pod.Spec.HostNetwork }
+// selecting lists the policies of the endpoint's namespace whose podSelector selects it. A
+// hostNetwork pod is selected by none: policies ignore it.
+func (e *Engine) selecting(ep *Endpoint) []int {
+	if !ep.selectable() {
+		return nil
+	}
+	var out []int
+	set := labels.Set(ep.labels)
+	for _, pi := range e.nsPolicies[ep.namespace] {
+		if sel := e.policies[pi].selector; sel != nil && sel.Matches(set) {
+			out = append(out, pi)
+		}
+	}
+	return out
+}
+
+// selectable reports whether policies apply to the endpoint: a pod (or template) on the pod
+// network.
+func (ep *Endpoint) selectable() bool { return ep.spec != nil && !ep.spec.HostNetwork }
+
+// Equivalent reports whether a and b get the same answer to every question about one
+// endpoint (Isolating, OpenToAllPods, FromOutside, Internet, Reaches): both are on the pod
+// network and the same policies select them, or neither is. A workload's replicas usually
+// are; a pod whose labels were changed by hand may not be.
+func Equivalent(a, b *Endpoint) bool {
+	return a.selectable() == b.selectable() && a.HostNetwork() == b.HostNetwork() &&
+		slices.Equal(a.selectedBy, b.selectedBy)
+}
+
+// HostNetwork reports whether the endpoint is a hostNetwork pod (or the pods of a hostNetwork
+// template): on its node's network, where no NetworkPolicy selects it.
+func (ep *Endpoint) HostNetwork() bool { return ep.spec != nil && ep.spec.HostNetwork }
+
+// isolating returns the policies that select the endpoint and govern direction d.
+func (e *Engine) isolating(ep *Endpoint, d Direction) []int {
+	var out []int
+	for _, pi := range ep.selectedBy {
+		if e.policies[pi].types[d] {
+			out = append(out, pi)
+		}
+	}
+	return out
+}
 
 // Side is the verdict of one direction of a connection.
 type Side struct {
@@ -379,13 +439,13 @@ func (e *Engine) Allowed(src, dst Endpoint, port int32, proto corev1.Protocol) V
 func (e *Engine) side(d Direction, subject, other Endpoint, port int32, proto corev1.Protocol) Side {
 	if !subject.selectable() {
 		s := Side{Allowed: true, Reason: "outside the pod network: not subject to NetworkPolicy"}
-		if subject.Pod != nil {
+		if subject.HostNetwork() {
 			s.Reason = "hostNetwork pod: NetworkPolicy does not apply"
 		}
 		return s
 	}
 	s := Side{Applies: true}
-	pols := e.isolating[d][subject.idx]
+	pols := e.isolating(&subject, d)
 	if len(pols) == 0 {
 		s.Allowed = true
 		s.Reason = fmt.Sprintf("no NetworkPolicy selects the pod for %s: all %s traffic allowed", d, lower(d))
@@ -395,26 +455,25 @@ func (e *Engine) side(d Direction, subject, other Endpoint, port int32, proto co
 	for _, pi := range pols {
 		s.Isolating = append(s.Isolating, e.policies[pi].ref)
 	}
-	if d == Ingress && other.Pod != nil && other.Pod.Spec.HostNetwork && other.Pod.Spec.NodeName != "" &&
-		other.Pod.Spec.NodeName == subject.Pod.Spec.NodeName {
+	if d == Ingress && other.HostNetwork() && other.spec.NodeName != "" && other.spec.NodeName == subject.spec.NodeName {
 		s.Allowed = true
 		s.Reason = "traffic from the pod's own node is always allowed"
 		return s
 	}
-	// The destination pod resolves named ports: for ingress it is the subject, for egress
-	// the other end (nil outside the pod network).
-	dstPod := subject.Pod
+	// The destination resolves named ports: for ingress it is the subject, for egress the
+	// other end (nil outside the pod network).
+	dst := subject.spec
 	if d == Egress {
-		dstPod = nil
+		dst = nil
 		if other.selectable() {
-			dstPod = other.Pod
+			dst = other.spec
 		}
 	}
 	for _, pi := range pols {
 		pol := e.policies[pi]
 		for ri := range pol.rules[d] {
 			r := &pol.rules[d][ri]
-			if e.ruleMatches(pol, r, other, dstPod, port, proto) {
+			if e.ruleMatches(pol, r, &other, dst, port, proto) {
 				s.Allowing = append(s.Allowing, r.ref)
 			}
 		}
@@ -428,8 +487,8 @@ func (e *Engine) side(d Direction, subject, other Endpoint, port int32, proto co
 	return s
 }
 
-func (e *Engine) ruleMatches(pol *policy, r *rule, other Endpoint, dstPod *corev1.Pod, port int32, proto corev1.Protocol) bool {
-	if !portsMatch(r.ports, dstPod, port, proto) {
+func (e *Engine) ruleMatches(pol *policy, r *rule, other *Endpoint, dst *corev1.PodSpec, port int32, proto corev1.Protocol) bool {
+	if !portsMatch(r.ports, dst, port, proto) {
 		return false
 	}
 	if r.allPeers {
@@ -443,11 +502,12 @@ func (e *Engine) ruleMatches(pol *policy, r *rule, other Endpoint, dstPod *corev
 	return false
 }
 
-func (e *Engine) peerMatches(pol *policy, pr *peer, ep Endpoint) bool {
+func (e *Engine) peerMatches(pol *policy, pr *peer, ep *Endpoint) bool {
 	if pr.invalid {
 		return false
 	}
 	if pr.block != nil {
+		// No address (a template): no match, as the package comment says.
 		for _, a := range ep.IPs {
 			if pr.ips.Contains(a) {
 				return true
@@ -458,19 +518,19 @@ func (e *Engine) peerMatches(pol *policy, pr *peer, ep Endpoint) bool {
 	if !ep.selectable() {
 		return false
 	}
-	p := ep.Pod
 	if pr.nsSet {
-		if !pr.namespaces.Matches(e.nsLabels[p.Namespace]) {
+		if !pr.namespaces.Matches(e.nsLabels[ep.namespace]) {
 			return false
 		}
-	} else if p.Namespace != pol.ref.Namespace {
+	} else if ep.namespace != pol.ref.Namespace {
 		return false
 	}
-	return !pr.podsSet || pr.pods.Matches(labels.Set(p.Labels))
+	return !pr.podsSet || pr.pods.Matches(labels.Set(ep.labels))
 }
 
-// portsMatch applies a rule's ports to a connection. dst resolves named ports.
-func portsMatch(ports []networkingv1.NetworkPolicyPort, dst *corev1.Pod, port int32, proto corev1.Protocol) bool {
+// portsMatch applies a rule's ports to a connection. dst, the destination's pod spec,
+// resolves named ports.
+func portsMatch(ports []networkingv1.NetworkPolicyPort, dst *corev1.PodSpec, port int32, proto corev1.Protocol) bool {
 	if len(ports) == 0 {
 		return true
 	}
@@ -482,7 +542,7 @@ func portsMatch(ports []networkingv1.NetworkPolicyPort, dst *corev1.Pod, port in
 	return false
 }
 
-func portMatches(pp networkingv1.NetworkPolicyPort, dst *corev1.Pod, port int32, proto corev1.Protocol) bool {
+func portMatches(pp networkingv1.NetworkPolicyPort, dst *corev1.PodSpec, port int32, proto corev1.Protocol) bool {
 	want := corev1.ProtocolTCP
 	if pp.Protocol != nil {
 		want = *pp.Protocol
@@ -506,9 +566,9 @@ func portMatches(pp networkingv1.NetworkPolicyPort, dst *corev1.Pod, port int32,
 	return namedPort(dst, pp.Port.StrVal, port, proto)
 }
 
-// namedPort reports whether the pod declares a container port name with number port and
+// namedPort reports whether the pod spec declares a container port name with number port and
 // protocol proto. Init containers count too: a sidecar (restartPolicy Always) serves ports.
-func namedPort(p *corev1.Pod, name string, port int32, proto corev1.Protocol) bool {
+func namedPort(spec *corev1.PodSpec, name string, port int32, proto corev1.Protocol) bool {
 	match := func(cs []corev1.Container) bool {
 		for i := range cs {
 			for _, cp := range cs[i].Ports {
@@ -523,7 +583,7 @@ func namedPort(p *corev1.Pod, name string, port int32, proto corev1.Protocol) bo
 		}
 		return false
 	}
-	return match(p.Spec.Containers) || match(p.Spec.InitContainers)
+	return match(spec.Containers) || match(spec.InitContainers)
 }
 
 func lower(d Direction) string {
@@ -542,6 +602,15 @@ func joinRules(rs []RuleRef) string {
 		out += r.String()
 	}
 	return out
+}
+
+// joinIsolating names policies given by index, as joinPolicies does.
+func (e *Engine) joinIsolating(pols []int) string {
+	refs := make([]PolicyRef, len(pols))
+	for i, pi := range pols {
+		refs[i] = e.policies[pi].ref
+	}
+	return joinPolicies(refs)
 }
 
 func joinPolicies(ps []PolicyRef) string {

@@ -337,7 +337,7 @@ spec:
 		// Policies do not isolate it.
 		{from: "y/c", to: "x/agent", port: 22, allowed: true, by: "hostNetwork"},
 	})
-	if got := e.Isolating(4, Ingress); len(got) != 0 {
+	if got := e.Isolating(ep(t, e, "x/agent"), Ingress); len(got) != 0 {
 		t.Errorf("hostNetwork pod isolated by %v", got)
 	}
 }

@@ -27,15 +27,16 @@ func FuzzEngine(f *testing.F) {
 			return
 		}
 		e := New(w.pods, w.namespaces, []networkingv1.NetworkPolicy{np})
-		for i := range e.Pods() {
-			e.OpenToAllPods(i)
-			e.FromOutside(i)
-			e.Internet(i)
-			e.Reaches(i, MetadataTargets())
-			for j := range e.Pods() {
-				e.Allowed(e.podEndpoint(i), e.podEndpoint(j), 8080, corev1.ProtocolTCP)
+		for _, p := range e.Pods() {
+			src := e.Pod(p)
+			e.OpenToAllPods(src)
+			e.FromOutside(src)
+			e.Internet(src)
+			e.Reaches(src, MetadataTargets())
+			for _, q := range e.Pods() {
+				e.Allowed(src, e.Pod(q), 8080, corev1.ProtocolTCP)
 			}
-			e.Allowed(AddrEndpoint(netip.MustParseAddr("192.0.2.1")), e.podEndpoint(i), 443, corev1.ProtocolUDP)
+			e.Allowed(AddrEndpoint(netip.MustParseAddr("192.0.2.1")), src, 443, corev1.ProtocolUDP)
 		}
 	})
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/netip"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -285,6 +286,11 @@ func TestCNIPolicies(t *testing.T) {
 			t.Errorf("before the CRDs, resources[%s] = %+v, want collected, 0, no CRD", r, c)
 		}
 	}
+	// Discovery is recorded: the server's own groups, not yet Cilium's.
+	if c := before.Resources[snapshot.ResAPIGroups]; c.State != snapshot.Collected || c.Count != len(before.APIGroups) ||
+		!slices.Contains(before.APIGroups, "apps") || slices.Contains(before.APIGroups, "cilium.io") || !slices.IsSorted(before.APIGroups) {
+		t.Errorf("before the CRDs, resources[%s] = %+v, apiGroups %v; want collected, sorted, apps and no cilium.io", snapshot.ResAPIGroups, c, before.APIGroups)
+	}
 	if st := netStatus(t, before, "KP-NET-001", "Namespace/cilium-app"); st != checks.Fail {
 		t.Errorf("before the CRDs, KP-NET-001 cilium-app = %s, want FAIL", st)
 	}
@@ -323,6 +329,9 @@ func TestCNIPolicies(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if !slices.Contains(after.APIGroups, "cilium.io") {
+		t.Errorf("after the CRDs, apiGroups %v lack cilium.io", after.APIGroups)
+	}
 	if c := after.Resources[snapshot.ResCiliumNetworkPolicies]; c.State != snapshot.Collected || c.Count != 1 {
 		t.Errorf("resources[ciliumnetworkpolicies] = %+v, want collected, 1", c)
 	}
@@ -349,6 +358,15 @@ func TestCNIPolicies(t *testing.T) {
 		if st := netStatus(t, after, tc.id, tc.res); st != tc.want {
 			t.Errorf("%s %s = %s, want %s", tc.id, tc.res, st, tc.want)
 		}
+	}
+	// CIS 5.3.1: Cilium's API is served but no Cilium agent runs, which a person must look at.
+	sel := checks.Selection{Controls: []string{"KP-NET-019"}}
+	selected, err := sel.Select(checks.Registered())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := checks.Run(after, selected, sel).Controls[0].Results[0]; r.Status != checks.Manual || !strings.Contains(r.Reason, "Cilium (cilium.io)") {
+		t.Errorf("KP-NET-019 with Cilium's CRDs and no agent: %s %q, want MANUAL naming Cilium's API", r.Status, r.Reason)
 	}
 }
 

@@ -143,7 +143,7 @@ func reachable(t *testing.T, w *world) map[string]bool {
 	var eps []Endpoint
 	var names []string
 	for i := range w.pods {
-		eps = append(eps, e.podEndpoint(i))
+		eps = append(eps, e.Pod(&w.pods[i]))
 		names = append(names, w.pods[i].Namespace+"/"+w.pods[i].Name)
 	}
 	for _, a := range genAddrs {

@@ -20,17 +20,14 @@ var (
 // MetadataPort is the port the metadata services listen on.
 const MetadataPort = 80
 
-// Pods returns the engine's pods, in snapshot order. Per-pod queries take an index into it.
+// Pods returns the engine's pods, in snapshot order.
 func (e *Engine) Pods() []*corev1.Pod { return e.pods }
 
-// PodsIn returns the indexes of the pods of a namespace.
-func (e *Engine) PodsIn(namespace string) []int { return e.byNS[namespace] }
-
-// Isolating returns the policies that select pod i for direction d; empty when the pod is
-// not isolated for d (or is a hostNetwork pod, which policies do not govern).
-func (e *Engine) Isolating(i int, d Direction) []PolicyRef {
+// Isolating returns the policies that select the endpoint for direction d; empty when it is
+// not isolated for d (or is a hostNetwork pod or an address, which policies do not govern).
+func (e *Engine) Isolating(ep Endpoint, d Direction) []PolicyRef {
 	var out []PolicyRef
-	for _, pi := range e.isolating[d][i] {
+	for _, pi := range e.isolating(&ep, d) {
 		out = append(out, e.policies[pi].ref)
 	}
 	return out
@@ -49,7 +46,7 @@ func (e *Engine) DefaultDeny(namespace string, d Direction) []PolicyRef {
 	return out
 }
 
-// Answer is a per-pod conclusion and what it rests on.
+// Answer is a per-endpoint conclusion and what it rests on.
 type Answer struct {
 	Yes bool
 	// Because is the reason in words: "not isolated for egress", or the rules that allow it.
@@ -57,12 +54,13 @@ type Answer struct {
 	Rules   []RuleRef
 }
 
-// OpenToAllPods says whether every pod of the cluster may connect to pod i on some port, as
-// far as pod i's ingress policies go (the sources' own egress policies are not considered):
-// i is not isolated for ingress, or a rule allows every source (no from), every pod of every
-// namespace (namespaceSelector {} with no or an empty podSelector), or an ipBlock of /0.
-func (e *Engine) OpenToAllPods(i int) Answer {
-	return e.ingressAnswer(i, func(r *rule) bool {
+// OpenToAllPods says whether every pod of the cluster may connect to endpoint ep on some
+// port, as far as ep's ingress policies go (the sources' own egress policies are not
+// considered): ep is not isolated for ingress, or a rule allows every source (no from), every
+// pod of every namespace (namespaceSelector {} with no or an empty podSelector), or an ipBlock
+// of /0.
+func (e *Engine) OpenToAllPods(ep Endpoint) Answer {
+	return e.ingressAnswer(&ep, func(r *rule) bool {
 		if r.allPeers {
 			return true
 		}
@@ -81,11 +79,11 @@ func (e *Engine) OpenToAllPods(i int) Answer {
 	}, "accepts every pod")
 }
 
-// FromOutside says whether pod i accepts connections from any address on some port: it is
-// not isolated for ingress, or a rule has no from, or an ipBlock whose cidr is 0.0.0.0/0 or
+// FromOutside says whether endpoint ep accepts connections from any address on some port: it
+// is not isolated for ingress, or a rule has no from, or an ipBlock whose cidr is 0.0.0.0/0 or
 // ::/0 (excepts notwithstanding: what they carve out is listed in the policy).
-func (e *Engine) FromOutside(i int) Answer {
-	return e.ingressAnswer(i, func(r *rule) bool {
+func (e *Engine) FromOutside(ep Endpoint) Answer {
+	return e.ingressAnswer(&ep, func(r *rule) bool {
 		if r.allPeers {
 			return true
 		}
@@ -103,12 +101,23 @@ func wholeFamily(p peer) bool {
 	return err == nil && pfx.Bits() == 0
 }
 
-func (e *Engine) ingressAnswer(i int, open func(*rule) bool, what string) Answer {
-	pod := e.pods[i]
-	if pod.Spec.HostNetwork {
-		return Answer{Yes: true, Because: "hostNetwork pod: NetworkPolicy does not apply"}
+// notGoverned is the answer for an endpoint that no policy can govern: a hostNetwork pod, or
+// an address outside the pod network. ok is false for an endpoint on the pod network.
+func notGoverned(ep *Endpoint) (a Answer, ok bool) {
+	switch {
+	case ep.HostNetwork():
+		return Answer{Yes: true, Because: "hostNetwork pod: NetworkPolicy does not apply"}, true
+	case !ep.selectable():
+		return Answer{Yes: true, Because: "outside the pod network: not subject to NetworkPolicy"}, true
 	}
-	pols := e.isolating[Ingress][i]
+	return Answer{}, false
+}
+
+func (e *Engine) ingressAnswer(ep *Endpoint, open func(*rule) bool, what string) Answer {
+	if a, ok := notGoverned(ep); ok {
+		return a
+	}
+	pols := e.isolating(ep, Ingress)
 	if len(pols) == 0 {
 		return Answer{Yes: true, Because: "no NetworkPolicy selects the pod for Ingress"}
 	}
@@ -124,7 +133,7 @@ func (e *Engine) ingressAnswer(i int, open func(*rule) bool, what string) Answer
 	if len(rules) > 0 {
 		return Answer{Yes: true, Because: fmt.Sprintf("%s %s", joinRules(rules), what), Rules: rules}
 	}
-	return Answer{Because: "isolated for Ingress by " + joinPolicies(e.Isolating(i, Ingress)) + "; no rule " + what}
+	return Answer{Because: "isolated for Ingress by " + e.joinIsolating(pols) + "; no rule " + what}
 }
 
 // nonPublic lists the address ranges that are not the internet: private, shared, loopback,
@@ -151,16 +160,15 @@ func hasPublic(set *netipx.IPSet) bool {
 	return err == nil && len(s.Ranges()) > 0
 }
 
-// Internet says whether pod i may open a connection to some public address on some port:
-// it is not isolated for egress, or an egress rule has no to, or an ipBlock (minus its
+// Internet says whether endpoint ep may open a connection to some public address on some
+// port: it is not isolated for egress, or an egress rule has no to, or an ipBlock (minus its
 // excepts) covers an address outside the private and reserved ranges. Rules whose ports are
 // all named cannot match an address outside the pod network and are left out.
-func (e *Engine) Internet(i int) Answer {
-	pod := e.pods[i]
-	if pod.Spec.HostNetwork {
-		return Answer{Yes: true, Because: "hostNetwork pod: NetworkPolicy does not apply"}
+func (e *Engine) Internet(ep Endpoint) Answer {
+	if a, ok := notGoverned(&ep); ok {
+		return a
 	}
-	pols := e.isolating[Egress][i]
+	pols := e.isolating(&ep, Egress)
 	if len(pols) == 0 {
 		return Answer{Yes: true, Because: "no NetworkPolicy selects the pod for Egress"}
 	}
@@ -187,7 +195,7 @@ func (e *Engine) Internet(i int) Answer {
 	if len(rules) > 0 {
 		return Answer{Yes: true, Because: joinRules(rules) + " allows public addresses", Rules: rules}
 	}
-	return Answer{Because: "isolated for Egress by " + joinPolicies(e.Isolating(i, Egress)) + "; no rule allows a public address"}
+	return Answer{Because: "isolated for Egress by " + e.joinIsolating(pols) + "; no rule allows a public address"}
 }
 
 func anyNumericPort(ports []networkingv1.NetworkPolicyPort) bool {
@@ -215,11 +223,10 @@ func (t Target) String() string {
 	return fmt.Sprintf("%s (%s)", netip.AddrPortFrom(t.Addr, uint16(t.Port)), t.What)
 }
 
-// Reaches says whether pod i may connect to one of the targets (addresses outside the pod
-// network, or hostNetwork pods' node addresses). It returns the first target allowed and the
-// egress verdict for it.
-func (e *Engine) Reaches(i int, targets []Target) (Answer, *Target) {
-	src := e.podEndpoint(i)
+// Reaches says whether endpoint src may connect to one of the targets (addresses outside the
+// pod network, or hostNetwork pods' node addresses). It returns the first target allowed and
+// the egress verdict for it.
+func (e *Engine) Reaches(src Endpoint, targets []Target) (Answer, *Target) {
 	var last Side
 	for ti := range targets {
 		t := &targets[ti]

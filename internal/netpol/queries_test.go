@@ -92,10 +92,10 @@ spec:
 				w.policy(t, tt.policy)
 			}
 			e := w.engine(t)
-			i := 0 // x/a
-			meta, _ := e.Reaches(i, MetadataTargets())
-			inet := e.Internet(i)
-			got := answers{e.OpenToAllPods(i).Yes, e.FromOutside(i).Yes, inet.Yes, meta.Yes}
+			a := ep(t, e, "x/a")
+			meta, _ := e.Reaches(a, MetadataTargets())
+			inet := e.Internet(a)
+			got := answers{e.OpenToAllPods(a).Yes, e.FromOutside(a).Yes, inet.Yes, meta.Yes}
 			if got != tt.want {
 				t.Errorf("got %+v, want %+v (internet: %s; metadata: %s)", got, tt.want, inet.Because, meta.Because)
 			}
@@ -173,11 +173,11 @@ spec:
 	policyTypes: [Egress]
 	egress: [{to: [{ipBlock: {cidr: 10.0.0.0/24}}], ports: [{port: 6443}]}]`)
 	e := w.engine(t)
-	a, tg := e.Reaches(0, APIServerTargets(s))
+	a, tg := e.Reaches(ep(t, e, "x/a"), APIServerTargets(s))
 	if !a.Yes || tg == nil || tg.Addr.String() != "10.0.0.10" {
 		t.Errorf("reaches %+v via %v, want yes via 10.0.0.10", a, tg)
 	}
-	if a, _ := e.Reaches(0, APIServerTargets(s)[:1]); a.Yes {
+	if a, _ := e.Reaches(ep(t, e, "x/a"), APIServerTargets(s)[:1]); a.Yes {
 		t.Errorf("the Service address alone should be denied: %+v", a)
 	}
 }

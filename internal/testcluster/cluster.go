@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -30,6 +31,21 @@ type Options struct {
 	// same name (e.g. "--authorization-mode=AlwaysAllow" for an insecure server). Appending
 	// would not do: list flags such as --authorization-mode accumulate across repeats.
 	APIServerFlags []string
+	// Controllers starts kube-controller-manager and kube-scheduler with kubeadm's flags
+	// (ControllerManagerFlags and SchedulerFlags replace or add to them as APIServerFlags do):
+	// workloads get their ReplicaSets, pods, Jobs and owner references, namespaces their
+	// service accounts, and certificate requests are signed by the cluster's CA.
+	Controllers            bool
+	ControllerManagerFlags []string
+	SchedulerFlags         []string
+	// Nodes starts that many hollow nodes (the kubelet's own code with a fake container
+	// runtime, test/cluster/hollow-node), each in a network namespace of its own: the first
+	// is kubeadm's control-plane node, cp-1, whose static pods are the control plane's
+	// manifests; the others take the worker profiles in turn (hardened-1, weak-1, legacy-1,
+	// hardened-2, ...; see Profile). Start returns once every node is Ready and its kubelet
+	// answers through the API server's node proxy. Nodes need Controllers (the controller
+	// manager signs the kubelets' serving certificates), root and iproute2.
+	Nodes int
 	// Dir holds the cluster's files (keys, logs, etcd data). Empty: a new temporary directory,
 	// removed by Stop.
 	Dir string
@@ -37,28 +53,49 @@ type Options struct {
 	Log io.Writer
 }
 
-// Cluster is a running etcd and kube-apiserver on loopback.
+// Cluster is a running etcd and kube-apiserver, and the controllers and nodes it was asked
+// for.
 type Cluster struct {
 	// Admin is a configuration for a member of system:masters.
 	Admin *rest.Config
 	// APIServerArgs are the flags the API server runs with, in order: a test can record them
 	// in a kube-system pod to audit the real configuration.
 	APIServerArgs []string
+	// ControllerManagerArgs and SchedulerArgs are the flags of the controller manager and the
+	// scheduler when Controllers was set.
+	ControllerManagerArgs []string
+	SchedulerArgs         []string
+	// Nodes are the hollow nodes, the control-plane node first.
+	Nodes []Node
 	// Version is the server's Kubernetes version.
 	Version string
 	Dir     string
 
-	ca       *ca
-	host     string
-	procs    []*process
-	ownDir   bool
-	stopOnce sync.Once
+	ca         *ca
+	host       string
+	etcdClient string
+	etcdPeer   string
+	net        *network
+	netMu      sync.Mutex
+	procs      []*process
+	ownDir     bool
+	stopOnce   sync.Once
 }
 
-// Start builds the binaries if needed, then starts etcd and the API server on free loopback
-// ports and waits until the server is ready.
+// Start builds the binaries if needed, then starts etcd and the API server on free ports and
+// waits until the server is ready; then the controllers and nodes asked for.
 func Start(ctx context.Context, opts Options) (*Cluster, error) {
-	bins, err := Build(opts.Log)
+	if opts.Nodes > 0 && !opts.Controllers {
+		return nil, fmt.Errorf("testcluster: hollow nodes need Controllers: the controller manager signs their serving certificates")
+	}
+	names := []string{compAPIServer, compEtcd}
+	if opts.Controllers {
+		names = append(names, compControllerManager, compScheduler)
+	}
+	if opts.Nodes > 0 {
+		names = append(names, compHollowNode)
+	}
+	bins, err := build(opts.Log, names...)
 	if err != nil {
 		return nil, err
 	}
@@ -70,27 +107,36 @@ func Start(ctx context.Context, opts Options) (*Cluster, error) {
 		}
 		c.ownDir = true
 	}
-	if err := c.start(ctx, bins, opts.APIServerFlags); err != nil {
+	if err := c.start(ctx, bins, opts); err != nil {
 		c.Stop()
 		return nil, err
 	}
 	return c, nil
 }
 
-func (c *Cluster) start(ctx context.Context, bins *Binaries, extra []string) error {
-	ports, err := freePorts(3)
+func (c *Cluster) start(ctx context.Context, bins *Binaries, opts Options) error {
+	ports, err := freePorts(5)
 	if err != nil {
 		return err
 	}
-	etcdClient := fmt.Sprintf("http://127.0.0.1:%d", ports[0])
-	etcdPeer := fmt.Sprintf("http://127.0.0.1:%d", ports[1])
-	c.host = fmt.Sprintf("https://127.0.0.1:%d", ports[2])
+	c.etcdClient = fmt.Sprintf("http://127.0.0.1:%d", ports[0])
+	c.etcdPeer = fmt.Sprintf("http://127.0.0.1:%d", ports[1])
+	// Without nodes the API server listens on loopback only; with nodes, on the bridge that
+	// joins their namespaces (an address of this host too, so the tests reach it as well).
+	addr := net.ParseIP("127.0.0.1")
+	if opts.Nodes > 0 {
+		// The API server, the nodes, and a few hosts for Netns.
+		if c.net, err = newNetwork(1 + opts.Nodes + 4); err != nil {
+			return err
+		}
+		addr = c.net.host
+	}
+	c.host = "https://" + net.JoinHostPort(addr.String(), strconv.Itoa(ports[2]))
 
 	if c.ca, err = newCA(); err != nil {
 		return fmt.Errorf("testcluster: CA: %w", err)
 	}
-	p := func(name string) string { return filepath.Join(c.Dir, name) }
-	serving, servingKey, err := c.ca.issue("kube-apiserver", nil, []net.IP{net.ParseIP("127.0.0.1")}, []string{"localhost"}, true)
+	serving, servingKey, err := c.ca.issue("kube-apiserver", nil, uniqueIPs(net.ParseIP("127.0.0.1"), addr), []string{"localhost"}, true)
 	if err != nil {
 		return fmt.Errorf("testcluster: serving certificate: %w", err)
 	}
@@ -105,35 +151,35 @@ func (c *Cluster) start(ctx context.Context, bins *Binaries, extra []string) err
 		// Static tokens: name,uid,"group1,group2" as the token authenticator reads them.
 		{"tokens.csv", []byte(adminToken + `,admin,admin-uid,"system:masters"` + "\n")},
 	} {
-		if err := writeFile(p(f.name), f.data); err != nil {
+		if err := writeFile(c.path(f.name), f.data); err != nil {
 			return err
 		}
 	}
-	if err := writeServiceAccountKeys(p("sa.pub"), p("sa.key")); err != nil {
+	if err := writeServiceAccountKeys(c.path("sa.pub"), c.path("sa.key")); err != nil {
 		return fmt.Errorf("testcluster: service-account keys: %w", err)
 	}
 
-	etcd := exec.Command(bins.Etcd, "--data-dir", p("etcd"), "--listen-client-url", etcdClient, "--listen-peer-url", etcdPeer)
-	if err := c.spawn(etcd, p("etcd.log")); err != nil {
+	etcd := exec.Command(bins.Etcd, "--data-dir", c.path("etcd"), "--listen-client-url", c.etcdClient, "--listen-peer-url", c.etcdPeer)
+	if err := c.spawn(etcd, c.path("etcd.log"), false); err != nil {
 		return err
 	}
-	if err := waitHTTP(ctx, etcdClient+"/health", nil, 60*time.Second, p("etcd.log"), c.procs[0].exited); err != nil {
+	if err := waitHTTP(ctx, c.etcdClient+"/health", nil, 60*time.Second, c.path("etcd.log"), c.procs[0].exited); err != nil {
 		return err
 	}
 
-	c.APIServerArgs = mergeFlags([]string{
-		"--etcd-servers=" + etcdClient,
-		"--bind-address=127.0.0.1",
-		"--advertise-address=127.0.0.1",
+	defaults := []string{
+		"--etcd-servers=" + c.etcdClient,
+		"--bind-address=" + addr.String(),
+		"--advertise-address=" + addr.String(),
 		"--secure-port=" + strconv.Itoa(ports[2]),
-		"--cert-dir=" + p("certs"),
-		"--tls-cert-file=" + p("apiserver.crt"),
-		"--tls-private-key-file=" + p("apiserver.key"),
-		"--client-ca-file=" + p("ca.crt"),
-		"--token-auth-file=" + p("tokens.csv"),
+		"--cert-dir=" + c.path("certs"),
+		"--tls-cert-file=" + c.path("apiserver.crt"),
+		"--tls-private-key-file=" + c.path("apiserver.key"),
+		"--client-ca-file=" + c.path("ca.crt"),
+		"--token-auth-file=" + c.path("tokens.csv"),
 		"--service-account-issuer=https://kubernetes.default.svc.cluster.local",
-		"--service-account-key-file=" + p("sa.pub"),
-		"--service-account-signing-key-file=" + p("sa.key"),
+		"--service-account-key-file=" + c.path("sa.pub"),
+		"--service-account-signing-key-file=" + c.path("sa.key"),
 		"--authorization-mode=Node,RBAC",
 		"--service-cluster-ip-range=10.96.0.0/16",
 		"--allow-privileged=true", // as kubeadm and most distributions run it
@@ -142,9 +188,17 @@ func (c *Cluster) start(ctx context.Context, bins *Binaries, extra []string) err
 		"--enable-admission-plugins=NodeRestriction",
 		// The test machine has no cloud and no other members: keep the server lean.
 		"--endpoint-reconciler-type=none",
-	}, extra)
+	}
+	if opts.Nodes > 0 {
+		kubeletClient, err := c.kubeletClientFlags()
+		if err != nil {
+			return err
+		}
+		defaults = append(defaults, kubeletClient...)
+	}
+	c.APIServerArgs = mergeFlags(defaults, opts.APIServerFlags)
 	api := exec.Command(bins.APIServer, c.APIServerArgs...)
-	if err := c.spawn(api, p("apiserver.log")); err != nil {
+	if err := c.spawn(api, c.path("apiserver.log"), false); err != nil {
 		return err
 	}
 
@@ -155,25 +209,51 @@ func (c *Cluster) start(ctx context.Context, bins *Binaries, extra []string) err
 		QPS:             200,
 		Burst:           400,
 	}
-	if err := c.waitReady(ctx, p("apiserver.log")); err != nil {
+	if err := c.waitReady(ctx, c.path("apiserver.log")); err != nil {
 		return err
+	}
+	if opts.Controllers {
+		if err := c.startControllers(ctx, bins, opts, ports[3], ports[4]); err != nil {
+			return err
+		}
+	}
+	if opts.Nodes > 0 {
+		if err := c.startNodes(ctx, bins, opts.Nodes); err != nil {
+			return err
+		}
 	}
 	return nil
 }
 
-// spawn starts a process in its own process group, with output to a log file.
-func (c *Cluster) spawn(cmd *exec.Cmd, logPath string) error {
+func (c *Cluster) path(name string) string { return filepath.Join(c.Dir, name) }
+
+func uniqueIPs(ips ...net.IP) []net.IP {
+	var out []net.IP
+	for _, ip := range ips {
+		if !slices.ContainsFunc(out, ip.Equal) {
+			out = append(out, ip)
+		}
+	}
+	return out
+}
+
+// spawn starts a process in its own process group, with output to a log file. Nodes are
+// stopped before the other processes.
+func (c *Cluster) spawn(cmd *exec.Cmd, logPath string, node bool) error {
 	logf, err := os.Create(logPath)
 	if err != nil {
 		return fmt.Errorf("testcluster: %w", err)
 	}
 	cmd.Stdout, cmd.Stderr = logf, logf
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	if cmd.SysProcAttr == nil {
+		cmd.SysProcAttr = &syscall.SysProcAttr{}
+	}
+	cmd.SysProcAttr.Setpgid, cmd.SysProcAttr.Pdeathsig = true, syscall.SIGKILL
 	if err := cmd.Start(); err != nil {
 		logf.Close()
 		return fmt.Errorf("testcluster: start %s: %w", filepath.Base(cmd.Path), err)
 	}
-	pr := &process{cmd: cmd, exited: make(chan struct{})}
+	pr := &process{cmd: cmd, log: logPath, exited: make(chan struct{}), node: node}
 	c.procs = append(c.procs, pr)
 	go func() {
 		cmd.Wait()
@@ -186,7 +266,9 @@ func (c *Cluster) spawn(cmd *exec.Cmd, logPath string) error {
 // process is a started server; exited is closed once it has been reaped.
 type process struct {
 	cmd    *exec.Cmd
+	log    string
 	exited chan struct{}
+	node   bool
 }
 
 // waitReady polls /readyz until the server has finished its post-start hooks (RBAC
@@ -279,13 +361,27 @@ func (c *Cluster) WriteKubeconfig(path string) error {
 	return nil
 }
 
-// Stop ends the API server and etcd (SIGTERM, then SIGKILL after 10 s) and removes the
-// cluster's directory if Start created it. It is safe to call more than once.
+// Stop ends the cluster's processes (SIGTERM, then SIGKILL after 10 s): the nodes together
+// first, then the others in the reverse order of their start (the API server before its
+// etcd); then it removes the nodes' network, and the cluster's directory if Start created it.
+// It is safe to call more than once.
 func (c *Cluster) Stop() {
 	c.stopOnce.Do(func() {
-		// Reverse order: the API server before its etcd.
+		var wg sync.WaitGroup
+		for _, p := range c.procs {
+			if p.node {
+				wg.Add(1)
+				go func() { defer wg.Done(); stopProcess(p) }()
+			}
+		}
+		wg.Wait()
 		for i := len(c.procs) - 1; i >= 0; i-- {
-			stopProcess(c.procs[i])
+			if !c.procs[i].node {
+				stopProcess(c.procs[i])
+			}
+		}
+		if c.net != nil {
+			c.net.delete()
 		}
 		if c.ownDir {
 			os.RemoveAll(c.Dir)

@@ -13,10 +13,14 @@ import (
 	"net"
 	"os"
 	"time"
+
+	"k8s.io/client-go/tools/clientcmd"
+	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 )
 
 // ca is a throwaway certificate authority: it signs the API server's serving certificate and
-// the client certificates of test users.
+// the client certificates of test users and components; the controller manager signs the
+// cluster's certificate requests with it.
 type ca struct {
 	cert    *x509.Certificate
 	key     *ecdsa.PrivateKey
@@ -83,6 +87,34 @@ func (c *ca) issue(cn string, orgs []string, ips []net.IP, dns []string, server 
 	}
 	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}),
 		pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: kder}), nil
+}
+
+// keyPEM is the CA's private key, for the controller manager's --cluster-signing-key-file.
+func (c *ca) keyPEM() ([]byte, error) {
+	der, err := x509.MarshalECPrivateKey(c.key)
+	if err != nil {
+		return nil, err
+	}
+	return pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: der}), nil
+}
+
+// writeKubeconfig writes a kubeconfig that authenticates with a client certificate the CA
+// signs for user and groups, with the certificate and key embedded as kubeadm writes its
+// kubeconfig files.
+func (c *ca) writeKubeconfig(path, host, user string, groups ...string) error {
+	cert, key, err := c.issue(user, groups, nil, nil, false)
+	if err != nil {
+		return fmt.Errorf("testcluster: client certificate for %s: %w", user, err)
+	}
+	cfg := clientcmdapi.NewConfig()
+	cfg.Clusters["kubernetes"] = &clientcmdapi.Cluster{Server: host, CertificateAuthorityData: c.certPEM}
+	cfg.AuthInfos[user] = &clientcmdapi.AuthInfo{ClientCertificateData: cert, ClientKeyData: key}
+	cfg.Contexts["default"] = &clientcmdapi.Context{Cluster: "kubernetes", AuthInfo: user}
+	cfg.CurrentContext = "default"
+	if err := clientcmd.WriteToFile(*cfg, path); err != nil {
+		return fmt.Errorf("testcluster: write kubeconfig %s: %w", path, err)
+	}
+	return nil
 }
 
 // writeServiceAccountKeys writes the RSA key pair that signs service-account tokens.

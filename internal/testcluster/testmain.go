@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"sync"
 	"testing"
 	"time"
 )
@@ -31,4 +32,31 @@ func RunTests(m *testing.M, c **Cluster, opts Options, setup func(context.Contex
 		}
 	}
 	return m.Run()
+}
+
+// Lazy is a test package's cluster started on first use, so that its unit tests do not pay
+// for one: the package's TestMain runs the tests, then Stop. The zero value starts a cluster
+// with default options, logging to stderr.
+type Lazy struct {
+	once sync.Once
+	c    *Cluster
+	err  error
+}
+
+// Get returns the cluster, starting it the first time; a failed start fails every test that
+// asks.
+func (l *Lazy) Get(t testing.TB) *Cluster {
+	t.Helper()
+	l.once.Do(func() { l.c, l.err = Start(context.Background(), Options{Log: os.Stderr}) })
+	if l.err != nil {
+		t.Fatalf("start the test cluster: %v", l.err)
+	}
+	return l.c
+}
+
+// Stop stops the cluster if it was started.
+func (l *Lazy) Stop() {
+	if l.c != nil {
+		l.c.Stop()
+	}
 }

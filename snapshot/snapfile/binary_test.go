@@ -112,13 +112,17 @@ func TestBinaryRoundTrip(t *testing.T) {
 	}
 }
 
-// WriteFileAs writes either form, and ReadFile tells them apart.
-func TestWriteFileAs(t *testing.T) {
+// WriteAs writes either form, and ReadFile tells them apart.
+func TestWriteAs(t *testing.T) {
 	dir := t.TempDir()
 	s := sample()
 	for _, f := range Formats {
 		path := filepath.Join(dir, "snap."+string(f))
-		if err := WriteFileAs(path, s, f); err != nil {
+		var buf bytes.Buffer
+		if err := WriteAs(&buf, s, f); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, buf.Bytes(), 0o600); err != nil {
 			t.Fatal(err)
 		}
 		raw, err := os.ReadFile(path)

@@ -130,22 +130,12 @@ func emptyValue(v reflect.Value) bool {
 
 // WriteFile writes s to path as JSON, replacing it only once the whole snapshot is written.
 func WriteFile(path string, s *snapshot.Snapshot) error {
-	return WriteFileAs(path, s, JSON)
-}
-
-// WriteFileAs writes s to path in format, replacing it only once the whole snapshot is
-// written.
-func WriteFileAs(path string, s *snapshot.Snapshot, format Format) error {
-	write := Write
-	if format == Binary {
-		write = WriteBinary
-	}
 	tmp := path + ".tmp"
 	f, err := os.Create(tmp)
 	if err != nil {
 		return fmt.Errorf("write snapshot: %w", err)
 	}
-	if err := write(f, s); err != nil {
+	if err := Write(f, s); err != nil {
 		f.Close()
 		os.Remove(tmp)
 		return fmt.Errorf("write snapshot %s: %w", path, err)
@@ -158,6 +148,14 @@ func WriteFileAs(path string, s *snapshot.Snapshot, format Format) error {
 		return fmt.Errorf("write snapshot %s: %w", path, err)
 	}
 	return nil
+}
+
+// WriteAs writes s to w in format.
+func WriteAs(w io.Writer, s *snapshot.Snapshot, format Format) error {
+	if format == Binary {
+		return WriteBinary(w, s)
+	}
+	return Write(w, s)
 }
 
 // ReadFile loads and validates the snapshot at path. Errors name the file and, where the

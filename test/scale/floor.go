@@ -100,6 +100,19 @@ func floor(ctx context.Context, cfg *rest.Config, st floorSettings, plan collect
 	return total.Load(), firstErr
 }
 
+// listedObjects counts the objects of s's lists that the floor lists too (the rows of
+// snapshot.CollectedKinds): not the API groups of discovery, the control plane derived from
+// kube-system's pods, or the kubelets' configurations.
+func listedObjects(s *snapshot.Snapshot) int64 {
+	var n int64
+	for _, k := range snapshot.CollectedKinds {
+		if c, ok := s.Resources[k.Resource]; ok && c.State == snapshot.Collected {
+			n += int64(c.Count)
+		}
+	}
+	return n
+}
+
 // restClient is the REST client of a group and version as client-go's typed clients make it.
 func restClient(cfg *rest.Config, h *http.Client, gv schema.GroupVersion) (rest.Interface, error) {
 	c := *cfg

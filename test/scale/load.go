@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -52,23 +53,33 @@ type loadStats struct {
 	Objects    int64   `json:"objectsCreated"`
 	Seconds    float64 `json:"seconds"`
 	PerSecond  float64 `json:"objectsPerSecond"`
+	// RunningSeconds is, with controllers, the time from the start of the load until every
+	// planned pod ran.
+	RunningSeconds float64 `json:"runningSeconds,omitempty"`
 }
 
-// loader creates objects concurrently. The test cluster runs no controller manager, so what
-// controllers would create (ReplicaSets, pods, Jobs, default service accounts) is created
-// here with the owner references they would set, as internal/estate does.
+// loader creates objects concurrently. On a cluster of an API server alone, what controllers
+// would create (ReplicaSets, pods, Jobs, default service accounts) is created here with the
+// owner references they would set, as internal/estate does. With nodeNames (a whole cluster:
+// controllers, scheduler, hollow nodes), it creates only what a user creates, and the
+// controllers make the pods; pods then counts the pods planned.
 type loader struct {
-	cs      kubernetes.Interface
-	objects atomic.Int64
-	pods    atomic.Int64
-	nodes   int
+	cs        kubernetes.Interface
+	objects   atomic.Int64
+	pods      atomic.Int64
+	nodes     int
+	nodeNames []string // the whole cluster's schedulable nodes; nil without controllers
 }
 
 // load creates the estate of pods pods with workers namespaces loaded at once, and reports
-// progress to log every few seconds.
-func load(ctx context.Context, cs kubernetes.Interface, pods, workers int, log io.Writer) (loadStats, error) {
+// progress to log every few seconds. nodeNames are the schedulable nodes of a whole cluster
+// (nil: a cluster without controllers, where load creates nodes and pods itself).
+func load(ctx context.Context, cs kubernetes.Interface, pods, workers int, nodeNames []string, log io.Writer) (loadStats, error) {
 	start := time.Now()
-	l := &loader{cs: cs, nodes: max(3, pods/100)}
+	l := &loader{cs: cs, nodes: max(3, pods/100), nodeNames: nodeNames}
+	if nodeNames != nil {
+		l.nodes = len(nodeNames)
+	}
 	nss := (pods + podsPerNamespace - 1) / podsPerNamespace
 
 	stop := make(chan struct{})
@@ -88,7 +99,7 @@ func load(ctx context.Context, cs kubernetes.Interface, pods, workers int, log i
 		}
 	}()
 
-	for i := 0; i < l.nodes; i++ {
+	for i := 0; i < l.nodes && l.nodeNames == nil; i++ {
 		if err := l.node(ctx, i); err != nil {
 			return loadStats{}, err
 		}
@@ -130,6 +141,54 @@ func load(ctx context.Context, cs kubernetes.Interface, pods, workers int, log i
 	el := time.Since(start).Seconds()
 	return loadStats{Namespaces: nss, Nodes: l.nodes, Pods: int(l.pods.Load()), Objects: l.objects.Load(),
 		Seconds: el, PerSecond: float64(l.objects.Load()) / el}, nil
+}
+
+// waitRunning waits until want pods of the estate's namespaces run (the controllers,
+// scheduler and kubelets of a whole cluster make them), reporting progress to log, and
+// returns how long it waited. A list the busy server does not answer in time is tried again.
+func waitRunning(ctx context.Context, cs kubernetes.Interface, want int, log io.Writer) (float64, error) {
+	start := time.Now()
+	last := start
+	for {
+		running, err := runningPods(ctx, cs)
+		switch {
+		case err == nil && running >= want:
+			return time.Since(start).Seconds(), nil
+		case time.Since(start) > 30*time.Minute:
+			return 0, fmt.Errorf("%d of %d pods running after 30 minutes (last error: %v)", running, want, err)
+		case time.Since(last) > 10*time.Second:
+			last = time.Now()
+			fmt.Fprintf(log, "scale: %d of %d pods running after %.0f s\n", running, want, time.Since(start).Seconds())
+			if err != nil {
+				fmt.Fprintf(log, "scale: listing pods: %v (trying again)\n", err)
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return 0, ctx.Err()
+		case <-time.After(2 * time.Second):
+		}
+	}
+}
+
+// runningPods counts the running pods of the estate's namespaces.
+func runningPods(ctx context.Context, cs kubernetes.Interface) (int, error) {
+	running := 0
+	opts := metav1.ListOptions{FieldSelector: "status.phase=Running", Limit: 500}
+	for {
+		l, err := cs.CoreV1().Pods("").List(ctx, opts)
+		if err != nil {
+			return running, fmt.Errorf("list running pods: %w", err)
+		}
+		for _, p := range l.Items {
+			if strings.HasPrefix(p.Namespace, "team-") {
+				running++
+			}
+		}
+		if opts.Continue = l.Continue; opts.Continue == "" {
+			return running, nil
+		}
+	}
 }
 
 // create runs one create call, retrying what an overloaded server answers (429, timeouts,
@@ -234,8 +293,12 @@ func (l *loader) namespace(ctx context.Context, idx, budget int) error {
 
 func (n *nsLoader) serviceAccounts(ctx context.Context) error {
 	// The ServiceAccount admission plugin rejects pods whose account does not exist; the
-	// controller manager would have created "default".
-	for _, name := range []string{"default", "app-0", "app-1", "app-2"} {
+	// controller manager creates "default", or the loader does without one.
+	names := []string{"app-0", "app-1", "app-2"}
+	if n.nodeNames == nil {
+		names = append(names, "default")
+	}
+	for _, name := range names {
 		_, err := create(ctx, n.loader, "serviceaccount "+n.ns+"/"+name, func(ctx context.Context) (*corev1.ServiceAccount, error) {
 			return n.cs.CoreV1().ServiceAccounts(n.ns).Create(ctx, &corev1.ServiceAccount{ObjectMeta: metav1.ObjectMeta{Name: name}}, metav1.CreateOptions{})
 		})
@@ -304,7 +367,10 @@ func (n *nsLoader) networkPolicies(ctx context.Context) error {
 }
 
 func (n *nsLoader) configAndSecrets(ctx context.Context) error {
-	cms := []string{"kube-root-ca.crt"} // published in every namespace by the controller manager
+	var cms []string
+	if n.nodeNames == nil {
+		cms = append(cms, "kube-root-ca.crt") // published in every namespace by the controller manager
+	}
 	for d := 0; d < deployments; d++ {
 		cms = append(cms, fmt.Sprintf("app-%d-config", d))
 	}
@@ -337,12 +403,13 @@ func (n *nsLoader) configAndSecrets(ctx context.Context) error {
 }
 
 // podSpec is a realistic application pod: resources, probes, config and secret volumes, the
-// security context the posture variant k asks for. One workload in ten is privileged (fails
+// security context the posture variant k asks for (naming its user, as a non-root image
+// does: a kubelet refuses a runAsNonRoot container whose image user it cannot tell). One workload in ten is privileged (fails
 // baseline), one in four runs as root without a security context (fails restricted), one in
 // five reads its database password from the environment.
 func podSpec(name string, k int, sa string) corev1.PodSpec {
 	sc := &corev1.SecurityContext{
-		AllowPrivilegeEscalation: ptr.To(false), RunAsNonRoot: ptr.To(true), ReadOnlyRootFilesystem: ptr.To(true),
+		AllowPrivilegeEscalation: ptr.To(false), RunAsNonRoot: ptr.To(true), RunAsUser: ptr.To(int64(10001)), ReadOnlyRootFilesystem: ptr.To(true),
 		Capabilities:   &corev1.Capabilities{Drop: []corev1.Capability{"ALL"}},
 		SeccompProfile: &corev1.SeccompProfile{Type: corev1.SeccompProfileTypeRuntimeDefault},
 	}
@@ -403,8 +470,13 @@ func (n *nsLoader) takePods(want int) int {
 }
 
 // createPods creates the pods of one workload concurrently (the namespaces are loaded
-// concurrently too).
+// concurrently too). With controllers, it only counts them: the workload's controller
+// creates them.
 func (n *nsLoader) createPods(ctx context.Context, names []string, tmpl corev1.PodTemplateSpec, owners []metav1.OwnerReference, node func(i int) string) error {
+	if n.nodeNames != nil {
+		n.loader.pods.Add(int64(len(names)))
+		return nil
+	}
 	errs := make([]error, len(names))
 	var wg sync.WaitGroup
 	for i, name := range names {
@@ -428,7 +500,12 @@ func (n *nsLoader) createPods(ctx context.Context, names []string, tmpl corev1.P
 	return errors.Join(errs...)
 }
 
-func (n *nsLoader) nodeName(i int) string { return fmt.Sprintf("node-%04d", i%n.nodes) }
+func (n *nsLoader) nodeName(i int) string {
+	if n.nodeNames != nil {
+		return n.nodeNames[i%len(n.nodeNames)]
+	}
+	return fmt.Sprintf("node-%04d", i%n.nodes)
+}
 
 func (n *nsLoader) service(ctx context.Context, name string, selector map[string]string, typ corev1.ServiceType, headless bool) error {
 	svc := &corev1.Service{ObjectMeta: metav1.ObjectMeta{Name: name}, Spec: corev1.ServiceSpec{Type: typ, Selector: selector,
@@ -466,28 +543,9 @@ func (n *nsLoader) deployments(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		hash := fmt.Sprintf("%08x", 0x5d8f7c9b+k)[:8]
-		rsTmpl := *tmpl.DeepCopy()
-		rsTmpl.Labels["pod-template-hash"] = hash
-		rsName := app + "-" + hash
-		rs, err := create(ctx, n.loader, "replicaset "+n.ns+"/"+rsName, func(ctx context.Context) (*appsv1.ReplicaSet, error) {
-			return n.cs.AppsV1().ReplicaSets(n.ns).Create(ctx, &appsv1.ReplicaSet{
-				ObjectMeta: metav1.ObjectMeta{Name: rsName, Labels: rsTmpl.Labels, OwnerReferences: owner("apps/v1", "Deployment", app, dep.UID)},
-				Spec: appsv1.ReplicaSetSpec{Replicas: ptr.To(int32(replicas)), Selector: &metav1.LabelSelector{MatchLabels: rsTmpl.Labels},
-					Template: rsTmpl}}, metav1.CreateOptions{})
-		})
-		if errors.Is(err, errExists) {
-			rs, err = n.cs.AppsV1().ReplicaSets(n.ns).Get(ctx, rsName, metav1.GetOptions{})
-		}
-		if err != nil {
-			return err
-		}
-		names := make([]string, replicas)
-		for i := range names {
-			names[i] = fmt.Sprintf("%s-%05x", rsName, k*deployReplicas+i)
-		}
-		if err := n.createPods(ctx, names, rsTmpl, owner("apps/v1", "ReplicaSet", rsName, rs.UID),
-			func(i int) string { return n.nodeName(k*deployReplicas + i) }); err != nil {
+		if n.nodeNames != nil {
+			n.loader.pods.Add(int64(replicas)) // the deployment controller's ReplicaSet makes them
+		} else if err := n.replicaSet(ctx, app, k, tmpl, replicas, dep); err != nil {
 			return err
 		}
 		typ := corev1.ServiceTypeClusterIP
@@ -499,6 +557,33 @@ func (n *nsLoader) deployments(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// replicaSet creates a Deployment's ReplicaSet and pods as the deployment and replicaset
+// controllers would.
+func (n *nsLoader) replicaSet(ctx context.Context, app string, k int, tmpl corev1.PodTemplateSpec, replicas int, dep *appsv1.Deployment) error {
+	hash := fmt.Sprintf("%08x", 0x5d8f7c9b+k)[:8]
+	rsTmpl := *tmpl.DeepCopy()
+	rsTmpl.Labels["pod-template-hash"] = hash
+	rsName := app + "-" + hash
+	rs, err := create(ctx, n.loader, "replicaset "+n.ns+"/"+rsName, func(ctx context.Context) (*appsv1.ReplicaSet, error) {
+		return n.cs.AppsV1().ReplicaSets(n.ns).Create(ctx, &appsv1.ReplicaSet{
+			ObjectMeta: metav1.ObjectMeta{Name: rsName, Labels: rsTmpl.Labels, OwnerReferences: owner("apps/v1", "Deployment", app, dep.UID)},
+			Spec: appsv1.ReplicaSetSpec{Replicas: ptr.To(int32(replicas)), Selector: &metav1.LabelSelector{MatchLabels: rsTmpl.Labels},
+				Template: rsTmpl}}, metav1.CreateOptions{})
+	})
+	if errors.Is(err, errExists) {
+		rs, err = n.cs.AppsV1().ReplicaSets(n.ns).Get(ctx, rsName, metav1.GetOptions{})
+	}
+	if err != nil {
+		return err
+	}
+	names := make([]string, replicas)
+	for i := range names {
+		names[i] = fmt.Sprintf("%s-%05x", rsName, k*deployReplicas+i)
+	}
+	return n.createPods(ctx, names, rsTmpl, owner("apps/v1", "ReplicaSet", rsName, rs.UID),
+		func(i int) string { return n.nodeName(k*deployReplicas + i) })
 }
 
 func (n *nsLoader) statefulSets(ctx context.Context) error {
@@ -542,8 +627,18 @@ func (n *nsLoader) daemonSet(ctx context.Context) error {
 	spec.Volumes = append(spec.Volumes, corev1.Volume{Name: "varlog", VolumeSource: corev1.VolumeSource{
 		HostPath: &corev1.HostPathVolumeSource{Path: "/var/log"}}})
 	spec.Containers[0].VolumeMounts = append(spec.Containers[0].VolumeMounts, corev1.VolumeMount{Name: "varlog", MountPath: "/var/log", ReadOnly: true})
-	tmpl := template(app, "infra", spec)
 	replicas := n.takePods(daemonPods)
+	if n.nodeNames != nil {
+		// The namespace's log shipper runs on its pool of replicas nodes, not on every node.
+		pool := make([]string, replicas)
+		for i := range pool {
+			pool[i] = n.nodeName(n.idx + i)
+		}
+		spec.Affinity = &corev1.Affinity{NodeAffinity: &corev1.NodeAffinity{RequiredDuringSchedulingIgnoredDuringExecution: &corev1.NodeSelector{
+			NodeSelectorTerms: []corev1.NodeSelectorTerm{{MatchExpressions: []corev1.NodeSelectorRequirement{{
+				Key: "kubernetes.io/hostname", Operator: corev1.NodeSelectorOpIn, Values: pool}}}}}}}
+	}
+	tmpl := template(app, "infra", spec)
 	ds, err := create(ctx, n.loader, "daemonset "+n.ns+"/"+app, func(ctx context.Context) (*appsv1.DaemonSet, error) {
 		return n.cs.AppsV1().DaemonSets(n.ns).Create(ctx, &appsv1.DaemonSet{ObjectMeta: metav1.ObjectMeta{Name: app},
 			Spec: appsv1.DaemonSetSpec{Selector: &metav1.LabelSelector{MatchLabels: map[string]string{"app": app}}, Template: tmpl}}, metav1.CreateOptions{})
@@ -578,6 +673,9 @@ func (n *nsLoader) cronJob(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	// The Jobs of past nights. With controllers they are created as `kubectl create job
+	// --from=cronjob/...` creates one (owned by the CronJob), and the job controller makes
+	// their pods.
 	for j := 0; j < jobsPerCron; j++ {
 		name := fmt.Sprintf("%s-%d", app, 29000000+j*1440)
 		replicas := n.takePods(podsPerJob)

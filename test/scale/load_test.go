@@ -29,7 +29,7 @@ func TestMain(m *testing.M) {
 func TestLoadAndFloor(t *testing.T) {
 	ctx := context.Background()
 	const pods = 100
-	ls, err := load(ctx, loaderClient(cluster.Admin), pods, 4, io.Discard)
+	ls, err := load(ctx, loaderClient(cluster.Admin), pods, 4, nil, io.Discard)
 	if err != nil {
 		t.Fatalf("load: %v", err)
 	}
@@ -107,14 +107,7 @@ func TestLoadAndFloor(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var collected int64
-	for r, c := range snap.Resources {
-		if r == snapshot.ResControlPlane || r == snapshot.ResKubeletConfigs || c.State != snapshot.Collected {
-			continue
-		}
-		collected += int64(c.Count)
-	}
-	if n != collected || n < ls.Objects {
+	if collected := listedObjects(snap); n != collected || n < ls.Objects {
 		t.Errorf("floor listed %d objects, the collector %d, the loader created %d", n, collected, ls.Objects)
 	}
 

@@ -18,11 +18,18 @@
 //	go run ./test/scale -pods 10000 -baseline /tmp/audit-old   # before/after in one run
 //	go run ./test/scale -pods 100000 -keep /var/tmp/scale      # the loaded estate is kept for the next run
 //	go run ./test/scale -pods 10000 -shape web                 # the second estate (shape.go)
+//	go run ./test/scale -pods 2000 -nodes 24                   # as root: the whole cluster
 //	go run ./test/scale -doc                                   # docs/scale.md's curve from docs/scale/*.json
 //
-// The test cluster has no kubelet, so every run passes --skip-kubelet (the floor does not read
-// nodes/proxy either). It is a benchmark, not a test: `go test ./...` runs only a smoke test of
-// the loader at 100 pods.
+// By default the test cluster is an API server and etcd, and the estate is loaded directly
+// (pods, ReplicaSets and Jobs written as their controllers would). With -nodes N it is a whole
+// cluster (internal/testcluster: controller manager, scheduler, N hollow nodes running the
+// kubelet's code; root is needed for their network namespaces): the loader creates only what
+// a user creates, the controllers make the pods, the scheduler places them and the kubelets
+// run them, and the measurements start once every pod runs. The measured commands pass
+// --skip-kubelet either way (the floor does not read nodes/proxy either), so that the two
+// modes compare; with -nodes one more phase scans with the kubelets' configuration. It is a
+// benchmark, not a test: `go test ./...` runs only a smoke test of the loader at 100 pods.
 package main
 
 import (
@@ -59,6 +66,11 @@ import (
 // creates are not turned away; reads are unaffected at the scan's rate.
 var apiServerFlags = []string{"--max-requests-inflight=2000", "--max-mutating-requests-inflight=1000"}
 
+// controllerFlags raise the controller manager's and the scheduler's client rates (20 and 50
+// requests per second by default), as large clusters do, so that the controllers make
+// thousands of pods in seconds rather than minutes.
+var controllerFlags = []string{"--kube-api-qps=300", "--kube-api-burst=600"}
+
 func main() {
 	pods := flag.Int("pods", 10000, "pods in the estate (in pods/50 namespaces)")
 	runs := flag.Int("runs", 3, "measurements of each phase; the table shows the median")
@@ -68,6 +80,7 @@ func main() {
 	hold := flag.Bool("hold", false, "load the estate, then keep the cluster up (kubeconfig in -keep) until interrupted, instead of measuring")
 	auditBin := flag.String("audit", "", "measure this audit binary (default: build ./cmd/audit from this checkout)")
 	baseline := flag.String("baseline", "", "also measure this audit binary (an older build), for a before/after in one run")
+	nodes := flag.Int("nodes", 0, "run a whole cluster with this many hollow nodes (root): controllers make the estate's pods")
 	synthetic := flag.Bool("synthetic", false, "no cluster: measure audit scan --snapshot of internal/synth's snapshot of -pods pods (for 100,000)")
 	floorMode := flag.Bool("floor", false, "internal: run the floor listing against -kubeconfig and print the object count")
 	kubeconfig := flag.String("kubeconfig", "", "internal: the kubeconfig of -floor")
@@ -100,7 +113,7 @@ func main() {
 		}
 		return
 	}
-	if err := run(*pods, *runs, *workers, *jsonPath, *keep, *auditBin, *baseline, *hold); err != nil {
+	if err := run(*pods, *runs, *workers, *nodes, *jsonPath, *keep, *auditBin, *baseline, *hold); err != nil {
 		fmt.Fprintln(os.Stderr, "scale:", err)
 		os.Exit(1)
 	}
@@ -175,7 +188,7 @@ type Sample struct {
 	LoadAverage float64 `json:"loadAverage,omitempty"`
 }
 
-func run(pods, runs, workers int, jsonPath, keep, audit, baseline string, hold bool) error {
+func run(pods, runs, workers, nodes int, jsonPath, keep, audit, baseline string, hold bool) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
@@ -186,7 +199,12 @@ func run(pods, runs, workers int, jsonPath, keep, audit, baseline string, hold b
 	defer cleanup()
 
 	opts := testcluster.Options{APIServerFlags: apiServerFlags, Log: os.Stderr}
-	if keep != "" {
+	if nodes > 0 {
+		opts.Controllers, opts.Nodes = true, nodes
+		opts.ControllerManagerFlags, opts.SchedulerFlags = controllerFlags, controllerFlags
+	} else if keep != "" {
+		// A whole cluster's nodes and controllers start afresh each run: only an API server's
+		// estate is kept for the next run.
 		if opts.Dir, err = keptClusterDir(keep, pods); err != nil {
 			return err
 		}
@@ -196,6 +214,12 @@ func run(pods, runs, workers int, jsonPath, keep, audit, baseline string, hold b
 		return err
 	}
 	defer c.Stop()
+	var workerNodes []string // the nodes pods are scheduled to: all but the tainted control plane
+	for _, n := range c.Nodes {
+		if n.Profile != testcluster.ControlPlane {
+			workerNodes = append(workerNodes, n.Name)
+		}
+	}
 	kubeconfig := filepath.Join(dir, "kubeconfig")
 	if err := c.WriteKubeconfig(kubeconfig); err != nil {
 		return err
@@ -206,7 +230,7 @@ func run(pods, runs, workers int, jsonPath, keep, audit, baseline string, hold b
 		fmt.Fprintf(os.Stderr, "scale: the kept cluster in %s holds the estate, loaded before in %.0f s\n", opts.Dir, ls.Seconds)
 	} else {
 		fmt.Fprintf(os.Stderr, "scale: loading %d pods into Kubernetes %s\n", pods, c.Version)
-		if ls, err = load(ctx, loaderClient(c.Admin), pods, workers, os.Stderr); err != nil {
+		if ls, err = load(ctx, loaderClient(c.Admin), pods, workers, workerNodes, os.Stderr); err != nil {
 			return fmt.Errorf("load: %w", err)
 		}
 		fmt.Fprintf(os.Stderr, "scale: loaded %d objects (%d pods, %d namespaces) in %.1f s (%.0f objects/s)\n",
@@ -214,6 +238,14 @@ func run(pods, runs, workers int, jsonPath, keep, audit, baseline string, hold b
 		if err := markLoaded(opts.Dir, ls); err != nil {
 			return err
 		}
+	}
+	if nodes > 0 {
+		wait, err := waitRunning(ctx, loaderClient(c.Admin), ls.Pods, os.Stderr)
+		if err != nil {
+			return err
+		}
+		ls.RunningSeconds = ls.Seconds + wait
+		fmt.Fprintf(os.Stderr, "scale: the controllers, the scheduler and %d nodes run all %d pods %.1f s after the load began\n", nodes, ls.Pods, ls.RunningSeconds)
 	}
 	if hold {
 		fmt.Fprintf(os.Stderr, "scale: holding the cluster; kubeconfig: %s; Ctrl-C to stop\n", kubeconfig)
@@ -246,6 +278,10 @@ func run(pods, runs, workers int, jsonPath, keep, audit, baseline string, hold b
 			[]string{audit, "collect", "--kubeconfig", kubeconfig, "--skip-kubelet", "--snapshot-format", "binary", "-o", bin}},
 		{"audit scan --snapshot (binary)", "audit scan --snapshot snapshot.kps --fail-on none",
 			[]string{audit, "scan", "--snapshot", bin, "--fail-on", "none", devnull}},
+	}
+	if nodes > 0 {
+		commands = append(commands, phaseCmd{"audit scan (live, kubelets)", "audit scan --fail-on none (configz of every node through nodes/proxy)",
+			[]string{audit, "scan", "--kubeconfig", kubeconfig, "--fail-on", "none", devnull}})
 	}
 	if baseline != "" {
 		commands = append(commands,
@@ -424,25 +460,24 @@ func checkSnapshot(path string, floorObjects int64) error {
 	if err != nil {
 		return err
 	}
-	var n int64
 	for r, c := range s.Resources {
-		if r == snapshot.ResControlPlane || r == snapshot.ResKubeletConfigs {
-			continue
-		}
-		if c.State != snapshot.Collected {
+		if r != snapshot.ResControlPlane && r != snapshot.ResKubeletConfigs && c.State != snapshot.Collected {
 			return fmt.Errorf("the snapshot has %s %s: %s", r, c.State, c.Message)
 		}
-		n += int64(c.Count)
 	}
-	if n != floorObjects {
+	if n := listedObjects(s); n != floorObjects {
 		return fmt.Errorf("the snapshot holds %d objects, the floor listed %d", n, floorObjects)
 	}
 	return nil
 }
 
 func printTable(w io.Writer, r *Results) {
-	fmt.Fprintf(w, "\n%d pods, %d objects, Kubernetes %s, %d CPUs; loaded in %.0f s (%.0f objects/s); median of %d runs\n\n",
-		r.Pods, r.Objects, r.Kubernetes, r.CPUs, r.Load.Seconds, r.Load.PerSecond, len(r.Phases[0].Samples))
+	made := ""
+	if r.Load.RunningSeconds > 0 {
+		made = fmt.Sprintf(", all pods made and running by the controllers and %d hollow nodes at %.0f s", r.Load.Nodes+1, r.Load.RunningSeconds)
+	}
+	fmt.Fprintf(w, "\n%d pods, %d objects, Kubernetes %s, %d CPUs; loaded in %.0f s (%.0f objects/s)%s; median of %d runs\n\n",
+		r.Pods, r.Objects, r.Kubernetes, r.CPUs, r.Load.Seconds, r.Load.PerSecond, made, len(r.Phases[0].Samples))
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "phase\twall\tCPU\tpeak RSS\tobjects/s\tvs floor\t")
 	for _, p := range r.Phases {
