@@ -141,9 +141,10 @@ func curveSection(rs []Results) []byte {
 		}
 	}
 	for _, shape := range shapes {
-		fmt.Fprintf(&w, "Estate shape `%s` (`-shape %s`), medians of each phase's runs; per object: the live scan's wall time, CPU time and peak RSS over the estate's objects.\n\n", shape, shape)
-		fmt.Fprintln(&w, "| pods | objects | runs | floor | live scan | vs floor | CPU | peak RSS | per object | 1 control (its floor) | `--snapshot` binary | `--snapshot` JSON | load average |")
-		fmt.Fprintln(&w, "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+		fmt.Fprintf(&w, "Estate shape `%s` (`-shape %s`), medians of each phase's runs; per object: the live scan's wall time, CPU time and peak RSS over the estate's objects; per added object: their growth from the row above over the objects added (the slope of the curve).\n\n", shape, shape)
+		fmt.Fprintln(&w, "| pods | objects | runs | floor | live scan | vs floor | CPU | peak RSS | per object | per added object | 1 control (its floor) | `--snapshot` binary | `--snapshot` JSON | load average |")
+		fmt.Fprintln(&w, "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+		var prev *Results
 		for i := range rs {
 			r := &rs[i]
 			if r.Shape != shape {
@@ -164,11 +165,19 @@ func curveSection(rs []Results) []byte {
 				one = fmt.Sprintf("%.2f s (%.2f s), %.0f MiB", p.WallSeconds, f.WallSeconds, p.PeakRSSMiB)
 			}
 			n := float64(r.Objects)
+			added := ""
+			if prev != nil {
+				was, _ := prev.phase("audit scan (live)")
+				d := float64(r.Objects - prev.Objects)
+				added = fmt.Sprintf("%.0f µs, %.0f µs CPU, %.1f KiB", (live.WallSeconds-was.WallSeconds)/d*1e6,
+					(live.CPUSeconds-was.CPUSeconds)/d*1e6, (live.PeakRSSMiB-was.PeakRSSMiB)*1024/d)
+			}
+			prev = r
 			lo, hi := r.loadRange()
-			fmt.Fprintf(&w, "| %s | %s | %d | %.2f s | %.2f s | %.2fx | %.2f s | %.0f MiB | %.0f µs, %.0f µs CPU, %.1f KiB | %s | %s | %s | %.0f-%.0f |\n",
+			fmt.Fprintf(&w, "| %s | %s | %d | %.2f s | %.2f s | %.2fx | %.2f s | %.0f MiB | %.0f µs, %.0f µs CPU, %.1f KiB | %s | %s | %s | %s | %.0f-%.0f |\n",
 				thousands(r.Pods), thousands(int(r.Objects)), len(live.Samples), floor.WallSeconds, live.WallSeconds,
 				live.WallSeconds/floor.WallSeconds, live.CPUSeconds, live.PeakRSSMiB,
-				live.WallSeconds/n*1e6, live.CPUSeconds/n*1e6, live.PeakRSSMiB*1024/n,
+				live.WallSeconds/n*1e6, live.CPUSeconds/n*1e6, live.PeakRSSMiB*1024/n, added,
 				one, cell("audit scan --snapshot (binary)"), cell("audit scan --snapshot"), lo, hi)
 		}
 		fmt.Fprintln(&w)
