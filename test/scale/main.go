@@ -303,7 +303,11 @@ func run(pods, runs, workers, nodes int, jsonPath, keep, audit, baseline string,
 		return fmt.Errorf("floor printed %q, not a count", out)
 	}
 
+	// The results are written after every run, so that a run stopped part way (100,000 pods
+	// take minutes a run) keeps the runs it finished; the snapshots are checked after the
+	// first, which wrote them.
 	samples := make([][]Sample, len(commands))
+	var res *Results
 	for r := 0; r < runs; r++ {
 		for i, cmd := range commands {
 			_, s, err := measure(cmd.args)
@@ -313,15 +317,31 @@ func run(pods, runs, workers, nodes int, jsonPath, keep, audit, baseline string,
 			fmt.Fprintf(os.Stderr, "scale: run %d: %-28s %6.2f s wall %6.2f s cpu %6.0f MiB\n", r+1, cmd.name, s.WallSeconds, s.CPUSeconds, s.PeakRSSMiB)
 			samples[i] = append(samples[i], s)
 		}
-	}
-	for _, path := range []string{snap, bin} {
-		if err := checkSnapshot(path, objects); err != nil {
+		if r == 0 {
+			for _, path := range []string{snap, bin} {
+				if err := checkSnapshot(path, objects); err != nil {
+					return err
+				}
+			}
+		}
+		res = summarize(commands, samples, objects)
+		res.Pods, res.Shape, res.Kubernetes, res.Load = ls.Pods, estateShape, c.Version, ls
+		data, err := json.MarshalIndent(res, "", "  ")
+		if err != nil {
 			return err
 		}
+		if err := os.WriteFile(jsonPath, append(data, '\n'), 0o644); err != nil {
+			return err
+		}
+		fmt.Fprintf(os.Stderr, "scale: wrote %s (%d of %d runs)\n", jsonPath, r+1, runs)
 	}
+	printTable(os.Stdout, res)
+	return nil
+}
 
-	res := Results{Pods: ls.Pods, Shape: estateShape, Objects: objects, Kubernetes: c.Version, CPUs: runtime.NumCPU(),
-		GoVersion: runtime.Version(), Date: time.Now().UTC(), Load: ls}
+// summarize gives each phase the medians of its samples (the same number for every phase).
+func summarize(commands []phaseCmd, samples [][]Sample, objects int64) *Results {
+	res := &Results{Objects: objects, CPUs: runtime.NumCPU(), GoVersion: runtime.Version(), Date: time.Now().UTC()}
 	for i, cmd := range commands {
 		p := Phase{Name: cmd.name, Command: cmd.display, Samples: samples[i],
 			WallSeconds: median(samples[i], func(s Sample) float64 { return s.WallSeconds }),
@@ -332,22 +352,13 @@ func run(pods, runs, workers, nodes int, jsonPath, keep, audit, baseline string,
 		res.Phases = append(res.Phases, p)
 	}
 	res.LiveOverFloor = res.Phases[1].WallSeconds / res.Phases[0].WallSeconds
-	ratios := make([]Sample, runs)
+	ratios := make([]Sample, len(samples[1]))
 	for r := range ratios {
 		ratios[r].WallSeconds = samples[1][r].WallSeconds / samples[0][r].WallSeconds
 	}
 	res.LiveOverFloorPaired = median(ratios, func(s Sample) float64 { return s.WallSeconds })
 	res.OneControlOverFloor = res.Phases[3].WallSeconds / res.Phases[2].WallSeconds
-	printTable(os.Stdout, &res)
-	data, err := json.MarshalIndent(&res, "", "  ")
-	if err != nil {
-		return err
-	}
-	if err := os.WriteFile(jsonPath, append(data, '\n'), 0o644); err != nil {
-		return err
-	}
-	fmt.Fprintf(os.Stderr, "scale: wrote %s\n", jsonPath)
-	return nil
+	return res
 }
 
 // loaderClient raises the client's limits far above the API server's capacity: the loader's
