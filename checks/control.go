@@ -154,6 +154,10 @@ type Check struct {
 	// one suffices, so the engine gates on none of them, and one that was not collected is
 	// reported as having left the control NOT_EVALUATED when the control has such a result.
 	AnyInputs []snapshot.Resource
+	// Reads lists resources the check reads when they were collected, without needing them:
+	// the engine gates on none of them, but a collection for this check reads them
+	// (checks.Reads).
+	Reads []snapshot.Resource
 	// Evaluate returns one result per resource it judged. It must not modify the snapshot.
 	Evaluate func(s *snapshot.Snapshot) []Result
 	// EvaluateParams is Evaluate for a check that also needs what the user gave (an

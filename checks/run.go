@@ -112,6 +112,24 @@ func joinNames[T ~string](list []T) string {
 	return strings.Join(names, ", ")
 }
 
+// Reads returns every resource the checks read (their Inputs, AnyInputs and Reads), once
+// each, in order of first mention: what a collection for them must read.
+func Reads(checks []Check) []snapshot.Resource {
+	var out []snapshot.Resource
+	seen := map[snapshot.Resource]bool{}
+	for _, c := range checks {
+		for _, l := range [][]snapshot.Resource{c.Inputs, c.AnyInputs, c.Reads} {
+			for _, r := range l {
+				if !seen[r] {
+					seen[r] = true
+					out = append(out, r)
+				}
+			}
+		}
+	}
+	return out
+}
+
 // Run evaluates checks over snap. It never fails: a check whose inputs are missing is
 // reported NOT_EVALUATED, and a check that panics is reported NOT_EVALUATED with the panic,
 // so that one broken check cannot hide the others' verdicts.

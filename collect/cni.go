@@ -23,6 +23,8 @@ type customKind struct {
 	// list lists every object of the kind through res and keeps what the checks read in the
 	// snapshot, under the collector's lock; it returns how many it kept.
 	list func(ctx context.Context, c *collector, res dynamic.NamespaceableResourceInterface) (int, error)
+	// copy makes dst's list of the kind src's (Plan.Restrict).
+	copy func(dst, src *snapshot.Snapshot)
 }
 
 // group and plural split the kind's resource name ("ciliumnetworkpolicies.cilium.io").
@@ -56,7 +58,7 @@ func custom[T any](r snapshot.Resource, keep func(*unstructured.Unstructured) (T
 		*f = append(*f, items...)
 		c.mu.Unlock()
 		return len(items), nil
-	}}
+	}, copy: func(dst, src *snapshot.Snapshot) { *field(dst) = *field(src) }}
 }
 
 // customKinds are the custom kinds the collector lists: the network plugins' policies, then

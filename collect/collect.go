@@ -20,6 +20,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -57,6 +58,9 @@ type Options struct {
 	ProbeAnonymous bool
 	// Progress, when set, receives a one-line progress report, rewritten in place.
 	Progress io.Writer
+	// Plan is what to read: the zero Plan (All) reads everything, PlanFor what some checks
+	// read.
+	Plan Plan
 }
 
 // Defaults returns o with zero fields set to their defaults.
@@ -125,19 +129,24 @@ func Collect(ctx context.Context, cfg *rest.Config, opts Options) (*snapshot.Sna
 	}
 	c.snap.Cluster.Version = v
 
-	c.progress = newProgress(opts.Progress, len(listers)+1)
+	lists := opts.Plan.Lists()
+	c.progress = newProgress(opts.Progress, len(lists)+1)
 	defer c.progress.done()
 	c.gc = lessGCWhileListing()
 	// The custom kinds, /metrics and the anonymous probe need none of the lists: they are
 	// read while the lists arrive rather than after, so that the API server's time to render
 	// its /metrics (docs/scale.md) is not added to theirs.
 	var side sync.WaitGroup
-	side.Go(func() { c.collectCustom(ctx, cfg) })
-	side.Go(func() { c.collectMetrics(ctx) })
+	if opts.Plan.readsCustom() {
+		side.Go(func() { c.collectCustom(ctx, cfg) })
+	}
+	if opts.Plan.readsMetrics() {
+		side.Go(func() { c.collectMetrics(ctx) })
+	}
 	if opts.ProbeAnonymous {
 		side.Go(func() { c.probeAnonymous(ctx, cfg) })
 	}
-	c.run(ctx)
+	c.run(ctx, lists)
 	side.Wait()
 	c.gc.restore()
 	// Every kind listed after the context ended was recorded as failed: such a snapshot is not
@@ -229,6 +238,10 @@ type collector struct {
 	opts     Options
 	snap     *snapshot.Snapshot
 	mu       sync.Mutex // guards snap while kinds are collected concurrently
+	// systemPods are kube-system's pods when the plan reads no other pods: what names the
+	// cluster and holds its control plane (derive), not kept in the snapshot.
+	systemPods []corev1.Pod
+	systemErr  error
 	progress *progress
 	gc       *listingGC
 }
@@ -252,24 +265,34 @@ func (c *collector) discovery() discovery.DiscoveryInterfaceWithContext {
 	return discovery.ToDiscoveryInterfaceWithContext(c.cs.Discovery())
 }
 
-// run lists every kind, Concurrency at a time, then the kubelet configurations (which need
-// the node list).
-func (c *collector) run(ctx context.Context) {
+// run lists the plan's lists, Concurrency at a time, then the kubelet configurations (which
+// need the node list).
+func (c *collector) run(ctx context.Context, lists []List) {
 	sem := make(chan struct{}, c.opts.Concurrency)
 	var wg sync.WaitGroup
-	for _, l := range listers {
+	for _, ls := range lists {
+		l := listerOf(ls.Kind.Resource)
 		wg.Add(1)
 		sem <- struct{}{}
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
+			if ls.Namespace != "" { // kube-system's pods, for derive only
+				items, n, err := c.listKind(ctx, l, ls.Namespace)
+				if err == nil {
+					c.systemPods = items.Interface().([]corev1.Pod)
+				}
+				c.systemErr = err
+				c.progress.kindDone(n)
+				return
+			}
 			n, err := l.collect(ctx, c)
 			c.record(l.kind.Resource, n, err)
 			c.progress.kindDone(n)
 		}()
 	}
 	wg.Wait()
-	if c.opts.SkipKubelet {
+	if c.opts.SkipKubelet || !c.opts.Plan.readsKubelets() {
 		c.progress.kindDone(0)
 		return
 	}
@@ -304,7 +327,7 @@ func outcome(err error) snapshot.Collection {
 // listPaged lists a kind page by page. page lists one page and returns it, its number of
 // objects and the continue token. When a continue token expires (410 Gone, a large list under
 // churn) the list restarts from the beginning, as client-go's pager does. It returns the
-// pages, in order, and their number of objects, for the caller to join once (joinPages).
+// pages, in order, and their number of objects.
 //
 // settle, if not nil, is given each page, in order, on a goroutine of its own while the next
 // page is requested: the pages of one kind come one after the other, so work done between

@@ -10,19 +10,27 @@ import (
 )
 
 // derive fills in what is computed from the lists: the control-plane components, the
-// cluster's identity and its provider.
+// cluster's identity and its provider. When the plan read no pods, kube-system's were listed
+// for this (systemPods) and are dropped once used.
 func (c *collector) derive(ctx context.Context) {
 	s := c.snap
-	pods := s.Resources[snapshot.ResPods]
-	if pods.State == snapshot.Collected {
-		s.ControlPlane = ControlPlane(s.Pods)
+	pods, col := s.Pods, s.Resources[snapshot.ResPods]
+	if !c.opts.Plan.reads(snapshot.ResPods) {
+		pods, col = c.systemPods, snapshot.Collection{State: snapshot.Collected}
+		if c.systemPods == nil && c.systemErr != nil {
+			col = outcome(c.systemErr)
+		}
+		c.systemPods = nil
+	}
+	if col.State == snapshot.Collected {
+		s.ControlPlane = ControlPlane(pods)
 		s.Resources[snapshot.ResControlPlane] = snapshot.Collection{State: snapshot.Collected, Count: len(s.ControlPlane)}
 	} else {
-		s.Resources[snapshot.ResControlPlane] = snapshot.Collection{State: pods.State,
-			Message: fmt.Sprintf("read from kube-system pods, which were not collected: %s", pods.Message)}
+		s.Resources[snapshot.ResControlPlane] = snapshot.Collection{State: col.State,
+			Message: fmt.Sprintf("read from kube-system pods, which were not collected: %s", col.Message)}
 	}
 	s.Cluster.UID = c.clusterUID(ctx)
-	s.Cluster.Provider = detectProvider(s.Cluster.Version, s.Nodes, s.ControlPlane, s.Pods)
+	s.Cluster.Provider = detectProvider(s.Cluster.Version, s.Nodes, s.ControlPlane, pods)
 }
 
 // clusterUID is the kube-system namespace's UID, from the namespace list or, when that was

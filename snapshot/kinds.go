@@ -84,6 +84,7 @@ type objectList interface {
 	length(*Snapshot) int
 	metas(*Snapshot) iter.Seq[*metav1.ObjectMeta]
 	objects(*Snapshot) iter.Seq2[*metav1.ObjectMeta, any]
+	get(s *Snapshot) any
 	set(s *Snapshot, objects any)
 	add(s *Snapshot, obj any) bool
 }
@@ -105,6 +106,9 @@ func (k CollectedKind) Metas(s *Snapshot) iter.Seq[*metav1.ObjectMeta] { return 
 func (k CollectedKind) Objects(s *Snapshot) iter.Seq2[*metav1.ObjectMeta, any] {
 	return k.list.objects(s)
 }
+
+// List returns the kind's list in s, a slice of k.Type.
+func (k CollectedKind) List(s *Snapshot) any { return k.list.get(s) }
 
 // Set makes objects, a slice of k.Type, the kind's list in s; it panics on any other type.
 func (k CollectedKind) Set(s *Snapshot, objects any) { k.list.set(s, objects) }
@@ -160,6 +164,8 @@ func (l listOf[T, PT, A]) objects(s *Snapshot) iter.Seq2[*metav1.ObjectMeta, any
 		}
 	}
 }
+
+func (l listOf[T, PT, A]) get(s *Snapshot) any { return *l.field(s) }
 
 func (l listOf[T, PT, A]) set(s *Snapshot, objects any) { *l.field(s) = objects.([]T) }
 

@@ -40,6 +40,7 @@ func init() {
 				"and keep default-deny and metadata-blocking rules consistent between the plugin's policies " +
 				"and NetworkPolicies.",
 		},
+		Reads:    snapshot.CNIPolicyResources,
 		Evaluate: cniPolicies,
 	})
 }

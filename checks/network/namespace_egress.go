@@ -48,6 +48,7 @@ func init() {
 				"  policyTypes: [Egress]",
 		},
 		Inputs: policyInputs,
+		Reads:  viewReads,
 		Evaluate: func(s *snapshot.Snapshot) []checks.Result {
 			return defaultDeny(s, netpol.Egress)
 		},

@@ -50,6 +50,7 @@ func init() {
 			References: checks.References{CIS: []string{"5.3.2"}, NSA: []string{"C-0054"}},
 		},
 		Inputs:   []snapshot.Resource{snapshot.ResNamespaces, snapshot.ResNetworkPolicies},
+		Reads:    snapshot.CNIPolicyResources,
 		Evaluate: policiesDefined,
 	})
 }

@@ -59,6 +59,7 @@ func init() {
 				"  policyTypes: [Ingress]",
 		},
 		Inputs: policyInputs,
+		Reads:  viewReads,
 		Evaluate: func(s *snapshot.Snapshot) []checks.Result {
 			return defaultDeny(s, netpol.Ingress)
 		},

@@ -20,6 +20,11 @@ import (
 var policyInputs = append([]snapshot.Resource{snapshot.ResNamespaces, snapshot.ResNetworkPolicies},
 	owners.Inputs...)
 
+// viewReads are what the view reads besides policyInputs, when collected: the network
+// plugins' policy kinds. A check built on the view lists them in its Reads, so that a
+// collection for it alone reads them too.
+var viewReads = snapshot.CNIPolicyResources
+
 // view is the network layer's reading of a snapshot: the NetworkPolicy engine, the workloads
 // as endpoints it answers for, and where a network plugin's own policies make the engine's
 // conclusions unsure.

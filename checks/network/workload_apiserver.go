@@ -43,6 +43,7 @@ func init() {
 				"call it; set automountServiceAccountToken: false on the others.",
 		},
 		Inputs: append(append([]snapshot.Resource{}, policyInputs...), snapshot.ResServices),
+		Reads:  viewReads,
 		Evaluate: func(s *snapshot.Snapshot) []checks.Result {
 			v := newView(s)
 			targets := netpol.APIServerTargets(s)

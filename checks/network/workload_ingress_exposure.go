@@ -44,6 +44,7 @@ func init() {
 				"rules without from and ipBlocks of 0.0.0.0/0 or ::/0.",
 		},
 		Inputs:   policyInputs,
+		Reads:    viewReads,
 		Evaluate: ingressExposure,
 	})
 }

@@ -41,6 +41,7 @@ func init() {
 				"DNS, in-cluster peers, and ipBlocks for the external services it calls (or an egress gateway).",
 		},
 		Inputs: policyInputs,
+		Reads:  viewReads,
 		Evaluate: func(s *snapshot.Snapshot) []checks.Result {
 			v := newView(s)
 			return v.judgeUnits(v.e.Internet, reachVerdict(checks.Warn,

@@ -47,6 +47,7 @@ func init() {
 			References: checks.References{NSA: []string{"C-0030"}},
 		},
 		Inputs:   policyInputs,
+		Reads:    viewReads,
 		Evaluate: isolatedBothWays,
 	})
 }

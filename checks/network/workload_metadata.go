@@ -43,6 +43,7 @@ func init() {
 				"IMDSv2 with a hop limit of 1 (AWS) or enable metadata concealment / Workload Identity (GKE).",
 		},
 		Inputs: policyInputs,
+		Reads:  viewReads,
 		Evaluate: func(s *snapshot.Snapshot) []checks.Result {
 			v := newView(s)
 			targets := netpol.MetadataTargets()

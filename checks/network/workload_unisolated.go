@@ -46,6 +46,7 @@ func init() {
 				"can be left out (KP-NET-001, KP-NET-004).",
 		},
 		Inputs:   policyInputs,
+		Reads:    viewReads,
 		Evaluate: unisolated,
 	})
 }

@@ -60,6 +60,7 @@ func init() {
 			References: checks.References{CIS: []string{"5.2.1"}},
 		},
 		Inputs:   append([]snapshot.Resource{snapshot.ResNamespaces}, inputs...),
+		Reads:    []snapshot.Resource{snapshot.ResValidatingWebhookConfigurations},
 		Evaluate: policyMechanism,
 	})
 }

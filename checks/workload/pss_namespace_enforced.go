@@ -64,6 +64,7 @@ func init() {
 				"configuration, and label only the exceptions.",
 		},
 		Inputs:   []snapshot.Resource{snapshot.ResNamespaces},
+		Reads:    []snapshot.Resource{snapshot.ResValidatingWebhookConfigurations},
 		Evaluate: namespaceEnforced,
 	})
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/kubeposture/kubeposture/checks"
 	_ "github.com/kubeposture/kubeposture/checks/builtin"
+	"github.com/kubeposture/kubeposture/collect"
 	"github.com/kubeposture/kubeposture/evidence"
 	"github.com/kubeposture/kubeposture/metrics"
 	"github.com/kubeposture/kubeposture/nodeagent"
@@ -131,7 +132,7 @@ func runScan(cmd *cobra.Command, kube *kubeFlags, sf *scanFlags, cf *collectFlag
 	case len(sf.filenames) > 0:
 		snap, err = readManifests(cmd.ErrOrStderr(), sf.filenames)
 	default:
-		snap, err = collectLive(cmd.Context(), kube, cf)
+		snap, err = collectPlanned(cmd.Context(), kube, cf, collectionPlan(selected))
 	}
 	if err != nil {
 		return err
@@ -177,6 +178,16 @@ func runScan(cmd *cobra.Command, kube *kubeFlags, sf *scanFlags, cf *collectFlag
 		return &failuresError{count: n, threshold: sf.failOn}
 	}
 	return nil
+}
+
+// collectionPlan is what a live scan of the selected checks collects: everything when every
+// check is selected, what they read otherwise (a scan of one control costs what its lists
+// cost).
+func collectionPlan(selected []checks.Check) collect.Plan {
+	if len(selected) == len(checks.Registered()) {
+		return collect.All
+	}
+	return collect.PlanFor(checks.Reads(selected))
 }
 
 // addAllowedRegistries adds --allowed-registries, the allow-list of KP-WL-021, to a command

@@ -23,13 +23,15 @@ import (
 // whole document in memory before writing any of it, a second copy of the snapshot.
 func Write(w io.Writer, s *snapshot.Snapshot) error {
 	bw := bufio.NewWriterSize(w, 1<<16)
-	if err := encode(bw, s); err != nil {
+	if err := encode(bw, s, nil); err != nil {
 		return fmt.Errorf("encode snapshot: %w", err)
 	}
 	return bw.Flush()
 }
 
-func encode(w *bufio.Writer, s *snapshot.Snapshot) error {
+// encode writes s as JSON to w, but the members skip names (nil: none; the binary form writes
+// the object lists as records of their own).
+func encode(w *bufio.Writer, s *snapshot.Snapshot, skip func(name string) bool) error {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
@@ -62,7 +64,7 @@ func encode(w *bufio.Writer, s *snapshot.Snapshot) error {
 			name = f.Name
 		}
 		fv := v.Field(i)
-		if opts == "omitempty" && emptyValue(fv) {
+		if (opts == "omitempty" && emptyValue(fv)) || (skip != nil && skip(name)) {
 			continue
 		}
 		if !first {
@@ -126,7 +128,7 @@ func emptyValue(v reflect.Value) bool {
 	return false
 }
 
-// WriteFile writes s to path, replacing it only once the whole snapshot is written.
+// WriteFile writes s to path as JSON, replacing it only once the whole snapshot is written.
 func WriteFile(path string, s *snapshot.Snapshot) error {
 	tmp := path + ".tmp"
 	f, err := os.Create(tmp)
@@ -148,6 +150,14 @@ func WriteFile(path string, s *snapshot.Snapshot) error {
 	return nil
 }
 
+// WriteAs writes s to w in format.
+func WriteAs(w io.Writer, s *snapshot.Snapshot, format Format) error {
+	if format == Binary {
+		return WriteBinary(w, s)
+	}
+	return Write(w, s)
+}
+
 // ReadFile loads and validates the snapshot at path. Errors name the file and, where the
 // JSON decoder can tell, the field.
 func ReadFile(path string) (*snapshot.Snapshot, error) {
@@ -167,17 +177,26 @@ func ReadFile(path string) (*snapshot.Snapshot, error) {
 	return s, nil
 }
 
-// Read decodes and validates one snapshot document from r. It streams: the document (hundreds
-// of megabytes for a big cluster) is never held in memory whole, and the lists and maps of
-// the top level are decoded one element at a time, which is also how an error names the
-// element it is in (pods[1041].metadata.creationTimestamp).
-func Read(r io.Reader) (*snapshot.Snapshot, error) {
-	return read(r, -1)
+// read decodes a document of either form from r, of size bytes (-1 when unknown).
+func read(r *bufio.Reader, size int64) (*snapshot.Snapshot, error) {
+	if head, _ := r.Peek(len(binaryMagic)); isBinary(head) {
+		return readBinary(r, size)
+	}
+	return readJSON(r, size)
 }
 
-// read is Read of a document of size bytes (-1 when unknown), which bounds how much room the
-// lists' recorded counts may reserve.
-func read(r io.Reader, size int64) (*snapshot.Snapshot, error) {
+// Read decodes and validates one snapshot document from r, in either form (JSON, or the
+// binary form of WriteBinary). It streams: the document (hundreds of megabytes for a big
+// cluster) is never held in memory whole, and the lists and maps of the top level are decoded
+// one element at a time, which is also how an error names the element it is in
+// (pods[1041].metadata.creationTimestamp).
+func Read(r io.Reader) (*snapshot.Snapshot, error) {
+	return read(bufio.NewReaderSize(r, 1<<16), -1)
+}
+
+// readJSON is Read of a JSON document of size bytes (-1 when unknown), which bounds how much
+// room the lists' recorded counts may reserve (reserve).
+func readJSON(r io.Reader, size int64) (*snapshot.Snapshot, error) {
 	dec := json.NewDecoder(r)
 	tok, err := dec.Token()
 	if err == io.EOF {
@@ -234,35 +253,52 @@ func fieldIndex(key string) (int, bool) {
 	return 0, false
 }
 
-// listResources names the resource whose collection counts the objects of each list member.
-var listResources = func() map[string]snapshot.Resource {
-	m := map[string]snapshot.Resource{}
+// listKinds names the row of CollectedKinds of each list member.
+var listKinds = func() map[string]snapshot.CollectedKind {
+	m := map[string]snapshot.CollectedKind{}
 	for _, k := range snapshot.CollectedKinds {
-		m[k.Member] = k.Resource
+		m[k.Member] = k
 	}
 	return m
 }()
 
-// listHint is the room to reserve for the list member name: the count its collection
-// recorded ("resources" comes first in a snapshot written by Write), so that a long list is
-// decoded into one array of its size instead of growing through a dozen copies (a large part
-// of what reading allocated: docs/scale.md). The count is untrusted input: it reserves no
-// more elements than the document has bytes to fill, and a wrong count only costs a regrowth.
-func listHint(s *snapshot.Snapshot, name string, size int64) int {
-	r, ok := listResources[name]
+// The bounds of what recorded counts may reserve (reserve): a forged count must cost no more
+// than the document it comes in.
+const (
+	// minElementBytes is the least JSON a real object of a list takes: its metadata's name,
+	// namespace and uid alone are longer. A document of n bytes reserves at most n/64
+	// elements in all its lists together.
+	minElementBytes = 64
+	// maxReserveBytes bounds one list's reservation whatever the document's size: 256 MiB is
+	// some 200,000 pods; a longer list grows past it as it is read.
+	maxReserveBytes = 256 << 20
+	// maxUnknown is a list's reservation when the document's size is unknown (a pipe).
+	maxUnknown = 4096
+)
+
+// reserve is the room, in elements, to reserve for the list member name: the count its
+// collection recorded ("resources" comes first in a snapshot written by Write), so that a long
+// list is decoded into one array of its size instead of growing through a dozen copies (a
+// large part of what reading allocated: docs/scale.md). The count is untrusted input: the
+// elements reserved by all the lists of a document together are no more than its bytes could
+// hold at minElementBytes each (budget, which reserve spends), one list reserves at most
+// maxReserveBytes, and a wrong count only costs a regrowth.
+func reserve(s *snapshot.Snapshot, name string, budget *int64) int {
+	k, ok := listKinds[name]
 	if !ok {
 		return 0
 	}
-	n := s.Resources[r].Count
-	const maxUnknown = 4096 // when the document's size is unknown (a pipe)
-	switch {
-	case n <= 0:
+	n := int64(s.Resources[k.Resource].Count)
+	if n <= 0 {
 		return 0
-	case size < 0:
-		return min(n, maxUnknown)
-	default:
-		return int(min(int64(n), size/3)) // an element takes at least "{}," in JSON
 	}
+	n = min(n, maxReserveBytes/int64(max(k.Type.Size(), 1)))
+	if *budget < 0 { // size unknown
+		return int(min(n, maxUnknown))
+	}
+	n = min(n, *budget)
+	*budget -= n
+	return int(n)
 }
 
 // decodeMembers decodes the members of the snapshot object, whose '{' has been read, and its
@@ -270,6 +306,10 @@ func listHint(s *snapshot.Snapshot, name string, size int64) int {
 func decodeMembers(dec *json.Decoder, s *snapshot.Snapshot, size int64) error {
 	v := reflect.ValueOf(s).Elem()
 	sh := intern.New()
+	budget := int64(-1)
+	if size >= 0 {
+		budget = size / minElementBytes
+	}
 	for dec.More() {
 		tok, err := dec.Token()
 		if err != nil {
@@ -285,7 +325,7 @@ func decodeMembers(dec *json.Decoder, s *snapshot.Snapshot, size int64) error {
 			continue
 		}
 		name, _, _ := strings.Cut(v.Type().Field(i).Tag.Get("json"), ",")
-		if err := decodeValue(dec, name, v.Field(i), sh, listHint(s, name, size)); err != nil {
+		if err := decodeValue(dec, name, v.Field(i), sh, reserve(s, name, &budget)); err != nil {
 			return err
 		}
 	}

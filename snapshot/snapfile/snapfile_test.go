@@ -3,9 +3,11 @@ package snapfile
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -291,6 +293,7 @@ func FuzzRead(f *testing.F) {
 	}
 	f.Add(valid.Bytes())
 	f.Add([]byte(`{` + head + `,"resources":{}}`))
+	f.Add(forgedCounts(4096)) // recorded counts of 10^15 (issue 17)
 	for _, tc := range malformed {
 		f.Add([]byte(tc.in))
 	}
@@ -337,14 +340,67 @@ func TestWriteStreams(t *testing.T) {
 
 // Every collected kind's list is sized from its recorded count (the two webhook
 // configurations' once were not).
-func TestListHintCoversEveryKind(t *testing.T) {
+func TestReserveCoversEveryKind(t *testing.T) {
 	s := snapshot.New()
 	for _, k := range snapshot.CollectedKinds {
 		s.Resources[k.Resource] = snapshot.Collection{State: snapshot.Collected, Count: 7}
 	}
+	budget := int64(1 << 20)
 	for _, k := range snapshot.CollectedKinds {
-		if got := listHint(s, k.Member, 1<<20); got != 7 {
-			t.Errorf("listHint(%q) = %d, want the recorded count 7", k.Member, got)
+		if got := reserve(s, k.Member, &budget); got != 7 {
+			t.Errorf("reserve(%q) = %d, want the recorded count 7", k.Member, got)
 		}
+	}
+}
+
+// forgedCounts is a document of about size bytes whose every list records a count of 10^15
+// objects (issue 17) and holds one: padding in a member Read skips, then the lists.
+func forgedCounts(size int) []byte {
+	var b bytes.Buffer
+	b.WriteString(`{"apiVersion":"kubeposture.io/v1alpha1","kind":"Snapshot","resources":{`)
+	for i, k := range snapshot.CollectedKinds {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, `%q:{"state":"collected","count":1000000000000000}`, k.Resource)
+	}
+	b.WriteString(`},"padding":"`)
+	b.WriteString(strings.Repeat("x", max(size-b.Len()-1500, 0)))
+	b.WriteByte('"')
+	for _, k := range snapshot.CollectedKinds {
+		fmt.Fprintf(&b, `,%q:[{"metadata":{"name":"a"}}]`, k.Member)
+	}
+	b.WriteByte('}')
+	return b.Bytes()
+}
+
+// Recorded counts are untrusted: a 1 MiB document whose every list claims 10^15 objects
+// once reserved 4.7 GB (issue 17). What reading it allocates is now bounded by the document:
+// its lists together reserve no more elements than it has bytes for at 64 bytes each.
+func TestReadForgedCountsBoundsMemory(t *testing.T) {
+	doc := forgedCounts(1 << 20)
+	path := filepath.Join(t.TempDir(), "forged.json")
+	if err := os.WriteFile(path, doc, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	s, err := ReadFile(path)
+	runtime.ReadMemStats(&after)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Pods) != 1 {
+		t.Fatalf("read %d pods, want 1", len(s.Pods))
+	}
+	// The worst case is every element reserved as the largest type (a Pod, 1,240 bytes):
+	// 16,384 elements, 20 MB. Reading the document itself takes a few MB more.
+	const limit = 32 << 20
+	if got := after.TotalAlloc - before.TotalAlloc; got > limit {
+		t.Errorf("reading a %d-byte document with forged counts allocated %d MB, want at most %d MB", len(doc), got>>20, limit>>20)
+	}
+	if cap(s.Pods) > len(doc)/minElementBytes {
+		t.Errorf("pods reserved %d elements, more than %d bytes / %d", cap(s.Pods), len(doc), minElementBytes)
 	}
 }

@@ -4,15 +4,21 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"strconv"
 	"sync"
 	"sync/atomic"
 
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/runtime"
-	"k8s.io/client-go/kubernetes"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/client-go/kubernetes/scheme"
 	"k8s.io/client-go/rest"
+
+	"github.com/kubeposture/kubeposture/checks"
+	_ "github.com/kubeposture/kubeposture/checks/builtin"
+	"github.com/kubeposture/kubeposture/collect"
+	"github.com/kubeposture/kubeposture/snapshot"
 )
 
 // floorSettings are the client settings of `audit scan` with its default flags (collect's
@@ -25,51 +31,35 @@ type floorSettings struct {
 	Concurrency int
 }
 
-var scanDefaults = floorSettings{QPS: 100, Burst: 200, PageSize: 500, Concurrency: 8}
+var scanDefaults = func() floorSettings {
+	o := collect.Options{}.Defaults()
+	return floorSettings{QPS: o.QPS, Burst: o.Burst, PageSize: o.PageSize, Concurrency: o.Concurrency}
+}()
 
-// pageFunc lists one page of a kind.
-type pageFunc func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error)
-
-func pages[L runtime.Object](f func(context.Context, metav1.ListOptions) (L, error)) pageFunc {
-	return func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) { return f(ctx, o) }
-}
-
-// floorKinds are the kinds `audit scan` lists (collect/listers.go), secrets aside.
-func floorKinds(cs kubernetes.Interface) map[string]pageFunc {
-	return map[string]pageFunc{
-		"pods":                            pages(cs.CoreV1().Pods("").List),
-		"nodes":                           pages(cs.CoreV1().Nodes().List),
-		"namespaces":                      pages(cs.CoreV1().Namespaces().List),
-		"deployments":                     pages(cs.AppsV1().Deployments("").List),
-		"statefulsets":                    pages(cs.AppsV1().StatefulSets("").List),
-		"daemonsets":                      pages(cs.AppsV1().DaemonSets("").List),
-		"replicasets":                     pages(cs.AppsV1().ReplicaSets("").List),
-		"jobs":                            pages(cs.BatchV1().Jobs("").List),
-		"cronjobs":                        pages(cs.BatchV1().CronJobs("").List),
-		"serviceaccounts":                 pages(cs.CoreV1().ServiceAccounts("").List),
-		"configmaps":                      pages(cs.CoreV1().ConfigMaps("").List),
-		"roles":                           pages(cs.RbacV1().Roles("").List),
-		"clusterroles":                    pages(cs.RbacV1().ClusterRoles().List),
-		"rolebindings":                    pages(cs.RbacV1().RoleBindings("").List),
-		"clusterrolebindings":             pages(cs.RbacV1().ClusterRoleBindings().List),
-		"networkpolicies":                 pages(cs.NetworkingV1().NetworkPolicies("").List),
-		"services":                        pages(cs.CoreV1().Services("").List),
-		"ingresses":                       pages(cs.NetworkingV1().Ingresses("").List),
-		"validatingwebhookconfigurations": pages(cs.AdmissionregistrationV1().ValidatingWebhookConfigurations().List),
-		"mutatingwebhookconfigurations":   pages(cs.AdmissionregistrationV1().MutatingWebhookConfigurations().List),
+// planOf is the collection plan of a scan of the controls ids (none: every control), as
+// audit scan makes it.
+func planOf(ids []string) (collect.Plan, error) {
+	if len(ids) == 0 {
+		return collect.All, nil
 	}
+	selected, err := checks.Selection{Controls: ids}.Select(checks.Registered())
+	if err != nil {
+		return collect.Plan{}, err
+	}
+	return collect.PlanFor(checks.Reads(selected)), nil
 }
 
-// floor is the least a client must do to read what the scan reads: a paged LIST of every
-// kind, decoded (protobuf where the server speaks it, as the scan asks) and dropped page by
-// page, kinds in parallel, with the scan's rate limits and page size. Secrets are read as
-// the scan reads them, through the server-side Table (metadata only). It returns the number
-// of objects read.
-func floor(ctx context.Context, cfg *rest.Config, st floorSettings) (int64, error) {
+// floor is the least a client must do to read what a scan with plan reads: a paged LIST of
+// each of the plan's lists (every row of snapshot.CollectedKinds for a full scan), decoded
+// as client-go decodes them (protobuf where the server speaks it, as the scan asks, into the
+// list's Go type) and dropped page by page, kinds in parallel, with the scan's rate limits and
+// page size. Secrets are read as the scan reads them, through the server-side Table (metadata
+// only). It returns the number of objects read.
+func floor(ctx context.Context, cfg *rest.Config, st floorSettings, plan collect.Plan) (int64, error) {
 	cfg = rest.CopyConfig(cfg)
 	cfg.QPS, cfg.Burst = st.QPS, st.Burst
 	cfg.AcceptContentTypes = "application/vnd.kubernetes.protobuf,application/json"
-	cs, err := kubernetes.NewForConfig(cfg)
+	h, err := rest.HTTPClientFor(cfg)
 	if err != nil {
 		return 0, err
 	}
@@ -78,23 +68,12 @@ func floor(ctx context.Context, cfg *rest.Config, st floorSettings) (int64, erro
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	var firstErr error
-	fail := func(err error) {
-		mu.Lock()
-		if firstErr == nil {
-			firstErr = err
+	// The plan's lists come largest first (pods), as the collector starts them.
+	for _, l := range plan.Lists() {
+		client, err := restClient(cfg, h, l.Kind.GVK.GroupVersion())
+		if err != nil {
+			return 0, err
 		}
-		mu.Unlock()
-	}
-	kinds := floorKinds(cs)
-	// Pods first, as the collector does: the largest list bounds the run.
-	order := []string{"pods"}
-	for k := range kinds {
-		if k != "pods" {
-			order = append(order, k)
-		}
-	}
-	order = append(order, "secrets")
-	for _, k := range order {
 		wg.Add(1)
 		sem <- struct{}{}
 		go func() {
@@ -102,13 +81,17 @@ func floor(ctx context.Context, cfg *rest.Config, st floorSettings) (int64, erro
 			defer func() { <-sem }()
 			var n int64
 			var err error
-			if k == "secrets" {
-				n, err = floorSecrets(ctx, cs, st.PageSize)
+			if l.Kind.Resource == snapshot.ResSecrets {
+				n, err = floorSecrets(ctx, client, l.Namespace, st.PageSize)
 			} else {
-				n, err = listAll(ctx, kinds[k], st.PageSize)
+				n, err = listAll(ctx, client, l, st.PageSize)
 			}
 			if err != nil {
-				fail(fmt.Errorf("list %s: %w", k, err))
+				mu.Lock()
+				if firstErr == nil {
+					firstErr = fmt.Errorf("list %s: %w", l.Kind.Resource, err)
+				}
+				mu.Unlock()
 			}
 			total.Add(n)
 		}()
@@ -117,16 +100,47 @@ func floor(ctx context.Context, cfg *rest.Config, st floorSettings) (int64, erro
 	return total.Load(), firstErr
 }
 
-func listAll(ctx context.Context, page pageFunc, limit int64) (int64, error) {
+// listedObjects counts the objects of s's lists that the floor lists too (the rows of
+// snapshot.CollectedKinds): not the API groups of discovery, the control plane derived from
+// kube-system's pods, or the kubelets' configurations.
+func listedObjects(s *snapshot.Snapshot) int64 {
+	var n int64
+	for _, k := range snapshot.CollectedKinds {
+		if c, ok := s.Resources[k.Resource]; ok && c.State == snapshot.Collected {
+			n += int64(c.Count)
+		}
+	}
+	return n
+}
+
+// restClient is the REST client of a group and version as client-go's typed clients make it.
+func restClient(cfg *rest.Config, h *http.Client, gv schema.GroupVersion) (rest.Interface, error) {
+	c := *cfg
+	c.GroupVersion = &gv
+	c.APIPath = "/apis"
+	if gv.Group == "" {
+		c.APIPath = "/api"
+	}
+	c.NegotiatedSerializer = rest.CodecFactoryForGeneratedClient(scheme.Scheme, scheme.Codecs).WithoutConversion()
+	return rest.RESTClientForConfigAndClient(&c, h)
+}
+
+// listAll lists l page by page into its list type, as a typed client's List does.
+func listAll(ctx context.Context, client rest.Interface, l collect.List, limit int64) (int64, error) {
+	listGVK := l.Kind.GVK.GroupVersion().WithKind(l.Kind.GVK.Kind + "List")
 	var n int64
 	o := metav1.ListOptions{Limit: limit}
 	for {
-		l, err := page(ctx, o)
+		list, err := scheme.Scheme.New(listGVK)
 		if err != nil {
 			return n, err
 		}
-		n += int64(meta.LenList(l))
-		lm, err := meta.ListAccessor(l)
+		if err := client.Get().Namespace(l.Namespace).Resource(l.Kind.Plural()).
+			VersionedParams(&o, scheme.ParameterCodec).Do(ctx).Into(list); err != nil {
+			return n, err
+		}
+		n += int64(meta.LenList(list))
+		lm, err := meta.ListAccessor(list)
 		if err != nil {
 			return n, err
 		}
@@ -137,11 +151,11 @@ func listAll(ctx context.Context, page pageFunc, limit int64) (int64, error) {
 	}
 }
 
-func floorSecrets(ctx context.Context, cs kubernetes.Interface, limit int64) (int64, error) {
+func floorSecrets(ctx context.Context, client rest.Interface, namespace string, limit int64) (int64, error) {
 	var n int64
 	cont := ""
 	for {
-		req := cs.CoreV1().RESTClient().Get().Resource("secrets").
+		req := client.Get().Namespace(namespace).Resource("secrets").
 			SetHeader("Accept", "application/json;as=Table;v=v1;g=meta.k8s.io,application/json").
 			Param("includeObject", string(metav1.IncludeMetadata)).
 			Param("limit", strconv.FormatInt(limit, 10))

@@ -119,7 +119,7 @@ func load(ctx context.Context, cs kubernetes.Interface, pods, workers int, nodeN
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			if err := l.namespace(ctx, n, budget); err != nil {
+			if err := l.loadNamespace(ctx, n, budget); err != nil {
 				mu.Lock()
 				if firstErr == nil {
 					firstErr = err

@@ -99,7 +99,7 @@ func TestLoadAndFloor(t *testing.T) {
 	}
 
 	// The floor reads exactly what the collector collects.
-	n, err := floor(ctx, cluster.Admin, scanDefaults)
+	n, err := floor(ctx, cluster.Admin, scanDefaults, collect.All)
 	if err != nil {
 		t.Fatalf("floor: %v", err)
 	}
@@ -107,15 +107,25 @@ func TestLoadAndFloor(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var collected int64
-	for r, c := range snap.Resources {
-		if r == snapshot.ResControlPlane || r == snapshot.ResKubeletConfigs || c.State != snapshot.Collected {
-			continue
-		}
-		collected += int64(c.Count)
-	}
-	if n != collected || n < ls.Objects {
+	if collected := listedObjects(snap); n != collected || n < ls.Objects {
 		t.Errorf("floor listed %d objects, the collector %d, the loader created %d", n, collected, ls.Objects)
+	}
+
+	// The floor of one control lists what a scan of it lists: the nodes and kube-system's pods.
+	plan, err := planOf([]string{"KP-CP-001"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	one, err := floor(ctx, cluster.Admin, scanDefaults, plan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	system, err := cs.CoreV1().Pods("kube-system").List(ctx, metav1.ListOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := int64(snap.Resources[snapshot.ResNodes].Count + len(system.Items)); one != want {
+		t.Errorf("the floor of KP-CP-001 listed %d objects, want the %d nodes and kube-system pods", one, want)
 	}
 }
 

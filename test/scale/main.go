@@ -5,8 +5,10 @@
 //  1. the floor: a bare paged LIST of every kind the scan reads, with the scan's client
 //     settings (the least any live scan must spend);
 //  2. `audit scan` live, the real binary as a subprocess;
-//  3. `audit collect`, which writes the snapshot, and `audit scan --snapshot` of it (checks
-//     and report alone);
+//  3. the floor of one control (what its scan lists: collect.Plan) and `audit scan --control`
+//     of it;
+//  4. `audit collect`, which writes the snapshot (JSON and binary), and `audit scan --snapshot`
+//     of each (checks and report alone);
 //
 // each as a subprocess, with wall time, CPU time and peak RSS from the kernel (rusage), and
 // prints a table and writes it as JSON.
@@ -14,7 +16,10 @@
 //	go run ./test/scale -pods 10000
 //	go run ./test/scale -pods 1000 -runs 5 -json scale-1000.json
 //	go run ./test/scale -pods 10000 -baseline /tmp/audit-old   # before/after in one run
+//	go run ./test/scale -pods 100000 -keep /var/tmp/scale      # the loaded estate is kept for the next run
+//	go run ./test/scale -pods 10000 -shape web                 # the second estate (shape.go)
 //	go run ./test/scale -pods 2000 -nodes 24                   # as root: the whole cluster
+//	go run ./test/scale -doc                                   # docs/scale.md's curve from docs/scale/*.json
 //
 // By default the test cluster is an API server and etcd, and the estate is loaded directly
 // (pods, ReplicaSets and Jobs written as their controllers would). With -nodes N it is a whole
@@ -40,6 +45,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -70,7 +76,7 @@ func main() {
 	runs := flag.Int("runs", 3, "measurements of each phase; the table shows the median")
 	workers := flag.Int("workers", 48, "namespaces loaded at once")
 	jsonPath := flag.String("json", "", "write the results as JSON to this file (default scale-PODS.json)")
-	keep := flag.String("keep", "", "keep the snapshot and reports in this directory")
+	keep := flag.String("keep", "", "keep the snapshot, reports and the cluster's data (the loaded estate, reused by the next run with the same -pods and -shape) in this directory")
 	hold := flag.Bool("hold", false, "load the estate, then keep the cluster up (kubeconfig in -keep) until interrupted, instead of measuring")
 	auditBin := flag.String("audit", "", "measure this audit binary (default: build ./cmd/audit from this checkout)")
 	baseline := flag.String("baseline", "", "also measure this audit binary (an older build), for a before/after in one run")
@@ -78,10 +84,20 @@ func main() {
 	synthetic := flag.Bool("synthetic", false, "no cluster: measure audit scan --snapshot of internal/synth's snapshot of -pods pods (for 100,000)")
 	floorMode := flag.Bool("floor", false, "internal: run the floor listing against -kubeconfig and print the object count")
 	kubeconfig := flag.String("kubeconfig", "", "internal: the kubeconfig of -floor")
+	control := flag.String("control", "", "internal: -floor lists what a scan of this control lists")
+	flag.StringVar(&estateShape, "shape", shapeApps, "the estate's shape: "+shapeApps+" (workloads, the default) or "+shapeWeb+" (more Services, Ingresses and Secrets)")
+	doc := flag.Bool("doc", false, "write docs/scale.md's curve (table and docs/scale/curve.svg) from the results in docs/scale/, instead of measuring")
 	flag.Parse()
 
+	if *doc {
+		if err := writeDoc(); err != nil {
+			fmt.Fprintln(os.Stderr, "scale: -doc:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if *floorMode {
-		if err := runFloor(*kubeconfig); err != nil {
+		if err := runFloor(*kubeconfig, *control); err != nil {
 			fmt.Fprintln(os.Stderr, "scale: floor:", err)
 			os.Exit(1)
 		}
@@ -103,12 +119,20 @@ func main() {
 	}
 }
 
-func runFloor(kubeconfig string) error {
+func runFloor(kubeconfig, control string) error {
 	cfg, err := clientcmd.BuildConfigFromFlags("", kubeconfig)
 	if err != nil {
 		return err
 	}
-	n, err := floor(context.Background(), cfg, scanDefaults)
+	var ids []string
+	if control != "" {
+		ids = []string{control}
+	}
+	plan, err := planOf(ids)
+	if err != nil {
+		return err
+	}
+	n, err := floor(context.Background(), cfg, scanDefaults, plan)
 	if err != nil {
 		return err
 	}
@@ -125,6 +149,7 @@ type phaseCmd struct {
 // Results is the JSON document the command writes.
 type Results struct {
 	Pods       int       `json:"pods"`
+	Shape      string    `json:"shape,omitempty"` // the estate's (shape.go); empty is apps
 	Objects    int64     `json:"objects"`
 	Kubernetes string    `json:"kubernetes"`
 	CPUs       int       `json:"cpus"`
@@ -137,6 +162,9 @@ type Results struct {
 	// machine, less sensitive to load that comes and goes).
 	LiveOverFloor       float64 `json:"liveOverFloor"`
 	LiveOverFloorPaired float64 `json:"liveOverFloorPaired"`
+	// OneControlOverFloor is the scan of one control's median wall time over the floor of
+	// what it lists.
+	OneControlOverFloor float64 `json:"oneControlOverFloor,omitempty"`
 }
 
 // Phase is one measured command: the medians of its runs, and every run.
@@ -155,6 +183,9 @@ type Sample struct {
 	WallSeconds float64 `json:"wallSeconds"`
 	CPUSeconds  float64 `json:"cpuSeconds"` // user + system
 	PeakRSSMiB  float64 `json:"peakRssMiB"`
+	// LoadAverage is the machine's one-minute load average when the run started: what else
+	// was running (on a shared machine, wall times follow it).
+	LoadAverage float64 `json:"loadAverage,omitempty"`
 }
 
 func run(pods, runs, workers, nodes int, jsonPath, keep, audit, baseline string, hold bool) error {
@@ -171,6 +202,12 @@ func run(pods, runs, workers, nodes int, jsonPath, keep, audit, baseline string,
 	if nodes > 0 {
 		opts.Controllers, opts.Nodes = true, nodes
 		opts.ControllerManagerFlags, opts.SchedulerFlags = controllerFlags, controllerFlags
+	} else if keep != "" {
+		// A whole cluster's nodes and controllers start afresh each run: only an API server's
+		// estate is kept for the next run.
+		if opts.Dir, err = keptClusterDir(keep, pods); err != nil {
+			return err
+		}
 	}
 	c, err := testcluster.Start(ctx, opts)
 	if err != nil {
@@ -188,13 +225,20 @@ func run(pods, runs, workers, nodes int, jsonPath, keep, audit, baseline string,
 		return err
 	}
 
-	fmt.Fprintf(os.Stderr, "scale: loading %d pods into Kubernetes %s\n", pods, c.Version)
-	ls, err := load(ctx, loaderClient(c.Admin), pods, workers, workerNodes, os.Stderr)
-	if err != nil {
-		return fmt.Errorf("load: %w", err)
+	ls, loaded := loadedEstate(opts.Dir)
+	if loaded {
+		fmt.Fprintf(os.Stderr, "scale: the kept cluster in %s holds the estate, loaded before in %.0f s\n", opts.Dir, ls.Seconds)
+	} else {
+		fmt.Fprintf(os.Stderr, "scale: loading %d pods into Kubernetes %s\n", pods, c.Version)
+		if ls, err = load(ctx, loaderClient(c.Admin), pods, workers, workerNodes, os.Stderr); err != nil {
+			return fmt.Errorf("load: %w", err)
+		}
+		fmt.Fprintf(os.Stderr, "scale: loaded %d objects (%d pods, %d namespaces) in %.1f s (%.0f objects/s)\n",
+			ls.Objects, ls.Pods, ls.Namespaces, ls.Seconds, ls.PerSecond)
+		if err := markLoaded(opts.Dir, ls); err != nil {
+			return err
+		}
 	}
-	fmt.Fprintf(os.Stderr, "scale: loaded %d objects (%d pods, %d namespaces) in %.1f s (%.0f objects/s)\n",
-		ls.Objects, ls.Pods, ls.Namespaces, ls.Seconds, ls.PerSecond)
 	if nodes > 0 {
 		wait, err := waitRunning(ctx, loaderClient(c.Admin), ls.Pods, os.Stderr)
 		if err != nil {
@@ -213,21 +257,27 @@ func run(pods, runs, workers, nodes int, jsonPath, keep, audit, baseline string,
 	if err != nil {
 		return err
 	}
-	snap := filepath.Join(dir, "snapshot.json")
+	snap, bin := filepath.Join(dir, "snapshot.json"), filepath.Join(dir, "snapshot.kps")
 	devnull := "--output-file=" + os.DevNull
+	live := []string{audit, "scan", "--kubeconfig", kubeconfig, "--skip-kubelet", "--fail-on", "none", devnull}
+	// One cheap control: what its scan lists (collect.Plan) against the floor of those lists.
+	const oneControl = "KP-CP-001"
 	commands := []phaseCmd{
 		{"LIST floor", "bare paged LIST of every kind (protobuf, pages of 500, QPS 100, 8 kinds at once)",
 			[]string{self, "-floor", "-kubeconfig", kubeconfig}},
-		{"audit scan (live)", "audit scan --skip-kubelet --fail-on none",
-			[]string{audit, "scan", "--kubeconfig", kubeconfig, "--skip-kubelet", "--fail-on", "none", devnull}},
-		// One cheap control: the collection with next to no checks, to tell the collector's
-		// cost from the checks'.
-		{"audit scan (live, 1 control)", "audit scan --skip-kubelet --fail-on none --control KP-CP-001",
-			[]string{audit, "scan", "--kubeconfig", kubeconfig, "--skip-kubelet", "--fail-on", "none", "--control", "KP-CP-001", devnull}},
+		{"audit scan (live)", "audit scan --skip-kubelet --fail-on none", live},
+		{"LIST floor (1 control)", "the floor of what a scan of " + oneControl + " lists",
+			[]string{self, "-floor", "-kubeconfig", kubeconfig, "-control", oneControl}},
+		{"audit scan (live, 1 control)", "audit scan --skip-kubelet --fail-on none --control " + oneControl,
+			append(slices.Clone(live), "--control", oneControl)},
 		{"audit collect", "audit collect --skip-kubelet -o snapshot.json",
 			[]string{audit, "collect", "--kubeconfig", kubeconfig, "--skip-kubelet", "-o", snap}},
 		{"audit scan --snapshot", "audit scan --snapshot snapshot.json --fail-on none",
 			[]string{audit, "scan", "--snapshot", snap, "--fail-on", "none", devnull}},
+		{"audit collect (binary)", "audit collect --skip-kubelet --snapshot-format binary -o snapshot.kps",
+			[]string{audit, "collect", "--kubeconfig", kubeconfig, "--skip-kubelet", "--snapshot-format", "binary", "-o", bin}},
+		{"audit scan --snapshot (binary)", "audit scan --snapshot snapshot.kps --fail-on none",
+			[]string{audit, "scan", "--snapshot", bin, "--fail-on", "none", devnull}},
 	}
 	if nodes > 0 {
 		commands = append(commands, phaseCmd{"audit scan (live, kubelets)", "audit scan --fail-on none (configz of every node through nodes/proxy)",
@@ -237,6 +287,8 @@ func run(pods, runs, workers, nodes int, jsonPath, keep, audit, baseline string,
 		commands = append(commands,
 			phaseCmd{"baseline: audit scan (live)", "the -baseline binary: audit scan --skip-kubelet --fail-on none",
 				[]string{baseline, "scan", "--kubeconfig", kubeconfig, "--skip-kubelet", "--fail-on", "none", devnull}},
+			phaseCmd{"baseline: audit scan (live, 1 control)", "the -baseline binary: audit scan --skip-kubelet --fail-on none --control " + oneControl,
+				[]string{baseline, "scan", "--kubeconfig", kubeconfig, "--skip-kubelet", "--fail-on", "none", devnull, "--control", oneControl}},
 			phaseCmd{"baseline: audit scan --snapshot", "the -baseline binary: audit scan --snapshot snapshot.json --fail-on none",
 				[]string{baseline, "scan", "--snapshot", snap, "--fail-on", "none", devnull}})
 	}
@@ -251,7 +303,11 @@ func run(pods, runs, workers, nodes int, jsonPath, keep, audit, baseline string,
 		return fmt.Errorf("floor printed %q, not a count", out)
 	}
 
+	// The results are written after every run, so that a run stopped part way (100,000 pods
+	// take minutes a run) keeps the runs it finished; the snapshots are checked after the
+	// first, which wrote them.
 	samples := make([][]Sample, len(commands))
+	var res *Results
 	for r := 0; r < runs; r++ {
 		for i, cmd := range commands {
 			_, s, err := measure(cmd.args)
@@ -261,13 +317,31 @@ func run(pods, runs, workers, nodes int, jsonPath, keep, audit, baseline string,
 			fmt.Fprintf(os.Stderr, "scale: run %d: %-28s %6.2f s wall %6.2f s cpu %6.0f MiB\n", r+1, cmd.name, s.WallSeconds, s.CPUSeconds, s.PeakRSSMiB)
 			samples[i] = append(samples[i], s)
 		}
+		if r == 0 {
+			for _, path := range []string{snap, bin} {
+				if err := checkSnapshot(path, objects); err != nil {
+					return err
+				}
+			}
+		}
+		res = summarize(commands, samples, objects)
+		res.Pods, res.Shape, res.Kubernetes, res.Load = ls.Pods, estateShape, c.Version, ls
+		data, err := json.MarshalIndent(res, "", "  ")
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(jsonPath, append(data, '\n'), 0o644); err != nil {
+			return err
+		}
+		fmt.Fprintf(os.Stderr, "scale: wrote %s (%d of %d runs)\n", jsonPath, r+1, runs)
 	}
-	if err := checkSnapshot(snap, objects); err != nil {
-		return err
-	}
+	printTable(os.Stdout, res)
+	return nil
+}
 
-	res := Results{Pods: ls.Pods, Objects: objects, Kubernetes: c.Version, CPUs: runtime.NumCPU(),
-		GoVersion: runtime.Version(), Date: time.Now().UTC(), Load: ls}
+// summarize gives each phase the medians of its samples (the same number for every phase).
+func summarize(commands []phaseCmd, samples [][]Sample, objects int64) *Results {
+	res := &Results{Objects: objects, CPUs: runtime.NumCPU(), GoVersion: runtime.Version(), Date: time.Now().UTC()}
 	for i, cmd := range commands {
 		p := Phase{Name: cmd.name, Command: cmd.display, Samples: samples[i],
 			WallSeconds: median(samples[i], func(s Sample) float64 { return s.WallSeconds }),
@@ -278,21 +352,13 @@ func run(pods, runs, workers, nodes int, jsonPath, keep, audit, baseline string,
 		res.Phases = append(res.Phases, p)
 	}
 	res.LiveOverFloor = res.Phases[1].WallSeconds / res.Phases[0].WallSeconds
-	ratios := make([]Sample, runs)
+	ratios := make([]Sample, len(samples[1]))
 	for r := range ratios {
 		ratios[r].WallSeconds = samples[1][r].WallSeconds / samples[0][r].WallSeconds
 	}
 	res.LiveOverFloorPaired = median(ratios, func(s Sample) float64 { return s.WallSeconds })
-	printTable(os.Stdout, &res)
-	data, err := json.MarshalIndent(&res, "", "  ")
-	if err != nil {
-		return err
-	}
-	if err := os.WriteFile(jsonPath, append(data, '\n'), 0o644); err != nil {
-		return err
-	}
-	fmt.Fprintf(os.Stderr, "scale: wrote %s\n", jsonPath)
-	return nil
+	res.OneControlOverFloor = res.Phases[3].WallSeconds / res.Phases[2].WallSeconds
+	return res
 }
 
 // loaderClient raises the client's limits far above the API server's capacity: the loader's
@@ -363,6 +429,7 @@ func moduleRoot() (string, error) {
 func measure(args []string) (string, Sample, error) {
 	debug.FreeOSMemory()
 	_ = os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) // best effort: Linux only
+	load := loadAverage()
 	cmd := exec.Command(args[0], args[1:]...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
@@ -375,7 +442,7 @@ func measure(args []string) (string, Sample, error) {
 	ru := cmd.ProcessState.SysUsage().(*syscall.Rusage)
 	cpu := time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 	return stdout.String(), Sample{WallSeconds: wall.Seconds(), CPUSeconds: cpu.Seconds(),
-		PeakRSSMiB: float64(ru.Maxrss) / 1024}, nil // Maxrss is in KiB on Linux
+		PeakRSSMiB: float64(ru.Maxrss) / 1024, LoadAverage: load}, nil // Maxrss is in KiB on Linux
 }
 
 func tailOf(s string) string {
@@ -404,17 +471,12 @@ func checkSnapshot(path string, floorObjects int64) error {
 	if err != nil {
 		return err
 	}
-	var n int64
 	for r, c := range s.Resources {
-		if r == snapshot.ResControlPlane || r == snapshot.ResKubeletConfigs {
-			continue
-		}
-		if c.State != snapshot.Collected {
+		if r != snapshot.ResControlPlane && r != snapshot.ResKubeletConfigs && c.State != snapshot.Collected {
 			return fmt.Errorf("the snapshot has %s %s: %s", r, c.State, c.Message)
 		}
-		n += int64(c.Count)
 	}
-	if n != floorObjects {
+	if n := listedObjects(s); n != floorObjects {
 		return fmt.Errorf("the snapshot holds %d objects, the floor listed %d", n, floorObjects)
 	}
 	return nil
@@ -429,11 +491,11 @@ func printTable(w io.Writer, r *Results) {
 		r.Pods, r.Objects, r.Kubernetes, r.CPUs, r.Load.Seconds, r.Load.PerSecond, made, len(r.Phases[0].Samples))
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "phase\twall\tCPU\tpeak RSS\tobjects/s\tvs floor\t")
-	floorWall := r.Phases[0].WallSeconds
 	for _, p := range r.Phases {
 		fmt.Fprintf(tw, "%s\t%.2f s\t%.2f s\t%.0f MiB\t%.0f\t%.2fx\t\n", p.Name, p.WallSeconds, p.CPUSeconds, p.PeakRSSMiB,
-			p.ObjectsPerSec, p.WallSeconds/floorWall)
+			p.ObjectsPerSec, p.WallSeconds/r.floorOf(p).WallSeconds)
 	}
 	tw.Flush()
-	fmt.Fprintf(w, "\nlive scan / floor: %.2fx (medians), %.2fx (median of each run's ratio)\n", r.LiveOverFloor, r.LiveOverFloorPaired)
+	fmt.Fprintf(w, "\nlive scan / floor: %.2fx (medians), %.2fx (median of each run's ratio); one control / its floor: %.2fx\n",
+		r.LiveOverFloor, r.LiveOverFloorPaired, r.OneControlOverFloor)
 }
