@@ -234,16 +234,16 @@ func (g *listingGC) restore() {
 type collector struct {
 	cs kubernetes.Interface
 	// rest holds a REST client per group and version of the listed kinds (restClients).
-	rest     map[schema.GroupVersion]rest.Interface
-	opts     Options
-	snap     *snapshot.Snapshot
-	mu       sync.Mutex // guards snap while kinds are collected concurrently
+	rest map[schema.GroupVersion]rest.Interface
+	opts Options
+	snap *snapshot.Snapshot
+	mu   sync.Mutex // guards snap while kinds are collected concurrently
 	// systemPods are kube-system's pods when the plan reads no other pods: what names the
 	// cluster and holds its control plane (derive), not kept in the snapshot.
 	systemPods []corev1.Pod
 	systemErr  error
-	progress *progress
-	gc       *listingGC
+	progress   *progress
+	gc         *listingGC
 }
 
 func (c *collector) serverVersion(ctx context.Context) (string, error) {

@@ -274,7 +274,6 @@ func FuzzReadBinary(f *testing.F) {
 	})
 }
 
-
 // firstDiff shows where two documents first differ.
 func firstDiff(a, b []byte) string {
 	i := 0
