@@ -40,7 +40,7 @@ func TestScanDemoSnapshot(t *testing.T) {
 	if code != 1 {
 		t.Fatalf("exit code %d, want 1 (the demo has failures); stderr: %s", code, errOut)
 	}
-	for _, want := range []string{"KP-CP-001", "KP-NODE-001", "KP-WL-001", "KP-NET-001", "Summary"} {
+	for _, want := range []string{"KP-CP-001", "KP-WL-001", "KP-NET-007", "layer node", "Not listed:"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("table output lacks %q", want)
 		}
