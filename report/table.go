@@ -281,7 +281,7 @@ func writeListing(w *errWriter, l listing, st style, width int) {
 			runewidth.Truncate(rowResources(c), restW, "…"))
 	}
 	if len(l.capped) > 0 {
-		w.printf("  … and %d more: %s (--max-controls -1 lists all)\n", len(l.capped), countBy(l.capped))
+		w.printf("%s\n", wrap(fmt.Sprintf("  … and %d more: %s (--max-controls -1 lists all)", len(l.capped), countBy(l.capped)), width, "    "))
 	}
 }
 

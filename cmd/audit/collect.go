@@ -73,7 +73,8 @@ func collectLive(ctx context.Context, kube *kubeFlags, f *collectFlags) (*snapsh
 	return collect.Collect(ctx, cfg, opts)
 }
 
-func newCollectCommand(kube *kubeFlags) *cobra.Command {
+func newCollectCommand() *cobra.Command {
+	kube := newKubeFlags()
 	var cf collectFlags
 	var imf imageFlags
 	var out string
@@ -111,5 +112,6 @@ metadata and type only. Scan it later with 'audit scan --snapshot FILE'.`,
 	cf.add(cmd)
 	imf.add(cmd)
 	cmd.Flags().StringVarP(&out, "output", "o", "", "file to write the snapshot to (- for standard output)")
+	kube.addFlags(cmd)
 	return cmd
 }
