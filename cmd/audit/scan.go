@@ -39,6 +39,7 @@ type scanFlags struct {
 	exceptions  exceptionFlags
 	filenames   []string
 	registries  []string
+	config      string
 }
 
 func newScanCommand() *cobra.Command {
@@ -65,6 +66,9 @@ could not be read are NOT_EVALUATED, never PASS. Exit code 0: no FAIL at or abov
   audit scan --snapshot snap.json --scan-images --trivy-cache-dir ./trivy-cache`,
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := applyConfig(cmd, sf.config); err != nil {
+				return err
+			}
 			sf.filenames = append(sf.filenames, args...)
 			return runScan(cmd, kube, &sf, &cf, &ff, &imf)
 		},
@@ -90,6 +94,7 @@ could not be read are NOT_EVALUATED, never PASS. Exit code 0: no FAIL at or abov
 	ff.add(cmd)
 	imf.add(cmd)
 	kube.addFlags(cmd)
+	addConfigFlag(cmd, &sf.config)
 	addSelectionCompletion(cmd)
 	return cmd
 }
