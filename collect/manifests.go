@@ -34,6 +34,10 @@ type Manifests struct {
 	// Unknown are objects of kinds (or versions) the checks do not read, such as a
 	// Kustomization or a CRD's object: recorded so that the user sees they were not judged.
 	Unknown []ManifestObject
+	// NotObjects are documents that are no Kubernetes object at all (no apiVersion and
+	// kind: a kustomization.yaml, a Helm values file, a dashboard's JSON): skipped, and
+	// recorded so that the user is told.
+	NotObjects []ManifestObject
 }
 
 // ManifestObject names one document of one file.
@@ -182,8 +186,9 @@ func (m *Manifests) decodeDocument(file, index string, js []byte) error {
 		return nil
 	}
 	var p probe
-	if err := json.Unmarshal(js, &p); err != nil {
-		return fmt.Errorf("%s: document %s: not a Kubernetes object: %w", file, index, err)
+	if err := json.Unmarshal(js, &p); err != nil || (p.APIVersion == "" && p.Kind == "") {
+		m.NotObjects = append(m.NotObjects, ManifestObject{File: file, Index: index})
+		return nil
 	}
 	obj, gvk, err := scheme.Codecs.UniversalDeserializer().Decode(js, nil, nil)
 	if runtime.IsNotRegisteredError(err) {

@@ -198,6 +198,13 @@ func runScan(cmd *cobra.Command, kube *kubeFlags, sf *scanFlags, cf *collectFlag
 	if err := knownNamespaces(snap, sel.Namespaces, len(sf.filenames) > 0); err != nil {
 		return err
 	}
+	// Manifests: only the controls they can decide, unless controls were named.
+	if len(sf.filenames) > 0 && len(sel.Controls) == 0 {
+		var left int
+		if selected, left = judgeable(snap, selected); left > 0 {
+			fmt.Fprintf(cmd.ErrOrStderr(), "audit: note: %d controls judge cluster state that manifests do not hold (control plane, nodes, API server): not run (--control ID runs one anyway)\n", left)
+		}
+	}
 	boundHeap()
 	rep := checks.Run(snap, selected, sel)
 	sf.exceptions.apply(rep, snap)
