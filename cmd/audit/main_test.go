@@ -165,7 +165,7 @@ func TestControlsMarkdownIsCurrent(t *testing.T) {
 		t.Fatal(err)
 	}
 	if string(doc) != out {
-		t.Fatal("docs/controls.md is stale: regenerate it with 'go run ./cmd/audit controls --output markdown > docs/controls.md'")
+		t.Fatal("docs/controls.md is stale: regenerate it with 'go run ./cmd/audit controls -f markdown > docs/controls.md'")
 	}
 }
 
