@@ -75,11 +75,22 @@ var manifestExtensions = map[string]bool{".yaml": true, ".yml": true, ".json": t
 // lands in "default", as kubectl would put it. Secrets keep their type and the metadata the checks read (secretMeta).
 // A document that does not decode fails the read, naming the file and document index.
 func ReadManifests(paths []string) (*Manifests, error) {
+	return ReadManifestsStdin(paths, nil)
+}
+
+// ReadManifestsStdin is ReadManifests where the path "-" is stdin, as for kubectl -f -.
+func ReadManifestsStdin(paths []string, stdin io.Reader) (*Manifests, error) {
 	if len(paths) == 0 {
 		return nil, errors.New("no manifest file or directory given")
 	}
 	m := newManifests()
 	for _, p := range paths {
+		if p == "-" && stdin != nil {
+			if err := m.decode("-", stdin); err != nil {
+				return nil, err
+			}
+			continue
+		}
 		files, err := manifestFiles(p)
 		if err != nil {
 			return nil, err

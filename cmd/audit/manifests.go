@@ -12,8 +12,8 @@ import (
 
 // readManifests reads `scan -f` paths into a snapshot, and warns about the objects no check
 // reads, so that the user knows they were not judged.
-func readManifests(stderr io.Writer, paths []string) (*snapshot.Snapshot, error) {
-	m, err := collect.ReadManifests(paths)
+func readManifests(stdin io.Reader, stderr io.Writer, paths []string) (*snapshot.Snapshot, error) {
+	m, err := collect.ReadManifestsStdin(paths, stdin)
 	if err != nil {
 		return nil, fmt.Errorf("--filename: %w", err)
 	}

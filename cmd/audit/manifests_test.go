@@ -85,3 +85,22 @@ func TestScanManifestArguments(t *testing.T) {
 		t.Errorf("--control KP-CP-001 on manifests not run:\n%s", out)
 	}
 }
+
+// TestScanManifestsStdin: "-" reads manifests from standard input, as kubectl -f -.
+func TestScanManifestsStdin(t *testing.T) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		w.WriteString("apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: app}\nspec:\n  containers:\n  - name: c\n    image: nginx\n    securityContext: {privileged: true}\n")
+		w.Close()
+	}()
+	old := os.Stdin
+	os.Stdin = r
+	defer func() { os.Stdin = old }()
+	out, errOut, code := runCLI(t, "scan", "-", "--status", "fail", "--max-controls", "-1")
+	if code != 1 || !strings.Contains(out, "KP-WL-008") || !strings.Contains(out, "Pod/app/p") {
+		t.Errorf("scan -: exit %d, %q\n%s", code, errOut, out)
+	}
+}

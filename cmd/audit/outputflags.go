@@ -44,7 +44,7 @@ func addOutputFlags[F ~string](cmd *cobra.Command, o *outputFlags, formats []F, 
 // extFormats are the formats a file's extension implies.
 var extFormats = map[string]string{
 	".json": "json", ".html": "html", ".htm": "html", ".sarif": "sarif", ".xml": "junit",
-	".md": "markdown", ".txt": "table", ".text": "text",
+	".md": "markdown", ".txt": "table",
 }
 
 // resolve settles the format and the file. The release before took the format in --output

@@ -49,7 +49,7 @@ func newScanCommand() *cobra.Command {
 	var imf imageFlags
 	kube := newKubeFlags()
 	cmd := &cobra.Command{
-		Use:   "scan [MANIFEST_FILE_OR_DIR...]",
+		Use:   "scan [MANIFEST_FILE_OR_DIR | -]...",
 		Short: "Audit the cluster (or a snapshot, or manifests) and report each control's verdict",
 		Long: `scan collects the cluster the kubeconfig points at (or reads --snapshot, or the manifest files
 and directories given as arguments), runs the selected controls and prints a report: by default
@@ -128,6 +128,9 @@ func runScan(cmd *cobra.Command, kube *kubeFlags, sf *scanFlags, cf *collectFlag
 	if err != nil {
 		return err
 	}
+	if slices.Contains(sf.filenames, "-") && sf.nodeReports == "-" {
+		return fmt.Errorf("--node-reports - and the manifests - both read standard input: give one")
+	}
 	for _, in := range append([]string{sf.snapshot, sf.nodeReports}, sf.filenames...) {
 		if err := sameFile("--output", sf.out.output, "an input", in); err != nil {
 			return err
@@ -169,7 +172,7 @@ func runScan(cmd *cobra.Command, kube *kubeFlags, sf *scanFlags, cf *collectFlag
 	case sf.snapshot != "":
 		snap, err = snapfile.ReadFile(sf.snapshot)
 	case len(sf.filenames) > 0:
-		snap, err = readManifests(cmd.ErrOrStderr(), sf.filenames)
+		snap, err = readManifests(cmd.InOrStdin(), cmd.ErrOrStderr(), sf.filenames)
 	default:
 		snap, err = collectLive(cmd.Context(), kube, cf)
 	}
