@@ -81,3 +81,22 @@ func FuzzParseConfig(f *testing.F) {
 		}
 	})
 }
+
+// TestDefaultConfigFile: .kubeposture.yaml in the working directory is read when present.
+func TestDefaultConfigFile(t *testing.T) {
+	snap, err := filepath.Abs(demo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	t.Chdir(dir)
+	if _, _, code := runCLI(t, "scan", "--snapshot", snap); code != 1 {
+		t.Fatalf("without a configuration file: exit %d, want 1", code)
+	}
+	if err := os.WriteFile(filepath.Join(dir, defaultConfig), []byte("fail-on: none\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, errOut, code := runCLI(t, "scan", "--snapshot", snap); code != 0 {
+		t.Errorf("with .kubeposture.yaml saying fail-on: none: exit %d, %q", code, errOut)
+	}
+}
