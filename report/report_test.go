@@ -267,6 +267,11 @@ func TestTableEmptyAndUnknown(t *testing.T) {
 	if i, j := strings.Index(out, "layer control-plane"), strings.Index(out, "layer kernel"); i < 0 || j < i {
 		t.Errorf("unknown layer not rendered after the known ones:\n%s", out)
 	}
+	// A status this version does not know (a newer report's) is counted, not dropped.
+	odd.Controls[1].Status = "FUTURE"
+	if out = render(t, odd, report.Table, report.Options{}); !strings.Contains(out, "· 1 FUTURE") && !strings.Contains(out, ": 1 FUTURE") {
+		t.Errorf("unknown status not counted:\n%s", out)
+	}
 }
 
 func TestJSON(t *testing.T) {

@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -361,12 +362,23 @@ func writeRest(w *errWriter, rep *checks.Report, l listing, st style, width int)
 	if len(l.below) > 0 {
 		parts = append(parts, fmt.Sprintf("%d below %s (%s)", len(l.below), l.min, countBy(l.below)))
 	}
-	for _, s := range restOrder {
+	// Statuses this version does not know (a newer report's) come last, by name.
+	order := slices.Clone(restOrder)
+	for _, s := range slices.Sorted(maps.Keys(counts)) {
+		if !slices.Contains(order, s) {
+			order = append(order, s)
+		}
+	}
+	for _, s := range order {
 		n := counts[s]
 		if n == 0 {
 			continue
 		}
-		part := fmt.Sprintf("%d %s", n, statusWords[s])
+		words, ok := statusWords[s]
+		if !ok {
+			words = string(s)
+		}
+		part := fmt.Sprintf("%d %s", n, words)
 		if s == checks.NotEvaluated {
 			part += " (" + notEvaluatedWhy(rep, notEvaluated) + ")"
 		}
