@@ -70,6 +70,17 @@ exceptions:
 			}
 		})
 	}
+	// Errors say the flag once.
+	for _, args := range [][]string{{"scan", filepath.Join(dir, "nope.yaml")}, {"scan", "--snapshot", filepath.Join(dir, "nope.json")}} {
+		_, errOut, code := runCLI(t, args...)
+		flag := "--filename"
+		if args[1] == "--snapshot" {
+			flag = "--snapshot"
+		}
+		if code != 2 || strings.Count(errOut, flag) != 1 {
+			t.Errorf("%q: exit %d, %q: want 2 and %s named once", args, code, errOut, flag)
+		}
+	}
 	// The snapshot is untouched.
 	if after, err := os.ReadFile(snapCopy); err != nil || string(after) != string(b) {
 		t.Errorf("the snapshot given as --output changed: %v", err)

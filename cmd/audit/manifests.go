@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strings"
 
 	"github.com/kubeposture/kubeposture/checks"
 	"github.com/kubeposture/kubeposture/collect"
@@ -15,6 +16,10 @@ import (
 func readManifests(stdin io.Reader, stderr io.Writer, paths []string) (*snapshot.Snapshot, error) {
 	m, err := collect.ReadManifestsStdin(paths, stdin)
 	if err != nil {
+		// The flag once: the reader names it for a path it could not open.
+		if strings.HasPrefix(err.Error(), "--filename ") {
+			return nil, err
+		}
 		return nil, fmt.Errorf("--filename: %w", err)
 	}
 	warned := map[string]bool{}

@@ -170,7 +170,9 @@ func runScan(cmd *cobra.Command, kube *kubeFlags, sf *scanFlags, cf *collectFlag
 	case sf.snapshot != "" && len(sf.filenames) > 0:
 		return fmt.Errorf("--snapshot and --filename both name what to scan: give one")
 	case sf.snapshot != "":
-		snap, err = snapfile.ReadFile(sf.snapshot)
+		if snap, err = snapfile.ReadFile(sf.snapshot); err != nil {
+			err = fmt.Errorf("--snapshot: %w", err)
+		}
 	case len(sf.filenames) > 0:
 		snap, err = readManifests(cmd.InOrStdin(), cmd.ErrOrStderr(), sf.filenames)
 	default:
