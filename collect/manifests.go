@@ -35,6 +35,10 @@ type Manifests struct {
 	// Unknown are objects of kinds (or versions) the checks do not read, such as a
 	// Kustomization or a CRD's object: recorded so that the user sees they were not judged.
 	Unknown []ManifestObject
+	// NotObjects are documents that are no Kubernetes object at all (no apiVersion and
+	// kind: a kustomization.yaml, a Helm values file, a dashboard's JSON): skipped, and
+	// recorded so that the user is told.
+	NotObjects []ManifestObject
 }
 
 // ManifestObject names one document of one file.
@@ -72,11 +76,22 @@ var manifestExtensions = map[string]bool{".yaml": true, ".yml": true, ".json": t
 // lands in "default", as kubectl would put it. Secrets keep their type and the metadata the checks read (secretMeta).
 // A document that does not decode fails the read, naming the file and document index.
 func ReadManifests(paths []string) (*Manifests, error) {
+	return ReadManifestsStdin(paths, nil)
+}
+
+// ReadManifestsStdin is ReadManifests where the path "-" is stdin, as for kubectl -f -.
+func ReadManifestsStdin(paths []string, stdin io.Reader) (*Manifests, error) {
 	if len(paths) == 0 {
 		return nil, errors.New("no manifest file or directory given")
 	}
 	m := newManifests()
 	for _, p := range paths {
+		if p == "-" && stdin != nil {
+			if err := m.decode("-", stdin); err != nil {
+				return nil, err
+			}
+			continue
+		}
 		files, err := manifestFiles(p)
 		if err != nil {
 			return nil, err
@@ -197,8 +212,9 @@ func (m *Manifests) decodeDocument(file, index string, js []byte, at located) er
 		return nil
 	}
 	var p probe
-	if err := json.Unmarshal(js, &p); err != nil {
-		return fmt.Errorf("%s: document %s: not a Kubernetes object: %w", file, index, err)
+	if err := json.Unmarshal(js, &p); err != nil || (p.APIVersion == "" && p.Kind == "") {
+		m.NotObjects = append(m.NotObjects, ManifestObject{File: file, Index: index})
+		return nil
 	}
 	obj, gvk, err := scheme.Codecs.UniversalDeserializer().Decode(js, nil, nil)
 	if runtime.IsNotRegisteredError(err) {

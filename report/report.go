@@ -77,6 +77,20 @@ type Options struct {
 	MaxResources int
 	// SARIF says where the SARIF format's results point (sarif_location.go).
 	SARIF SARIFOptions
+
+	// The table's listing (see writeTable). Statuses are the statuses of the controls it
+	// lists (nil: FAIL and WARN); MinSeverity leaves out the less severe ("": none);
+	// MaxControls caps the rows (0: DefaultMaxControls, negative: all); SummaryOnly writes
+	// the header and the scores only; Details adds each listed control's evidence.
+	Statuses    []checks.Status
+	MinSeverity checks.Severity
+	MaxControls int
+	SummaryOnly bool
+	Details     bool
+	// Color colours statuses, severities and scores with ANSI sequences (for a terminal);
+	// Width is the table's width in cells (0: DefaultWidth).
+	Color bool
+	Width int
 }
 
 func (o Options) maxResources() int {

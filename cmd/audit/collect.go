@@ -79,7 +79,8 @@ func collectPlanned(ctx context.Context, kube *kubeFlags, f *collectFlags, plan 
 	return collect.Collect(ctx, cfg, opts)
 }
 
-func newCollectCommand(kube *kubeFlags) *cobra.Command {
+func newCollectCommand() *cobra.Command {
+	kube := newKubeFlags()
 	var cf collectFlags
 	var imf imageFlags
 	var out, format string
@@ -131,5 +132,6 @@ times faster (both hold the same; scan reads either).`,
 	cmd.Flags().StringVarP(&out, "output", "o", "", "file to write the snapshot to (- for standard output)")
 	cmd.Flags().BoolVar(&redactValues, "redact", false, "replace each config map value and literal env value that looks like a secret (what KP-WL-042 and KP-WL-043 detect) by a record of its length and the kind of secret, which the checks read as the value: the verdicts stay, the value goes (the evidence bundle of 'audit scan --evidence' is redacted so by default)")
 	cmd.Flags().StringVar(&format, "snapshot-format", string(snapfile.JSON), "form of the snapshot: json (for people and tools) or binary (compressed, read fastest)")
+	kube.addFlags(cmd)
 	return cmd
 }

@@ -1,7 +1,7 @@
 package main
 
 import (
-	"fmt"
+	"io"
 
 	"github.com/spf13/cobra"
 
@@ -10,26 +10,28 @@ import (
 )
 
 func newControlsCommand() *cobra.Command {
-	var output string
+	var of outputFlags
 	cmd := &cobra.Command{
 		Use:   "controls",
 		Short: "List the controls catalog (" + oneOf(report.CatalogFormats) + ")",
 		Long: `controls prints every control kubeposture checks: its id, layer, severity, the framework
 ids it implements (CIS 1.12, Pod Security Standards, NSA), what it checks and how to fix it.
-docs/controls.md is generated with 'audit controls --output markdown'.`,
+docs/controls.md is generated with 'audit controls -f markdown -o docs/controls.md'.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			f, err := report.ParseCatalogFormat(output)
+			name, err := of.resolve(cmd.ErrOrStderr())
 			if err != nil {
-				return fmt.Errorf("--output: %w", err)
+				return err
 			}
 			var controls []checks.Control
 			for _, c := range checks.Registered() {
 				controls = append(controls, c.Control)
 			}
-			return report.WriteCatalog(cmd.OutOrStdout(), controls, f)
+			return of.write(cmd.OutOrStdout(), func(w io.Writer) error {
+				return report.WriteCatalog(w, controls, report.CatalogFormat(name))
+			})
 		},
 	}
-	cmd.Flags().StringVarP(&output, "output", "o", "table", "catalog format: "+oneOf(report.CatalogFormats))
+	addOutputFlags(cmd, &of, report.CatalogFormats, report.CatalogTable, false)
 	return cmd
 }

@@ -2,7 +2,7 @@ package main
 
 import (
 	"fmt"
-	"slices"
+	"io"
 
 	"github.com/spf13/cobra"
 
@@ -11,23 +11,26 @@ import (
 )
 
 func newDiffCommand() *cobra.Command {
-	var output, failOn string
+	var of outputFlags
+	var failOn string
 	cmd := &cobra.Command{
 		Use:   "diff OLD.json NEW.json",
 		Short: "Compare two saved scans of one cluster: new failures, fixed ones, changed evidence",
-		Long: `diff compares two results written by 'audit scan --output json' for the same cluster,
+		Long: `diff compares two results written by 'audit scan -f json' for the same cluster,
 matching results by control and resource. Exit code 1 when new failures appear (at or above
 --fail-on), for drift alerts; 0 otherwise; 2 on error (for example, two different clusters).`,
 		Example: `  audit diff last-week.json today.json
-  audit diff --fail-on high --output markdown old.json new.json`,
+  audit diff --fail-on high -f markdown old.json new.json`,
 		Args: cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			format, err := report.ParseFormat(output)
+			name, err := of.resolve(cmd.ErrOrStderr())
 			if err != nil {
-				return fmt.Errorf("--output: %w", err)
+				return err
 			}
-			if !slices.Contains(report.DriftFormats, format) {
-				return fmt.Errorf("--output %s: the diff is written as %s", format, oneOf(report.DriftFormats))
+			for _, in := range args {
+				if err := sameFile("--output", of.output, "the result", in); err != nil {
+					return err
+				}
 			}
 			threshold, err := parseFailOn(failOn)
 			if err != nil {
@@ -45,7 +48,7 @@ matching results by control and resource. Exit code 1 when new failures appear (
 			if err != nil {
 				return fmt.Errorf("%s and %s: %w", args[0], args[1], err)
 			}
-			if err := report.WriteDrift(cmd.OutOrStdout(), d, format); err != nil {
+			if err := of.write(cmd.OutOrStdout(), func(w io.Writer) error { return report.WriteDrift(w, d, report.Format(name)) }); err != nil {
 				return err
 			}
 			if threshold >= 0 {
@@ -56,7 +59,7 @@ matching results by control and resource. Exit code 1 when new failures appear (
 			return nil
 		},
 	}
-	cmd.Flags().StringVarP(&output, "output", "o", "table", "format: "+oneOf(report.DriftFormats))
+	addOutputFlags(cmd, &of, report.DriftFormats, report.Table, false)
 	cmd.Flags().StringVar(&failOn, "fail-on", "info", "exit 1 when a new failure of this severity or higher appears: "+names(checks.Severities)+" (any); none never fails")
 	return cmd
 }

@@ -34,6 +34,17 @@ func (x *exceptionFlags) load() error {
 	if err != nil {
 		return fmt.Errorf("--exceptions: %w", err)
 	}
+	// An exception for a control that does not exist (a typo, a renamed id) would never
+	// match and leave the risk it meant to accept unrecorded: refused.
+	known := map[string]bool{}
+	for _, c := range checks.Registered() {
+		known[c.ID] = true
+	}
+	for _, e := range list {
+		if !known[e.Control] {
+			return fmt.Errorf("--exceptions: %s: control %q is not a kubeposture control (see 'audit controls')", e.Source, e.Control)
+		}
+	}
 	x.list = list
 	return nil
 }

@@ -20,6 +20,15 @@ func names[T ~string](list []T) string {
 	return strings.Join(s, ", ")
 }
 
+// nameList converts a registry's values to strings.
+func nameList[T ~string](list []T) []string {
+	out := make([]string, len(list))
+	for i, v := range list {
+		out[i] = string(v)
+	}
+	return out
+}
+
 // oneOf lists the names as alternatives: "a, b or c".
 func oneOf[T ~string](list []T) string {
 	if len(list) < 2 {

@@ -13,14 +13,6 @@ import (
 	"github.com/kubeposture/kubeposture/report"
 )
 
-func nameList[T ~string](list []T) []string {
-	out := make([]string, len(list))
-	for i, v := range list {
-		out[i] = string(v)
-	}
-	return out
-}
-
 // helpRegistries are the registries whose values help texts list.
 var helpRegistries = map[string][]string{
 	"formats":         nameList(report.Formats),
@@ -38,13 +30,15 @@ var helpLists = []struct {
 }{
 	{"scan", "--framework", "frameworks", `frameworks to check: (.+?) \(default all`},
 	{"scan", "--layer", "layers", `layers to check: (.+?) \(default all\)`},
-	{"scan", "--output", "formats", `report format: (.+)$`},
+	{"scan", "--format", "formats", `format: (.+?) \(default`},
 	{"scan", "--fail-on", "severities", `fails: (.+?) \(any FAIL\)`},
+	{"scan", "--min-severity", "severities", `or higher: (.+)$`},
 	{"report", "long", "formats", `renders it as (.+?)\.\n`},
-	{"report", "--format", "formats", `format: (.+)$`},
+	{"report", "--format", "formats", `format: (.+?) \(default`},
+	{"report", "--min-severity", "severities", `or higher: (.+)$`},
 	{"controls", "short", "catalog formats", `catalog \((.+)\)`},
-	{"controls", "--output", "catalog formats", `catalog format: (.+)$`},
-	{"diff", "--output", "drift formats", `format: (.+)$`},
+	{"controls", "--format", "catalog formats", `format: (.+?) \(default`},
+	{"diff", "--format", "drift formats", `format: (.+?) \(default`},
 	{"diff", "--fail-on", "severities", `appears: (.+?) \(any\)`},
 }
 

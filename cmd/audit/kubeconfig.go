@@ -1,8 +1,16 @@
 package main
 
 import (
+	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/kubernetes"
 
 	"github.com/spf13/pflag"
 	"k8s.io/client-go/rest"
@@ -25,7 +33,48 @@ func newKubeFlags() *kubeFlags {
 	return &kubeFlags{rules: clientcmd.NewDefaultClientConfigLoadingRules()}
 }
 
-func (k *kubeFlags) addFlags(fs *pflag.FlagSet) {
+// addFlags registers the connection flags on a command that talks to a cluster, with
+// completion of --context from the kubeconfig and of -n from the cluster's namespaces.
+func (k *kubeFlags) addFlags(cmd *cobra.Command) {
+	k.addFlagSet(cmd.Flags())
+	_ = cmd.RegisterFlagCompletionFunc("context", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		cfg, err := k.rules.Load()
+		if err != nil {
+			return nil, cobra.ShellCompDirectiveError
+		}
+		return slices.Sorted(maps.Keys(cfg.Contexts)), cobra.ShellCompDirectiveNoFileComp
+	})
+	_ = cmd.RegisterFlagCompletionFunc("namespace", func(cmd *cobra.Command, _ []string, _ string) ([]string, cobra.ShellCompDirective) {
+		return k.namespaceNames(cmd.Context()), cobra.ShellCompDirectiveNoFileComp
+	})
+}
+
+// namespaceNames lists the cluster's namespaces for completion, when it answers quickly.
+func (k *kubeFlags) namespaceNames(ctx context.Context) []string {
+	cfg, err := k.ToRESTConfig()
+	if err != nil {
+		return nil
+	}
+	cfg.Timeout = 3 * time.Second
+	client, err := kubernetes.NewForConfig(cfg)
+	if err != nil {
+		return nil
+	}
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	list, err := client.CoreV1().Namespaces().List(ctx, metav1.ListOptions{})
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, ns := range list.Items {
+		out = append(out, ns.Name)
+	}
+	return out
+}
+
+func (k *kubeFlags) addFlagSet(fs *pflag.FlagSet) {
 	fs.StringVar(&k.rules.ExplicitPath, clientcmd.RecommendedConfigPathFlag, "", "Path to the kubeconfig file to use for CLI requests.")
 	names := clientcmd.RecommendedConfigOverrideFlags("")
 	names.AuthOverrideFlags.Username.LongName = "" // basic auth is gone from Kubernetes

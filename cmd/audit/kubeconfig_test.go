@@ -4,9 +4,11 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 )
 
@@ -53,7 +55,7 @@ contexts:
 		t.Run(strings.Join(c.args, " "), func(t *testing.T) {
 			k := newKubeFlags()
 			fs := pflag.NewFlagSet("audit", pflag.ContinueOnError)
-			k.addFlags(fs)
+			k.addFlagSet(fs)
 			if err := fs.Parse(append([]string{"--kubeconfig", kubeconfig}, c.args...)); err != nil {
 				t.Fatal(err)
 			}
@@ -74,8 +76,18 @@ contexts:
 			}
 		})
 	}
-	// kubectl's short names; no basic auth.
-	root := newRootCommand().PersistentFlags()
+	// kubectl's short names; no basic auth; only on the commands that talk to a cluster.
+	cmds := map[string]*cobra.Command{}
+	for _, c := range newRootCommand().Commands() {
+		cmds[c.Name()] = c
+	}
+	for name, c := range cmds {
+		want := slices.Contains([]string{"scan", "collect", "netpol", "serve"}, name)
+		if got := c.Flags().Lookup("kubeconfig") != nil; got != want {
+			t.Errorf("audit %s has --kubeconfig: %v, want %v", name, got, want)
+		}
+	}
+	root := cmds["scan"].Flags()
 	if f := root.Lookup("server"); f == nil || f.Shorthand != "s" {
 		t.Errorf("--server: %v, want shorthand -s", f)
 	}

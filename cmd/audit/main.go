@@ -3,8 +3,9 @@
 //
 //	audit scan                              # the cluster of the current kubeconfig context
 //	audit scan --snapshot snap.json         # a snapshot, offline
+//	audit scan deploy/                      # manifests
 //	audit collect -o snap.json              # write a snapshot (the raw evidence)
-//	audit controls --output markdown        # the controls catalog
+//	audit controls -f markdown              # the controls catalog
 //
 // Exit codes: 0 no failure at or above --fail-on, 1 failures, 2 usage or runtime error.
 package main
@@ -33,7 +34,9 @@ func run(args []string) int {
 	case err == nil:
 		return 0
 	case errors.As(err, &fe):
-		fmt.Fprintln(os.Stderr, "audit:", fe.Error())
+		if !fe.quiet {
+			fmt.Fprintln(os.Stderr, "audit:", fe.Error())
+		}
 		return 1
 	default:
 		fmt.Fprintln(os.Stderr, "audit: error:", err)
@@ -41,12 +44,18 @@ func run(args []string) int {
 	}
 }
 
-// failuresError reports that the scan found failures at or above --fail-on: exit code 1.
+// failuresError reports that the scan found failures at or above --fail-on, or that a gate
+// (--min-evaluated, --fail-below-score) failed: exit code 1.
 type failuresError struct {
 	count     int
 	threshold string
+	quiet     bool   // -q: the exit code says it
+	message   string // a gate's own words, instead of the count
 }
 
 func (e *failuresError) Error() string {
+	if e.message != "" {
+		return e.message
+	}
 	return fmt.Sprintf("%d failing result(s) at or above severity %s", e.count, e.threshold)
 }

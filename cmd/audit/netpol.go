@@ -21,10 +21,11 @@ type netpolFlags struct {
 	port     int
 	protocol string
 	snapshot string
-	output   string
+	out      outputFlags
 }
 
-func newNetpolCommand(kube *kubeFlags) *cobra.Command {
+func newNetpolCommand() *cobra.Command {
+	kube := newKubeFlags()
 	var nf netpolFlags
 	var cf collectFlags
 	cmd := &cobra.Command{
@@ -38,10 +39,10 @@ the connection. Cilium and Calico policies are not evaluated: when they may appl
 Exit code 0 for an answer either way; 2 on error.`,
 		Example: `  audit netpol --from shop/web-5d8f7c9b4-akq --to shop/db-0 --port 5432
   audit netpol --from 203.0.113.7 --to shop/web-5d8f7c9b4-akq --port 8080 --snapshot snap.json
-  audit netpol --from shop/web-5d8f7c9b4-akq --to 169.254.169.254 --port 80 --output json`,
+  audit netpol --from shop/web-5d8f7c9b4-akq --to 169.254.169.254 --port 80 -f json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runNetpol(cmd.OutOrStdout(), kube, &nf, &cf)
+			return runNetpol(cmd, kube, &nf, &cf)
 		},
 	}
 	fl := cmd.Flags()
@@ -50,12 +51,13 @@ Exit code 0 for an answer either way; 2 on error.`,
 	fl.IntVar(&nf.port, "port", 0, "destination port, 1-65535 (required)")
 	fl.StringVar(&nf.protocol, "protocol", "TCP", "protocol: TCP, UDP or SCTP")
 	fl.StringVar(&nf.snapshot, "snapshot", "", "evaluate this snapshot file (from 'audit collect') instead of the live cluster")
-	fl.StringVarP(&nf.output, "output", "o", "text", "output format: text or json")
+	addOutputFlags(cmd, &nf.out, []string{"text", "json"}, "text", false)
 	cf.add(cmd)
+	kube.addFlags(cmd)
 	return cmd
 }
 
-func runNetpol(out io.Writer, kube *kubeFlags, nf *netpolFlags, cf *collectFlags) error {
+func runNetpol(cmd *cobra.Command, kube *kubeFlags, nf *netpolFlags, cf *collectFlags) error {
 	// Validate every flag before the (possibly long) collection.
 	switch {
 	case nf.from == "":
@@ -69,8 +71,12 @@ func runNetpol(out io.Writer, kube *kubeFlags, nf *netpolFlags, cf *collectFlags
 	if proto != corev1.ProtocolTCP && proto != corev1.ProtocolUDP && proto != corev1.ProtocolSCTP {
 		return fmt.Errorf("--protocol %q: want TCP, UDP or SCTP", nf.protocol)
 	}
-	if nf.output != "text" && nf.output != "json" {
-		return fmt.Errorf("--output %q: want text or json", nf.output)
+	format, err := nf.out.resolve(cmd.ErrOrStderr())
+	if err != nil {
+		return err
+	}
+	if err := cf.validate(); err != nil {
+		return err
 	}
 	for _, f := range []struct{ name, v string }{{"--from", nf.from}, {"--to", nf.to}} {
 		if _, err := netip.ParseAddr(f.v); err != nil {
@@ -81,7 +87,6 @@ func runNetpol(out io.Writer, kube *kubeFlags, nf *netpolFlags, cf *collectFlags
 	}
 
 	var snap *snapshot.Snapshot
-	var err error
 	if nf.snapshot != "" {
 		snap, err = snapfile.ReadFile(nf.snapshot)
 	} else {
@@ -116,13 +121,15 @@ func runNetpol(out io.Writer, kube *kubeFlags, nf *netpolFlags, cf *collectFlags
 	v := e.Allowed(src, dst, int32(nf.port), proto)
 	ans := netpolAnswer{From: nf.from, To: nf.to, Port: nf.port, Protocol: string(proto), Verdict: v,
 		Caveats: caveats(snap, e, src, dst)}
-	if nf.output == "json" {
-		enc := json.NewEncoder(out)
-		enc.SetIndent("", "  ")
-		return enc.Encode(ans)
-	}
-	writeNetpolText(out, &ans)
-	return nil
+	return nf.out.write(cmd.OutOrStdout(), func(out io.Writer) error {
+		if format == "json" {
+			enc := json.NewEncoder(out)
+			enc.SetIndent("", "  ")
+			return enc.Encode(ans)
+		}
+		writeNetpolText(out, &ans)
+		return nil
+	})
 }
 
 // netpolAnswer is the JSON form of an answer.

@@ -115,7 +115,7 @@ func TestNetpolBadInput(t *testing.T) {
 		{[]string{"--from", "shop", "--to", "shop/y", "--port", "80"}, []string{"--from", `"shop"`, "NAMESPACE/POD"}},
 		{[]string{"--from", "shop/x", "--to", "shop/y", "--port", "80", "--protocol", "ICMP"}, []string{"--protocol", "ICMP"}},
 		{[]string{"--from", "shop/nope", "--to", "shop/web-5d8f7c9b4-akq", "--port", "80"}, []string{"--from shop/nope", "no such pod"}},
-		{[]string{"--from", "shop/x", "--to", "shop/y", "--port", "80", "-o", "yaml"}, []string{"--output", "yaml"}},
+		{[]string{"--from", "shop/x", "--to", "shop/y", "--port", "80", "-f", "yaml"}, []string{"--format", "yaml"}},
 	} {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
 			_, errOut, code := runCLI(t, append([]string{"netpol", "--snapshot", demo}, tc.args...)...)

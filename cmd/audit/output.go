@@ -4,25 +4,13 @@ import (
 	"fmt"
 	"io"
 	"os"
-
-	"github.com/kubeposture/kubeposture/checks"
-	"github.com/kubeposture/kubeposture/report"
 )
 
-// writeReport writes the report to path (--output-file), or to stdout when path is empty.
-func writeReport(stdout io.Writer, path string, rep *checks.Report, format report.Format, opts report.Options) error {
-	write := func(w io.Writer) error { return report.Write(w, rep, format, opts) }
-	if path == "" {
-		return write(stdout)
-	}
-	return writeFile(path, write)
-}
-
-// writeFile creates the file at path (--output-file) and writes it with write.
+// writeFile creates the file at path (--output) and writes it with write.
 func writeFile(path string, write func(io.Writer) error) error {
 	f, err := os.Create(path)
 	if err != nil {
-		return fmt.Errorf("--output-file: %w", err)
+		return fmt.Errorf("--output: %w", err)
 	}
 	if err := write(f); err != nil {
 		f.Close()
@@ -30,6 +18,23 @@ func writeFile(path string, write func(io.Writer) error) error {
 	}
 	if err := f.Close(); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}
+
+// sameFile refuses an output file that is an input file (the snapshot is the evidence; a
+// saved result is what is rendered): outFlag names out, inFlag in.
+func sameFile(outFlag, out, inFlag, in string) error {
+	if out == "" || in == "" || in == "-" {
+		return nil
+	}
+	oi, err := os.Stat(out)
+	if err != nil {
+		return nil // not there yet: not the input
+	}
+	ii, err := os.Stat(in)
+	if err == nil && os.SameFile(oi, ii) {
+		return fmt.Errorf("%s %s is %s: writing it would destroy the input; give another file", outFlag, out, inFlag)
 	}
 	return nil
 }

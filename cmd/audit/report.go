@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 
 	"github.com/spf13/cobra"
 
@@ -9,25 +10,36 @@ import (
 )
 
 func newReportCommand() *cobra.Command {
-	var from, format, outputFile string
-	var maxResources int
+	var from string
+	var of outputFlags
+	var tf tableFlags
 	var xf exceptionFlags
 	cmd := &cobra.Command{
-		Use:   "report",
+		Use:   "report --from RESULT.json",
 		Short: "Re-render a saved JSON result in another format, without the cluster",
-		Long: `report reads a result written by 'audit scan --output json' and renders it as ` + oneOf(report.Formats) + `.
+		Long: `report reads a result written by 'audit scan -f json' and renders it as ` + oneOf(report.Formats) + `.
+The format is --format, else the one --output's extension names (.html, .sarif, .json, .xml,
+.md), else the table: a terminal gets the table, not a page of HTML.
 Verdicts are those of the saved result: nothing is re-checked.`,
-		Example: `  audit scan --output json --output-file result.json
-  audit report --from result.json --format html --output-file report.html
-  audit report --from result.json --format sarif --output-file report.sarif`,
+		Example: `  audit scan -o result.json
+  audit report --from result.json
+  audit report --from result.json -o report.html
+  audit report --from result.json -f sarif -o report.sarif`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if from == "" {
-				return fmt.Errorf("--from: give the JSON result to render (from 'audit scan --output json')")
+				return fmt.Errorf("--from: give the JSON result to render (from 'audit scan -f json')")
 			}
-			f, err := report.ParseFormat(format)
+			name, err := of.resolve(cmd.ErrOrStderr())
 			if err != nil {
-				return fmt.Errorf("--format: %w", err)
+				return err
+			}
+			opts, err := tf.options(cmd, &of, name)
+			if err != nil {
+				return err
+			}
+			if err := sameFile("--output", of.output, "--from", from); err != nil {
+				return err
 			}
 			if err := xf.load(); err != nil {
 				return err
@@ -37,14 +49,12 @@ Verdicts are those of the saved result: nothing is re-checked.`,
 				return fmt.Errorf("--from: %w", err)
 			}
 			xf.apply(rep, nil)
-			return writeReport(cmd.OutOrStdout(), outputFile, rep, f, report.Options{MaxResources: maxResources})
+			return of.write(tf.stdout(cmd), func(w io.Writer) error { return report.Write(w, rep, report.Format(name), opts) })
 		},
 	}
-	fl := cmd.Flags()
-	fl.StringVar(&from, "from", "", "the JSON result to render (from 'audit scan --output json')")
-	fl.StringVar(&format, "format", "html", "format: "+oneOf(report.Formats))
-	fl.StringVarP(&outputFile, "output-file", "o", "", "write to this file instead of standard output")
-	fl.IntVar(&maxResources, "max-resources", 0, "resources listed per control in the table and markdown formats (0: 10, -1: all)")
+	cmd.Flags().StringVar(&from, "from", "", "the JSON result to render (from 'audit scan -f json')")
+	addOutputFlags(cmd, &of, report.Formats, report.Table, true)
+	tf.add(cmd)
 	xf.add(cmd, false)
 	return cmd
 }

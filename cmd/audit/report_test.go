@@ -77,7 +77,7 @@ func TestReportCommand(t *testing.T) {
 		"sarif":    `"version": "2.1.0"`,
 		"junit":    "<testsuites",
 		"markdown": "## kubeposture audit:",
-		"table":    "kubeposture audit report",
+		"table":    "Score = 100 ×",
 		"json":     `"schemaVersion": "kubeposture.io/report/v1alpha1"`,
 		"oscal":    `"oscal-version": "1.0.6"`,
 	} {

@@ -2,6 +2,8 @@ package main
 
 import (
 	"github.com/spf13/cobra"
+
+	kubeposture "github.com/kubeposture/kubeposture"
 )
 
 func newRootCommand() *cobra.Command {
@@ -21,17 +23,18 @@ and reports every control's verdict with its evidence and remediation.`,
 		PersistentPreRunE: prof.start,
 	}
 	prof.addFlags(root.PersistentFlags())
-	// kubectl's connection flags and rules: --kubeconfig, KUBECONFIG, ~/.kube/config,
-	// --context, and the in-cluster service account when run in a pod.
-	kube := newKubeFlags()
-	kube.addFlags(root.PersistentFlags())
+	root.Version = kubeposture.Version()
+	root.SetVersionTemplate(versionLine() + "\n")
 
-	root.AddCommand(newScanCommand(kube), newCollectCommand(kube), newControlsCommand(), newVersionCommand())
-	root.AddCommand(newNetpolCommand(kube))
+	// kubectl's connection flags and rules (--kubeconfig, KUBECONFIG, ~/.kube/config,
+	// --context, and the in-cluster service account when run in a pod) are on the commands
+	// that talk to a cluster only: scan, collect, netpol and serve.
+	root.AddCommand(newScanCommand(), newCollectCommand(), newControlsCommand(), newVersionCommand())
+	root.AddCommand(newNetpolCommand())
 	root.AddCommand(newReportCommand())
 	root.AddCommand(newDiffCommand())
 	root.AddCommand(newVerifyCommand())
 	root.AddCommand(newNodeCommand())
-	root.AddCommand(newServeCommand(kube))
+	root.AddCommand(newServeCommand())
 	return root
 }

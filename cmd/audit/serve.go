@@ -43,7 +43,8 @@ type serveFlags struct {
 	exceptions exceptionFlags
 }
 
-func newServeCommand(kube *kubeFlags) *cobra.Command {
+func newServeCommand() *cobra.Command {
+	kube := newKubeFlags()
 	var sf serveFlags
 	var cf collectFlags
 	var ff fileFlags
@@ -111,6 +112,8 @@ progress and shuts the server down gracefully.`,
 	sf.exceptions.add(cmd, true)
 	cf.add(cmd)
 	ff.add(cmd)
+	kube.addFlags(cmd)
+	addSelectionCompletion(cmd)
 	return cmd
 }
 
@@ -150,6 +153,15 @@ func newServeScan(kube *kubeFlags, sf *serveFlags, cf *collectFlags, ff *fileFla
 	}
 	if err := sf.exceptions.load(); err != nil {
 		return nil, err
+	}
+	if err := cf.validate(); err != nil {
+		return nil, err
+	}
+	// A snapshot that is not there now is a typo, not a scan to retry every interval.
+	if sf.snapshot != "" {
+		if _, err := os.Stat(sf.snapshot); err != nil {
+			return nil, fmt.Errorf("--snapshot: %w", err)
+		}
 	}
 	return func(ctx context.Context) (*checks.Report, map[snapshot.Resource]snapshot.Collection, error) {
 		var snap *snapshot.Snapshot

@@ -16,8 +16,13 @@ func newVersionCommand() *cobra.Command {
 		Short: "Print the version of audit and of the snapshot format it reads",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			_, err := fmt.Fprintf(cmd.OutOrStdout(), "audit %s (%s, snapshot %s)\n", kubeposture.Version(), runtime.Version(), snapshot.APIVersion)
+			_, err := fmt.Fprintln(cmd.OutOrStdout(), versionLine())
 			return err
 		},
 	}
+}
+
+// versionLine is what 'audit version' and 'audit --version' print.
+func versionLine() string {
+	return fmt.Sprintf("audit %s (%s, snapshot %s)", kubeposture.Version(), runtime.Version(), snapshot.APIVersion)
 }

@@ -4,16 +4,16 @@
 #
 #     bash examples/reports/generate.sh
 #
-# The samples are the tool's own output, unedited: demo.json is `audit scan --output json`, the
-# others are `audit report --from demo.json --format FORMAT`.
+# The samples are the tool's own output, unedited: demo.json is `audit scan -f json`, the
+# others are `audit report --from demo.json -f FORMAT`.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 out=examples/reports
 go build -o "$out/.audit" ./cmd/audit
 trap 'rm -f "$out/.audit"' EXIT
-"$out/.audit" scan --snapshot examples/snapshots/demo.json --output json --output-file "$out/demo.json" --fail-on none
+"$out/.audit" scan --snapshot examples/snapshots/demo.json -f json -o "$out/demo.json" --fail-on none
 for f in html:html sarif:sarif junit:junit.xml markdown:md table:txt oscal:oscal.json; do
-  "$out/.audit" report --from "$out/demo.json" --format "${f%%:*}" --output-file "$out/demo.${f#*:}"
+  "$out/.audit" report --from "$out/demo.json" -f "${f%%:*}" -o "$out/demo.${f#*:}"
 done
 profile=$(mktemp -d)
 chromium --headless --no-sandbox --disable-gpu --disable-background-networking --disable-component-update \
