@@ -120,9 +120,9 @@ func checkCommand(t *testing.T, argv []string) string {
 	}
 	fl := cmd.Flags()
 	// The values the command checks itself before it runs.
-	if f := fl.Lookup("output"); f != nil {
+	if f := fl.Lookup("format"); f != nil && f.Value.String() != "" {
 		if _, err := report.ParseFormat(f.Value.String()); err != nil {
-			t.Errorf("audit %s: --output: %v", strings.Join(argv, " "), err)
+			t.Errorf("audit %s: --format: %v", strings.Join(argv, " "), err)
 		}
 	}
 	if f := fl.Lookup("fail-on"); f != nil {
@@ -130,10 +130,10 @@ func checkCommand(t *testing.T, argv []string) string {
 			t.Errorf("audit %s: %v", strings.Join(argv, " "), err)
 		}
 	}
-	if f := fl.Lookup("output"); f == nil || f.Value.String() != "sarif" {
+	if f := fl.Lookup("format"); f == nil || f.Value.String() != "sarif" {
 		return ""
 	}
-	if f := fl.Lookup("output-file"); f != nil {
+	if f := fl.Lookup("output"); f != nil {
 		return f.Value.String()
 	}
 	return ""

@@ -56,10 +56,11 @@ func TestScanExitCodes(t *testing.T) {
 		code int
 	}{
 		{[]string{"--fail-on", "none"}, 0},
-		{[]string{"--fail-on", "critical"}, 1},                 // the weak and legacy kubelets: anonymous, AlwaysAllow (KP-NODE-001, 002)
-		{[]string{"--fail-on", "high"}, 1},                     // KP-CP-001 and KP-WL-001 fail
-		{[]string{"--layer", "node"}, 1},                       // the node layer is judged from the kubelets' configz
-		{[]string{"--layer", "node", "--control", "4.2.7"}, 0}, // NOT_EVALUATED (a flag configz does not show) does not fail the run
+		{[]string{"--fail-on", "critical"}, 1},                                         // the weak and legacy kubelets: anonymous, AlwaysAllow (KP-NODE-001, 002)
+		{[]string{"--fail-on", "high"}, 1},                                             // KP-CP-001 and KP-WL-001 fail
+		{[]string{"--layer", "node"}, 1},                                               // the node layer is judged from the kubelets' configz
+		{[]string{"--layer", "node", "--control", "4.2.7"}, 1},                         // NOT_EVALUATED (a flag configz does not show): nothing evaluated is not a pass (--min-evaluated)
+		{[]string{"--layer", "node", "--control", "4.2.7", "--min-evaluated", "0"}, 0}, // the gate off: NOT_EVALUATED does not fail the run
 		{[]string{"--control", "1.2.6"}, 0},
 		{[]string{"--control", "KP-CP-005"}, 1},
 		{[]string{"--framework", "pss-baseline", "-n", "shop"}, 0},

@@ -114,7 +114,7 @@ func TestNetpolBadInput(t *testing.T) {
 		{[]string{"--from", "shop/x", "--to", "shop/y"}, []string{"--port", "1-65535"}},
 		{[]string{"--from", "shop", "--to", "shop/y", "--port", "80"}, []string{"--from", `"shop"`, "NAMESPACE/POD"}},
 		{[]string{"--from", "shop/x", "--to", "shop/y", "--port", "80", "--protocol", "ICMP"}, []string{"--protocol", "ICMP"}},
-		{[]string{"--from", "shop/nope", "--to", "shop/web-5d8f7c9b4-akq", "--port", "80"}, []string{"--from shop/nope", "no such pod"}},
+		{[]string{"--from", "shop/nope", "--to", "shop/web", "--port", "80"}, []string{"--from shop/nope", "no such pod"}},
 		{[]string{"--from", "shop/x", "--to", "shop/y", "--port", "80", "-f", "yaml"}, []string{"--format", "yaml"}},
 	} {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
