@@ -58,6 +58,8 @@ func TestPatchLevel(t *testing.T) {
 		{"amazon linux 2", osEndOfLife, osImg("Amazon Linux 2"), checks.Fail},
 		{"centos 7", osEndOfLife, osImg("CentOS Linux 7 (Core)"), checks.Fail},
 		{"debian 12", osEndOfLife, osImg("Debian GNU/Linux 12 (bookworm)"), checks.Pass},
+		{"debian 7, what kubemark's hollow nodes report", osEndOfLife, osImg("Debian GNU/Linux 7 (wheezy)"), checks.Fail},
+		{"debian 1x is not debian 1", osEndOfLife, osImg("Debian GNU/Linux 13 (trixie)"), checks.Pass},
 		{"rolling image", osEndOfLife, osImg("Container-Optimized OS from Google"), checks.NotEvaluated},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
