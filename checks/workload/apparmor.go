@@ -35,7 +35,8 @@ Unit: each top-level workload (workloads.go), its template and pods.
 	PASS            every container's effective profile is RuntimeDefault or Localhost
 	WARN            a container declares no profile (the runtime's choice)
 	FAIL            a container runs Unconfined
-	NOT_APPLICABLE  the workload's nodes do not enforce AppArmor (SELinux, Windows, unknown OS)
+	NOT_APPLICABLE  the workload's nodes do not enforce AppArmor (SELinux, Windows, unknown OS), or
+	                every container is privileged (no profile confines it: KP-WL-008)
 */
 
 package workload
@@ -126,6 +127,25 @@ func init() {
 	})
 }
 
+// allPrivileged reports whether every container of the unit's template and pods is
+// privileged: nothing for an AppArmor profile to confine, so no verdict to give.
+func allPrivileged(u *unit) bool {
+	specs := make([]*corev1.PodSpec, 0, 1+len(u.pods))
+	if u.template != nil {
+		specs = append(specs, &u.template.Spec)
+	}
+	for _, p := range u.pods {
+		specs = append(specs, &p.Spec)
+	}
+	all := len(specs) > 0
+	for _, spec := range specs {
+		eachContainer(spec, func(_ string, c *corev1.Container) {
+			all = all && c.SecurityContext != nil && c.SecurityContext.Privileged != nil && *c.SecurityContext.Privileged
+		})
+	}
+	return all
+}
+
 func appArmor(s *snapshot.Snapshot) []checks.Result {
 	enforcing := map[string]bool{}
 	some := false
@@ -155,6 +175,11 @@ func appArmor(s *snapshot.Snapshot) []checks.Result {
 		if !applies {
 			out = append(out, checks.Result{Status: checks.NotApplicable, Resource: u.res, Evidence: checks.Evidence{Expected: expected, Where: u.where},
 				Reason: "its nodes do not enforce AppArmor (their OS, status.nodeInfo.osImage, uses SELinux or is not known to enable AppArmor)"})
+			continue
+		}
+		if allPrivileged(u) {
+			out = append(out, checks.Result{Status: checks.NotApplicable, Resource: u.res, Evidence: checks.Evidence{Expected: expected, Where: u.where},
+				Reason: "every container is privileged, which no AppArmor profile confines (KP-WL-008's finding)"})
 			continue
 		}
 		out = append(out, u.gradedWith(texts, appArmorProfile, ok, expected))

@@ -43,7 +43,7 @@ func TestAppArmorProfile(t *testing.T) {
 		}), checks.Fail},
 		{"legacy annotation runtime/default", &metav1.ObjectMeta{Annotations: map[string]string{legacyAppArmorPrefix + "app": "runtime/default"}}, restrictedSpec(), checks.Pass},
 		{"legacy annotation unconfined", &metav1.ObjectMeta{Annotations: map[string]string{legacyAppArmorPrefix + "app": "unconfined"}}, restrictedSpec(), checks.Fail},
-		{"privileged is KP-WL-008's", nil, with(func(s *corev1.PodSpec) { s.Containers[0].SecurityContext.Privileged = ptr(true) }), checks.Pass},
+		{"a privileged container is KP-WL-008's (the workload: NOT_APPLICABLE, TestAppArmorPrivileged)", nil, with(func(s *corev1.PodSpec) { s.Containers[0].SecurityContext.Privileged = ptr(true) }), checks.Pass},
 		{"windows", nil, with(func(s *corev1.PodSpec) { s.OS = &corev1.PodOS{Name: corev1.Windows} }), checks.Pass},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -79,4 +79,18 @@ func TestAppArmorNodes(t *testing.T) {
 			expect(t, appArmor(s), []want{{res: res("Deployment", "shop", "web"), status: tc.want}})
 		})
 	}
+}
+
+// A workload whose every container is privileged has nothing for a profile to confine: no
+// verdict here (KP-WL-008 fails it), where a PASS would say it is confined.
+func TestAppArmorPrivileged(t *testing.T) {
+	priv := restrictedSpec()
+	priv.Containers[0].SecurityContext.Privileged = ptr(true)
+	onNode := *priv.DeepCopy()
+	onNode.NodeName = "u"
+	s := collected()
+	s.Nodes = []corev1.Node{osNode("u", "Ubuntu 24.04.1 LTS")}
+	s.Resources[snapshot.ResNodes] = snapshot.Collection{State: snapshot.Collected}
+	addDeployment(s, "legacy", "admin-tool", priv, onNode)
+	expect(t, appArmor(s), []want{{res: res("Deployment", "legacy", "admin-tool"), status: checks.NotApplicable}})
 }
