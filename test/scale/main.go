@@ -258,7 +258,10 @@ func run(pods, runs, workers, nodes int, jsonPath, keep, audit, baseline string,
 		return err
 	}
 	snap, bin := filepath.Join(dir, "snapshot.json"), filepath.Join(dir, "snapshot.kps")
-	devnull := "--output-file=" + os.DevNull
+	devnull := "--output=" + os.DevNull
+	// A -baseline binary is an older build: it takes the report's file as --output-file (which
+	// this one still accepts, deprecated).
+	oldDevnull := "--output-file=" + os.DevNull
 	live := []string{audit, "scan", "--kubeconfig", kubeconfig, "--skip-kubelet", "--fail-on", "none", devnull}
 	// One cheap control: what its scan lists (collect.Plan) against the floor of those lists.
 	const oneControl = "KP-CP-001"
@@ -269,7 +272,9 @@ func run(pods, runs, workers, nodes int, jsonPath, keep, audit, baseline string,
 		{"LIST floor (1 control)", "the floor of what a scan of " + oneControl + " lists",
 			[]string{self, "-floor", "-kubeconfig", kubeconfig, "-control", oneControl}},
 		{"audit scan (live, 1 control)", "audit scan --skip-kubelet --fail-on none --control " + oneControl,
-			append(slices.Clone(live), "--control", oneControl)},
+			// Its cost, not its verdict: the API server alone runs no control-plane pod for it
+			// to judge, and a scan that evaluates nothing fails closed (--min-evaluated).
+			append(slices.Clone(live), "--control", oneControl, "--min-evaluated", "0")},
 		{"audit collect", "audit collect --skip-kubelet -o snapshot.json",
 			[]string{audit, "collect", "--kubeconfig", kubeconfig, "--skip-kubelet", "-o", snap}},
 		{"audit scan --snapshot", "audit scan --snapshot snapshot.json --fail-on none",
@@ -286,11 +291,11 @@ func run(pods, runs, workers, nodes int, jsonPath, keep, audit, baseline string,
 	if baseline != "" {
 		commands = append(commands,
 			phaseCmd{"baseline: audit scan (live)", "the -baseline binary: audit scan --skip-kubelet --fail-on none",
-				[]string{baseline, "scan", "--kubeconfig", kubeconfig, "--skip-kubelet", "--fail-on", "none", devnull}},
+				[]string{baseline, "scan", "--kubeconfig", kubeconfig, "--skip-kubelet", "--fail-on", "none", oldDevnull}},
 			phaseCmd{"baseline: audit scan (live, 1 control)", "the -baseline binary: audit scan --skip-kubelet --fail-on none --control " + oneControl,
-				[]string{baseline, "scan", "--kubeconfig", kubeconfig, "--skip-kubelet", "--fail-on", "none", devnull, "--control", oneControl}},
+				[]string{baseline, "scan", "--kubeconfig", kubeconfig, "--skip-kubelet", "--fail-on", "none", oldDevnull, "--control", oneControl}},
 			phaseCmd{"baseline: audit scan --snapshot", "the -baseline binary: audit scan --snapshot snapshot.json --fail-on none",
-				[]string{baseline, "scan", "--snapshot", snap, "--fail-on", "none", devnull}})
+				[]string{baseline, "scan", "--snapshot", snap, "--fail-on", "none", oldDevnull}})
 	}
 
 	// One unmeasured floor warms the server's caches and gives the object count.

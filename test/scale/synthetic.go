@@ -34,8 +34,8 @@ func runSynthetic(pods, runs int, jsonPath, keep, audit string) error {
 		return err
 	}
 	fmt.Fprintf(os.Stderr, "scale: wrote a synthetic snapshot of %d pods (%d objects, %.0f MiB) to %s\n", pods, objects, float64(fi.Size())/(1<<20), path)
-	cmd := phaseCmd{"audit scan --snapshot", "audit scan --snapshot synthetic.json --output json --fail-on none",
-		[]string{audit, "scan", "--snapshot", path, "--output", "json", "--output-file", os.DevNull, "--fail-on", "none"}}
+	cmd := phaseCmd{"audit scan --snapshot", "audit scan --snapshot synthetic.json -f json --fail-on none",
+		[]string{audit, "scan", "--snapshot", path, "-f", "json", "--output=" + os.DevNull, "--fail-on", "none"}}
 	var samples []Sample
 	for r := 0; r < runs; r++ {
 		_, smp, err := measure(cmd.args)
