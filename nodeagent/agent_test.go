@@ -87,7 +87,7 @@ func clusterLevel(v map[string]checks.Status, workerOnly bool) {
 		v[fmt.Sprintf("KP-NODE-%03d Cluster", n)] = na
 	}
 	v["KP-NODE-060 Cluster"] = ne // runtime detection reads DaemonSets, not collected on a node
-	for k := range v { // every fixture node runs cgroup v2 on kernel 6.8
+	for k := range v {            // every fixture node runs cgroup v2 on kernel 6.8
 		if _, node, ok := strings.Cut(k, " Node/"); ok {
 			v["KP-NODE-051 Node/"+node] = pass
 			if workerOnly {

@@ -375,7 +375,7 @@ func htmlFrameworks(rep *checks.Report) []htmlFramework {
 	}
 	if items := frameworkItems(rep.Controls, checks.MITRE, nil); has(checks.MITRE) && len(items) > 0 {
 		out = append(out, htmlFramework{ID: "fw-mitre", Title: frameworkTitle(checks.MITRE),
-			Note: "Each technique with the controls that mitigate or detect it (checks/mitre.go, docs/crosswalk.md).",
+			Note:   "Each technique with the controls that mitigate or detect it (checks/mitre.go, docs/crosswalk.md).",
 			Groups: []htmlFwGroup{{Level: 4, ID: "mitre-techniques", Title: "Techniques", Items: htmlFwItems(items)}}})
 	}
 	return out

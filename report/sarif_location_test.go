@@ -212,6 +212,7 @@ func TestSARIFManifestLines(t *testing.T) {
 		t.Errorf("GitHub's ingestion rules: %v", err)
 	}
 }
+
 // A cluster object's URI is one valid relative URI, the same file name on disk: a node
 // group's name has spaces, an RBAC name colons, a name never a path of its own.
 func TestClusterURI(t *testing.T) {
