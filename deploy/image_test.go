@@ -69,7 +69,7 @@ func TestImagesPinnedByDigest(t *testing.T) {
 	}
 }
 
-// The scanner's memory limit covers the README's own peak at 50,000 pods (README "Speed",
+// The scanner's memory limit covers the README's own peak at 50,000 pods (README "Scale",
 // from docs/scale.md's runs of test/scale): the figure is read from the README's table, so
 // that a larger figure there fails here.
 func TestMemoryLimitCoversScale(t *testing.T) {
