@@ -4,7 +4,6 @@ import (
 	"context"
 	"os"
 	"sort"
-	"sync"
 	"testing"
 	"time"
 
@@ -26,30 +25,18 @@ import (
 // system:discovery, system:basic-user and system:public-info-viewer to every authenticated
 // identity, system:service-account-issuer-discovery and system:cluster-trust-bundle-discovery
 // to every service account. Each test works in namespaces of its own.
-var (
-	clusterOnce sync.Once
-	clusterInst *testcluster.Cluster
-	clusterErr  error
-)
+var cluster testcluster.Lazy
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if clusterInst != nil {
-		clusterInst.Stop()
-	}
+	cluster.Stop()
 	os.Exit(code)
 }
 
 // clusterClient returns an admin client of the package's cluster, starting it the first time.
 func clusterClient(t *testing.T) *kubernetes.Clientset {
 	t.Helper()
-	clusterOnce.Do(func() {
-		clusterInst, clusterErr = testcluster.Start(context.Background(), testcluster.Options{Log: os.Stderr})
-	})
-	if clusterErr != nil {
-		t.Fatalf("start the test cluster: %v", clusterErr)
-	}
-	cs, err := clusterInst.Client()
+	cs, err := cluster.Get(t).Client()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -123,7 +110,7 @@ func serverAllows(t *testing.T, cs kubernetes.Interface, u authz.User, r authz.R
 // collectCluster collects the package's cluster with the real collector.
 func collectCluster(t *testing.T) *snapshot.Snapshot {
 	t.Helper()
-	snap, err := collect.Collect(context.Background(), clusterInst.Admin, collect.Options{SkipKubelet: true})
+	snap, err := collect.Collect(context.Background(), cluster.Get(t).Admin, collect.Options{SkipKubelet: true})
 	if err != nil {
 		t.Fatalf("collect: %v", err)
 	}

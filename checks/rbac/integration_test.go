@@ -131,7 +131,7 @@ func tokenClient(t *testing.T, cs kubernetes.Interface, ns, name string) *kubern
 	tr, err := cs.CoreV1().ServiceAccounts(ns).CreateToken(context.Background(), name,
 		&authenticationv1.TokenRequest{Spec: authenticationv1.TokenRequestSpec{ExpirationSeconds: ptr.To(int64(600))}}, metav1.CreateOptions{})
 	must(t, "request a token of "+ns+"/"+name, err)
-	cfg := rest.AnonymousClientConfig(clusterInst.Admin)
+	cfg := rest.AnonymousClientConfig(cluster.Get(t).Admin)
 	cfg.BearerToken = tr.Status.Token
 	c, err := kubernetes.NewForConfig(cfg)
 	must(t, "client", err)
